@@ -1,0 +1,102 @@
+#!/usr/bin/env bun
+// The `keisei` command. It only parses arguments and calls into the library; each command's work
+// lives in its own module.
+
+import { cac } from "cac";
+import pkg from "../package.json" with { type: "json" };
+import { buildConfig, type ConfigSource, configToYaml, parseOverride, readConfigFile } from "./config/load.ts";
+import { configFields } from "./config/schema.ts";
+import { perft, perftDivide } from "./shogi/perft.ts";
+import { positionFromCommand } from "./shogi/position-command.ts";
+
+/** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
+declare const KEISEI_COMMIT: string | undefined;
+const commit = typeof KEISEI_COMMIT === "string" ? KEISEI_COMMIT : "source";
+
+/** A usage or input error: printed as one line, exit status 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function positiveInt(value: unknown, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+const cli = cac("keisei");
+
+cli
+  .command("perft", "Count the leaf nodes of the legal-move tree (engine correctness and speed)")
+  .option("--sfen <sfen>", "Start from this SFEN position (default: the initial position)")
+  .option("--position <usi>", 'Start from a USI position, e.g. "startpos moves 7g7f 3c3d"')
+  .option("--depth <n>", "Depth in plies", { default: 3 })
+  .option("--divide", "List every legal root move (USI) with its subtree count")
+  .option("--json", 'Print {"nodes": N, "divide": {...}} as JSON')
+  .example("keisei perft --depth 5")
+  .example('keisei perft --sfen "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1" --depth 3 --divide')
+  .action((opts: { sfen?: string; position?: string; depth: unknown; divide?: boolean; json?: boolean }) => {
+    if (opts.sfen !== undefined && opts.position !== undefined) throw new UsageError("give --sfen or --position, not both");
+    const depth = positiveInt(opts.depth, "--depth");
+    const pos = positionFromCommand(opts.position ?? (opts.sfen !== undefined ? `sfen ${String(opts.sfen)}` : "startpos"));
+    const started = performance.now();
+    let nodes: number;
+    let divide: Map<string, number> | null = null;
+    if (opts.divide && depth > 0) {
+      divide = perftDivide(pos, depth);
+      nodes = 0;
+      for (const n of divide.values()) nodes += n;
+    } else {
+      nodes = perft(pos, depth);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (opts.json) {
+      console.log(JSON.stringify(divide ? { nodes, divide: Object.fromEntries(divide) } : { nodes }));
+      return;
+    }
+    if (divide) for (const [move, n] of divide) console.log(`${move}: ${n}`);
+    console.log(`nodes ${nodes}`);
+    console.error(`depth ${depth}, ${seconds.toFixed(3)} s, ${(nodes / Math.max(seconds, 1e-9) / 1e6).toFixed(2)} M nodes/s`);
+  });
+
+/** `--config a.yaml --config b.yaml --override x.y=z …` as config sources, in order. */
+function configSources(opts: { config?: string | string[]; override?: string | string[] }): ConfigSource[] {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
+  return [...list(opts.config).map(readConfigFile), ...list(opts.override).map(parseOverride)];
+}
+
+cli
+  .command("config", "List every configuration field with its default and doc line, or print the effective config")
+  .option("--config <file>", "YAML config file (repeatable; later files deep-merge over earlier ones)")
+  .option("--override <key=value>", "Set one field, e.g. training.learning_rate=1e-3 (repeatable)")
+  .option("--yaml", "Print the effective config as YAML instead of the field list")
+  .action((opts: { config?: string | string[]; override?: string | string[]; yaml?: boolean }) => {
+    const config = buildConfig(configSources(opts));
+    if (opts.yaml) {
+      process.stdout.write(configToYaml(config));
+      return;
+    }
+    for (const f of configFields()) {
+      const [section, name] = f.path.split(".") as [keyof typeof config, string];
+      const value = (config[section] as Record<string, unknown>)[name];
+      console.log(`${f.path.padEnd(44)} ${JSON.stringify(value).padEnd(16)} ${f.doc}`);
+    }
+  });
+
+cli.help();
+cli.version(`${pkg.version} (${commit})`);
+
+function fail(message: string): never {
+  console.error(`keisei: ${message}`);
+  process.exit(2);
+}
+
+cli.addEventListener("command:*", () => fail(`unknown command "${cli.args.join(" ")}" (see keisei --help)`));
+
+try {
+  cli.parse(process.argv, { run: false });
+  if (!cli.matchedCommand && cli.args.length === 0 && !cli.options.help && !cli.options.version) cli.outputHelp();
+  else await cli.runMatchedCommand();
+} catch (e) {
+  fail((e as Error).message);
+}

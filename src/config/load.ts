@@ -1,0 +1,136 @@
+// Builds the one Config of a run: defaults → YAML files (deep-merged, in order) → `a.b=value`
+// overrides → CLI flags. Every source is validated on its own before merging, so an error names
+// the file (or flag) it came from, the field path and what was expected.
+
+import { readFileSync } from "node:fs";
+import YAML from "yaml";
+import type { z } from "zod";
+import { type Config, configFields, configSchema } from "./schema.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Plain = { [key: string]: unknown };
+const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Deep merge: objects merge key by key; anything else (arrays included) is replaced. */
+export function deepMerge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Plain, v) : v;
+  return out;
+}
+
+export interface ConfigSource {
+  name: string; // what an error calls it: a file path, "--override training.gamma=2", "--seed"
+  values: Plain;
+}
+
+/** Reads a YAML config file; a syntax error names the file, line and column. */
+export function readConfigFile(path: string): ConfigSource {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot read config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
+    throw new ConfigError(`${path}: YAML syntax error${at}: ${err.message.split("\n")[0]}`);
+  }
+  const values = doc.toJS() ?? {};
+  if (!isPlain(values)) throw new ConfigError(`${path}: a config file must be a mapping of sections (env:, training:, …)`);
+  return { name: path, values };
+}
+
+/** `training.learning_rate=1e-3` → a source; the value is read as YAML (numbers, booleans, null, lists). */
+export function parseOverride(text: string): ConfigSource {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new ConfigError(`--override ${text}: expected KEY.PATH=VALUE, e.g. training.learning_rate=1e-3`);
+  const path = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = YAML.parse(raw);
+  } catch {
+    value = raw;
+  }
+  return { name: `--override ${text}`, values: nested(path.split("."), value) };
+}
+
+/** {a: {b: value}} from ["a", "b"]. */
+export function nested(path: string[], value: unknown): Plain {
+  return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Plain;
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+function suggestion(path: string): string {
+  const known = configFields().map((f) => f.path);
+  const sections = [...new Set(known.map((p) => p.split(".")[0]))];
+  const candidates = path.includes(".") ? known : sections;
+  let best = "";
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dist = editDistance(path, c);
+    if (dist < bestD) [best, bestD] = [c, dist];
+  }
+  return bestD <= Math.max(2, path.length / 4) ? ` (did you mean ${best}?)` : "";
+}
+
+function valueAt(values: Plain, path: PropertyKey[]): unknown {
+  let v: unknown = values;
+  for (const k of path) v = isPlain(v) ? v[k as string] : undefined;
+  return v;
+}
+
+function describeIssues(source: ConfigSource, issues: z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => {
+    const path = issue.path.join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => {
+        const full = path ? `${path}.${k}` : k;
+        return `${source.name}: ${full}: unknown field${suggestion(full)}`;
+      }).join("\n");
+    }
+    const got = valueAt(source.values, issue.path);
+    return `${source.name}: ${path}: ${issue.message.replace(/^Invalid input: /, "")}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`;
+  });
+  return lines.join("\n");
+}
+
+/** Validates each source on its own (so errors name it), then the merge of all of them. */
+export function buildConfig(sources: ConfigSource[]): Config {
+  let merged: Plain = {};
+  for (const source of sources) {
+    const alone = configSchema.safeParse(source.values);
+    if (!alone.success) throw new ConfigError(describeIssues(source, alone.error.issues));
+    merged = deepMerge(merged, source.values);
+  }
+  const all = configSchema.safeParse(merged);
+  if (!all.success) throw new ConfigError(describeIssues({ name: "config", values: merged }, all.error.issues));
+  return all.data;
+}
+
+/** Renders a config as YAML with each field's doc line as a comment (effective_config.yaml). */
+export function configToYaml(config: Config): string {
+  const docs = new Map(configFields().map((f) => [f.path, f.doc]));
+  const doc = new YAML.Document(config);
+  YAML.visit(doc, {
+    Pair(_, pair, path) {
+      const section = path.length >= 3 ? ((path[path.length - 2] as YAML.Pair).key as YAML.Scalar).value : null;
+      const key = (pair.key as YAML.Scalar).value as string;
+      const comment = section ? docs.get(`${section}.${key}`) : undefined;
+      if (comment) (pair.key as YAML.Scalar).commentBefore = ` ${comment}`;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}

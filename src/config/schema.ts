@@ -1,0 +1,116 @@
+// Every configuration field keisei reads: its type, default, validator and a one-line doc that
+// `keisei config` prints. Defaults are the Python reference's (keisei-python.md §10); fields that
+// did nothing there (wandb.*, parallel.*, demo.*, ddp, …) are gone, `training.num_envs` is new.
+
+import { z } from "zod";
+
+/** A field: its validator, default and one-line doc. */
+function field<T extends z.ZodType>(type: T, value: z.input<T>, doc: string) {
+  return type.default(value as never).describe(doc);
+}
+const int = () => z.number().int();
+const positiveInt = () => z.number().int().positive();
+const probability = () => z.number().min(0).max(1);
+
+export const envSchema = z
+  .object({
+    device: field(z.enum(["auto", "webgpu", "cpu"]), "auto", "Compute backend: auto takes a WebGPU adapter when there is one, else the CPU"),
+    seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
+    max_moves_per_game: field(positiveInt(), 500, "Plies after which a game is a draw; also the observation's move-count normaliser"),
+    impasse: field(z.enum(["none", "csa27"]), "csa27", "Entering-king declaration rule: csa27 adjudicates the CSA 27-point rule, none never does"),
+  })
+  .strict();
+
+export const trainingSchema = z
+  .object({
+    total_timesteps: field(positiveInt(), 500_000, "Self-play steps (plies) to train for"),
+    steps_per_epoch: field(positiveInt(), 2048, "Steps collected per rollout before each PPO update (all games together)"),
+    num_envs: field(positiveInt(), 16, "Games played in lock-step; one batched forward pass serves them all"),
+    ppo_epochs: field(positiveInt(), 10, "Passes over each rollout in the PPO update"),
+    minibatch_size: field(positiveInt(), 64, "Transitions per PPO gradient step"),
+    learning_rate: field(z.number().positive(), 3e-4, "Adam learning rate at the start of the schedule"),
+    gamma: field(probability(), 0.99, "Discount factor"),
+    lambda_gae: field(probability(), 0.95, "GAE lambda"),
+    clip_epsilon: field(z.number().positive(), 0.2, "PPO ratio clip range (also the value clip range when value clipping is on)"),
+    value_loss_coeff: field(z.number().min(0), 0.5, "Weight of the value loss"),
+    entropy_coef: field(z.number().min(0), 0.01, "Weight of the entropy bonus (entropy over legal moves)"),
+    gradient_clip_max_norm: field(z.number().positive(), 0.5, "Global gradient L2 norm is clipped to this"),
+    weight_decay: field(z.number().min(0), 0, "Adam weight decay (L2 added to the gradient, as PyTorch's Adam)"),
+    normalize_advantages: field(z.boolean(), true, "Normalise advantages over the rollout before the update"),
+    enable_value_clipping: field(z.boolean(), false, "Clip the value prediction's change around the rollout's value, as in PPO2"),
+    target_kl: field(z.number().positive().nullable(), null, "Stop the update's epochs early once approximate KL exceeds this (null: never)"),
+    lr_schedule_type: field(z.enum(["linear", "cosine", "exponential", "step"]).nullable(), null, "Learning-rate schedule (null: constant)"),
+    lr_schedule_kwargs: field(z.record(z.string(), z.number()).nullable(), null, "Schedule parameters: final_lr_fraction, eta_min_fraction, gamma, step_size"),
+    lr_schedule_step_on: field(z.enum(["epoch", "update"]), "epoch", "Step the schedule once per PPO epoch or once per minibatch update"),
+    model_type: field(z.enum(["resnet", "cnn"]), "resnet", "Network: resnet (tower with squeeze-excitation) or cnn (the reference's small CNN)"),
+    input_features: field(z.enum(["core46"]), "core46", "Observation encoding"),
+    tower_depth: field(positiveInt(), 9, "Residual blocks in the tower"),
+    tower_width: field(positiveInt(), 256, "Channels in the tower"),
+    se_ratio: field(z.number().min(0).max(1), 0.25, "Squeeze-excitation bottleneck ratio (0: no SE)"),
+    mixed_precision: field(z.boolean(), false, "f16 storage with f32 accumulation where the adapter offers shader-f16"),
+    checkpoint_interval_timesteps: field(positiveInt(), 10_000, "Write a checkpoint every this many steps (rounded up to whole rollouts)"),
+    render_every_steps: field(positiveInt(), 1, "Update the live display's game board every this many steps"),
+  })
+  .strict();
+
+export const evaluationSchema = z
+  .object({
+    enable_periodic_evaluation: field(z.boolean(), true, "Evaluate against the previous-checkpoint pool during training"),
+    evaluation_interval_timesteps: field(positiveInt(), 50_000, "Evaluate every this many steps (rounded up to whole rollouts)"),
+    num_games: field(positiveInt(), 20, "Games per periodic evaluation"),
+    opponent_type: field(z.enum(["random", "heuristic", "pool"]), "random", "Opponent of periodic evaluation: random, heuristic, or the newest pool checkpoint"),
+    max_moves_per_game: field(positiveInt(), 500, "Move limit of evaluation games"),
+    previous_model_pool_size: field(positiveInt(), 5, "Checkpoints kept in the opponent pool"),
+    elo_k_factor: field(z.number().positive(), 32, "Elo K factor"),
+    elo_initial_rating: field(z.number(), 1500, "Elo rating of a new player"),
+  })
+  .strict();
+
+export const loggingSchema = z
+  .object({
+    model_dir: field(z.string().min(1), "models/", "Directory under which each run gets its own folder"),
+    run_name: field(z.string().min(1).nullable(), null, "Run folder name (null: keisei_<model>_feats_<features>_<timestamp>)"),
+    log_file: field(z.string().min(1), "training_log.txt", "Name of the text log inside the run folder"),
+  })
+  .strict();
+
+export const displaySchema = z
+  .object({
+    refresh_per_second: field(z.number().positive().max(60), 2, "Live dashboard refreshes per second at most"),
+    enable_board_display: field(z.boolean(), true, "Show a current self-play game's board"),
+    enable_trend_visualization: field(z.boolean(), true, "Show metric trends with sparklines"),
+    enable_elo_ratings: field(z.boolean(), true, "Show the Elo panel"),
+    board_unicode_pieces: field(z.boolean(), true, "Draw pieces as kanji (false: ASCII letters)"),
+    move_list_length: field(positiveInt(), 6, "Recent moves shown beside the board"),
+    sparkline_width: field(positiveInt(), 15, "Characters per sparkline"),
+    trend_history_length: field(positiveInt(), 100, "Iterations of history kept for trends"),
+    log_layer_keyword_filters: field(z.array(z.string()), ["stem", "res_blocks.0", "policy_head", "value_head"], "Parameter-name substrings whose weight statistics are shown"),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    env: envSchema.default(envSchema.parse({})),
+    training: trainingSchema.default(trainingSchema.parse({})),
+    evaluation: evaluationSchema.default(evaluationSchema.parse({})),
+    logging: loggingSchema.default(loggingSchema.parse({})),
+    display: displaySchema.default(displaySchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type EnvConfig = Config["env"];
+export type TrainingConfig = Config["training"];
+
+/** Every field as `section.name`, its default and its doc line, in schema order. */
+export function configFields(): { path: string; defaultValue: unknown; doc: string }[] {
+  const out: { path: string; defaultValue: unknown; doc: string }[] = [];
+  for (const [section, sectionSchema] of Object.entries(configSchema.shape)) {
+    const inner = (sectionSchema as z.ZodDefault<z.ZodObject>).def.innerType as z.ZodObject;
+    for (const [name, f] of Object.entries(inner.shape)) {
+      const d = f as z.ZodDefault<z.ZodType>;
+      out.push({ path: `${section}.${name}`, defaultValue: d.def.defaultValue, doc: d.description ?? "" });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// Learning-rate schedules as pure functions of the number of scheduler steps taken, so resuming
+// needs only that count. Sized to the steps the run really takes (the reference sized "epoch"
+// mode for ppo_epochs steps per update but stepped once, so its schedules ran 1/ppo_epochs of
+// their course: keisei-python.md §13.2 item 10).
+
+export type ScheduleType = "linear" | "cosine" | "exponential" | "step";
+export type StepOn = "epoch" | "update";
+
+export interface ScheduleConfig {
+  type: ScheduleType | null;
+  kwargs: Record<string, number> | null;
+  stepOn: StepOn;
+}
+
+/** Scheduler steps a run takes: one per PPO epoch, or one per minibatch update. */
+export function scheduleTotalSteps(totalTimesteps: number, stepsPerEpoch: number, ppoEpochs: number, minibatchSize: number, stepOn: StepOn): number {
+  const rollouts = Math.floor(totalTimesteps / stepsPerEpoch);
+  const perRollout = stepOn === "epoch" ? ppoEpochs : ppoEpochs * Math.ceil(stepsPerEpoch / minibatchSize);
+  return rollouts * perRollout;
+}
+
+const KNOWN_KWARGS: Record<ScheduleType, Record<string, number>> = {
+  linear: { final_lr_fraction: 0.1 },
+  cosine: { eta_min_fraction: 0 },
+  exponential: { gamma: 0.995 },
+  step: { step_size: 1000, gamma: 0.5 },
+};
+
+/** The schedule's parameters with defaults filled in; an unknown parameter is an error. */
+export function scheduleKwargs(type: ScheduleType, given: Record<string, number> | null): Record<string, number> {
+  const known = KNOWN_KWARGS[type];
+  for (const k of Object.keys(given ?? {}))
+    if (!(k in known)) throw new Error(`training.lr_schedule_kwargs.${k}: not a parameter of the ${type} schedule (it takes ${Object.keys(known).join(", ")})`);
+  return { ...known, ...given };
+}
+
+/** The multiplier of the initial learning rate after `step` scheduler steps of `total`. */
+export function lrFactor(config: ScheduleConfig, step: number, total: number): number {
+  if (config.type === null) return 1;
+  const k = scheduleKwargs(config.type, config.kwargs);
+  const progress = total > 0 ? Math.min(step / total, 1) : 1;
+  switch (config.type) {
+    case "linear":
+      return Math.max(k.final_lr_fraction, 1 - progress);
+    case "cosine":
+      return k.eta_min_fraction + (1 - k.eta_min_fraction) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    case "exponential":
+      return k.gamma ** step;
+    case "step":
+      return k.gamma ** Math.floor(step / k.step_size);
+  }
+}
