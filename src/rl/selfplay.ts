@@ -1,0 +1,171 @@
+// Vectorised self-play: N games advance in lock-step. Each step encodes every game's observation
+// and legal actions into one batch, asks the policy once for all of them (one batched forward
+// pass), plays the chosen moves, and restarts finished games at once. Legal moves are generated
+// once per position: the same list feeds the policy's mask and the end-of-game check.
+
+import { moveToAction } from "../shogi/actions.ts";
+import { encodeCore46, OBS_SIZE } from "../shogi/features.ts";
+import { MAX_LEGAL_MOVES } from "../shogi/movegen.ts";
+import { Position } from "../shogi/position.ts";
+import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rules.ts";
+import { moveIsDrop, moveIsPromote, moveTo, type Color } from "../shogi/types.ts";
+import type { RolloutBuffer } from "./buffer.ts";
+
+/** One batched decision: the policy reads obs and legal actions and fills actions, logProbs, values. */
+export interface ActBatch {
+  n: number;
+  obs: Float32Array; // [n, 46·81]
+  legalOffsets: Int32Array; // [n + 1] CSR row starts
+  legalActions: Int32Array; // [legalOffsets[n]] action indices of the legal moves, per row
+  actions: Int32Array; // out [n] chosen action (must be one of the row's legal actions)
+  logProbs: Float32Array; // out [n] log π(action)
+  values: Float32Array; // out [n] V(s) from the side to move's point of view
+}
+
+export interface ActingPolicy {
+  act(batch: ActBatch): Promise<void> | void;
+}
+
+/** Per side (index = colour): what a game's moves did. */
+export interface GameCounters {
+  captures: [number, number];
+  drops: [number, number];
+  promotions: [number, number];
+}
+
+export interface FinishedGame {
+  game: number;
+  plies: number;
+  winner: Color | null;
+  reason: GameEndReason;
+  startSfen: string;
+  moves: Uint32Array; // engine moves, in order
+  counters: GameCounters;
+}
+
+export function allocActBatch(n: number): ActBatch {
+  return {
+    n,
+    obs: new Float32Array(n * OBS_SIZE),
+    legalOffsets: new Int32Array(n + 1),
+    legalActions: new Int32Array(n * MAX_LEGAL_MOVES),
+    actions: new Int32Array(n),
+    logProbs: new Float32Array(n),
+    values: new Float32Array(n),
+  };
+}
+
+export class SelfPlay {
+  readonly batch: ActBatch;
+  private readonly games: Position[];
+  private readonly legalMoves: Uint32Array; // [n, MAX_LEGAL_MOVES] engine moves of each game's position
+  private readonly legalCount: Int32Array; // [n]
+  private readonly history: Uint32Array[]; // per game: moves played
+  private readonly counters: Int32Array; // [n, 6]: captures, drops, promotions × colour
+  private readonly startSfen: string;
+  private readonly startPly: number;
+
+  constructor(readonly numGames: number, readonly rules: Readonly<RulesOptions>, startSfen?: string) {
+    this.startSfen = startSfen ?? Position.startpos().toSfen();
+    this.startPly = Position.fromSfen(this.startSfen).ply;
+    this.batch = allocActBatch(numGames);
+    this.legalMoves = new Uint32Array(numGames * MAX_LEGAL_MOVES);
+    this.legalCount = new Int32Array(numGames);
+    this.counters = new Int32Array(numGames * 6);
+    const cap = rules.maxMovesPerGame > 0 ? rules.maxMovesPerGame + 1 : 4096;
+    this.history = Array.from({ length: numGames }, () => new Uint32Array(cap));
+    this.games = Array.from({ length: numGames }, (_, i) => this.newGame(i));
+    this.encodeBatch();
+  }
+
+  /** The current position of game `i` (for display; do not modify it). */
+  position(i: number): Position {
+    return this.games[i];
+  }
+
+  /** The moves game `i` has played so far. */
+  movesOf(i: number): Uint32Array {
+    return this.history[i].subarray(0, this.games[i].ply - this.startPly);
+  }
+
+  private newGame(i: number): Position {
+    const pos = Position.fromSfen(this.startSfen);
+    this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
+    if (gameStatus(pos, this.rules, this.legalCount[i]).over) throw new Error(`self-play start position is already over: ${this.startSfen}`);
+    this.counters.fill(0, i * 6, i * 6 + 6);
+    return pos;
+  }
+
+  private encodeBatch(): void {
+    const b = this.batch;
+    b.legalOffsets[0] = 0;
+    for (let i = 0; i < this.numGames; i++) {
+      const pos = this.games[i];
+      encodeCore46(pos, this.rules.maxMovesPerGame, b.obs, i * OBS_SIZE);
+      const start = b.legalOffsets[i];
+      const n = this.legalCount[i];
+      const base = i * MAX_LEGAL_MOVES;
+      for (let k = 0; k < n; k++) b.legalActions[start + k] = moveToAction(this.legalMoves[base + k]);
+      b.legalOffsets[i + 1] = start + n;
+    }
+  }
+
+  /**
+   * One ply in every game. Records each decision into `buffer` (when given) with per-colour
+   * credit, restarts finished games, and returns them.
+   */
+  async step(policy: ActingPolicy, buffer: RolloutBuffer | null): Promise<FinishedGame[]> {
+    const b = this.batch;
+    await policy.act(b);
+    const finished: FinishedGame[] = [];
+    for (let i = 0; i < this.numGames; i++) {
+      const pos = this.games[i];
+      const start = b.legalOffsets[i];
+      const n = b.legalOffsets[i + 1] - start;
+      const action = b.actions[i];
+      let k = 0;
+      while (k < n && b.legalActions[start + k] !== action) k++;
+      if (k === n) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
+      const move = this.legalMoves[i * MAX_LEGAL_MOVES + k];
+      const mover = pos.sideToMove;
+      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n);
+
+      const c = i * 6 + mover;
+      if (moveIsDrop(move)) this.counters[c + 2]++;
+      else if (pos.board[moveTo(move)] !== 0) this.counters[c]++;
+      if (moveIsPromote(move)) this.counters[c + 4]++;
+      const plies = this.history[i];
+      const played = pos.ply - this.startPly;
+      plies[played] = move;
+      pos.makeMove(move);
+
+      this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
+      const status = gameStatus(pos, this.rules, this.legalCount[i]);
+      if (!status.over) continue;
+      buffer?.endGame(i, status.winner);
+      const cs = this.counters;
+      finished.push({
+        game: i,
+        plies: played + 1,
+        winner: status.winner,
+        reason: status.reason!,
+        startSfen: this.startSfen,
+        moves: plies.slice(0, played + 1),
+        counters: { captures: [cs[i * 6], cs[i * 6 + 1]], drops: [cs[i * 6 + 2], cs[i * 6 + 3]], promotions: [cs[i * 6 + 4], cs[i * 6 + 5]] },
+      });
+      this.games[i] = this.newGame(i);
+    }
+    this.encodeBatch();
+    return finished;
+  }
+
+  /**
+   * Ends a rollout: the value of every game's current position (one batched pass) bootstraps the
+   * trajectories still in progress — from the side to move's view, negated for the other colour.
+   */
+  async finishRollout(policy: ActingPolicy, buffer: RolloutBuffer, gamma: number, lambda: number): Promise<void> {
+    await policy.act(this.batch);
+    const values = this.batch.values;
+    buffer.finish((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), gamma, lambda);
+  }
+}
