@@ -49,6 +49,8 @@ export const handIndex = (color: number, handType: number): number => color * NU
 // Board move: from = source square 0..80. Drop: from = 81 + hand type (81..87). Never 0 for a
 // legal move except 9a→9a, which cannot happen, so 0 can mean "no move".
 export const DROP_BASE = 81;
+/** The promote bit of a move (moveIsPromote tests it), for hot loops that build moves by hand. */
+export const PROMOTE_FLAG = 1 << 14;
 export const makeBoardMove = (from: number, to: number, promote: boolean): number => from | (to << 7) | (promote ? 1 << 14 : 0);
 export const makeDrop = (handType: number, to: number): number => (DROP_BASE + handType) | (to << 7);
 export const moveFrom = (m: number): number => m & 127;
