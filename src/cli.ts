@@ -7,6 +7,8 @@ import pkg from "../package.json" with { type: "json" };
 import { buildConfig, type ConfigSource, configToYaml, parseOverride, readConfigFile } from "./config/load.ts";
 import { configFields } from "./config/schema.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
+import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions } from "./training/train.ts";
+import type { TrainerView } from "./training/trainer.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 
 /** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
@@ -81,6 +83,21 @@ cli
       const value = (config[section] as Record<string, unknown>)[name];
       console.log(`${f.path.padEnd(44)} ${JSON.stringify(value).padEnd(16)} ${f.doc}`);
     }
+  });
+
+const train = cli
+  .command("train", "Train by PPO self-play (the run folder gets checkpoints, metrics.jsonl, TensorBoard events, logs)")
+  .option("--config <file>", "YAML config file (repeatable; later files deep-merge over earlier ones)")
+  .option("--override <key=value>", "Set one config field, e.g. training.learning_rate=1e-3 (repeatable)")
+  .option("--resume <latest|path>", "Continue a run: latest (of --run-name, else the newest run) or a checkpoint path");
+for (const f of TRAIN_FLAGS) train.option(`--${f.flag} <value>`, `${f.doc} (${f.field})`);
+train
+  .example("keisei train --config configs/tiny.yaml")
+  .example("keisei train --resume latest --run-name my_run")
+  .action(async (opts: TrainCommandOptions) => {
+    const view: TrainerView = { update() {}, log: (line) => console.error(line), close() {} };
+    const r = await runTrainCommand(opts, () => view);
+    console.log(r.stoppedEarly ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}` : `done: ${r.runDir}`);
   });
 
 cli.help();

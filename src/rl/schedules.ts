@@ -12,10 +12,14 @@ export interface ScheduleConfig {
   stepOn: StepOn;
 }
 
-/** Scheduler steps a run takes: one per PPO epoch, or one per minibatch update. */
-export function scheduleTotalSteps(totalTimesteps: number, stepsPerEpoch: number, ppoEpochs: number, minibatchSize: number, stepOn: StepOn): number {
-  const rollouts = Math.floor(totalTimesteps / stepsPerEpoch);
-  const perRollout = stepOn === "epoch" ? ppoEpochs : ppoEpochs * Math.ceil(stepsPerEpoch / minibatchSize);
+/**
+ * Scheduler steps a run takes: one per PPO epoch, or one per minibatch update. `rolloutSize` is
+ * the transitions one rollout really holds; each epoch takes floor(rolloutSize / minibatch) full
+ * minibatches (rl/ppo.ts).
+ */
+export function scheduleTotalSteps(totalTimesteps: number, rolloutSize: number, ppoEpochs: number, minibatchSize: number, stepOn: StepOn): number {
+  const rollouts = Math.ceil(totalTimesteps / rolloutSize);
+  const perRollout = stepOn === "epoch" ? ppoEpochs : ppoEpochs * Math.floor(rolloutSize / minibatchSize);
   return rollouts * perRollout;
 }
 

@@ -43,6 +43,12 @@ export interface FinishedGame {
   counters: GameCounters;
 }
 
+/** A game in progress as a checkpoint keeps it. */
+export interface GameSnapshot {
+  moves: number[];
+  counters: number[]; // captures, captures, drops, drops, promotions, promotions (Black, White)
+}
+
 export function allocActBatch(n: number): ActBatch {
   return {
     n,
@@ -157,6 +163,29 @@ export class SelfPlay {
     }
     this.encodeBatch();
     return finished;
+  }
+
+  /** The games in progress (moves and counters), for a checkpoint. */
+  snapshot(): GameSnapshot[] {
+    return this.games.map((_, i) => ({ moves: Array.from(this.movesOf(i)), counters: Array.from(this.counters.subarray(i * 6, i * 6 + 6)) }));
+  }
+
+  /** Replays saved games in progress (each move checked for legality), so a resumed run continues them. */
+  restore(saved: readonly GameSnapshot[]): void {
+    if (saved.length !== this.numGames) throw new Error(`self-play: ${saved.length} saved games for ${this.numGames} game slots (training.num_envs changed?)`);
+    saved.forEach((g, i) => {
+      const pos = this.newGame(i);
+      for (const m of g.moves) {
+        if (!pos.isLegal(m)) throw new Error(`self-play: saved game ${i} has an illegal move ${m} at ply ${pos.ply}`);
+        this.history[i][pos.ply - this.startPly] = m;
+        pos.makeMove(m);
+      }
+      this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
+      if (gameStatus(pos, this.rules, this.legalCount[i]).over) throw new Error(`self-play: saved game ${i} is already over`);
+      this.counters.set(g.counters, i * 6);
+      this.games[i] = pos;
+    });
+    this.encodeBatch();
   }
 
   /**

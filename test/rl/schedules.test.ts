@@ -5,7 +5,8 @@ describe("LR schedules", () => {
   test("total steps: the reference's 40 (epoch) and 400 (update)", () => {
     expect(scheduleTotalSteps(1000, 100, 4, 10, "epoch")).toBe(40);
     expect(scheduleTotalSteps(1000, 100, 4, 10, "update")).toBe(400);
-    expect(scheduleTotalSteps(1000, 100, 4, 30, "update")).toBe(160); // a short last minibatch is a step too
+    expect(scheduleTotalSteps(1000, 100, 4, 30, "update")).toBe(120); // 3 full minibatches per epoch (the remainder is left out)
+    expect(scheduleTotalSteps(1050, 100, 4, 10, "epoch")).toBe(44); // a last partial rollout still runs
   });
   test("linear runs its whole course and stops at the floor", () => {
     const c = { type: "linear" as const, kwargs: null, stepOn: "epoch" as const };

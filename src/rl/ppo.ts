@@ -1,0 +1,199 @@
+// The PPO update (Schulman et al. 2017, as CleanRL's ppo.py writes it), in one place.
+//
+// For each of `epochs` passes over the rollout, in shuffled minibatches:
+//   ratio  = π(a|s) / π_old(a|s)                      (masked: over legal moves only)
+//   L_clip = −E[min(ratio·A, clip(ratio, 1 − ε, 1 + ε)·A)]
+//   L_V    = E[(V − R)²]   (with value clipping: E[max((V − R)², (V_old + clip(V − V_old, ±ε) − R)²)])
+//   L      = L_clip + c_V·L_V − c_H·H[π]
+// then one Adam step with the global gradient norm clipped. The loss and its gradient w.r.t. the
+// network's outputs come from the `ppoLoss` kernel; everything else is the network's forward and
+// backward. A minibatch is always full (the plan has a fixed size): each epoch draws a fresh
+// permutation and leaves out the remainder of N / minibatch, a different one each epoch.
+
+import * as ops from "../compute/ops.ts";
+import type { Adam } from "../training/models/optimizer.ts";
+import { type Network, packLegalActions, type Plan } from "../training/models/network.ts";
+import type { Random } from "../random.ts";
+import { allocMinibatch, type Minibatch, type RolloutBuffer } from "./buffer.ts";
+import { lrFactor, type ScheduleConfig } from "./schedules.ts";
+
+export interface PpoSettings {
+  epochs: number;
+  minibatchSize: number;
+  clipEpsilon: number;
+  valueLossCoeff: number;
+  entropyCoef: number;
+  normalizeAdvantages: boolean;
+  enableValueClipping: boolean;
+  /** Stop the remaining epochs once an epoch's approximate KL exceeds this (null: never). */
+  targetKl: number | null;
+  learningRate: number;
+  schedule: ScheduleConfig;
+  /** Scheduler steps the whole run takes (scheduleTotalSteps). */
+  scheduleTotalSteps: number;
+}
+
+/** One record per update, under CleanRL's TensorBoard tags. */
+export interface PpoMetrics {
+  "losses/policy_loss": number;
+  "losses/value_loss": number;
+  "losses/entropy": number; // positive: the entropy itself (the reference logged its negative)
+  "losses/old_approx_kl": number; // mean(log π_old − log π), the reference's estimator
+  "losses/approx_kl": number; // mean((r − 1) − log r), never negative
+  "losses/clipfrac": number;
+  "losses/explained_variance": number;
+  "losses/grad_norm": number; // global L2 norm before clipping, mean over updates
+  "charts/learning_rate": number; // after this update's schedule steps
+  "losses/epochs": number; // epochs run (fewer than configured when target_kl stopped them)
+  "losses/minibatch_updates": number;
+}
+
+export class PpoLearner {
+  /** Scheduler steps taken so far in the run (saved in checkpoints). */
+  schedulerStep = 0;
+  private readonly plan: Plan;
+  private readonly mb: Minibatch;
+  private readonly mask: Uint32Array;
+  private readonly samples: Float32Array;
+  private readonly actions: Uint32Array;
+
+  constructor(
+    readonly net: Network,
+    readonly adam: Adam,
+    readonly settings: PpoSettings,
+    private readonly rng: Random,
+  ) {
+    const B = settings.minibatchSize;
+    this.plan = net.plan(B, { training: true });
+    this.mb = allocMinibatch(B, net.obsSize);
+    this.mask = new Uint32Array(B * net.maskWords);
+    this.samples = new Float32Array(B * 4);
+    this.actions = new Uint32Array(B);
+  }
+
+  get learningRate(): number {
+    const s = this.settings;
+    return s.learningRate * lrFactor(s.schedule, this.schedulerStep, s.scheduleTotalSteps);
+  }
+
+  async update(buffer: RolloutBuffer): Promise<PpoMetrics> {
+    const s = this.settings;
+    const B = s.minibatchSize;
+    const N = buffer.size;
+    if (N < B) throw new Error(`PPO: the rollout holds ${N} transitions, fewer than one minibatch of ${B}`);
+    const explainedVariance = explainedVarianceOf(buffer.values, buffer.returns, N);
+    if (s.normalizeAdvantages) buffer.normaliseAdvantages();
+
+    const sums = { policy: 0, value: 0, entropy: 0, oldKl: 0, kl: 0, clip: 0, norm: 0 };
+    let updates = 0;
+    let epochsRun = 0;
+    const order = Int32Array.from({ length: N }, (_, i) => i);
+    for (let epoch = 0; epoch < s.epochs; epoch++) {
+      this.rng.shuffle(order);
+      let epochKl = 0;
+      let epochUpdates = 0;
+      for (let start = 0; start + B <= N; start += B) {
+        const m = await this.minibatchStep(buffer, order, start);
+        sums.policy += m.policy;
+        sums.value += m.value;
+        sums.entropy += m.entropy;
+        sums.oldKl += m.oldKl;
+        sums.kl += m.kl;
+        sums.clip += m.clip;
+        sums.norm += m.norm;
+        epochKl += m.kl;
+        updates++;
+        epochUpdates++;
+        if (s.schedule.stepOn === "update") this.schedulerStep++;
+      }
+      epochsRun++;
+      if (s.schedule.stepOn === "epoch") this.schedulerStep++;
+      if (s.targetKl !== null && epochKl / epochUpdates > s.targetKl) break;
+    }
+    return {
+      "losses/policy_loss": sums.policy / updates,
+      "losses/value_loss": sums.value / updates,
+      "losses/entropy": sums.entropy / updates,
+      "losses/old_approx_kl": sums.oldKl / updates,
+      "losses/approx_kl": sums.kl / updates,
+      "losses/clipfrac": sums.clip / updates,
+      "losses/explained_variance": explainedVariance,
+      "losses/grad_norm": sums.norm / updates,
+      "charts/learning_rate": this.learningRate,
+      "losses/epochs": epochsRun,
+      "losses/minibatch_updates": updates,
+    };
+  }
+
+  /** One gradient step on transitions order[start .. start + B). */
+  private async minibatchStep(buffer: RolloutBuffer, order: Int32Array, start: number) {
+    const { net, adam, plan, mb, settings: s } = this;
+    const be = net.backend;
+    const B = s.minibatchSize;
+    buffer.gather(order, start, mb);
+    packLegalActions(mb.legalOffsets, mb.legalActions, B, net.numActions, this.mask);
+    for (let i = 0; i < B; i++) {
+      this.actions[i] = mb.actions[i];
+      this.samples[4 * i] = mb.oldLogProbs[i];
+      this.samples[4 * i + 1] = mb.advantages[i];
+      this.samples[4 * i + 2] = mb.returns[i];
+      this.samples[4 * i + 3] = mb.oldValues[i];
+    }
+    net.setInputs(plan, mb.obs, this.mask);
+    be.write(plan.actions, this.actions);
+    be.write(plan.samples!, this.samples);
+
+    net.zeroGrad();
+    net.forward(plan, "train");
+    ops.ppoLoss(
+      be,
+      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
+      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
+      { rows: B, actions: net.numActions },
+      { clipEps: s.clipEpsilon, valueCoef: s.valueLossCoeff, entropyCoef: s.entropyCoef, valueClip: s.enableValueClipping },
+    );
+    net.backward(plan);
+    adam.update(this.learningRate);
+
+    // Per-sample terms: [policy, value, entropy, oldLogp − logp, clipped, logp].
+    const [stats, norm] = await Promise.all([be.read(plan.ppoStats!), adam.gradNorm()]);
+    let policy = 0, value = 0, entropy = 0, oldKl = 0, kl = 0, clip = 0;
+    for (let i = 0; i < B; i++) {
+      const r = i * 6;
+      policy += stats[r];
+      value += stats[r + 1];
+      entropy += stats[r + 2];
+      const logRatio = -stats[r + 3];
+      oldKl += -logRatio;
+      kl += Math.exp(logRatio) - 1 - logRatio;
+      clip += stats[r + 4];
+    }
+    if (!Number.isFinite(policy + value + entropy)) throw new NonFiniteLossError(`PPO loss is not finite (policy ${policy / B}, value ${value / B}, entropy ${entropy / B})`);
+    return { policy: policy / B, value: value / B, entropy: entropy / B, oldKl: oldKl / B, kl: kl / B, clip: clip / B, norm };
+  }
+
+  destroy(): void {
+    this.net.freePlan(this.plan);
+  }
+}
+
+export class NonFiniteLossError extends Error {
+  override name = "NonFiniteLossError";
+}
+
+/** 1 − Var(R − V) / Var(R) over the rollout (NaN when the returns do not vary). */
+export function explainedVarianceOf(values: Float32Array, returns: Float32Array, n: number): number {
+  let mr = 0, md = 0;
+  for (let i = 0; i < n; i++) {
+    mr += returns[i];
+    md += returns[i] - values[i];
+  }
+  mr /= n;
+  md /= n;
+  let vr = 0, vd = 0;
+  for (let i = 0; i < n; i++) {
+    vr += (returns[i] - mr) ** 2;
+    vd += (returns[i] - values[i] - md) ** 2;
+  }
+  return vr === 0 ? Number.NaN : 1 - vd / vr;
+}

@@ -1,0 +1,43 @@
+// modelFactory: an architecture name and sizes → a network on a backend (reference
+// model_factory, §4.1: "resnet" → the tower; "cnn" → the simple CNN of §4.2).
+//
+// Defines: ModelOptions, architectureOf, modelFactory, createNetwork.
+
+import type { Backend } from "../../compute/backend.ts";
+import { CORE46_PLANES } from "../../shogi/features.ts";
+import { NUM_ACTIONS } from "../../shogi/actions.ts";
+import { SimpleCnn } from "./cnn.ts";
+import type { Network, NetworkInit } from "./network.ts";
+import type { Architecture, ModelType } from "./params.ts";
+import { ResTower } from "./resnet_tower.ts";
+
+export interface ModelOptions {
+  depth?: number; // 9
+  width?: number; // 256
+  seRatio?: number; // 0.25 (0: no SE)
+  inputPlanes?: number; // 46 (core46)
+  numActions?: number; // 13 527
+}
+
+/** The full architecture for `type` with defaults filled in and sizes checked. */
+export function architectureOf(type: ModelType, o: ModelOptions = {}): Architecture {
+  if (type !== "resnet" && type !== "cnn") throw new Error(`unknown model type "${type}" (resnet | cnn)`);
+  const io = { inputPlanes: o.inputPlanes ?? CORE46_PLANES, numActions: o.numActions ?? NUM_ACTIONS };
+  // The CNN's shape is fixed but for its inputs and outputs (depth, width, seRatio are ignored).
+  const arch: Architecture = type === "cnn" ? { type, depth: 0, width: 16, seRatio: 0, ...io } : { type, depth: o.depth ?? 9, width: o.width ?? 256, seRatio: o.seRatio ?? 0.25, ...io };
+  for (const k of type === "cnn" ? (["inputPlanes", "numActions"] as const) : (["depth", "width", "inputPlanes", "numActions"] as const)) {
+    if (!Number.isInteger(arch[k]) || arch[k] < 1) throw new Error(`model ${k} must be a positive integer, got ${arch[k]}`);
+  }
+  if (!(arch.seRatio >= 0 && arch.seRatio <= 1)) throw new Error(`model seRatio must be in [0, 1], got ${arch.seRatio}`);
+  return arch;
+}
+
+/** A network of `arch`, initialised from `init` (a seed: PyTorch default init; or given buffers). */
+export function createNetwork(backend: Backend, arch: Architecture, init: NetworkInit): Network {
+  return arch.type === "cnn" ? new SimpleCnn(backend, arch, init) : new ResTower(backend, arch, init);
+}
+
+/** modelFactory(backend, "resnet", { depth: 9, width: 256, seRatio: 0.25 }, { seed: 42 }). */
+export function modelFactory(backend: Backend, type: ModelType, o: ModelOptions, init: NetworkInit): Network {
+  return createNetwork(backend, architectureOf(type, o), init);
+}

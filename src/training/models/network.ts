@@ -1,0 +1,396 @@
+// The actor-critic base: what every network (ResNet tower, simple CNN) shares.
+//
+// - ONE flat parameter buffer laid out by the size table (params.ts); gradients in a second buffer
+//   with the same layout; BN running statistics in a third (not trainable). Each tensor is bound
+//   as a view, created once here.
+// - Activations planned once per batch size: plan(B) allocates every buffer a forward (and, for a
+//   training plan, a backward) at batch B needs. Inputs of another size are an error, never a
+//   silent reallocation.
+// - forward(plan, "train" | "infer") writes plan.logits [B, A] and plan.value [B]; "train" uses
+//   batch statistics and updates the running ones, "infer" uses the running ones.
+//   backward(plan) reads plan.dlogits / plan.dvalue and ACCUMULATES into the gradients (zeroGrad
+//   once per step). The subclasses write both as flat lists of ops.ts layer calls.
+// - Acting (reference §4.3): getActionAndValue samples (or takes the argmax of) the masked policy;
+//   evaluateActions gives log-probabilities, entropies and values of given actions. A legal mask
+//   row with no legal action is an error naming the row (reference §13.2 item 14).
+//
+// Defines: Mode, Plan, Layer, BatchNorm, NetworkInit, Network, ActResult, EvaluateResult,
+//          packLegalActions, checkLegalRows.
+
+import type { Backend, Buf } from "../../compute/backend.ts";
+import { ALL_KERNELS } from "../../compute/kernels/index.ts";
+import * as ops from "../../compute/ops.ts";
+import { initTable } from "./init.ts";
+import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
+
+export type Mode = "train" | "infer";
+
+/** The buffers of one planned batch size that callers read and write. */
+export interface Plan {
+  readonly batch: number; // B
+  /** Whether backward() is possible (activations kept per layer, gradient buffers allocated). */
+  readonly training: boolean;
+  readonly obs: Buf; // [B, C_in, 9, 9]  input
+  readonly logits: Buf; // [B, A]  output
+  readonly value: Buf; // [B]  output (no tanh)
+  readonly dlogits: Buf | null; // [B, A]  ∂loss/∂logits (training plans)
+  readonly dvalue: Buf | null; // [B]  ∂loss/∂value (training plans)
+  readonly mask: Buf; // [B, ceil(A/32)] u32  legal-action bits (bit a & 31 of word a >> 5)
+  readonly actions: Buf; // [B] u32
+  readonly uniforms: Buf; // [B]  sampling uniforms in [0, 1)
+  readonly actionLogp: Buf; // [B]
+  readonly samples: Buf | null; // [B, 4]  PPO samples: oldLogp, advantage, return, oldValue (training plans)
+  readonly ppoStats: Buf | null; // [B, 6]  PPO per-sample terms (training plans)
+  readonly ppoMeans: Buf | null; // [7]  PPO batch means (training plans)
+}
+
+export interface ActResult {
+  actions: Uint32Array; // [B]
+  logProbs: Float32Array; // [B]
+  values: Float32Array; // [B]
+}
+
+export interface EvaluateResult {
+  logProbs: Float32Array; // [B]
+  entropy: Float32Array; // [B]  over the legal moves
+  values: Float32Array; // [B]
+}
+
+/** A conv or linear layer's tensors (views of params / grads). */
+export interface Layer {
+  w: Buf;
+  b: Buf;
+  dw: Buf;
+  db: Buf;
+}
+
+/** A BatchNorm layer's tensors. */
+export interface BatchNorm {
+  gamma: Buf;
+  beta: Buf;
+  dgamma: Buf;
+  dbeta: Buf;
+  mean: Buf; // running mean (stats)
+  var: Buf; // running var (stats)
+}
+
+interface PlanState<Acts> {
+  acts: Acts;
+  /** Every allocation of the plan, for freePlan. */
+  owned: Buf[];
+  lastForward: Mode | null;
+}
+
+/** The initial contents of a network's buffers: a seed (PyTorch default init), or given values. */
+export type NetworkInit = { seed: number } | { params: Float32Array; stats: Float32Array };
+
+export abstract class Network<Acts = unknown> {
+  readonly table: SizeTable;
+  readonly statsTable: SizeTable;
+  /** [table.length] all trainable tensors. */
+  readonly params: Buf;
+  /** [table.length] gradients, same layout. */
+  readonly grads: Buf;
+  /** [statsTable.length] BN running mean / var (unused padding only, for the CNN). */
+  readonly stats: Buf;
+  /** BN forward passes in training mode (PyTorch's num_batches_tracked, the same for every BN layer). */
+  numBatchesTracked = 0;
+  /** Policy outputs A. */
+  readonly numActions: number;
+  readonly maskWords: number;
+  readonly obsSize: number;
+  private paramViews = new Map<string, Buf>();
+  private gradViews = new Map<string, Buf>();
+  private statViews = new Map<string, Buf>();
+  private plans = new Map<Plan, PlanState<Acts>>();
+
+  constructor(
+    readonly backend: Backend,
+    readonly arch: Architecture,
+    init: NetworkInit,
+  ) {
+    this.table = parameterTable(arch);
+    this.statsTable = statsTable(arch);
+    this.numActions = arch.numActions;
+    this.maskWords = ops.maskWords(arch.numActions);
+    this.obsSize = arch.inputPlanes * 81;
+    const be = backend;
+    this.params = be.alloc("params", this.table.length);
+    this.grads = be.alloc("grads", this.table.length);
+    this.stats = be.alloc("bn_stats", this.statsTable.length);
+    for (const t of this.table.tensors) {
+      this.paramViews.set(t.name, be.view(this.params, t.offset, t.size, t.name));
+      this.gradViews.set(t.name, be.view(this.grads, t.offset, t.size, `grad ${t.name}`));
+    }
+    for (const t of this.statsTable.tensors) this.statViews.set(t.name, be.view(this.stats, t.offset, t.size, t.name));
+    const values = "seed" in init ? { params: initTable(this.table, init.seed), stats: initTable(this.statsTable, 0) } : init;
+    this.writeParameters(values.params);
+    this.writeStats(values.stats);
+  }
+
+  /** Trainable parameters (padding excluded). */
+  get numParameters(): number {
+    return this.table.count;
+  }
+
+  /** The parameter tensor `name` (a view of `params`). */
+  param(name: string): Buf {
+    return lookup(this.paramViews, name, "parameter");
+  }
+
+  /** The gradient of parameter `name` (a view of `grads`). */
+  grad(name: string): Buf {
+    return lookup(this.gradViews, name, "parameter");
+  }
+
+  /** The running statistic `name` (…running_mean / …running_var; a view of `stats`). */
+  stat(name: string): Buf {
+    return lookup(this.statViews, name, "running statistic");
+  }
+
+  /** Weight, bias and their gradients of the conv / linear layer `name`. */
+  protected layer(name: string): Layer {
+    return { w: this.param(`${name}.weight`), b: this.param(`${name}.bias`), dw: this.grad(`${name}.weight`), db: this.grad(`${name}.bias`) };
+  }
+
+  /** Affine parameters, their gradients and the running statistics of the BatchNorm `name`. */
+  protected batchNorm(name: string): BatchNorm {
+    return {
+      gamma: this.param(`${name}.weight`), beta: this.param(`${name}.bias`),
+      dgamma: this.grad(`${name}.weight`), dbeta: this.grad(`${name}.bias`),
+      mean: this.stat(`${name}.running_mean`), var: this.stat(`${name}.running_var`),
+    };
+  }
+
+  /** Compiles every kernel ahead of first use (WebGPU: ~1 s for all on lavapipe; no-op on cpu). */
+  prepare(): Promise<void> {
+    return this.backend.prepare(ALL_KERNELS);
+  }
+
+  // ---------------------------------------------------------------- plans
+
+  /**
+   * Allocates every buffer a batch of `batch` needs, once. A training plan keeps each layer's
+   * activations for backward() and holds the gradient buffers; an inference plan reuses one set
+   * of per-block buffers across the tower. The same (batch, training) returns the same plan.
+   */
+  plan(batch: number, opts: { training: boolean }): Plan {
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`plan: batch size must be a positive integer, got ${batch}`);
+    for (const [p] of this.plans) if (p.batch === batch && p.training === opts.training) return p;
+    const be = this.backend;
+    const owned: Buf[] = [];
+    const alloc = (label: string, length: number, dtype: "f32" | "u32" = "f32") => {
+      const b = be.alloc(`B${batch}.${label}`, length, dtype);
+      owned.push(b);
+      return b;
+    };
+    const t = opts.training;
+    const A = this.numActions;
+    const plan: Plan = {
+      batch,
+      training: t,
+      obs: alloc("obs", batch * this.obsSize),
+      logits: alloc("logits", batch * A),
+      value: alloc("value", batch),
+      dlogits: t ? alloc("dlogits", batch * A) : null,
+      dvalue: t ? alloc("dvalue", batch) : null,
+      mask: alloc("mask", batch * this.maskWords, "u32"),
+      actions: alloc("actions", batch, "u32"),
+      uniforms: alloc("uniforms", batch),
+      actionLogp: alloc("actionLogp", batch),
+      samples: t ? alloc("samples", batch * 4) : null,
+      ppoStats: t ? alloc("ppoStats", batch * 6) : null,
+      ppoMeans: t ? alloc("ppoMeans", 7) : null,
+    };
+    const acts = this.planActivations(batch, t, alloc);
+    this.plans.set(plan, { acts, owned, lastForward: null });
+    return plan;
+  }
+
+  /** Frees a plan's buffers. */
+  freePlan(plan: Plan): void {
+    const st = this.plans.get(plan);
+    if (!st) return;
+    for (const b of st.owned) this.backend.free(b);
+    this.plans.delete(plan);
+  }
+
+  /** Subclass: allocate (with `alloc`) the activations of one batch size. */
+  protected abstract planActivations(batch: number, training: boolean, alloc: (label: string, length: number) => Buf): Acts;
+
+  private stateOf(plan: Plan): PlanState<Acts> {
+    const st = this.plans.get(plan);
+    if (!st) throw new Error(`plan for batch ${plan.batch} was not made by this network (or was freed)`);
+    return st;
+  }
+
+  // ---------------------------------------------------------------- forward / backward
+
+  /** logits, value ← network(obs). "train": batch statistics, running statistics updated. */
+  forward(plan: Plan, mode: Mode): void {
+    const st = this.stateOf(plan);
+    if (mode === "train" && !plan.training) throw new Error(`forward("train") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`);
+    this.forwardLayers(plan, st.acts, mode);
+    if (mode === "train") this.numBatchesTracked++;
+    st.lastForward = mode;
+  }
+
+  /** grads += ∂loss/∂params from plan.dlogits and plan.dvalue, after forward(plan, "train"). */
+  backward(plan: Plan): void {
+    const st = this.stateOf(plan);
+    if (!plan.training) throw new Error(`backward() on the inference plan for batch ${plan.batch}`);
+    if (st.lastForward !== "train") throw new Error(`backward() needs forward(plan, "train") first (batch ${plan.batch})`);
+    this.backwardLayers(plan, st.acts);
+  }
+
+  /** grads ← 0 (once per optimizer step: backward accumulates). */
+  zeroGrad(): void {
+    ops.zero(this.backend, this.grads);
+  }
+
+  protected abstract forwardLayers(plan: Plan, acts: Acts, mode: Mode): void;
+  protected abstract backwardLayers(plan: Plan, acts: Acts): void;
+
+  // ---------------------------------------------------------------- acting
+
+  /**
+   * One batched action choice (reference get_action_and_value, in the mode the caller picks;
+   * self-play acts in "infer"). obs: [B, C_in·81]; legalMask: [B, ceil(A/32)] bits; `uniforms`
+   * [B] in [0, 1) draw by inverse CDF, `deterministic` takes the most probable legal action.
+   */
+  async getActionAndValue(
+    plan: Plan,
+    obs: Float32Array,
+    legalMask: Uint32Array,
+    choose: { uniforms: Float32Array } | { deterministic: true },
+    mode: Mode = "infer",
+  ): Promise<ActResult> {
+    const be = this.backend;
+    this.setInputs(plan, obs, legalMask);
+    const greedy = "deterministic" in choose;
+    if (!greedy) {
+      if (choose.uniforms.length !== plan.batch) throw new Error(`getActionAndValue: ${choose.uniforms.length} uniforms for batch ${plan.batch}`);
+      be.write(plan.uniforms, choose.uniforms);
+    }
+    this.forward(plan, mode);
+    ops.sampleActions(be, plan.actions, plan.actionLogp, plan.logits, plan.mask, plan.uniforms, { rows: plan.batch, actions: this.numActions }, greedy);
+    const [actions, logProbs, values] = await Promise.all([be.read(plan.actions), be.read(plan.actionLogp), be.read(plan.value)]);
+    return { actions: actions as Uint32Array, logProbs: logProbs as Float32Array, values: values as Float32Array };
+  }
+
+  /**
+   * Log-probabilities and entropies (over the legal moves) of `actions`, and values (reference
+   * evaluate_actions). Needs a training plan: its PPO buffers serve as scratch (plan.dlogits,
+   * dvalue, samples are overwritten). "infer" by default so the running statistics stay as they are.
+   */
+  async evaluateActions(plan: Plan, obs: Float32Array, actions: Uint32Array, legalMask: Uint32Array, mode: Mode = "infer"): Promise<EvaluateResult> {
+    if (!plan.training) throw new Error(`evaluateActions needs a training plan (batch ${plan.batch})`);
+    if (actions.length !== plan.batch) throw new Error(`evaluateActions: ${actions.length} actions for batch ${plan.batch}`);
+    for (let r = 0; r < plan.batch; r++) {
+      const a = actions[r];
+      if (!(a < this.numActions) || ((legalMask[r * this.maskWords + (a >>> 5)] >>> (a & 31)) & 1) === 0) throw new Error(`evaluateActions: action ${a} of row ${r} is not legal`);
+    }
+    const be = this.backend;
+    this.setInputs(plan, obs, legalMask);
+    be.write(plan.actions, actions);
+    be.write(plan.samples!, new Float32Array(plan.batch * 4));
+    this.forward(plan, mode);
+    // The PPO loss kernel computes the per-row log-probability and entropy (stats columns 5 and 2).
+    ops.ppoLoss(
+      be,
+      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
+      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
+      { rows: plan.batch, actions: this.numActions },
+      { clipEps: 0.2, valueCoef: 0, entropyCoef: 0, valueClip: false },
+    );
+    const [stats, values] = await Promise.all([be.read(plan.ppoStats!), be.read(plan.value)]);
+    const logProbs = new Float32Array(plan.batch);
+    const entropy = new Float32Array(plan.batch);
+    for (let r = 0; r < plan.batch; r++) {
+      entropy[r] = stats[r * 6 + 2];
+      logProbs[r] = stats[r * 6 + 5];
+    }
+    return { logProbs, entropy, values: values as Float32Array };
+  }
+
+  /** Writes observations and legal masks into a plan, checking their sizes and that every row has a legal move. */
+  setInputs(plan: Plan, obs: Float32Array, legalMask?: Uint32Array): void {
+    const B = plan.batch;
+    if (obs.length !== B * this.obsSize) throw new Error(`observations hold ${obs.length / this.obsSize} rows (${obs.length} floats); the plan is for batch ${B} × ${this.obsSize}`);
+    this.backend.write(plan.obs, obs);
+    if (legalMask) {
+      if (legalMask.length !== B * this.maskWords) throw new Error(`legal mask holds ${legalMask.length} words; batch ${B} needs ${B} × ${this.maskWords}`);
+      checkLegalRows(legalMask, B, this.numActions);
+      this.backend.write(plan.mask, legalMask);
+    }
+  }
+
+  // ---------------------------------------------------------------- host access
+
+  async readParameters(): Promise<Float32Array> {
+    return (await this.backend.read(this.params)) as Float32Array;
+  }
+
+  async readGradients(): Promise<Float32Array> {
+    return (await this.backend.read(this.grads)) as Float32Array;
+  }
+
+  async readStats(): Promise<Float32Array> {
+    return (await this.backend.read(this.stats)) as Float32Array;
+  }
+
+  /** data: [table.length] in the table's layout. */
+  writeParameters(data: Float32Array): void {
+    if (data.length !== this.table.length) throw new Error(`writeParameters: ${data.length} floats, the table holds ${this.table.length}`);
+    this.backend.write(this.params, data);
+  }
+
+  writeStats(data: Float32Array): void {
+    if (data.length !== this.statsTable.length) throw new Error(`writeStats: ${data.length} floats, the table holds ${this.statsTable.length}`);
+    this.backend.write(this.stats, data);
+  }
+
+  /** Frees every buffer (plans included); the network is unusable afterwards. */
+  destroy(): void {
+    for (const p of [...this.plans.keys()]) this.freePlan(p);
+    for (const b of [this.params, this.grads, this.stats]) this.backend.free(b);
+  }
+}
+
+function lookup(m: Map<string, Buf>, name: string, what: string): Buf {
+  const b = m.get(name);
+  if (!b) throw new Error(`no ${what} named "${name}"`);
+  return b;
+}
+
+/**
+ * Throws, naming the first row of `mask` ([rows, ceil(A/32)] bits) with no legal action among the
+ * A actions (the kernels would treat such a row as all-legal: reference §13.2 item 14).
+ */
+export function checkLegalRows(mask: Uint32Array, rows: number, numActions: number): void {
+  const words = ops.maskWords(numActions);
+  const tail = numActions % 32 === 0 ? 0xffffffff : (1 << numActions % 32) - 1; // valid bits of the last word
+  for (let r = 0; r < rows; r++) {
+    let any = mask[(r + 1) * words - 1] & tail;
+    for (let w = r * words; w < (r + 1) * words - 1; w++) any |= mask[w];
+    if (any === 0) throw new Error(`legal mask row ${r} has no legal action (a finished game must not be asked for a move)`);
+  }
+}
+
+/**
+ * Legal-action lists in CSR form (the rollout buffer's: row r holds indices[offsets[r] ..
+ * offsets[r+1])) → bit mask [rows, ceil(A/32)].
+ */
+export function packLegalActions(offsets: Int32Array, indices: Int32Array, rows: number, numActions: number, out?: Uint32Array): Uint32Array {
+  const words = ops.maskWords(numActions);
+  const bits = out ?? new Uint32Array(rows * words);
+  bits.fill(0, 0, rows * words);
+  for (let r = 0; r < rows; r++) {
+    for (let k = offsets[r]; k < offsets[r + 1]; k++) {
+      const a = indices[k];
+      if (!(a >= 0 && a < numActions)) throw new Error(`packLegalActions: row ${r} lists action ${a} outside [0, ${numActions})`);
+      bits[r * words + (a >>> 5)] |= 1 << (a & 31);
+    }
+  }
+  return bits;
+}

@@ -1,0 +1,174 @@
+// Checkpoints: safetensors round-trip (values and bytes), the header as an independent parser
+// reads it (what PyTorch's safetensors.torch.load_file sees), loading without knowing the
+// architecture, and the errors: name / shape / dtype mismatches name the tensor, truncated and
+// corrupt files name the file.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Random } from "../../src/random.ts";
+import { loadCheckpoint, readCheckpoint, restoreNetwork, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
+import { architectureOf, createNetwork, modelFactory } from "../../src/training/models/factory.ts";
+import { Adam } from "../../src/training/models/optimizer.ts";
+import { decodeSafetensors, encodeSafetensors } from "../../src/training/models/safetensors.ts";
+import { LinearLoss, cpuBackend as be, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "keisei-ckpt-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A 1-block × 8 tower with SE (h = 2), 100 actions, after one training step (running stats and Adam moments nonzero). */
+async function trainedTower() {
+  const net = modelFactory(be, "resnet", { depth: 1, width: 8, seRatio: 0.25, numActions: 100 }, { seed: 9 });
+  const adam = new Adam(net, { lr: 1e-3, maxGradNorm: 0.5 });
+  const plan = net.plan(2, { training: true });
+  const rng = new Random(1);
+  net.setInputs(plan, randomObs(rng, 2));
+  await forwardBackward(net, plan, LinearLoss.random(rng, plan, net.numActions));
+  adam.update();
+  return { net, adam };
+}
+
+/** Reads a safetensors header with nothing but DataView and JSON.parse. */
+function parseHeader(bytes: Uint8Array) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  return { n, header, data: bytes.subarray(8 + n) };
+}
+
+const TOWER_STATE_DICT = [
+  ["stem.weight", [8, 46, 3, 3]], ["stem.bias", [8]],
+  ["bn_stem.weight", [8]], ["bn_stem.bias", [8]], ["bn_stem.running_mean", [8]], ["bn_stem.running_var", [8]], ["bn_stem.num_batches_tracked", []],
+  ["res_blocks.0.conv1.weight", [8, 8, 3, 3]], ["res_blocks.0.conv1.bias", [8]],
+  ["res_blocks.0.bn1.weight", [8]], ["res_blocks.0.bn1.bias", [8]], ["res_blocks.0.bn1.running_mean", [8]], ["res_blocks.0.bn1.running_var", [8]], ["res_blocks.0.bn1.num_batches_tracked", []],
+  ["res_blocks.0.conv2.weight", [8, 8, 3, 3]], ["res_blocks.0.conv2.bias", [8]],
+  ["res_blocks.0.bn2.weight", [8]], ["res_blocks.0.bn2.bias", [8]], ["res_blocks.0.bn2.running_mean", [8]], ["res_blocks.0.bn2.running_var", [8]], ["res_blocks.0.bn2.num_batches_tracked", []],
+  ["res_blocks.0.se.fc1.weight", [2, 8, 1, 1]], ["res_blocks.0.se.fc1.bias", [2]], ["res_blocks.0.se.fc2.weight", [8, 2, 1, 1]], ["res_blocks.0.se.fc2.bias", [8]],
+  ["policy_head.0.weight", [2, 8, 1, 1]], ["policy_head.0.bias", [2]],
+  ["policy_head.1.weight", [2]], ["policy_head.1.bias", [2]], ["policy_head.1.running_mean", [2]], ["policy_head.1.running_var", [2]], ["policy_head.1.num_batches_tracked", []],
+  ["policy_head.4.weight", [100, 162]], ["policy_head.4.bias", [100]],
+  ["value_head.0.weight", [2, 8, 1, 1]], ["value_head.0.bias", [2]],
+  ["value_head.1.weight", [2]], ["value_head.1.bias", [2]], ["value_head.1.running_mean", [2]], ["value_head.1.running_var", [2]], ["value_head.1.num_batches_tracked", []],
+  ["value_head.4.weight", [1, 162]], ["value_head.4.bias", [1]],
+] as const;
+
+describe("checkpoints (safetensors)", () => {
+  test("the file is the reference's state dict, as an independent parser reads it", async () => {
+    const { net } = await trainedTower();
+    const path = join(dir, "model.safetensors");
+    await saveCheckpoint(path, net, { metadata: { global_timestep: "123" } });
+    const bytes = new Uint8Array(readFileSync(path));
+    const { n, header, data } = parseHeader(bytes);
+    expect(n % 8).toBe(0);
+    expect(header.__metadata__).toEqual({
+      global_timestep: "123", format: "pt", keisei_checkpoint: "1",
+      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100",
+    });
+    const names = Object.keys(header).filter((k) => k !== "__metadata__");
+    expect(names.sort()).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
+    // Offsets tile the data region with no hole, in file order.
+    const spans = names.map((k) => header[k].data_offsets as [number, number]).sort((a, b) => a[0] - b[0]);
+    spans.forEach(([b, e], i) => expect(b).toBe(i === 0 ? 0 : spans[i - 1][1]));
+    expect(spans[spans.length - 1][1]).toBe(data.length);
+    const params = await net.readParameters();
+    const stats = await net.readStats();
+    for (const [name, shape] of TOWER_STATE_DICT) {
+      const h = header[name];
+      expect(h.shape).toEqual([...shape]);
+      const raw = data.slice(h.data_offsets[0], h.data_offsets[1]);
+      if (name.endsWith("num_batches_tracked")) {
+        expect(h.dtype).toBe("I64");
+        expect(new BigInt64Array(raw.buffer)[0]).toBe(1n);
+        continue;
+      }
+      expect(h.dtype).toBe("F32");
+      const want = name.includes("running_") ? tensorOf(net.statsTable, stats, name) : tensorOf(net.table, params, name);
+      expect([...new Float32Array(raw.buffer)]).toEqual([...want]);
+    }
+    // the training step moved the running statistics away from (0, 1)
+    expect(tensorOf(net.statsTable, stats, "bn_stem.running_var").some((v) => v !== 1)).toBe(true);
+  });
+
+  test("save → load → identical values, optimizer state and bytes; the architecture comes from the file", async () => {
+    const { net, adam } = await trainedTower();
+    const path = join(dir, "ckpt.safetensors");
+    await saveCheckpoint(path, net, { optimizer: adam });
+    const { header } = parseHeader(new Uint8Array(readFileSync(path)));
+    expect(header["optimizer.exp_avg.stem.weight"].shape).toEqual([8, 46, 3, 3]);
+    expect(header["optimizer.step"]).toMatchObject({ dtype: "I64", shape: [] });
+
+    const loaded = loadCheckpoint(be, path);
+    expect(loaded.net.arch).toEqual(net.arch);
+    expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
+    expect(await loaded.net.readStats()).toEqual(await net.readStats());
+    expect(loaded.net.numBatchesTracked).toBe(1);
+    const state = await adam.readState();
+    expect(loaded.optimizer!.step).toBe(1);
+    expect(loaded.optimizer!.m).toEqual(state.m);
+    expect(loaded.optimizer!.v).toEqual(state.v);
+    const adam2 = new Adam(loaded.net, adam.config);
+    adam2.writeState(loaded.optimizer!);
+    const again = join(dir, "again.safetensors");
+    await saveCheckpoint(again, loaded.net, { optimizer: adam2 });
+    expect(readFileSync(again).equals(readFileSync(path))).toBe(true);
+    // no temporary files left behind
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  test("the simple CNN round-trips too", async () => {
+    const net = modelFactory(be, "cnn", { numActions: 50 }, { seed: 2 });
+    const path = join(dir, "cnn.safetensors");
+    await saveCheckpoint(path, net);
+    const { header } = parseHeader(new Uint8Array(readFileSync(path)));
+    expect(Object.keys(header).sort()).toEqual(["__metadata__", "conv.bias", "conv.weight", "policy_head.bias", "policy_head.weight", "value_head.bias", "value_head.weight"]);
+    expect(header["policy_head.weight"].shape).toEqual([50, 1296]);
+    const loaded = loadCheckpoint(be, path);
+    expect(loaded.net.arch).toEqual(net.arch);
+    expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
+  });
+
+  test("a name, shape or dtype that differs is an error naming the tensor", async () => {
+    const { net } = await trainedTower();
+    const path = join(dir, "small.safetensors");
+    await saveCheckpoint(path, net);
+    const wider = createNetwork(be, architectureOf("resnet", { depth: 1, width: 16, seRatio: 0.25, numActions: 100 }), { seed: 1 });
+    expect(() => restoreNetwork(wider, readCheckpoint(path))).toThrow(/small\.safetensors.*tensor "stem\.weight" has shape \[8,46,3,3\], the network expects \[16,46,3,3\]/);
+    const deeper = createNetwork(be, architectureOf("resnet", { depth: 2, width: 8, seRatio: 0.25, numActions: 100 }), { seed: 1 });
+    expect(() => restoreNetwork(deeper, readCheckpoint(path))).toThrow(/tensor "res_blocks\.1\.conv1\.weight" is missing/);
+    const noSe = createNetwork(be, architectureOf("resnet", { depth: 1, width: 8, seRatio: 0, numActions: 100 }), { seed: 1 });
+    expect(() => restoreNetwork(noSe, readCheckpoint(path))).toThrow(/unexpected tensor "res_blocks\.0\.se\.fc1\.weight"/);
+
+    // Rewrite the file with one tensor dropped / retyped.
+    const { metadata, tensors } = decodeSafetensors(new Uint8Array(readFileSync(path)), path);
+    const without = [...tensors].filter(([k]) => k !== "value_head.4.bias");
+    writeFileSync(join(dir, "missing.safetensors"), encodeSafetensors(without, metadata));
+    expect(() => loadCheckpoint(be, join(dir, "missing.safetensors"))).toThrow(/missing\.safetensors.*tensor "value_head\.4\.bias" is missing/);
+    const retyped = [...tensors].map(([k, t]): [string, typeof t] => (k === "bn_stem.num_batches_tracked" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t]));
+    writeFileSync(join(dir, "retyped.safetensors"), encodeSafetensors(retyped, metadata));
+    expect(() => loadCheckpoint(be, join(dir, "retyped.safetensors"))).toThrow(/tensor "bn_stem\.num_batches_tracked" is F32, expected I64/);
+    // no architecture metadata: say so (or accept one from the caller)
+    writeFileSync(join(dir, "bare.safetensors"), encodeSafetensors(tensors, {}));
+    expect(() => loadCheckpoint(be, join(dir, "bare.safetensors"))).toThrow(/bare\.safetensors: metadata model_type is missing/);
+    expect(loadCheckpoint(be, join(dir, "bare.safetensors"), net.arch).net.arch).toEqual(net.arch);
+  });
+
+  test("a truncated or corrupt file is an error naming the file", async () => {
+    const { net } = await trainedTower();
+    const path = join(dir, "whole.safetensors");
+    await saveCheckpoint(path, net);
+    const bytes = readFileSync(path);
+    const cut = (name: string, b: Uint8Array) => {
+      const p = join(dir, name);
+      writeFileSync(p, b);
+      return p;
+    };
+    expect(() => loadCheckpoint(be, cut("cut-data.safetensors", bytes.subarray(0, bytes.length - 100)))).toThrow(/cut-data\.safetensors: not a readable safetensors file \(.*truncated/);
+    expect(() => loadCheckpoint(be, cut("cut-header.safetensors", bytes.subarray(0, 200)))).toThrow(/cut-header\.safetensors: .*truncated/);
+    expect(() => loadCheckpoint(be, cut("tiny.safetensors", bytes.subarray(0, 5)))).toThrow(/tiny\.safetensors: .*truncated/);
+    const garbled = new Uint8Array(bytes);
+    garbled[8] = "x".charCodeAt(0);
+    expect(() => loadCheckpoint(be, cut("garbled.safetensors", garbled))).toThrow(/garbled\.safetensors: .*header is not JSON/);
+    expect(() => loadCheckpoint(be, join(dir, "absent.safetensors"))).toThrow(/cannot read .*absent\.safetensors/);
+    await expect(saveCheckpoint(join(dir, "no-such-dir", "x.safetensors"), net)).rejects.toThrow(/writing .*no-such-dir.*x\.safetensors/);
+  });
+});

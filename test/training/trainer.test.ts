@@ -1,0 +1,119 @@
+// The trainer end to end on small configs: run files, exact resume, refusals that name their input.
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBackend } from "../../src/compute/device.ts";
+import { buildConfig } from "../../src/config/load.ts";
+import type { Config } from "../../src/config/schema.ts";
+import { listCheckpoints } from "../../src/training/checkpoints.ts";
+import { readSafetensorsFile } from "../../src/training/models/safetensors.ts";
+import { train } from "../../src/training/trainer.ts";
+import { hasWebGpu } from "../helpers/webgpu.ts";
+
+function smallConfig(dir: string, over: Record<string, Record<string, unknown>> = {}): Config {
+  return buildConfig([{
+    name: "test",
+    values: {
+      env: { device: "cpu", seed: 5, max_moves_per_game: 60, ...over.env },
+      training: {
+        tower_depth: 1, tower_width: 8, se_ratio: 0.25, num_envs: 16, steps_per_epoch: 256, minibatch_size: 128, ppo_epochs: 2,
+        total_timesteps: 768, checkpoint_interval_timesteps: 256, learning_rate: 3e-4, ...over.training,
+      },
+      logging: { model_dir: dir, run_name: "run", ...over.logging },
+      display: { log_layer_keyword_filters: [] },
+    },
+  }]);
+}
+
+function weightsChecksum(path: string): number {
+  const { tensors } = readSafetensorsFile(path);
+  let h = 0;
+  for (const [name, t] of [...tensors].sort(([a], [b]) => a.localeCompare(b))) {
+    if (name.startsWith("optimizer.")) continue;
+    const bytes = t.data;
+    for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
+  }
+  return h;
+}
+
+describe("keisei train (library)", () => {
+  test("a run writes every run file, and checkpoints fire on their interval", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-train-"));
+    const r = await train(smallConfig(dir));
+    expect(r).toMatchObject({ timestep: 768, iteration: 3, stoppedEarly: false });
+    const files = readdirSync(r.runDir);
+    for (const f of ["effective_config.yaml", "training_log.txt", "metrics.jsonl", "final_model.safetensors", "checkpoint_ts256.safetensors", "checkpoint_ts512.json", "checkpoint_ts768.safetensors"]) expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith("events.out.tfevents."))).toBe(true);
+    const lines = readFileSync(join(r.runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.timestep)).toEqual([256, 512, 768]);
+    for (const l of lines) {
+      expect(Number.isFinite(l["losses/policy_loss"])).toBe(true);
+      expect(l["losses/entropy"]).toBeGreaterThan(0);
+      expect(l["losses/minibatch_updates"]).toBe(4);
+    }
+    const log = readFileSync(join(r.runDir, "training_log.txt"), "utf8");
+    expect(log).not.toContain("\\n"); // real lines, not the reference's literal "\n"
+    expect(log.split("\n").filter((l) => l.includes("iteration 3 timestep 768")).length).toBe(1);
+    expect(readFileSync(join(r.runDir, "effective_config.yaml"), "utf8")).toContain("run_name: run");
+  }, 120_000);
+
+  test("resume continues exactly: stop + resume gives the uninterrupted run's weights (cpu)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-resume-"));
+    const straight = await train(smallConfig(dir, { logging: { run_name: "straight" } }));
+    const half = await train(smallConfig(dir, { logging: { run_name: "split" }, training: { total_timesteps: 512 } }));
+    expect(half.timestep).toBe(512);
+    const resumed = await train(smallConfig(dir, { logging: { run_name: "split" } }), { resume: "latest" });
+    expect(resumed).toMatchObject({ timestep: 768, iteration: 3 });
+    expect(weightsChecksum(join(resumed.runDir, "checkpoint_ts768.safetensors"))).toBe(weightsChecksum(join(straight.runDir, "checkpoint_ts768.safetensors")));
+    expect(weightsChecksum(join(resumed.runDir, "checkpoint_ts512.safetensors"))).not.toBe(weightsChecksum(join(resumed.runDir, "checkpoint_ts768.safetensors")));
+    // The metrics stream continues in the same file, and matches the straight run's.
+    const read = (d: string) => readFileSync(join(d, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const a = read(straight.runDir), b = read(resumed.runDir);
+    expect(b.map((l) => l.iteration)).toEqual([1, 2, 3]);
+    expect(b[2]["losses/policy_loss"]).toBe(a[2]["losses/policy_loss"]);
+    expect(b[2]["charts/episodes"]).toBe(a[2]["charts/episodes"]);
+    expect(readFileSync(join(resumed.runDir, "training_log.txt"), "utf8")).toContain("resumed from");
+  }, 180_000);
+
+  test("stopping on request writes a checkpoint of the last finished iteration", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-stop-"));
+    const signal = { stop: false };
+    let updates = 0;
+    const r = await train(smallConfig(dir), {
+      signal,
+      view: { update: () => { if (++updates === 20) signal.stop = true; }, log() {}, close() {} },
+    });
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.timestep).toBe(256); // the partial second rollout is not counted
+    expect(listCheckpoints(r.runDir)[0].timestep).toBe(256);
+    expect(existsSync(join(r.runDir, "final_model.safetensors"))).toBe(false);
+  }, 120_000);
+
+  test("refusals name their input", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-refuse-"));
+    await train(smallConfig(dir, { training: { total_timesteps: 256 } }));
+    await expect(train(smallConfig(dir))).rejects.toThrow(/run directory .*run already exists: continue it with --resume latest/);
+    await expect(train(smallConfig(dir, { logging: { run_name: "none" } }), { resume: "latest" })).rejects.toThrow(/no complete checkpoint in .*none/);
+    await expect(train(smallConfig(dir), { resume: join(dir, "nope.safetensors") })).rejects.toThrow(/nope\.json: no such file/);
+    const ckpt = join(dir, "run", "checkpoint_ts256.safetensors");
+    writeFileSync(ckpt, readFileSync(ckpt).subarray(0, 1000)); // truncated weights
+    await expect(train(smallConfig(dir), { resume: ckpt })).rejects.toThrow(/checkpoint_ts256\.safetensors/);
+    await expect(train(smallConfig(dir, { training: { minibatch_size: 4096 } }))).rejects.toThrow(/training\.minibatch_size \(4096\) is larger than a rollout/);
+    await expect(train(smallConfig(dir, { training: { mixed_precision: true } }))).rejects.toThrow(/training\.mixed_precision: not supported yet/);
+  }, 120_000);
+
+  test.skipIf(!hasWebGpu)("the same run on WebGPU (lavapipe in CI) writes its checkpoints", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-train-gpu-"));
+    const backend = await createBackend("webgpu");
+    try {
+      const r = await train(smallConfig(dir, { env: { device: "webgpu" }, training: { total_timesteps: 512 } }), { backend });
+      expect(r.timestep).toBe(512);
+      expect(listCheckpoints(r.runDir).map((c) => c.timestep)).toEqual([512, 256]);
+      const lines = readFileSync(join(r.runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      expect(lines.every((l) => Number.isFinite(l["losses/value_loss"]))).toBe(true);
+    } finally {
+      backend.destroy();
+    }
+  }, 180_000);
+});
