@@ -9,6 +9,7 @@ import { configFields } from "./config/schema.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions } from "./training/train.ts";
 import type { TrainerView } from "./training/trainer.ts";
+import { type EvaluateCommandOptions, runEvaluateCommand } from "./training/evaluate-command.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 
 /** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
@@ -98,6 +99,27 @@ train
     const view: TrainerView = { update() {}, log: (line) => console.error(line), close() {} };
     const r = await runTrainCommand(opts, () => view);
     console.log(r.stoppedEarly ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}` : `done: ${r.runDir}`);
+  });
+
+cli
+  .command("evaluate", "Play a checkpoint against opponents and report wins, draws and losses with 95% intervals")
+  .option("--agent <checkpoint>", "The checkpoint to evaluate (.safetensors)")
+  .option("--opponent <spec>", "random | heuristic | self | a checkpoint path (repeatable, or comma-separated)", { default: "random" })
+  .option("--games <n>", "Games (per opponent; per pair in a tournament; per match in a ladder; per case in a benchmark)", { default: 20 })
+  .option("--strategy <name>", "single | tournament | ladder | benchmark", { default: "single" })
+  .option("--seed <n>", "Seed (same seed, same games)", { default: 0 })
+  .option("--max-moves <n>", "Move limit per game (a draw)", { default: 500 })
+  .option("--format <fmt>", "Report format: text | json | md", { default: "text" })
+  .option("--save-games <dir>", "Write every game as KIF and CSA, and the report, into this directory")
+  .option("--savedir <dir>", "Models directory whose Elo registry rates the games (required by the ladder)")
+  .option("--device <device>", "auto | webgpu | cpu", { default: "auto" })
+  .option("--sample", "Checkpoints sample from their policy instead of playing their most probable move")
+  .example("keisei evaluate --agent models/run/final_model.safetensors --opponent heuristic --games 200")
+  .action(async (opts: EvaluateCommandOptions) => {
+    const tty = process.stderr.isTTY;
+    const rendered = await runEvaluateCommand(opts, (line) => (tty ? process.stderr.write(`\r${line}`) : undefined));
+    if (tty) process.stderr.write("\n");
+    console.log(rendered);
   });
 
 cli.help();

@@ -20,7 +20,9 @@ import { scheduleTotalSteps } from "../rl/schedules.ts";
 import { type ActBatch, type ActingPolicy, type FinishedGame, SelfPlay } from "../rl/selfplay.ts";
 import { OBS_SIZE } from "../shogi/features.ts";
 import { moveToUsi } from "../shogi/sfen.ts";
-import { type CallbackContext, defaultCallbacks, type TrainingCallback } from "./callbacks.ts";
+import { EloRegistry, padToFixedBatch } from "../evaluation/index.ts";
+import { type CallbackContext, defaultCallbacks, EvaluationCallback, type TrainingCallback } from "./callbacks.ts";
+import { checkpointLoader } from "./policy-loader.ts";
 import { CheckpointError, listCheckpoints, readTrainerState, rngStates, type TrainerState, writeCheckpoint } from "./checkpoints.ts";
 import { type MetricsRecord, MetricsManager } from "./metrics.ts";
 import { loadCheckpoint, saveCheckpoint } from "./models/checkpoint.ts";
@@ -180,7 +182,12 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   const tensorboard = new TensorBoardWriter(session.dir);
   if (!resumeFrom) tensorboard.text(0, "hyperparameters", hyperparameterTable(config));
   const metricsPath = join(session.dir, "metrics.jsonl");
-  const callbacks = o.callbacks ?? defaultCallbacks(config);
+  // Periodic evaluation plays the live network (greedy, sharing the acting plan) and rates it.
+  const ev = config.evaluation;
+  const registry = ev.enable_periodic_evaluation ? EloRegistry.open(config.logging.model_dir, { k: ev.elo_k_factor, initial: ev.elo_initial_rating, poolSize: ev.previous_model_pool_size }) : null;
+  const loader = registry ? checkpointLoader(backend, t.num_envs) : null;
+  const evalAgent = registry ? padToFixedBatch(new NetworkPolicy(net, t.num_envs, new Random(config.env.seed ^ 0x5eed), true), t.num_envs) : null;
+  const callbacks = o.callbacks ?? defaultCallbacks(config, registry && loader && evalAgent ? [new EvaluationCallback(evalAgent, registry, loader.load)] : []);
 
   let timestep = state.timestep;
   let iteration = state.iteration;
@@ -210,7 +217,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
       config: session.config, weightStats, elo, message,
     };
   };
-  const ctx: CallbackContext = { config: session.config, session, net, backend, say, checkpoint, setElo: (e) => (elo = e) };
+  const ctx: CallbackContext = { config: session.config, session, net, backend, say, checkpoint, lastCheckpoint: () => lastCheckpoint, setElo: (e) => (elo = e) };
 
   let stoppedEarly = false;
   try {
@@ -272,6 +279,8 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     }
   } finally {
     view?.close(frame());
+    loader?.destroy();
+    registry?.close();
     learner.destroy();
     policy.destroy();
     adam.destroy();

@@ -9,6 +9,7 @@ import type { Config } from "../../src/config/schema.ts";
 import { listCheckpoints } from "../../src/training/checkpoints.ts";
 import { readSafetensorsFile } from "../../src/training/models/safetensors.ts";
 import { train } from "../../src/training/trainer.ts";
+import { EloRegistry } from "../../src/evaluation/index.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 
 function smallConfig(dir: string, over: Record<string, Record<string, unknown>> = {}): Config {
@@ -89,6 +90,31 @@ describe("keisei train (library)", () => {
     expect(listCheckpoints(r.runDir)[0].timestep).toBe(256);
     expect(existsSync(join(r.runDir, "final_model.safetensors"))).toBe(false);
   }, 120_000);
+
+  test("periodic evaluation runs inside training: eval/* metrics, an Elo rating, the pool", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-eval-"));
+    const config = buildConfig([{ name: "t", values: { ...JSON.parse(JSON.stringify(smallConfig(dir))), evaluation: { evaluation_interval_timesteps: 256, num_games: 4, opponent_type: "pool", max_moves_per_game: 40 } } }]);
+    const lines: string[] = [];
+    const r = await train(config, { view: { update() {}, log: (l) => lines.push(l), close() {} } });
+    const records = readFileSync(join(r.runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(records.length).toBe(3);
+    for (const rec of records) {
+      expect(rec["eval/games"]).toBe(4);
+      expect(rec["eval/win_rate"] + rec["eval/draw_rate"] + rec["eval/loss_rate"]).toBeCloseTo(1, 9);
+      expect(Number.isFinite(rec["eval/elo"])).toBe(true);
+    }
+    // The first evaluation has an empty pool (random opponent); later ones play the previous checkpoint.
+    expect(lines.filter((l) => l.startsWith("evaluation at timestep"))[0]).toContain("vs random");
+    expect(lines.filter((l) => l.startsWith("evaluation at timestep"))[1]).toContain("checkpoint_ts256");
+    const registry = EloRegistry.open(dir);
+    try {
+      expect(registry.rating("run")).toBe(records[2]["eval/elo"]);
+      expect(registry.history("run").length).toBe(3);
+      expect(registry.pool("run").map((p) => p.split("/").pop())).toEqual(["checkpoint_ts256.safetensors", "checkpoint_ts512.safetensors", "checkpoint_ts768.safetensors"]);
+    } finally {
+      registry.close();
+    }
+  }, 180_000);
 
   test("refusals name their input", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keisei-refuse-"));

@@ -1,0 +1,50 @@
+// Checkpoints as players: loads any checkpoint (its architecture comes from the file, never a
+// hard-coded class) onto a backend as a batched NetworkPolicy. Loaded networks are cached by path
+// and the least recently used are freed, so periodic evaluation against the pool does not grow
+// device memory without bound.
+
+import type { Backend } from "../compute/backend.ts";
+import type { CheckpointLoader, LoadedPolicy } from "../evaluation/opponents.ts";
+import { padToFixedBatch } from "../evaluation/opponents.ts";
+import { Random } from "../random.ts";
+import { NetworkPolicy } from "../rl/network-policy.ts";
+import { loadCheckpoint } from "./models/checkpoint.ts";
+import type { Network } from "./models/network.ts";
+
+export interface CachingLoader {
+  load: CheckpointLoader;
+  /** Frees every network this loader made. */
+  destroy(): void;
+}
+
+export function checkpointLoader(backend: Backend, batch: number, keep = 4): CachingLoader {
+  const cache = new Map<string, { net: Network; policy: NetworkPolicy }>();
+  const evict = () => {
+    while (cache.size > keep) {
+      const [key, oldest] = cache.entries().next().value!;
+      cache.delete(key);
+      oldest.net.destroy();
+    }
+  };
+  return {
+    async load(path, { deterministic, seed }): Promise<LoadedPolicy> {
+      const key = `${path}|${deterministic}`;
+      let entry = cache.get(key);
+      if (entry) cache.delete(key); // re-inserted below as the most recently used
+      else {
+        const { net } = loadCheckpoint(backend, path); // errors name the file
+        await net.prepare();
+        entry = { net, policy: new NetworkPolicy(net, batch, new Random(seed), deterministic) };
+      }
+      cache.set(key, entry);
+      evict();
+      const padded = padToFixedBatch(entry.policy, batch);
+      const arch = entry.net.arch;
+      return { act: (b) => padded.act(b), describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width})` };
+    },
+    destroy() {
+      for (const { net } of cache.values()) net.destroy();
+      cache.clear();
+    },
+  };
+}
