@@ -6,6 +6,7 @@ import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
 import { buildConfig, type ConfigSource, configToYaml, parseOverride, readConfigFile } from "./config/load.ts";
 import { configFields } from "./config/schema.ts";
+import { doctorReport } from "./compute/doctor.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions } from "./training/train.ts";
 import type { TrainerView } from "./training/trainer.ts";
@@ -120,6 +121,13 @@ cli
     const rendered = await runEvaluateCommand(opts, (line) => (tty ? process.stderr.write(`\r${line}`) : undefined));
     if (tty) process.stderr.write("\n");
     console.log(rendered);
+  });
+
+cli
+  .command("doctor", "Say what this machine offers keisei: runtime, GPU adapter, driver, features, limits, and the backend it will use")
+  .action(async () => {
+    const { lines } = await doctorReport(`${pkg.version} (${commit})`);
+    for (const line of lines) console.log(line);
   });
 
 cli.help();

@@ -1,5 +1,6 @@
 // The `keisei` command as a user runs it: real subprocesses, real output, real exit codes.
 import { describe, expect, test } from "bun:test";
+import { hasWebGpu } from "./helpers/webgpu.ts";
 
 function keisei(...args: string[]) {
   const r = Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env: { ...process.env, XDG_RUNTIME_DIR: "/tmp" } });
@@ -42,6 +43,30 @@ describe("keisei perft", () => {
     expect(r.err).toMatch(pattern as RegExp);
     expect(r.err.trim().split("\n").length).toBe(1);
     expect(r.out).toBe("");
+  });
+});
+
+describe("keisei doctor", () => {
+  test.skipIf(!hasWebGpu)("names the adapter and the backend it will use", () => {
+    const r = keisei("doctor");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^adapter\s+\S/m);
+    expect(r.out).toMatch(/^limit\s+maxStorageBufferBindingSize = [\d,]+$/m);
+    expect(r.out).toMatch(/^backend\s+webgpu/m);
+  });
+  test("without a Vulkan driver it says so, and that training still works on the CPU", () => {
+    const none = Bun.spawnSync([process.execPath, "src/cli.ts", "doctor"], { env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" } });
+    const out = none.stdout.toString();
+    expect(none.exitCode).toBe(0);
+    expect(out).toMatch(/^adapter\s+NONE: no WebGPU adapter/m);
+    expect(out).toMatch(/^backend\s+cpu .*training still works on the CPU backend/m);
+  });
+  test("train --device webgpu without an adapter fails with the reason and leaves no run folder", () => {
+    const dir = `/tmp/keisei-cli-nogpu-${process.pid}`;
+    const r = Bun.spawnSync([process.execPath, "src/cli.ts", "train", "--config", "configs/tiny.yaml", "--device", "webgpu", "--savedir", dir], { env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.toString()).toContain('env.device is "webgpu" but no WebGPU adapter');
+    expect(require("node:fs").existsSync(dir)).toBe(false);
   });
 });
 

@@ -106,6 +106,8 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   checkTrainingConfig(config);
   const t = config.training;
   const resumeFrom = o.resume ? readTrainerState(resolveResume(o.resume, config)) : null;
+  // The backend first: a missing GPU must fail before a run directory is made.
+  const backend = o.backend ?? (await createBackend(config.env.device));
   const session: Session = openSession(config, { resumeDir: resumeFrom?.dir });
   const view = o.view;
   const say = (line: string) => {
@@ -113,7 +115,6 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     view?.log(line);
   };
 
-  const backend = o.backend ?? (await createBackend(config.env.device));
   const backendLine = backend.info.description + (backend.info.fallbackReason ? ` (${backend.info.fallbackReason})` : "");
   say(`run ${session.runName} in ${session.dir}`);
   say(`compute backend: ${backendLine}`);

@@ -1,0 +1,60 @@
+// `keisei doctor`: what this machine offers keisei — runtime, Dawn, the WebGPU adapter (vendor,
+// architecture, driver), its features and limits, the Vulkan loader and drivers on Linux — and
+// which backend `env.device: auto` will use; when the GPU path is missing, what to install.
+
+import { existsSync, readdirSync } from "node:fs";
+import { adapterDetails, diagnoseNoAdapter, kernelStyleFor } from "./webgpu/adapter.ts";
+import { getGpu } from "./webgpu/dawn.ts";
+
+const LIMITS = [
+  "maxBufferSize", "maxStorageBufferBindingSize", "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupsPerDimension",
+] as const;
+
+function vulkanFiles(): { loader: string | null; drivers: string[] } {
+  const libDirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
+  const loader = libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
+  const drivers: string[] = [];
+  for (const d of ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"]) {
+    try {
+      for (const f of readdirSync(d)) if (f.endsWith(".json")) drivers.push(`${d}/${f}`);
+    } catch {
+      // directory absent
+    }
+  }
+  return { loader, drivers };
+}
+
+/** The doctor's report as lines; `ok` says whether the GPU path works. */
+export async function doctorReport(version: string): Promise<{ lines: string[]; ok: boolean }> {
+  const lines: string[] = [];
+  const compiled = import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
+  lines.push(`keisei ${version}`);
+  lines.push(`runtime      Bun ${Bun.version} on ${process.platform}-${process.arch}${compiled ? " (standalone binary)" : " (from source)"}`);
+  if (process.platform === "linux") {
+    const v = vulkanFiles();
+    lines.push(`vulkan       loader ${v.loader ?? "MISSING (libvulkan.so.1)"}; drivers: ${v.drivers.length ? v.drivers.map((p) => p.split("/").pop()).join(", ") : "none"}`);
+  }
+  const gpu = getGpu();
+  if (gpu instanceof Error) {
+    lines.push(`dawn         NOT LOADED: ${gpu.message}`);
+    lines.push(`backend      cpu (TypeScript kernels): training works, more slowly`);
+    return { lines, ok: false };
+  }
+  lines.push("dawn         loaded (webgpu/dawn.node)");
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (!adapter) {
+    lines.push(`adapter      NONE: ${diagnoseNoAdapter()}`);
+    lines.push("backend      cpu (TypeScript kernels): training still works on the CPU backend, more slowly");
+    return { lines, ok: false };
+  }
+  const d = adapterDetails(adapter);
+  lines.push(`adapter      ${d.vendor || "?"} / ${d.architecture || "?"}${d.isFallbackAdapter ? " (fallback adapter: a CPU implementation)" : ""}`);
+  lines.push(`driver       ${d.description || d.device || "?"}`);
+  lines.push(`features     ${[...adapter.features].sort().join(", ")}`);
+  for (const k of LIMITS) lines.push(`limit        ${k} = ${adapter.limits[k].toLocaleString("en-US")}`);
+  lines.push(`kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`);
+  lines.push(`backend      webgpu (env.device auto)`);
+  if (d.isFallbackAdapter) lines.push("note         this adapter runs on the CPU (e.g. Mesa lavapipe); a real GPU driver would be much faster");
+  return { lines, ok: true };
+}
