@@ -9,7 +9,7 @@ import { configFields } from "./config/schema.ts";
 import { doctorReport } from "./compute/doctor.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions } from "./training/train.ts";
-import type { TrainerView } from "./training/trainer.ts";
+import { Display } from "./training/display.ts";
 import { type EvaluateCommandOptions, runEvaluateCommand } from "./training/evaluate-command.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 
@@ -97,8 +97,7 @@ train
   .example("keisei train --config configs/tiny.yaml")
   .example("keisei train --resume latest --run-name my_run")
   .action(async (opts: TrainCommandOptions) => {
-    const view: TrainerView = { update() {}, log: (line) => console.error(line), close() {} };
-    const r = await runTrainCommand(opts, () => view);
+    const r = await runTrainCommand(opts, (config) => new Display(config.display));
     console.log(r.stoppedEarly ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}` : `done: ${r.runDir}`);
   });
 

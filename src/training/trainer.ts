@@ -34,6 +34,10 @@ import { TensorBoardWriter } from "./tensorboard.ts";
 
 /** What the trainer shows while it runs (the display module implements it; tests may pass their own). */
 export interface TrainerView {
+  /** A live dashboard (weight statistics are computed only for one). */
+  readonly live?: boolean;
+  /** Whether update() would draw now (frames are not built when it would not). */
+  wantsFrame?(): boolean;
   update(frame: TrainerFrame): void;
   log(line: string): void;
   close(final?: TrainerFrame): void;
@@ -234,7 +238,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         const finished: FinishedGame[] = await selfplay.step(timedPolicy, buffer);
         metrics.addGames(finished);
         timestep += t.num_envs;
-        if (++stepCount % config.training.render_every_steps === 0) view?.update(frame());
+        if (++stepCount % config.training.render_every_steps === 0 && view && (view.wantsFrame?.() ?? true)) view.update(frame());
       }
       if (o.signal?.stop) {
         timestep = timestepAtStart; // the partial rollout is not trained on
@@ -263,7 +267,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         timing: { selfplaySeconds, inferenceSeconds, updateSeconds, steps: timestep - timestepAtStart },
         ppo: ppo as unknown as Record<string, number>,
       });
-      if (view && config.display.log_layer_keyword_filters.length > 0) weightStats = await weightStatistics(net, config.display.log_layer_keyword_filters);
+      if (view?.live && config.display.log_layer_keyword_filters.length > 0) weightStats = await weightStatistics(net, config.display.log_layer_keyword_filters);
 
       // 4. Callbacks (checkpoints, evaluation) may add to the record.
       for (const cb of callbacks) Object.assign(lastRecord, await cb.afterIteration(ctx, { timestep, previousTimestep: timestepAtStart, iteration, record: lastRecord }));

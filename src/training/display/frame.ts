@@ -1,0 +1,34 @@
+// What the trainer hands the display: data only, computed by the trainer (the display never
+// computes training state). Mirrors the trainer's TrainerFrame.
+
+import type { Config } from "../../config/schema.ts";
+
+export interface WeightStat {
+  name: string;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+export interface DashboardFrame {
+  runName: string;
+  /** e.g. "webgpu: llvmpipe (Mesa 25.0.7) [fallback adapter]". */
+  backend: string;
+  /** Steps (plies) done. */
+  timestep: number;
+  totalTimesteps: number;
+  iteration: number;
+  elapsedSeconds: number;
+  /** The latest flat metrics record, CleanRL-style tags ("charts/SPS", "losses/entropy", …); any may be absent or NaN. */
+  record: Record<string, number>;
+  /** Per-iteration series of some of the record's keys, oldest first. */
+  history: Record<string, number[]>;
+  /** A live self-play game, or null. */
+  game: { sfen: string; recentMoves: string[]; ply: number; gameIndex: number } | null;
+  config: Config;
+  weightStats: WeightStat[];
+  elo: { rating: number; opponent: string | null; history: number[] } | null;
+  /** A status line, e.g. "checkpoint written: checkpoint_ts20480.safetensors". */
+  message?: string;
+}
