@@ -5,9 +5,14 @@
 //   channel (exact two-pass, not E[x²] − E[x]²); saved = [mean | invStd] for backward; running
 //   stats updated with momentum and the UNBIASED variance (var·cnt/(cnt − 1)) as PyTorch does.
 // forward_infer: elementwise with the running statistics.
+// forward_frozen: forward_infer's arithmetic (same y, bit for bit), plus saved = [runMean | invStd]
+//   (invStd = 1/√(runVar + eps)) for backward_frozen: training through the inference function.
+//   The running statistics are read, never written.
 // backward: one workgroup per channel. With g = dy (masked by y > 0 when ReLU is fused) and
 //   xhat = (x − mean)·invStd:
 //     dbeta += Σ g,  dgamma += Σ g·xhat,  dx = gamma·invStd·(g − mean(g) − xhat·mean(g·xhat)).
+// backward_frozen: the backward of forward_frozen: the statistics are constants, so with the same
+//   g and xhat = (x − saved mean)·invStd:  dbeta += Σ g,  dgamma += Σ g·xhat,  dx = gamma·invStd·g.
 
 struct Params {
   batch: u32,
@@ -141,5 +146,66 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
   if (lid == 0u) {
     dgamma[c] += sumGX;
     dbeta[c] += sumG;
+  }
+}
+
+// ---- forward_frozen
+@group(0) @binding(1) var<storage, read> fz_x: array<f32>;          // x: [N, C, 9, 9]
+@group(0) @binding(2) var<storage, read> fz_gamma: array<f32>;      // gamma: [C]
+@group(0) @binding(3) var<storage, read> fz_beta: array<f32>;       // beta: [C]
+@group(0) @binding(4) var<storage, read> fz_runMean: array<f32>;    // runMean: [C]
+@group(0) @binding(5) var<storage, read> fz_runVar: array<f32>;     // runVar: [C]
+@group(0) @binding(6) var<storage, read_write> fz_saved: array<f32>; // saved: [2, C] = runMean, invStd
+@group(0) @binding(7) var<storage, read_write> fz_y: array<f32>;    // y: [N, C, 9, 9]
+
+@compute @workgroup_size(WG)
+fn forward_frozen(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i < p.channels) {
+    fz_saved[i] = fz_runMean[i];
+    fz_saved[p.channels + i] = 1.0 / sqrt(fz_runVar[i] + p.eps);
+  }
+  if (i >= p.batch * p.channels * 81u) { return; }
+  let c = (i / 81u) % p.channels;
+  let scale = fz_gamma[c] / sqrt(fz_runVar[c] + p.eps); // as forward_infer, so that y matches it exactly
+  var v = (fz_x[i] - fz_runMean[c]) * scale + fz_beta[c];
+  if (p.relu != 0u) { v = max(v, 0.0); }
+  fz_y[i] = v;
+}
+
+// ---- backward_frozen
+@group(0) @binding(1) var<storage, read> bf_x: array<f32>;          // x: [N, C, 9, 9] (the forward input)
+@group(0) @binding(2) var<storage, read> bf_y: array<f32>;          // y: [N, C, 9, 9] (the forward output; ReLU mask)
+@group(0) @binding(3) var<storage, read> bf_dy: array<f32>;         // dy: [N, C, 9, 9]
+@group(0) @binding(4) var<storage, read> bf_gamma: array<f32>;      // gamma: [C]
+@group(0) @binding(5) var<storage, read> bf_saved: array<f32>;      // saved: [2, C] from forward_frozen
+@group(0) @binding(6) var<storage, read_write> bf_dx: array<f32>;   // dx: [N, C, 9, 9]
+@group(0) @binding(7) var<storage, read_write> bf_dgamma: array<f32>; // dgamma: [C] (accumulated)
+@group(0) @binding(8) var<storage, read_write> bf_dbeta: array<f32>;  // dbeta: [C] (accumulated)
+
+@compute @workgroup_size(WG)
+fn backward_frozen(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: vec3u) {
+  let c = wid.x;
+  let lid = lid3.x;
+  let cnt = p.batch * 81u;
+  let mean = bf_saved[c];
+  let invStd = bf_saved[p.channels + c];
+  let k = bf_gamma[c] * invStd;
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var e = lid; e < cnt; e += WG) {
+    let i = at(e / 81u, c, e % 81u);
+    let g = select(bf_dy[i], select(0.0, bf_dy[i], bf_y[i] > 0.0), p.relu != 0u);
+    sg += g;
+    sgx += g * (bf_x[i] - mean) * invStd;
+    var v = k * g;
+    if (p.accumulate != 0u) { v += bf_dx[i]; }
+    bf_dx[i] = v;
+  }
+  let sumG = workgroupSum(sg, lid);
+  let sumGX = workgroupSum(sgx, lid);
+  if (lid == 0u) {
+    bf_dgamma[c] += sumGX;
+    bf_dbeta[c] += sumG;
   }
 }

@@ -8,8 +8,9 @@ import { buildConfig, type ConfigSource, configToYaml, parseOverride, readConfig
 import { configFields } from "./config/schema.ts";
 import { doctorReport } from "./compute/doctor.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
-import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions } from "./training/train.ts";
+import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./training/train.ts";
 import { Display } from "./training/display.ts";
+import { abortOnSignals, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep } from "./training/sweep/commands.ts";
 import { type EvaluateCommandOptions, runEvaluateCommand } from "./training/evaluate-command.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 
@@ -63,6 +64,8 @@ cli
     console.error(`depth ${depth}, ${seconds.toFixed(3)} s, ${(nodes / Math.max(seconds, 1e-9) / 1e6).toFixed(2)} M nodes/s`);
   });
 
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
+
 /** `--config a.yaml --config b.yaml --override x.y=z …` as config sources, in order. */
 function configSources(opts: { config?: string | string[]; override?: string | string[] }): ConfigSource[] {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
@@ -91,12 +94,27 @@ const train = cli
   .command("train", "Train by PPO self-play (the run folder gets checkpoints, metrics.jsonl, TensorBoard events, logs)")
   .option("--config <file>", "YAML config file (repeatable; later files deep-merge over earlier ones)")
   .option("--override <key=value>", "Set one config field, e.g. training.learning_rate=1e-3 (repeatable)")
-  .option("--resume <latest|path>", "Continue a run: latest (of --run-name, else the newest run) or a checkpoint path");
+  .option("--resume <latest|path>", "Continue a run: latest (of --run-name, else the newest run) or a checkpoint path")
+  .option("--sweep <file>", "Run a hyperparameter sweep (W&B sweep YAML): create or join the study, then run trials")
+  .option("--count <n>", "With --sweep: trials this agent runs at most")
+  .option("--storage <url>", "With --sweep: study database, sqlite://FILE or postgres://… (default <savedir>/sweeps.sqlite)")
+  .option("--max-consecutive-failures <n>", "With --sweep: stop this agent after this many failed trials in a row", { default: 3 });
 for (const f of TRAIN_FLAGS) train.option(`--${f.flag} <value>`, `${f.doc} (${f.field})`);
 train
   .example("keisei train --config configs/tiny.yaml")
   .example("keisei train --resume latest --run-name my_run")
-  .action(async (opts: TrainCommandOptions) => {
+  .action(async (opts: TrainCommandOptions & { sweep?: string; count?: number; storage?: string; maxConsecutiveFailures?: number }) => {
+    if (opts.sweep !== undefined) {
+      // The train flags become overrides of every trial's base config (a trial's own --override wins over them).
+      if (opts.runName !== undefined || opts.resume !== undefined) throw new UsageError("--sweep names each trial's run itself; --run-name and --resume do not apply");
+      const overrides = [...list(opts.override), ...trainFlagOverrides(opts).filter((o) => !o.startsWith("logging.model_dir="))];
+      process.exitCode = await trainSweep({
+        sweep: String(opts.sweep), count: opts.count === undefined ? undefined : Number(opts.count), storage: opts.storage,
+        savedir: opts.savedir === undefined ? undefined : String(opts.savedir), config: list(opts.config), override: overrides,
+        maxConsecutiveFailures: Number(opts.maxConsecutiveFailures), signal: abortOnSignals(),
+      });
+      return;
+    }
     const r = await runTrainCommand(opts, (config) => new Display(config.display));
     console.log(r.stoppedEarly ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}` : `done: ${r.runDir}`);
   });
@@ -127,6 +145,42 @@ cli
   .action(async () => {
     const { lines } = await doctorReport(`${pkg.version} (${commit})`);
     for (const line of lines) console.log(line);
+  });
+
+cli
+  .command("sweep <action> [target]", "Hyperparameter sweeps: create SWEEP.yaml | agent [STUDY] | status [STUDY] | best [STUDY] | export [STUDY]")
+  .option("--storage <url>", "Study database: sqlite://FILE or postgres://… (default <savedir>/sweeps.sqlite)")
+  .option("--savedir <dir>", "Models directory (where trials' runs and the default database live)")
+  .option("--config <file>", "create: base config of every trial (repeatable)")
+  .option("--override <key=value>", "create: base config override (repeatable)")
+  .option("--count <n>", "agent: trials to run at most")
+  .option("--max-consecutive-failures <n>", "agent: stop after this many failed trials in a row", { default: 3 })
+  .option("--out <dir>", "export: directory for <study>.csv and <study>.optuna.log (default: the current one)")
+  .example("keisei sweep create sweep.yaml --config configs/tiny.yaml --savedir models")
+  .example("keisei sweep agent --savedir models --count 4")
+  .example("keisei sweep best --savedir models > best.yaml && keisei train --config best.yaml")
+  .action(async (action: string, target: string | undefined, o: { storage?: string; savedir?: string; config?: string | string[]; override?: string | string[]; count?: number; maxConsecutiveFailures?: number; out?: string }) => {
+    const where = { storage: o.storage, savedir: o.savedir === undefined ? undefined : String(o.savedir) };
+    switch (action) {
+      case "create":
+        if (!target) throw new UsageError("sweep create needs the sweep file: keisei sweep create SWEEP.yaml");
+        await sweepCreate({ sweep: target, ...where, config: list(o.config), override: list(o.override) });
+        return;
+      case "agent":
+        process.exitCode = await sweepAgent({ study: target, ...where, count: o.count === undefined ? undefined : Number(o.count), maxConsecutiveFailures: Number(o.maxConsecutiveFailures), signal: abortOnSignals() });
+        return;
+      case "status":
+        await sweepStatus({ study: target, ...where });
+        return;
+      case "best":
+        await sweepBest({ study: target, ...where });
+        return;
+      case "export":
+        await sweepExport({ study: target, ...where, out: o.out });
+        return;
+      default:
+        throw new UsageError(`unknown sweep action "${action}" (create, agent, status, best, export)`);
+    }
   });
 
 cli.help();

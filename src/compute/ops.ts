@@ -184,6 +184,23 @@ export function batchNormBackward(be: Backend, dx: Buf, dgamma: Buf, dbeta: Buf,
   be.run(bn.backward, { x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) });
 }
 
+/**
+ * Frozen mode: the inference function (running statistics; y equals batchNormForwardInfer's) kept
+ * trainable: saved ← [runMean, 1/√(runVar + eps)] for batchNormBackwardFrozen. The running
+ * statistics are not updated. Shapes as batchNormForwardTrain.
+ */
+export function batchNormForwardFrozen(be: Backend, y: Buf, saved: Buf, x: Buf, gamma: Buf, beta: Buf, runMean: Buf, runVar: Buf, d: BnDims, o: BnOptions = {}): void {
+  be.run(bn.forwardFrozen, { x, gamma, beta, runMean, runVar, saved, y }, { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 });
+}
+
+/**
+ * Backward of batchNormForwardFrozen (statistics constant): dx (+)= gamma·invStd·g,
+ * dgamma += Σ g·xhat, dbeta += Σ g (g = dy masked by y > 0 when relu). Arguments as batchNormBackward.
+ */
+export function batchNormBackwardFrozen(be: Backend, dx: Buf, dgamma: Buf, dbeta: Buf, dy: Buf, x: Buf, y: Buf, gamma: Buf, saved: Buf, d: BnDims, o: { relu?: boolean; accumulate?: boolean } = {}): void {
+  be.run(bn.backwardFrozen, { x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) });
+}
+
 // ---------------------------------------------------------------- squeeze-excitation + residual join
 
 export interface SeDims {

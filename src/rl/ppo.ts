@@ -9,6 +9,14 @@
 // network's outputs come from the `ppoLoss` kernel; everything else is the network's forward and
 // backward. A minibatch is always full (the plan has a fixed size): each epoch draws a fresh
 // permutation and leaves out the remainder of N / minibatch, a different one each epoch.
+//
+// BatchNorm: self-play acts with the running statistics, so π_old is the inference-mode network.
+// The update therefore trains that same function: forward(plan, "frozen") (running statistics,
+// held constant in the backward), and the ratio is 1 before the first step. A training-mode
+// forward (batch statistics) would be a different policy: measured, half the samples clipped
+// before any step, the trust region spent on the BN mismatch. After the epochs the running
+// statistics are re-estimated over the rollout (the average of the batch statistics of its full
+// minibatches, in order), so the next rollout acts with the statistics of the data just trained on.
 
 import * as ops from "../compute/ops.ts";
 import type { Adam } from "../training/models/optimizer.ts";
@@ -51,6 +59,11 @@ export interface PpoMetrics {
 export class PpoLearner {
   /** Scheduler steps taken so far in the run (saved in checkpoints). */
   schedulerStep = 0;
+  /**
+   * log(π/π_old) of each sample of the last update's first minibatch, before any step of that
+   * update (0 up to float rounding when the update trains the function that acted).
+   */
+  readonly firstLogRatio: Float32Array;
   private readonly plan: Plan;
   private readonly mb: Minibatch;
   private readonly mask: Uint32Array;
@@ -69,6 +82,7 @@ export class PpoLearner {
     this.mask = new Uint32Array(B * net.maskWords);
     this.samples = new Float32Array(B * 4);
     this.actions = new Uint32Array(B);
+    this.firstLogRatio = new Float32Array(B);
   }
 
   get learningRate(): number {
@@ -93,7 +107,7 @@ export class PpoLearner {
       let epochKl = 0;
       let epochUpdates = 0;
       for (let start = 0; start + B <= N; start += B) {
-        const m = await this.minibatchStep(buffer, order, start);
+        const m = await this.minibatchStep(buffer, order, start, updates === 0);
         sums.policy += m.policy;
         sums.value += m.value;
         sums.entropy += m.entropy;
@@ -110,6 +124,7 @@ export class PpoLearner {
       if (s.schedule.stepOn === "epoch") this.schedulerStep++;
       if (s.targetKl !== null && epochKl / epochUpdates > s.targetKl) break;
     }
+    await this.refreshStatistics(buffer);
     return {
       "losses/policy_loss": sums.policy / updates,
       "losses/value_loss": sums.value / updates,
@@ -125,8 +140,22 @@ export class PpoLearner {
     };
   }
 
+  /**
+   * Running statistics ← the average of the batch statistics of the rollout's full minibatches
+   * [0, B), [B, 2B), … (one training-mode forward each, no backward).
+   */
+  private async refreshStatistics(buffer: RolloutBuffer): Promise<void> {
+    const B = this.settings.minibatchSize;
+    const size = B * this.net.obsSize;
+    const batches = function* () {
+      for (let start = 0; start + B <= buffer.size; start += B) yield buffer.obs.subarray(start * buffer.obsSize, start * buffer.obsSize + size);
+    };
+    this.net.refreshStatistics(this.plan, batches());
+    await this.net.backend.submit();
+  }
+
   /** One gradient step on transitions order[start .. start + B). */
-  private async minibatchStep(buffer: RolloutBuffer, order: Int32Array, start: number) {
+  private async minibatchStep(buffer: RolloutBuffer, order: Int32Array, start: number, first: boolean) {
     const { net, adam, plan, mb, settings: s } = this;
     const be = net.backend;
     const B = s.minibatchSize;
@@ -144,7 +173,7 @@ export class PpoLearner {
     be.write(plan.samples!, this.samples);
 
     net.zeroGrad();
-    net.forward(plan, "train");
+    net.forward(plan, "frozen"); // the acting function (running statistics): see the header
     ops.ppoLoss(
       be,
       { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
@@ -164,6 +193,7 @@ export class PpoLearner {
       value += stats[r + 1];
       entropy += stats[r + 2];
       const logRatio = -stats[r + 3];
+      if (first) this.firstLogRatio[i] = logRatio;
       oldKl += -logRatio;
       kl += Math.exp(logRatio) - 1 - logRatio;
       clip += stats[r + 4];

@@ -30,13 +30,24 @@ export interface TrainCommandOptions {
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
 
+/** The config-setting flags of a train command line as `field=value` overrides. */
+export function trainFlagOverrides(opts: TrainCommandOptions): string[] {
+  const out: string[] = [];
+  for (const f of TRAIN_FLAGS) {
+    const value = opts[flagKey(f.flag)];
+    if (value !== undefined) out.push(`${f.field}=${String(value)}`);
+  }
+  return out;
+}
+
+// cac camel-cases dashed flags (total-timesteps → totalTimesteps) and keeps underscored ones.
+const flagKey = (flag: string) => (flag.includes("-") ? flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : flag);
+
 /** Config sources of a train command line, in merge order. */
 export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
   const sources = [...list(opts.config).map(readConfigFile), ...list(opts.override).map(parseOverride)];
   for (const f of TRAIN_FLAGS) {
-    // cac camel-cases dashed flags (total-timesteps → totalTimesteps) and keeps underscored ones.
-    const key = f.flag.includes("-") ? f.flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : f.flag;
-    const value = opts[key];
+    const value = opts[flagKey(f.flag)];
     if (value === undefined) continue;
     const typed = f.field === "logging.run_name" || f.field === "logging.model_dir" ? String(value) : value;
     sources.push({ name: `--${f.flag} ${String(value)}`, values: nested(f.field.split("."), typed) });
@@ -56,9 +67,20 @@ export async function runTrainCommand(opts: TrainCommandOptions, makeView: (conf
   };
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
+  // A sweep trial stops like on Ctrl-C when the agent that launched it is gone (killed with -9).
+  const agent = Number(process.env.KEISEI_SWEEP_AGENT_PID);
+  const watchdog = Number.isInteger(agent) && agent > 0 ? setInterval(() => {
+    try {
+      process.kill(agent, 0);
+    } catch {
+      if (!signal.stop) process.stderr.write(`keisei: the sweep agent (pid ${agent}) is gone; stopping\n`);
+      signal.stop = true;
+    }
+  }, 2000) : null;
   try {
     return await train(config, { resume: opts.resume, view: makeView(config), signal });
   } finally {
+    if (watchdog) clearInterval(watchdog);
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
   }

@@ -141,6 +141,23 @@ describe("CPU backward passes vs finite differences", () => {
     });
   }
 
+  for (const relu of [false, true]) {
+    test(`batch norm (frozen mode${relu ? ", fused ReLU" : ""}): input, gamma, beta`, async () => {
+      const r = rng(relu ? 14 : 15);
+      const d = { batch: 2, channels: 3 };
+      const n = 2 * 3 * 81;
+      await fdCheck({
+        init: { x: normal(r, n), gamma: uniform(r, 3, 0.5, 1.5), beta: normal(r, 3, 0.3), runMean: normal(r, 3, 0.5), runVar: uniform(r, 3, 0.3, 2), saved: 6, y: n, dx: n, dg: 3, dbeta: 3 },
+        forward: (b) => ops.batchNormForwardFrozen(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu }),
+        output: "y",
+        backward: (b) => ops.batchNormBackwardFrozen(be, b.dx, b.dg, b.dbeta, b.dOut, b.x, b.y, b.gamma, b.saved, d, { relu }),
+        check: [["x", "dx"], ["gamma", "dg"], ["beta", "dbeta"]],
+        h: 1e-3,
+        tol: relu ? 1e-2 : 5e-3,
+      });
+    });
+  }
+
   test("squeeze-excitation residual join: x, skip, fc1, fc2", async () => {
     const r = rng(6);
     const d = { batch: 2, channels: 4, hidden: 2 };

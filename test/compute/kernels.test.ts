@@ -151,6 +151,56 @@ describe("batch norm", () => {
   }
 });
 
+describe("batch norm, frozen mode (running statistics, held constant in the backward)", () => {
+  for (const [relu, accumulate] of [[false, true], [true, false]]) {
+    gpuTest(`forward_frozen, backward_frozen (relu ${relu}, accumulate ${accumulate})`, async () => {
+      const r = rng(relu ? 12 : 13);
+      const d = { batch: 3, channels: 5 };
+      const n = d.batch * d.channels * 81;
+      const x = normal(r, n, 2);
+      for (let i = 0; i < n; i++) x[i] += Math.floor(i / 81) % d.channels;
+      const runMean = normal(r, d.channels);
+      const runVar = uniform(r, d.channels, 0.5, 2);
+      const out = await parity(
+        {
+          x, gamma: uniform(r, d.channels, 0.5, 1.5), beta: normal(r, d.channels), runMean, runVar,
+          saved: 2 * d.channels, y: n, yi: n, dy: normal(r, n), dx: accumulate ? normal(r, n) : n,
+          dgamma: normal(r, d.channels), dbeta: normal(r, d.channels),
+          diff: n, // yi − y: the frozen forward is the inference forward, bit for bit, on each backend
+        },
+        (be, b) => {
+          ops.batchNormForwardInfer(be, b.yi, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
+          ops.batchNormForwardFrozen(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
+          ops.batchNormBackwardFrozen(be, b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.y, b.gamma, b.saved, d, { relu, accumulate });
+          ops.axpy(be, b.diff, b.yi);
+          ops.axpy(be, b.diff, b.y, -1);
+        },
+        ["y", "saved", "runMean", "runVar", "dx", "dgamma", "dbeta", "diff"],
+        { atol: 1e-4, rtol: 1e-4 },
+      );
+      expect(out.diff.every((v) => v === 0)).toBe(true);
+      expect(out.runMean).toEqual(runMean); // not updated
+      expect(out.runVar).toEqual(runVar);
+      expect(Array.from(out.saved.subarray(0, d.channels))).toEqual(Array.from(runMean));
+    });
+  }
+
+  gpuTest("forward_train with a given momentum (the statistics refresh: 1, then 1/2)", async () => {
+    const r = rng(14);
+    const d = { batch: 2, channels: 3 };
+    const n = d.batch * d.channels * 81;
+    await parity(
+      { x1: normal(r, n, 2), x2: normal(r, n, 3), gamma: uniform(r, 3, 0.5, 1.5), beta: normal(r, 3), runMean: normal(r, 3), runVar: uniform(r, 3, 0.5, 2), saved: 6, y: n },
+      (be, b) => {
+        ops.batchNormForwardTrain(be, b.y, b.saved, b.x1, b.gamma, b.beta, b.runMean, b.runVar, d, { momentum: 1 });
+        ops.batchNormForwardTrain(be, b.y, b.saved, b.x2, b.gamma, b.beta, b.runMean, b.runVar, d, { momentum: 0.5 });
+      },
+      ["runMean", "runVar", "saved"],
+      { atol: 1e-5, rtol: 1e-4 },
+    );
+  });
+});
+
 describe("squeeze-excitation residual join", () => {
   gpuTest("forward and backward", async () => {
     const r = rng(11);

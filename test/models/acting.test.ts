@@ -124,10 +124,14 @@ describe("plans", () => {
     await expect(net.getActionAndValue(infer, obs5, mask, { deterministic: true })).rejects.toThrow(/observations hold 5 rows .* the plan is for batch 4/);
     await expect(net.getActionAndValue(infer, randomObs(new Random(1), 4), mask.subarray(0, 10), { deterministic: true })).rejects.toThrow(/legal mask holds 10 words/);
     expect(() => net.forward(infer, "train")).toThrow(/inference plan/);
+    expect(() => net.forward(infer, "frozen")).toThrow(/inference plan/);
     expect(() => net.backward(infer)).toThrow(/inference plan/);
-    expect(() => net.backward(train)).toThrow(/needs forward\(plan, "train"\) first/);
+    expect(() => net.backward(train)).toThrow(/needs forward\(plan, "train"\) or forward\(plan, "frozen"\) first/);
     net.forward(train, "infer");
-    expect(() => net.backward(train)).toThrow(/needs forward\(plan, "train"\) first/);
+    expect(() => net.backward(train)).toThrow(/needs forward\(plan, "train"\) or forward\(plan, "frozen"\) first/);
+    net.setInputs(train, randomObs(new Random(1), 4));
+    net.refreshStatistics(train, [randomObs(new Random(4), 4)]);
+    expect(() => net.backward(train)).toThrow(/first/); // a statistics pass is not a forward backward() may follow
     const other = modelFactory(cpuBackend, "resnet", { depth: 2, width: 8, numActions: A }, { seed: 1 });
     expect(() => other.forward(train, "infer")).toThrow(/not made by this network/);
     net.freePlan(train);

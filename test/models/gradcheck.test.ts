@@ -1,5 +1,7 @@
 // The CPU backward pass of whole networks against central finite differences of their forward
-// pass (training mode: batch statistics), for a sample of elements of EVERY parameter tensor.
+// pass, for a sample of elements of EVERY parameter tensor: training mode (batch statistics), and
+// frozen mode (the backward after forward(plan, "frozen") against differences of the INFERENCE
+// forward, with running statistics set away from 0 / 1).
 // Loss L = Σ r·logits + Σ s·value with fixed normal r, s (so ∂L/∂logits = r, ∂L/∂value = s);
 // r is nonzero at 64 random actions per row, which keeps f32 rounding noise in L small.
 // Tolerance per element: |fd − backward| ≤ atol + rtol·|backward|, atol scaled to the tensor's
@@ -12,27 +14,39 @@ import { describe, expect, test } from "bun:test";
 import { Random } from "../../src/random.ts";
 import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
 import type { ModelType } from "../../src/training/models/params.ts";
-import { LinearLoss, cpuBackend, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
+import { LinearLoss, cpuBackend, forwardBackward, normals, randomObs, tensorOf } from "./helpers.ts";
 
 const be = cpuBackend;
 const STEPS = [1e-3, 1e-4, 1e-5];
 
-async function gradCheck(type: ModelType, o: { depth?: number; width?: number; seRatio?: number }, samples: number) {
+async function gradCheck(type: ModelType, o: { depth?: number; width?: number; seRatio?: number }, samples: number, mode: "train" | "frozen" = "train") {
   const net = createNetwork(be, architectureOf(type, o), { seed: 7 });
   const rng = new Random(11);
   const plan = net.plan(2, { training: true });
+  if (mode === "frozen") {
+    // running means ~ N(0, 0.5²), variances in [0.3, 1.3): the statistics matter to the function
+    const stats = new Float32Array(net.statsTable.length);
+    for (const t of net.statsTable.tensors) {
+      const v = tensorOf(net.statsTable, stats, t.name);
+      if (t.name.endsWith("running_mean")) v.set(normals(rng, t.size, 0.5));
+      else for (let i = 0; i < t.size; i++) v[i] = 0.3 + rng.next();
+    }
+    net.writeStats(stats);
+  }
   net.setInputs(plan, randomObs(rng, 2));
   const loss = LinearLoss.random(rng, plan, net.numActions, 64);
-  await forwardBackward(net, plan, loss);
+  await forwardBackward(net, plan, loss, mode);
+  const fdMode = mode === "frozen" ? "infer" : "train"; // the function the frozen pass trains
+  const statsBefore = await net.readStats();
   const grads = await net.readGradients();
   const params = await net.readParameters();
   const centralDifference = async (at: number, orig: number, h: number) => {
     const [up, down] = [Math.fround(orig + h), Math.fround(orig - h)]; // the steps f32 can take
     be.write(net.params, Float32Array.of(up), at);
-    net.forward(plan, "train");
+    net.forward(plan, fdMode);
     const lp = await loss.value(be, plan);
     be.write(net.params, Float32Array.of(down), at);
-    net.forward(plan, "train");
+    net.forward(plan, fdMode);
     const lm = await loss.value(be, plan);
     be.write(net.params, Float32Array.of(orig), at);
     return (lp - lm) / (up - down);
@@ -63,7 +77,8 @@ async function gradCheck(type: ModelType, o: { depth?: number; width?: number; s
     worst = Math.max(worst, tensorWorst);
     rows.push(`${t.name} ${tensorWorst.toFixed(2)}`);
   }
-  console.log(`${type} ${JSON.stringify(o)}: worst error / tolerance ${worst.toFixed(3)} over ${net.table.tensors.length} tensors\n  ${rows.join(", ")}`);
+  if (mode === "frozen") expect(await net.readStats()).toEqual(statsBefore); // nothing updated them
+  console.log(`${type} ${JSON.stringify(o)} ${mode}: worst error / tolerance ${worst.toFixed(3)} over ${net.table.tensors.length} tensors\n  ${rows.join(", ")}`);
   expect(worst).toBeLessThanOrEqual(1);
   net.destroy();
 }
@@ -72,4 +87,6 @@ describe("backward vs finite differences (cpu)", () => {
   test("ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4), 60_000);
   test("ResNet tower, 2 blocks × 4 channels, no SE, batch 2", () => gradCheck("resnet", { depth: 2, width: 4, seRatio: 0 }, 3), 60_000);
   test("simple CNN, batch 2", () => gradCheck("cnn", {}, 3), 60_000);
+  test("frozen BN: ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2, against the inference forward", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4, "frozen"), 60_000);
+  test("frozen mode: simple CNN (no BN: the training pass), batch 2", () => gradCheck("cnn", {}, 2, "frozen"), 60_000);
 });

@@ -1,7 +1,9 @@
-// Shared by the model tests: backends, seeded inputs, per-tensor access to flat buffers, and a
-// test loss L = Σ r·logits + Σ s·value whose output gradients are simply r and s.
+// Shared by the model tests: backends, seeded inputs, per-tensor access to flat buffers, a test
+// loss L = Σ r·logits + Σ s·value whose output gradients are simply r and s, and bn_stem's
+// expected statistics after a refresh (computed with the CPU twin of the stem convolution).
 
 import type { Backend } from "../../src/compute/backend.ts";
+import * as ops from "../../src/compute/ops.ts";
 import { Random } from "../../src/random.ts";
 import type { Network, Plan } from "../../src/training/models/network.ts";
 import type { SizeTable } from "../../src/training/models/params.ts";
@@ -77,12 +79,45 @@ export class LinearLoss {
   }
 }
 
-/** One training step's forward + backward of the test loss: returns the loss. */
-export async function forwardBackward(net: Network, plan: Plan, loss: LinearLoss): Promise<number> {
-  net.forward(plan, "train");
+/** One training step's forward ("train" or "frozen") + backward of the test loss: returns the loss. */
+export async function forwardBackward(net: Network, plan: Plan, loss: LinearLoss, mode: "train" | "frozen" = "train"): Promise<number> {
+  net.forward(plan, mode);
   const l = await loss.value(net.backend, plan);
   loss.setGradients(net.backend, plan);
   net.zeroGrad();
   net.backward(plan);
   return l;
+}
+
+/** Per channel: the mean over batches of each batch's mean and unbiased variance of bn_stem's input. */
+export async function stemStatistics(net: Network, batches: Float32Array[]): Promise<{ mean: Float64Array; variance: Float64Array }> {
+  const params = await net.readParameters();
+  const W = net.arch.width;
+  const cin = net.arch.inputPlanes;
+  const B = batches[0].length / net.obsSize;
+  const cpu = cpuBackend;
+  const x = cpu.alloc("x", B * cin * 81);
+  const w = cpu.alloc("w", W * cin * 9);
+  const b = cpu.alloc("b", W);
+  const y = cpu.alloc("y", B * W * 81);
+  cpu.write(w, tensorOf(net.table, params, "stem.weight"));
+  cpu.write(b, tensorOf(net.table, params, "stem.bias"));
+  const mean = new Float64Array(W);
+  const variance = new Float64Array(W);
+  for (const obs of batches) {
+    cpu.write(x, obs);
+    ops.conv3x3Forward(cpu, y, x, w, b, { batch: B, cin, cout: W }); // the CPU twin of the stem
+    const c = (await cpu.read(y)) as Float32Array;
+    for (let ch = 0; ch < W; ch++) {
+      let s = 0;
+      for (let n = 0; n < B; n++) for (let q = 0; q < 81; q++) s += c[(n * W + ch) * 81 + q];
+      const m = s / (B * 81);
+      let s2 = 0;
+      for (let n = 0; n < B; n++) for (let q = 0; q < 81; q++) s2 += (c[(n * W + ch) * 81 + q] - m) ** 2;
+      mean[ch] += m / batches.length;
+      variance[ch] += s2 / (B * 81 - 1) / batches.length;
+    }
+  }
+  for (const buf of [x, w, b, y]) cpu.free(buf);
+  return { mean, variance };
 }

@@ -121,3 +121,76 @@ export const backward: KernelSpec = {
     }
   },
 };
+
+/**
+ * Frozen mode (training through the inference function): y exactly as forwardInfer, and
+ * saved = [runMean | 1/√(runVar + eps)] for backwardFrozen. The running statistics are only read.
+ */
+export const forwardFrozen: KernelSpec = {
+  name: "batchnorm.forward_frozen",
+  source,
+  entryPoint: "forward_frozen",
+  bindings: [
+    { name: "x", access: "read" },
+    { name: "gamma", access: "read" },
+    { name: "beta", access: "read" },
+    { name: "runMean", access: "read" },
+    { name: "runVar", access: "read" },
+    { name: "saved", access: "read_write" },
+    { name: "y", access: "read_write" },
+  ],
+  uniforms,
+  workgroups: (u) => grid1d(Math.max(u.batch * u.channels * 81, u.channels), 64),
+  cpu({ x, gamma, beta, runMean, runVar, saved, y }, { batch, channels: C, eps, relu }) {
+    for (let c = 0; c < C; c++) {
+      saved[c] = runMean[c];
+      saved[C + c] = 1 / Math.sqrt(runVar[c] + eps);
+    }
+    for (let i = 0; i < batch * C * 81; i++) {
+      const c = Math.floor(i / 81) % C;
+      const v = (x[i] - runMean[c]) * (gamma[c] / Math.sqrt(runVar[c] + eps)) + beta[c];
+      y[i] = relu && v < 0 ? 0 : v;
+    }
+  },
+};
+
+/**
+ * Backward of forwardFrozen: the statistics are constants. g = dy (masked by y > 0 when relu),
+ * xhat = (x − mean)·invStd from saved: dbeta += Σ g, dgamma += Σ g·xhat, dx (+)= gamma·invStd·g.
+ */
+export const backwardFrozen: KernelSpec = {
+  name: "batchnorm.backward_frozen",
+  source,
+  entryPoint: "backward_frozen",
+  bindings: [
+    { name: "x", access: "read" },
+    { name: "y", access: "read" },
+    { name: "dy", access: "read" },
+    { name: "gamma", access: "read" },
+    { name: "saved", access: "read" },
+    { name: "dx", access: "read_write" },
+    { name: "dgamma", access: "read_write" },
+    { name: "dbeta", access: "read_write" },
+  ],
+  uniforms,
+  workgroups: (u) => [u.channels],
+  cpu({ x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch, channels: C, relu, accumulate }) {
+    for (let c = 0; c < C; c++) {
+      const mean = saved[c];
+      const invStd = saved[C + c];
+      const k = gamma[c] * invStd;
+      let sumG = 0;
+      let sumGX = 0;
+      for (let n = 0; n < batch; n++)
+        for (let q = 0; q < 81; q++) {
+          const i = (n * C + c) * 81 + q;
+          const g = relu && !(y[i] > 0) ? 0 : dy[i];
+          sumG += g;
+          sumGX += g * (x[i] - mean) * invStd;
+          dx[i] = accumulate ? dx[i] + k * g : k * g;
+        }
+      dgamma[c] += sumGX;
+      dbeta[c] += sumG;
+    }
+  },
+};

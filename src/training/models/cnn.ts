@@ -3,7 +3,7 @@
 //   conv 3×3 C_in→16 (+bias) → ReLU → flatten 16·81 = 1296 → policy_head Linear(1296 → A)
 //                                                        → value_head  Linear(1296 → 1)
 //
-// No BatchNorm, so "train" and "infer" forward passes are the same computation.
+// No BatchNorm, so "train", "frozen" and "infer" forward passes are the same computation.
 //
 // Defines: SimpleCnn.
 
@@ -44,7 +44,7 @@ export class SimpleCnn extends Network<CnnActs> {
     };
   }
 
-  protected forwardLayers(plan: Plan, a: CnnActs, _mode: Mode): void {
+  protected forwardLayers(plan: Plan, a: CnnActs, _mode: Mode, _momentum: number): void {
     const be = this.backend;
     const B = plan.batch;
     ops.conv3x3Forward(be, a.conv, plan.obs, this.conv.w, this.conv.b, { batch: B, cin: this.arch.inputPlanes, cout: CH });

@@ -6,15 +6,20 @@
 // - Activations planned once per batch size: plan(B) allocates every buffer a forward (and, for a
 //   training plan, a backward) at batch B needs. Inputs of another size are an error, never a
 //   silent reallocation.
-// - forward(plan, "train" | "infer") writes plan.logits [B, A] and plan.value [B]; "train" uses
-//   batch statistics and updates the running ones, "infer" uses the running ones.
-//   backward(plan) reads plan.dlogits / plan.dvalue and ACCUMULATES into the gradients (zeroGrad
-//   once per step). The subclasses write both as flat lists of ops.ts layer calls.
+// - forward(plan, "train" | "infer" | "frozen") writes plan.logits [B, A] and plan.value [B];
+//   "train" uses batch statistics and updates the running ones, "infer" uses the running ones,
+//   "frozen" (training plans) is "infer"'s function kept differentiable: the running statistics
+//   are constants of the backward and are not updated. PPO trains in "frozen" mode, so that the
+//   function it trains is the one that acted, and then refreshStatistics() re-estimates the
+//   running statistics from the rollout by training-mode forwards (their cumulative average).
+//   backward(plan), after a "train" or "frozen" forward, reads plan.dlogits / plan.dvalue and
+//   ACCUMULATES into the gradients (zeroGrad once per step). The subclasses write both as flat
+//   lists of ops.ts layer calls.
 // - Acting (reference §4.3): getActionAndValue samples (or takes the argmax of) the masked policy;
 //   evaluateActions gives log-probabilities, entropies and values of given actions. A legal mask
 //   row with no legal action is an error naming the row (reference §13.2 item 14).
 //
-// Defines: Mode, Plan, Layer, BatchNorm, NetworkInit, Network, ActResult, EvaluateResult,
+// Defines: Mode, BN_MOMENTUM, Plan, Layer, BatchNorm, NetworkInit, Network, ActResult, EvaluateResult,
 //          packLegalActions, checkLegalRows.
 
 import type { Backend, Buf } from "../../compute/backend.ts";
@@ -23,7 +28,11 @@ import * as ops from "../../compute/ops.ts";
 import { initTable } from "./init.ts";
 import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
 
-export type Mode = "train" | "infer";
+/** "train": batch statistics (running ones updated); "infer": running statistics; "frozen": running statistics, differentiable. */
+export type Mode = "train" | "infer" | "frozen";
+
+/** BatchNorm momentum of an ordinary training-mode forward (PyTorch's default). */
+export const BN_MOMENTUM = 0.1;
 
 /** The buffers of one planned batch size that callers read and write. */
 export interface Plan {
@@ -226,21 +235,52 @@ export abstract class Network<Acts = unknown> {
 
   // ---------------------------------------------------------------- forward / backward
 
-  /** logits, value ← network(obs). "train": batch statistics, running statistics updated. */
+  /**
+   * logits, value ← network(obs). "train": batch statistics, running statistics updated (momentum
+   * BN_MOMENTUM). "infer": running statistics. "frozen" (training plans): the "infer" outputs, with
+   * what backward() needs kept; the running statistics are not updated.
+   */
   forward(plan: Plan, mode: Mode): void {
     const st = this.stateOf(plan);
-    if (mode === "train" && !plan.training) throw new Error(`forward("train") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`);
-    this.forwardLayers(plan, st.acts, mode);
+    if (mode !== "infer" && !plan.training) throw new Error(`forward("${mode}") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`);
+    this.forwardLayers(plan, st.acts, mode, BN_MOMENTUM);
     if (mode === "train") this.numBatchesTracked++;
     st.lastForward = mode;
   }
 
-  /** grads += ∂loss/∂params from plan.dlogits and plan.dvalue, after forward(plan, "train"). */
+  /**
+   * grads += ∂loss/∂params from plan.dlogits and plan.dvalue, after forward(plan, "train") (the
+   * batch statistics are functions of the batch) or forward(plan, "frozen") (the running
+   * statistics are constants).
+   */
   backward(plan: Plan): void {
     const st = this.stateOf(plan);
     if (!plan.training) throw new Error(`backward() on the inference plan for batch ${plan.batch}`);
-    if (st.lastForward !== "train") throw new Error(`backward() needs forward(plan, "train") first (batch ${plan.batch})`);
-    this.backwardLayers(plan, st.acts);
+    if (st.lastForward !== "train" && st.lastForward !== "frozen") throw new Error(`backward() needs forward(plan, "train") or forward(plan, "frozen") first (batch ${plan.batch})`);
+    this.backwardLayers(plan, st.acts, st.lastForward);
+  }
+
+  /**
+   * Re-estimates the BatchNorm running statistics from `batches` (observations [plan.batch,
+   * C_in·81] each): one training-mode forward per batch, no backward, the k-th with momentum 1/k,
+   * so that afterwards each running mean (variance) is the AVERAGE of the batches' means (unbiased
+   * variances), whatever it was before. num_batches_tracked counts each forward, as PyTorch does.
+   * Any plan of the batch size serves (its outputs are overwritten). Only enqueues work. Returns
+   * the number of batches (0, with nothing done, for a network without BatchNorm).
+   */
+  refreshStatistics(plan: Plan, batches: Iterable<Float32Array>): number {
+    const st = this.stateOf(plan);
+    if (this.statsTable.count === 0) return 0;
+    let k = 0;
+    for (const obs of batches) {
+      k++;
+      this.setInputs(plan, obs);
+      this.forwardLayers(plan, st.acts, "train", 1 / k);
+      this.numBatchesTracked++;
+    }
+    if (k === 0) throw new Error("refreshStatistics: no batches");
+    st.lastForward = null; // a statistics pass is not a forward that backward() may follow
+    return k;
   }
 
   /** grads ← 0 (once per optimizer step: backward accumulates). */
@@ -248,8 +288,10 @@ export abstract class Network<Acts = unknown> {
     ops.zero(this.backend, this.grads);
   }
 
-  protected abstract forwardLayers(plan: Plan, acts: Acts, mode: Mode): void;
-  protected abstract backwardLayers(plan: Plan, acts: Acts): void;
+  /** Subclass: the forward pass; `momentum` is the BatchNorm running-statistics update factor in "train" mode. */
+  protected abstract forwardLayers(plan: Plan, acts: Acts, mode: Mode, momentum: number): void;
+  /** Subclass: the backward pass after a forward in `mode` ("train": batch statistics, "frozen": running ones). */
+  protected abstract backwardLayers(plan: Plan, acts: Acts, mode: "train" | "frozen"): void;
 
   // ---------------------------------------------------------------- acting
 

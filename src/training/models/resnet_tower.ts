@@ -6,7 +6,9 @@
 //   policy_head: .0 conv1×1 W→2 → .1 BN(2) → ReLU → flatten (c·81 + q) → .4 Linear(162 → A)
 //   value_head:  .0 conv1×1 W→2 → .1 BN(2) → ReLU → flatten → .4 Linear(162 → 1)  (no tanh)
 //
-// forwardLayers is a flat list of ops.ts calls; backwardLayers is the same list reversed.
+// forwardLayers is a flat list of ops.ts calls; backwardLayers is the same list reversed. Every
+// BatchNorm runs in the pass's mode (network.ts): batch statistics ("train"), running statistics
+// ("infer"), or running statistics held constant through the backward ("frozen").
 // Shapes: B = batch, W = tower width, h = SE hidden width, A = actions; [B, W] boards are
 // [B, W, 9, 9] NCHW.
 //
@@ -161,14 +163,16 @@ export class ResTower extends Network<TowerActs> {
 
   // ---------------------------------------------------------------- forward
 
-  protected forwardLayers(plan: Plan, a: TowerActs, mode: Mode): void {
+  protected forwardLayers(plan: Plan, a: TowerActs, mode: Mode, momentum: number): void {
     const be = this.backend;
     const B = plan.batch;
     const W = this.W;
     const tower = { batch: B, cin: W, cout: W };
     const bn = (y: Buf, saved: Buf, x: Buf, p: BatchNorm, channels: number, relu: boolean) => {
-      if (mode === "train") ops.batchNormForwardTrain(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, { batch: B, channels }, { relu });
-      else ops.batchNormForwardInfer(be, y, x, p.gamma, p.beta, p.mean, p.var, { batch: B, channels }, { relu });
+      const d = { batch: B, channels };
+      if (mode === "train") ops.batchNormForwardTrain(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu, momentum });
+      else if (mode === "frozen") ops.batchNormForwardFrozen(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu });
+      else ops.batchNormForwardInfer(be, y, x, p.gamma, p.beta, p.mean, p.var, d, { relu });
     };
 
     ops.conv3x3Forward(be, a.stemConv, plan.obs, this.stem.w, this.stem.b, { batch: B, cin: this.arch.inputPlanes, cout: W });
@@ -195,11 +199,13 @@ export class ResTower extends Network<TowerActs> {
 
   // ---------------------------------------------------------------- backward (the forward list reversed)
 
-  protected backwardLayers(plan: Plan, a: TowerActs): void {
+  protected backwardLayers(plan: Plan, a: TowerActs, mode: "train" | "frozen"): void {
     const be = this.backend;
     const B = plan.batch;
     const W = this.W;
     const g = a.grad!;
+    // BN backward of the forward's mode: batch statistics ("train") or constant running ones ("frozen").
+    const bnBackward = mode === "frozen" ? ops.batchNormBackwardFrozen : ops.batchNormBackward;
     const tower = { batch: B, cin: W, cout: W };
     const towerOut = a.blocks.length ? a.blocks[a.blocks.length - 1].out : a.stemOut;
     // Heads: ∂ tower output = policy part (overwrites) + value part (accumulates).
@@ -209,7 +215,7 @@ export class ResTower extends Network<TowerActs> {
       const fc = { batch: B, in: 162, out: outF };
       ops.linearBackwardWeight(be, p.fc.dw, p.fc.db, h.flat, dOut, fc);
       ops.linearBackwardData(be, g.dflat, dOut, p.fc.w, fc);
-      ops.batchNormBackward(be, g.dconv, p.bn.dgamma, p.bn.dbeta, g.dflat, h.conv, h.flat, p.bn.gamma, h.saved, { batch: B, channels: 2 }, { relu: true });
+      bnBackward(be, g.dconv, p.bn.dgamma, p.bn.dbeta, g.dflat, h.conv, h.flat, p.bn.gamma, h.saved, { batch: B, channels: 2 }, { relu: true });
       ops.conv1x1BackwardWeight(be, p.conv.dw, p.conv.db, towerOut, g.dconv, { batch: B, cin: W, cout: 2 });
       ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0);
     });
@@ -226,15 +232,15 @@ export class ResTower extends Network<TowerActs> {
         ops.reluBackward(be, dIn, dOut, s.out);
         db2 = dIn;
       }
-      ops.batchNormBackward(be, g.t2, p.bn2.dgamma, p.bn2.dbeta, db2, s.c2, s.b2, p.bn2.gamma, s.saved2, { batch: B, channels: W });
+      bnBackward(be, g.t2, p.bn2.dgamma, p.bn2.dbeta, db2, s.c2, s.b2, p.bn2.gamma, s.saved2, { batch: B, channels: W });
       ops.conv3x3BackwardWeight(be, p.conv2.dw, p.conv2.db, s.r1, g.t2, tower);
       ops.conv3x3BackwardData(be, g.t1, g.t2, p.conv2.w, tower);
-      ops.batchNormBackward(be, g.t2, p.bn1.dgamma, p.bn1.dbeta, g.t1, s.c1, s.r1, p.bn1.gamma, s.saved1, { batch: B, channels: W }, { relu: true });
+      bnBackward(be, g.t2, p.bn1.dgamma, p.bn1.dbeta, g.t1, s.c1, s.r1, p.bn1.gamma, s.saved1, { batch: B, channels: W }, { relu: true });
       ops.conv3x3BackwardWeight(be, p.conv1.dw, p.conv1.db, input, g.t2, tower);
       ops.conv3x3BackwardData(be, dIn, g.t2, p.conv1.w, tower, true);
       cur = 1 - cur;
     }
-    ops.batchNormBackward(be, g.t2, this.bnStem.dgamma, this.bnStem.dbeta, g.g[cur], a.stemConv, a.stemOut, this.bnStem.gamma, a.stemSaved, { batch: B, channels: W }, { relu: true });
+    bnBackward(be, g.t2, this.bnStem.dgamma, this.bnStem.dbeta, g.g[cur], a.stemConv, a.stemOut, this.bnStem.gamma, a.stemSaved, { batch: B, channels: W }, { relu: true });
     ops.conv3x3BackwardWeight(be, this.stem.dw, this.stem.db, plan.obs, g.t2, { batch: B, cin: this.arch.inputPlanes, cout: W });
   }
 }

@@ -1,0 +1,171 @@
+// Launching one trial: a `keisei train` subprocess with the trial's parameters as --override flags
+// on top of the study's base, so a crashing trial cannot take its agent down. The contract with the
+// trainer is only:
+//   argv      [...program, --config BASE, ...base args, --savedir MODEL_DIR, --run-name RUN, --override k=v ...]
+//   run dir   MODEL_DIR/RUN
+//   metrics   MODEL_DIR/RUN/metrics.jsonl, one JSON object per line, appended as training goes
+//   SIGINT    the trainer writes a checkpoint and exits; SIGKILL follows after a grace period
+// and, optionally, MODEL_DIR/RUN/effective_config.yaml, which the agent reads to check that every
+// swept parameter really reached the config (the Python reference's sweep silently applied none).
+// The child runs in its own session and gets KEISEI_SWEEP_AGENT_PID, so it can exit when its agent
+// is gone (a SIGKILLed agent cannot stop it).
+
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** `keisei train` flags the runner relies on. */
+export const TRAIN_FLAGS = { config: "--config", override: "--override", savedir: "--savedir", runName: "--run-name" } as const;
+export const METRICS_FILE = "metrics.jsonl";
+export const EFFECTIVE_CONFIG_FILE = "effective_config.yaml";
+
+/** Whether this process is the compiled `keisei` binary rather than bun running the sources. */
+export function isCompiledBinary(): boolean {
+  return import.meta.path.startsWith("/$bunfs/") || !/^bun(-debug)?(\.exe)?$/.test(basename(process.execPath));
+}
+
+/** The command that starts `keisei train`: the binary itself, or bun with src/cli.ts. */
+export function keiseiTrainCommand(): string[] {
+  if (isCompiledBinary()) return [process.execPath, "train"];
+  return [process.execPath, fileURLToPath(new URL("../../cli.ts", import.meta.url)), "train"];
+}
+
+/** A value as `--override key=VALUE` text that parseOverride (YAML) reads back as the same value. */
+export function overrideText(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+  return JSON.stringify(value);
+}
+
+export function trialArgv(o: {
+  program: string[];
+  baseConfigFile: string | null;
+  baseArgs: string[];
+  modelDir: string;
+  runName: string;
+  params: Record<string, unknown>;
+}): string[] {
+  return [
+    ...o.program,
+    ...(o.baseConfigFile ? [TRAIN_FLAGS.config, o.baseConfigFile] : []),
+    ...o.baseArgs,
+    TRAIN_FLAGS.savedir,
+    o.modelDir,
+    TRAIN_FLAGS.runName,
+    o.runName,
+    ...Object.entries(o.params).flatMap(([k, v]) => [TRAIN_FLAGS.override, `${k}=${overrideText(v)}`]),
+  ];
+}
+
+/** Reads the complete lines appended to a JSONL file since the last call (the file may not exist yet). */
+export class JsonlFollower {
+  private offset = 0;
+  private partial = "";
+  badLines = 0;
+
+  constructor(readonly path: string) {}
+
+  read(): Record<string, unknown>[] {
+    if (!existsSync(this.path)) return [];
+    const size = statSync(this.path).size;
+    if (size < this.offset) [this.offset, this.partial] = [0, ""]; // truncated: start over
+    if (size === this.offset) return [];
+    const fd = openSync(this.path, "r");
+    const buf = Buffer.alloc(size - this.offset);
+    try {
+      readSync(fd, buf, 0, buf.length, this.offset);
+    } finally {
+      closeSync(fd);
+    }
+    this.offset = size;
+    const text = this.partial + buf.toString("utf8");
+    const lines = text.split("\n");
+    this.partial = lines.pop() ?? "";
+    const out: Record<string, unknown>[] = [];
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      try {
+        const v = JSON.parse(line) as unknown;
+        if (typeof v === "object" && v !== null && !Array.isArray(v)) out.push(v as Record<string, unknown>);
+        else this.badLines++;
+      } catch {
+        this.badLines++;
+      }
+    }
+    return out;
+  }
+}
+
+export interface TrialExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A running trial subprocess, its output going to `logPath`. */
+export class TrialProcess {
+  private stopping: Promise<TrialExit> | null = null;
+  exit: TrialExit | null = null;
+  readonly exited: Promise<TrialExit>;
+
+  private constructor(
+    private readonly proc: Bun.Subprocess,
+    readonly logPath: string,
+  ) {
+    this.exited = proc.exited.then(() => (this.exit = { code: proc.signalCode ? null : proc.exitCode, signal: proc.signalCode ? String(proc.signalCode) : null }));
+  }
+
+  static start(o: { argv: string[]; logPath: string; env?: Record<string, string | undefined>; cwd?: string }): TrialProcess {
+    const fd = openSync(o.logPath, "a");
+    try {
+      const proc = Bun.spawn(o.argv, {
+        cwd: o.cwd,
+        env: { ...process.env, ...o.env, KEISEI_SWEEP_AGENT_PID: String(process.pid) },
+        stdin: "ignore",
+        stdout: fd,
+        stderr: fd,
+        // Its own session: a Ctrl-C at the terminal reaches only the agent, which then sends the
+        // trainer exactly one SIGINT (a second one may mean "quit without a checkpoint").
+        detached: true,
+      });
+      return new TrialProcess(proc, o.logPath);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  /** SIGINT (the trainer checkpoints and exits), then SIGKILL if it is still running after `graceMs`. */
+  stop(graceMs: number): Promise<TrialExit> {
+    this.stopping ??= (async () => {
+      if (this.exit) return this.exit;
+      this.proc.kill("SIGINT");
+      const timer = setTimeout(() => this.proc.kill("SIGKILL"), graceMs);
+      try {
+        return await this.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** The last `n` lines of the trial's output. */
+  logTail(n: number): string {
+    try {
+      const size = statSync(this.logPath).size;
+      const start = Math.max(0, size - 16384);
+      const buf = Buffer.alloc(size - start);
+      const fd = openSync(this.logPath, "r");
+      try {
+        readSync(fd, buf, 0, buf.length, start);
+      } finally {
+        closeSync(fd);
+      }
+      return buf.toString("utf8").trimEnd().split("\n").slice(-n).join("\n");
+    } catch {
+      return "";
+    }
+  }
+}
