@@ -92,7 +92,7 @@ cli
 
 const train = cli
   .command("train", "Train by PPO self-play (the run folder gets checkpoints, metrics.jsonl, TensorBoard events, logs)")
-  .option("--config <file>", "YAML config file (repeatable; later files deep-merge over earlier ones)")
+  .option("--config <file>", "YAML config file, or a built-in one: default, tiny (repeatable; later ones deep-merge over earlier ones)")
   .option("--override <key=value>", "Set one config field, e.g. training.learning_rate=1e-3 (repeatable)")
   .option("--resume <latest|path>", "Continue a run: latest (of --run-name, else the newest run) or a checkpoint path")
   .option("--sweep <file>", "Run a hyperparameter sweep (W&B sweep YAML): create or join the study, then run trials")
@@ -101,7 +101,7 @@ const train = cli
   .option("--max-consecutive-failures <n>", "With --sweep: stop this agent after this many failed trials in a row", { default: 3 });
 for (const f of TRAIN_FLAGS) train.option(`--${f.flag} <value>`, `${f.doc} (${f.field})`);
 train
-  .example("keisei train --config configs/tiny.yaml")
+  .example("keisei train --config tiny")
   .example("keisei train --resume latest --run-name my_run")
   .action(async (opts: TrainCommandOptions & { sweep?: string; count?: number; storage?: string; maxConsecutiveFailures?: number }) => {
     if (opts.sweep !== undefined) {

@@ -2,9 +2,13 @@
 // overrides → CLI flags. Every source is validated on its own before merging, so an error names
 // the file (or flag) it came from, the field path and what was expected.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
 import type { z } from "zod";
+// The shipped configs, imported as text so that `bun build --compile` embeds them: `--config tiny`
+// works from the standalone binary, where configs/ is not on disk.
+import defaultYaml from "../../configs/default.yaml" with { type: "text" };
+import tinyYaml from "../../configs/tiny.yaml" with { type: "text" };
 import { type Config, configFields, configSchema } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -26,14 +30,39 @@ export interface ConfigSource {
   values: Plain;
 }
 
-/** Reads a YAML config file; a syntax error names the file, line and column. */
+/** The configs built into keisei, by the name `--config NAME` takes: configs/NAME.yaml. */
+export const EMBEDDED_CONFIGS: Readonly<Record<string, string>> = { default: defaultYaml as string, tiny: tinyYaml as string };
+
+/** A bare name (no path separator, no .yaml/.yml) may name an embedded config. */
+const isBareName = (path: string): boolean => !/[/\\]/.test(path) && !/\.ya?ml$/i.test(path);
+
+/**
+ * Reads a YAML config file; a syntax error names the file, line and column. A bare name such as
+ * `tiny` that is not a file on disk names an embedded config (configs/tiny.yaml), which works in
+ * the standalone binary too.
+ */
 export function readConfigFile(path: string): ConfigSource {
+  if (isBareName(path) && !existsSync(path)) {
+    const text = Object.hasOwn(EMBEDDED_CONFIGS, path) ? EMBEDDED_CONFIGS[path] : undefined;
+    if (text === undefined) {
+      throw new ConfigError(`${path}: no such config file, and no embedded config of that name (embedded: ${Object.keys(EMBEDDED_CONFIGS).join(", ")})`);
+    }
+    return parseConfigText(text, `${path} (embedded configs/${path}.yaml)`);
+  }
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ConfigError(`${path}: cannot read config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    // configs/tiny.yaml from a folder without configs/ (the binary's usual case): point at the built-in one.
+    const name = path.split(/[/\\]/).pop()!.replace(/\.ya?ml$/i, "");
+    const hint = code === "ENOENT" && Object.hasOwn(EMBEDDED_CONFIGS, name) ? `; the built-in one is --config ${name}` : "";
+    throw new ConfigError(`${path}: cannot read config file (${code ?? (e as Error).message})${hint}`);
   }
+  return parseConfigText(text, path);
+}
+
+function parseConfigText(text: string, path: string): ConfigSource {
   const doc = YAML.parseDocument(text);
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
