@@ -236,6 +236,9 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
       while (buffer.size + t.num_envs <= R) {
         if (o.signal?.stop) break;
         const finished: FinishedGame[] = await selfplay.step(timedPolicy, buffer);
+        // On the CPU backend every await above resolves as a microtask: without a turn of the event
+        // loop, timers and signal handlers (Ctrl-C, the sweep watchdog) would never run.
+        await yieldToEventLoop();
         metrics.addGames(finished);
         timestep += t.num_envs;
         if (++stepCount % config.training.render_every_steps === 0 && view && (view.wantsFrame?.() ?? true)) view.update(frame());
@@ -294,6 +297,8 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   }
   return { runDir: session.dir, timestep, iteration, stoppedEarly, lastCheckpoint };
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function finite(r: MetricsRecord): Record<string, number | null> {
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));

@@ -116,6 +116,17 @@ describe("keisei train (library)", () => {
     }
   }, 180_000);
 
+  test("a timer can stop a run on the CPU backend (the loop yields to the event loop)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-timer-"));
+    const signal = { stop: false };
+    setTimeout(() => (signal.stop = true), 1500);
+    const t0 = performance.now();
+    const r = await train(smallConfig(dir, { training: { total_timesteps: 1_000_000 } }), { signal });
+    expect(r.stoppedEarly).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(60_000);
+    expect(listCheckpoints(r.runDir).length).toBeGreaterThan(0);
+  }, 120_000);
+
   test("refusals name their input", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keisei-refuse-"));
     await train(smallConfig(dir, { training: { total_timesteps: 256 } }));
