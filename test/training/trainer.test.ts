@@ -127,6 +127,18 @@ describe("keisei train (library)", () => {
     expect(listCheckpoints(r.runDir).length).toBeGreaterThan(0);
   }, 120_000);
 
+  test("a loss that blows up stops the run, naming the iteration and the last good checkpoint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-nan-"));
+    // A step schedule whose factor jumps to 1e30 after the first rollout's two epochs: iteration 1
+    // trains normally, iteration 2's Adam steps blow the weights up to overflow.
+    const config = smallConfig(dir, { training: { lr_schedule_type: "step", lr_schedule_kwargs: { step_size: 2, gamma: 1e30 } } });
+    await expect(train(config)).rejects.toThrow(/iteration 2 \(timestep 512\): PPO loss is not finite .*The last good checkpoint is .*checkpoint_ts256\.safetensors/);
+    const run = join(dir, "run");
+    expect(listCheckpoints(run).map((c) => c.timestep)).toEqual([256]);
+    expect(existsSync(join(run, "final_model.safetensors"))).toBe(false);
+    expect(readFileSync(join(run, "metrics.jsonl"), "utf8").trim().split("\n").length).toBe(1);
+  }, 120_000);
+
   test("refusals name their input", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keisei-refuse-"));
     await train(smallConfig(dir, { training: { total_timesteps: 256 } }));
