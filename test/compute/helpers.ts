@@ -86,7 +86,8 @@ export function gpuBackend(): Promise<WebGpuBackend> {
   return gpu;
 }
 
-export const cpuBackend = new CpuBackend();
+// The readable twins are the reference every other path (WGSL, the wasm fast path) is held to.
+export const cpuBackend = new CpuBackend(undefined, { fast: false });
 
 /** Allocates one buffer per binding, filled from `data` (zeros where absent), on `backend`. */
 export function upload(backend: Backend, kernel: KernelSpec, data: Record<string, AnyTypedArray | number>): Record<string, Buf> {

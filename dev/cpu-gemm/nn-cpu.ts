@@ -1,0 +1,111 @@
+// The CPU backend on the network, without the webgpu and tfjs parts of bench/nn.ts: samples/s
+// and GFLOP per CPU-second for inference and a training step (same workload as bench/nn.ts), the
+// act step of self-play (batch 64 forward + masked sampling), and where the time goes, by kernel
+// (fast path or twin).
+//
+//   bun dev/cpu-gemm/nn-cpu.ts [--size 32x2] [--batch 256] [--fast 0|1] [--profile]
+
+import { parseArgs } from "node:util";
+import type { Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
+import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
+import * as ops from "../../src/compute/ops.ts";
+import { modelFactory } from "../../src/training/models/factory.ts";
+import { Adam } from "../../src/training/models/optimizer.ts";
+
+const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, fast: { type: "string", default: "1" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
+const [width, depth] = values.size!.split("x").map(Number);
+const batch = Number(values.batch);
+const ACTIONS = 13527;
+const be = new CpuBackend(undefined, { fast: values.fast !== "0" });
+console.log(be.info.description);
+
+const macs = 81 * 46 * width * 9 + depth * 2 * 81 * width * width * 9 + depth * 2 * width * Math.floor(width / 4) + 81 * width * 2 + 162 * ACTIONS + 81 * width * 2 + 162;
+const fwdFlop = 2 * macs;
+const trainFlop = 3 * fwdFlop - 2 * 81 * 46 * width * 9;
+
+// per-kernel profile
+const prof = new Map<string, { ms: number; calls: number }>();
+if (values.profile) {
+  const run = be.run.bind(be);
+  be.run = (k: KernelSpec, b: Record<string, Buf>, u?: Uniforms) => {
+    const t0 = performance.now();
+    run(k, b, u);
+    const name = `${k.name}${be.fastPath && FAST_KERNELS[k.name] ? " [fast]" : ""}`;
+    const e = prof.get(name) ?? { ms: 0, calls: 0 };
+    e.ms += performance.now() - t0;
+    e.calls++;
+    prof.set(name, e);
+  };
+}
+
+async function measure(label: string, B: number, mode: "inference" | "train" | "act", flop: number) {
+  const net = modelFactory(be, "resnet", { depth, width, seRatio: 0.25 }, { seed: 1 });
+  await net.prepare();
+  const plan = net.plan(B, { training: mode === "train" });
+  const obs = new Float32Array(B * net.obsSize).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+  const mask = new Uint32Array(B * net.maskWords);
+  for (let r = 0; r < B; r++)
+    for (let k = 0; k < 40; k++) {
+      const a = (r * 7919 + k * 337) % ACTIONS;
+      mask[r * net.maskWords + (a >>> 5)] |= 1 << (a & 31);
+    }
+  const firstLegal = Uint32Array.from({ length: B }, (_, r) => (r * 7919) % ACTIONS);
+  const samples = new Float32Array(B * 4).map((_, i) => (i % 4 === 0 ? -3.7 : ((i * 37) % 100) / 100 - 0.5));
+  const uniforms = new Float32Array(B).map((_, i) => (i * 0.618) % 1);
+  const adam = new Adam(net, { lr: 3e-4, maxGradNorm: 0.5 });
+  const once = async () => {
+    if (mode === "act") {
+      await net.getActionAndValue(plan, obs, mask, { uniforms });
+      return;
+    }
+    net.setInputs(plan, obs, mask);
+    if (mode === "inference") {
+      net.forward(plan, "infer");
+      await Promise.all([be.read(plan.logits), be.read(plan.value)]);
+      return;
+    }
+    be.write(plan.actions, firstLegal);
+    be.write(plan.samples!, samples);
+    net.zeroGrad();
+    net.forward(plan, "train");
+    ops.ppoLoss(
+      be,
+      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
+      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
+      { rows: B, actions: ACTIONS },
+      { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false },
+    );
+    net.backward(plan);
+    adam.update();
+    await be.read(plan.ppoMeans!);
+  };
+  await once();
+  prof.clear();
+  const times: number[] = [];
+  const cpus: number[] = [];
+  const t0 = performance.now();
+  while (times.length < 3 || performance.now() - t0 < Number(values.seconds) * 1000) {
+    const c0 = process.cpuUsage();
+    const s = performance.now();
+    await once();
+    times.push((performance.now() - s) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const sec = med(times);
+  const cpu = med(cpus);
+  console.log(`${label.padEnd(24)} batch ${String(B).padStart(3)}  ${(sec * 1000).toFixed(1).padStart(8)} ms  ${(B / sec).toFixed(1).padStart(8)} samples/s  ${((flop * B) / sec / 1e9).toFixed(2).padStart(6)} GFLOP/s  ${((flop * B) / cpu / 1e9).toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  if (values.profile) {
+    const total = [...prof.values()].reduce((s, e) => s + e.ms, 0);
+    for (const [name, e] of [...prof.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16))
+      console.log(`    ${name.padEnd(36)} ${(e.ms / times.length).toFixed(2).padStart(8)} ms/iter  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${(e.calls / times.length).toFixed(0)} calls`);
+  }
+  adam.destroy();
+  net.destroy();
+}
+
+await measure(`${values.size} inference`, batch, "inference", fwdFlop);
+await measure(`${values.size} train`, batch, "train", trainFlop);
+await measure(`${values.size} act (self-play)`, 64, "act", fwdFlop);

@@ -1,0 +1,36 @@
+// The CPU backend's fast path: kernel name → a wasm SIMD128 (or leaner TypeScript) implementation
+// of that kernel. The TypeScript twins in src/compute/kernels/ stay the reference; every entry
+// here has a parity test against its twin (test/compute/cpu-fast*.test.ts). KEISEI_CPU_FAST=0 (or
+// `new CpuBackend(reason, { fast: false })`) turns the whole map off.
+
+import * as gemm from "./gemm.ts";
+import * as planes from "./planes.ts";
+import * as policy from "./policy.ts";
+import type { FastKernel } from "./types.ts";
+
+export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
+  // GEMM-shaped (wasm tiles)
+  "gemm.gemm": gemm.gemm,
+  "conv3x3.conv": gemm.conv,
+  "conv3x3.weight_grad": gemm.weightGrad,
+  // memory-bound (wasm plane kernels)
+  "batchnorm.forward_train": planes.bnForwardTrain,
+  "batchnorm.forward_infer": planes.bnForwardInfer,
+  "batchnorm.forward_frozen": planes.bnForwardFrozen,
+  "batchnorm.backward": planes.bnBackward,
+  "batchnorm.backward_frozen": planes.bnBackwardFrozen,
+  "se.scale_add_relu": planes.seScaleAddRelu,
+  "se.scale_backward": planes.seScaleBackward,
+  "reduce.channel_sum": planes.channelSum,
+  "reduce.row_mean": planes.rowMean,
+  "reduce.broadcast_add": planes.broadcastAdd,
+  "elementwise.relu_forward": planes.reluForward,
+  "elementwise.relu_backward": planes.reluBackward,
+  "elementwise.add_relu": planes.addRelu,
+  "optimizer.adam": planes.adam,
+  "optimizer.sumsq_partial": planes.sumsqPartial,
+  // policy over 13,527 actions (set bits of the legal mask only)
+  "softmax.log_softmax": policy.logSoftmax,
+  "softmax.sample": policy.sample,
+  "ppo.loss": policy.ppoLoss,
+};
