@@ -1,6 +1,7 @@
 // Times the numbered conv3x3 variants in this folder on the WebGPU adapter (lavapipe here), checks
-// each against a naive CPU conv on a small odd shape first, and times the anchor GEMM
-// (dev/gemm/01-regblock8x8.wgsl, 1024³) in the same run for comparison.
+// each against a naive CPU conv on a small odd shape first, then the promoted kernels of both
+// styles through their launchers (register-blocked vs workgroup-tiled, side by side), and the
+// numbered GEMMs of dev/gemm at 1024³ (spot-checked), all in the same run for comparison.
 //
 //   XDG_RUNTIME_DIR=/tmp bun dev/conv/bench.ts [batch] [channels] [variant-substring]
 //
@@ -8,9 +9,15 @@
 //   01 naive 1.9 · 02 row8 15.7 (promoted to shaders/conv3x3.wgsl) · 03 lanes over channels 13.2
 //   · 04 row16 4.0 (spills) · 05 row4 7.8 · anchor GEMM re-implemented here 7.8 (the anchors doc
 //   reports 14.4 for its own version). Under load compare GFLOP/CPU-s: 02 ≈ 8, naive ≈ 1.
+// Register vs tiled (same run, batch 16, 256→256, machine shared with another benchmark, GFLOP/CPU-s):
+//   06 tiled64x64 1.0 (promoted to shaders/conv3x3-tiled.wgsl for real GPUs; 02 6.2 in that run).
+//   Through ops: conv forward 4.9 vs 1.0, backward-data 8.1 vs 0.9, weight-grad 7.7 vs 1.5, 1×1
+//   conv 5.5 vs 1.3, linear 162→13527 2.9 vs 0.23 (batch 16 fills a quarter of a 64-row tile),
+//   linear 1024³ 2.3 vs 1.1; dev/gemm 01 regblock 4.2 vs 02 tiled 1.1. Tiled loses on lavapipe as
+//   expected (anchors §4); no real GPU has measured it yet.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { grid1d, type KernelSpec, type Uniforms } from "../../src/compute/backend.ts";
+import { grid1d, type Backend, type KernelSpec, type KernelStyle, type Uniforms } from "../../src/compute/backend.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
 import { WebGpuBackend } from "../../src/compute/webgpu/backend.ts";
 
@@ -25,6 +32,9 @@ function gridFor(file: string): (u: Uniforms) => [number, number?, number?] {
   const cb = Number(/const CB: u32 = (\d+)u;/.exec(src)?.[1] ?? 1);
   const wg = Number(/@workgroup_size\((\d+)\)/.exec(src)?.[1] ?? 64);
   if (file.startsWith("01-")) return (u) => grid1d(u.batch * u.cout * 81, wg);
+  const tileM = Number(/const BM: u32 = (\d+)u;/.exec(src)?.[1] ?? 0);
+  const tileN = Number(/const BN: u32 = (\d+)u;/.exec(src)?.[1] ?? 0);
+  if (tileM) return (u) => grid1d(Math.ceil(u.cout / tileM) * Math.ceil((u.batch * 81) / tileN), 1); // one workgroup per output tile
   const rowsPer = Number(/const ROWS: u32 = (\d+)u;/.exec(src)?.[1] ?? 1);
   return (u) => grid1d(Math.ceil((u.batch * 9) / rowsPer) * Math.ceil(u.cout / cb), wg);
 }
@@ -120,42 +130,71 @@ for (const f of files) {
   console.log(`${f.padEnd(32)} ${r.ms.toFixed(1).padStart(8)} ms  ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.gflopPerCpuS.toFixed(2).padStart(6)} GFLOP/CPU-s  (compile ${compileMs.toFixed(0)} ms)`);
 }
 
+/** g as seen by the launchers with another kernel style: ops only reads info.style and calls run(). */
+function styled(style: KernelStyle): Backend {
+  return { info: { ...g.info, style }, run: (k: KernelSpec, b: Parameters<Backend["run"]>[1], u?: Uniforms) => g.run(k, b, u) } as unknown as Backend;
+}
+
 if (!only) {
-  // The promoted kernels through their launchers (src/compute/ops.ts), same shape.
+  // The promoted kernels of both styles through their launchers (src/compute/ops.ts), same shape.
   const ops = await import("../../src/compute/ops.ts");
   const d = { batch, cin: channels, cout: channels };
   const dw = g.alloc("dw", channels * channels * 9), db = g.alloc("db", channels), dx = g.alloc("dx", batch * channels * 81);
-  for (const [name, run] of [
-    ["shaders/conv3x3 forward", () => ops.conv3x3Forward(g, y, x, w, b, d)],
-    ["shaders/conv3x3 backward-data", () => ops.conv3x3BackwardData(g, dx, y, w, d)],
-    ["shaders/conv3x3 weight-grad (+bias)", () => ops.conv3x3BackwardWeight(g, dw, db, x, y, d)],
-  ] as const) {
-    const r = await time(run, flop);
-    console.log(`${name.padEnd(32)} ${r.ms.toFixed(1).padStart(8)} ms  ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.gflopPerCpuS.toFixed(2).padStart(6)} GFLOP/CPU-s`);
-  }
-  // The policy head's Linear (162 → 13 527) at this batch, forward.
-  const nA = 13527, nK = 162;
+  const w1 = g.alloc("w1", channels * channels);
+  g.write(w1, rand(channels * channels, 10));
+  const nA = 13527, nK = 162; // the policy head's Linear (162 → 13 527) at this batch
   const px = g.alloc("px", batch * nK), pw = g.alloc("pw", nA * nK), pb = g.alloc("pb", nA), py = g.alloc("py", batch * nA);
   g.write(pw, rand(nA * nK, 9));
-  const rl = await time(() => ops.linearForward(g, py, px, pw, pb, { batch, in: nK, out: nA }), 2 * batch * nA * nK);
-  console.log(`${"shaders/gemm linear 162→13527".padEnd(32)} ${rl.ms.toFixed(1).padStart(8)} ms  ${rl.gflops.toFixed(2).padStart(6)} GFLOP/s  ${rl.gflopPerCpuS.toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  const S = 1024; // a square GEMM through the generic strided kernel (Linear: x·Wᵀ)
+  const sx = g.alloc("sx", S * S), sw = g.alloc("sw", S * S), sb = g.alloc("sb", S), sy = g.alloc("sy", S * S);
+  g.write(sx, rand(S * S, 11));
+  g.write(sw, rand(S * S, 12));
+  const cases: [string, (be: Backend) => void, number][] = [
+    ["conv3x3 forward", (be) => ops.conv3x3Forward(be, y, x, w, b, d), flop],
+    ["conv3x3 backward-data", (be) => ops.conv3x3BackwardData(be, dx, y, w, d), flop],
+    ["conv3x3 weight-grad (+bias)", (be) => ops.conv3x3BackwardWeight(be, dw, db, x, y, d), flop],
+    ["gemm 1×1 conv forward", (be) => ops.conv1x1Forward(be, y, x, w1, b, d), 2 * batch * 81 * channels * channels],
+    ["gemm linear 162→13527", (be) => ops.linearForward(be, py, px, pw, pb, { batch, in: nK, out: nA }), 2 * batch * nA * nK],
+    ["gemm linear 1024³", (be) => ops.linearForward(be, sy, sx, sw, sb, { batch: S, in: S, out: S }), 2 * S ** 3],
+  ];
+  console.log(`\npromoted kernels, register vs tiled on this adapter (GFLOP/s wall; GFLOP/CPU-s)`);
+  for (const [name, run, f] of cases) {
+    const reg = await time(() => run(styled("register")), f);
+    const til = await time(() => run(styled("tiled")), f);
+    const fmt = (r: { gflops: number; gflopPerCpuS: number }) => `${r.gflops.toFixed(2).padStart(6)} (${r.gflopPerCpuS.toFixed(2)})`;
+    console.log(`${name.padEnd(32)} register ${fmt(reg)}   tiled ${fmt(til)}   tiled/register ${(til.gflops / reg.gflops).toFixed(2)}`);
+  }
 
-  // The anchor GEMM, same run.
-  const S = 1024;
-  const gemm: KernelSpec = {
-    name: "anchor-gemm",
-    source: readFileSync(`${import.meta.dir}/../gemm/01-regblock8x8.wgsl`, "utf8"),
-    entryPoint: "gemm",
-    bindings: [{ name: "a", access: "read" }, { name: "b", access: "read" }, { name: "c", access: "read_write" }],
-    uniforms: ["m", "n", "k", "pad"].map((name) => ({ name, type: "u32" as const })),
-    workgroups: () => [S / 64, S / 64],
-    cpu: () => {},
-  };
+  // The numbered GEMMs of dev/gemm at 1024³ (row-major C = A·B, M, N multiples of 64), same run,
+  // each spot-checked against a CPU dot product at 64 random entries.
   const A = g.alloc("A", S * S), B = g.alloc("B", S * S), C = g.alloc("C", S * S);
-  g.write(A, rand(S * S, 7));
-  g.write(B, rand(S * S, 8));
-  const r = await time(() => g.run(gemm, { a: A, b: B, c: C }, { m: S, n: S, k: S, pad: 0 }), 2 * S ** 3);
-  console.log(`${"anchor GEMM 8x8 regblock 1024³".padEnd(32)} ${r.ms.toFixed(1).padStart(8)} ms  ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.gflopPerCpuS.toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  const ha = rand(S * S, 7), hb = rand(S * S, 8);
+  g.write(A, ha);
+  g.write(B, hb);
+  console.log(`\ndev/gemm variants, ${S}³`);
+  const gemmDir = `${import.meta.dir}/../gemm`;
+  for (const file of readdirSync(gemmDir).filter((f) => /^\d\d-.*\.wgsl$/.test(f)).sort()) {
+    const gemm: KernelSpec = {
+      name: `dev-gemm-${file}`,
+      source: readFileSync(`${gemmDir}/${file}`, "utf8"),
+      entryPoint: "gemm",
+      bindings: [{ name: "a", access: "read" }, { name: "b", access: "read" }, { name: "c", access: "read_write" }],
+      uniforms: ["m", "n", "k", "pad"].map((name) => ({ name, type: "u32" as const })),
+      workgroups: () => [S / 64, S / 64], // both designs: 64×64 of C per workgroup
+      cpu: () => {},
+    };
+    const run = () => g.run(gemm, { a: A, b: B, c: C }, { m: S, n: S, k: S, pad: 0 });
+    run();
+    const got = await g.read(C);
+    for (let t = 0; t < 64; t++) {
+      const i = (t * 977) % S, j = (t * 613 + 5) % S;
+      let want = 0;
+      for (let k = 0; k < S; k++) want += ha[i * S + k] * hb[k * S + j];
+      if (!(Math.abs(got[i * S + j] - want) < 1e-3)) throw new Error(`${file} wrong at [${i}, ${j}]: ${got[i * S + j]} vs ${want}`);
+    }
+    const r = await time(run, 2 * S ** 3);
+    console.log(`${file.padEnd(32)} ${r.ms.toFixed(1).padStart(8)} ms  ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.gflopPerCpuS.toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  }
 }
 g.destroy();
 process.exit(0);

@@ -91,6 +91,8 @@ export interface KernelSpec {
  * How a backend prefers its kernels written. "tiled": workgroup-memory tiles (real GPUs).
  * "register": register-blocked, no workgroup memory (CPU-like adapters such as lavapipe, where a
  * workgroup runs on one thread and shared memory plus barriers is a 4x loss; anchors §4).
+ * ops.ts picks the variant of the GEMM-shaped kernels (3×3 conv, its weight gradient, gemm) by
+ * it; on webgpu KEISEI_KERNELS=tiled|register overrides what the adapter implies.
  */
 export type KernelStyle = "tiled" | "register";
 

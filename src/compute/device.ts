@@ -2,21 +2,44 @@
 
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
-import { openDevice } from "./webgpu/adapter.ts";
+import { type AdapterDetails, adapterDetails, adapterName, isCpuAdapter, openDevice, requestAdapter } from "./webgpu/adapter.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
 export type DevicePreference = "auto" | "webgpu" | "cpu";
 
 /**
- * - "cpu": the TypeScript kernels.
- * - "webgpu": a WebGPU adapter or an Error naming what is missing (Vulkan loader, driver …).
- * - "auto": WebGPU when an adapter answers, else the CPU; `info.description` says which was
+ * What `auto` does with an adapter: a GPU takes the webgpu backend; a CPU-implemented adapter
+ * (lavapipe, SwiftShader, WARP) takes the cpu backend while its wasm SIMD fast path is on,
+ * because that path measures several times faster than the same CPU behind Vulkan (bench/nn.ts).
+ */
+export function autoChoice(d: AdapterDetails, cpuFastPath = process.env.KEISEI_CPU_FAST !== "0"): { kind: "webgpu" | "cpu"; why: string } {
+  if (!isCpuAdapter(d)) return { kind: "webgpu", why: `GPU adapter ${adapterName(d)}` };
+  if (!cpuFastPath) return { kind: "webgpu", why: `adapter ${adapterName(d)} runs on the CPU, but the cpu backend's fast path is off (KEISEI_CPU_FAST=0)` };
+  return { kind: "cpu", why: `the only WebGPU adapter, ${adapterName(d)}, runs on the CPU, where keisei's own cpu backend is faster; env.device=webgpu forces it` };
+}
+
+/**
+ * - "cpu": the CPU backend.
+ * - "webgpu": a WebGPU adapter (a software one included) or an Error naming what is missing
+ *   (Vulkan loader, driver …).
+ * - "auto": a GPU adapter when there is one, else the CPU; `info.description` says which was
  *   taken (adapter vendor, architecture, description, fallback flag) or why the CPU was.
  */
 export async function createBackend(pref: DevicePreference = "auto"): Promise<Backend> {
   if (pref === "cpu") return new CpuBackend();
-  const opened = await openDevice();
-  if (!(opened instanceof Error)) return new WebGpuBackend(opened);
-  if (pref === "webgpu") throw new Error(`env.device is "webgpu" but ${opened.message}`);
-  return new CpuBackend(opened.message);
+  const adapter = await requestAdapter();
+  if (adapter instanceof Error) {
+    if (pref === "webgpu") throw new Error(`env.device is "webgpu" but ${adapter.message}`);
+    return new CpuBackend(`no WebGPU: ${adapter.message}`);
+  }
+  if (pref === "auto") {
+    const choice = autoChoice(adapterDetails(adapter));
+    if (choice.kind === "cpu") return new CpuBackend(choice.why);
+  }
+  const opened = await openDevice(adapter);
+  if (opened instanceof Error) {
+    if (pref === "webgpu") throw new Error(`env.device is "webgpu" but ${opened.message}`);
+    return new CpuBackend(`no WebGPU: ${opened.message}`);
+  }
+  return new WebGpuBackend(opened);
 }

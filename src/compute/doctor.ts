@@ -3,6 +3,7 @@
 // which backend `env.device: auto` will use; when the GPU path is missing, what to install.
 
 import { existsSync, readdirSync } from "node:fs";
+import { autoChoice } from "./device.ts";
 import { adapterDetails, diagnoseNoAdapter, kernelStyleFor } from "./webgpu/adapter.ts";
 import { getGpu } from "./webgpu/dawn.ts";
 
@@ -54,7 +55,8 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   lines.push(`features     ${[...adapter.features].sort().join(", ")}`);
   for (const k of LIMITS) lines.push(`limit        ${k} = ${adapter.limits[k].toLocaleString("en-US")}`);
   lines.push(`kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`);
-  lines.push(`backend      webgpu (env.device auto)`);
-  if (d.isFallbackAdapter) lines.push("note         this adapter runs on the CPU (e.g. Mesa lavapipe); a real GPU driver would be much faster");
+  const choice = autoChoice(d);
+  lines.push(`backend      ${choice.kind} (env.device auto: ${choice.why})`);
+  if (choice.kind === "cpu") lines.push("note         a real GPU driver would be much faster than either");
   return { lines, ok: true };
 }

@@ -6,12 +6,16 @@
 // (`zero`). Activation gradients are overwritten unless `accumulate` is passed (a tensor read by
 // two layers, e.g. a residual block's input, takes the second gradient with accumulate = true).
 // Shapes in the comments: N = batch, C = channels, A = actions (13 527).
+//
+// The GEMM-shaped kernels (3×3 conv, its weight gradient, the generic GEMM) come in two variants:
+// register-blocked (CPU adapters such as lavapipe, and the cpu backend) and workgroup-tiled (real
+// GPUs). The backend's info.style picks; both share one CPU twin, so results agree within rounding.
 
-import type { Backend, Buf } from "./backend.ts";
+import type { Backend, Buf, KernelSpec } from "./backend.ts";
 import * as bn from "./kernels/batchnorm.ts";
 import * as conv3 from "./kernels/conv3x3.ts";
 import * as ew from "./kernels/elementwise.ts";
-import { ACT, BIAS, gemm } from "./kernels/gemm.ts";
+import { ACT, BIAS, gemm, gemmTiled } from "./kernels/gemm.ts";
 import * as opt from "./kernels/optimizer.ts";
 import * as ppo from "./kernels/ppo.ts";
 import * as red from "./kernels/reduce.ts";
@@ -19,6 +23,9 @@ import * as se from "./kernels/se.ts";
 import * as sm from "./kernels/softmax.ts";
 
 const b01 = (v: boolean | undefined) => (v ? 1 : 0);
+
+/** The variant of a GEMM-shaped kernel written for this backend's style. */
+const pick = (be: Backend, register: KernelSpec, tiled: KernelSpec) => (be.info.style === "tiled" ? tiled : register);
 
 // ---------------------------------------------------------------- elementwise
 
@@ -62,18 +69,18 @@ export interface ConvDims {
 
 /** y = conv3x3(x, w) + b.  y: [N, cout, 9, 9], x: [N, cin, 9, 9], w: [cout, cin, 3, 3], b: [cout] */
 export function conv3x3Forward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: ConvDims): void {
-  be.run(conv3.conv, { x, w, bias: b, y }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: d.cin * 9, wStrideIn: 9, flip: 0, hasBias: 1, accumulate: 0 });
+  be.run(pick(be, conv3.conv, conv3.convTiled), { x, w, bias: b, y }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: d.cin * 9, wStrideIn: 9, flip: 0, hasBias: 1, accumulate: 0 });
 }
 
 /** dx (+)= conv3x3ᵀ(dy, w).  dx: [N, cin, 9, 9], dy: [N, cout, 9, 9], w: [cout, cin, 3, 3] */
 export function conv3x3BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: ConvDims, accumulate = false): void {
   // The transposed convolution is a convolution of dy with w transposed over channels and flipped.
-  be.run(conv3.conv, { x: dy, w, bias: w, y: dx }, { batch: d.batch, cin: d.cout, cout: d.cin, wStrideOut: 9, wStrideIn: d.cin * 9, flip: 1, hasBias: 0, accumulate: b01(accumulate) });
+  be.run(pick(be, conv3.conv, conv3.convTiled), { x: dy, w, bias: w, y: dx }, { batch: d.batch, cin: d.cout, cout: d.cin, wStrideOut: 9, wStrideIn: d.cin * 9, flip: 1, hasBias: 0, accumulate: b01(accumulate) });
 }
 
 /** dw += ∂/∂w, db += Σ dy.  dw: [cout, cin, 3, 3], db: [cout], x: [N, cin, 9, 9], dy: [N, cout, 9, 9] */
 export function conv3x3BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: ConvDims): void {
-  be.run(conv3.weightGrad, { x, dy, dw }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate: 1 });
+  be.run(pick(be, conv3.weightGrad, conv3.weightGradTiled), { x, dy, dw }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate: 1 });
   be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
 }
 
@@ -103,7 +110,7 @@ interface GemmArgs {
 
 function runGemm(be: Backend, c: Buf, a: Buf, b: Buf, bias: Buf | null, g: GemmArgs): void {
   be.run(
-    gemm,
+    pick(be, gemm, gemmTiled),
     { a, b, bias: bias ?? a, c },
     {
       m: g.m, n: g.n, k: g.k, batch: g.batch ?? 1,

@@ -14,7 +14,7 @@ const probability = () => z.number().min(0).max(1);
 
 export const envSchema = z
   .object({
-    device: field(z.enum(["auto", "webgpu", "cpu"]), "auto", "Compute backend: auto takes a WebGPU adapter when there is one, else the CPU"),
+    device: field(z.enum(["auto", "webgpu", "cpu"]), "auto", "Compute backend: auto takes a GPU adapter when there is one, else the cpu backend (faster than a software adapter such as lavapipe)"),
     seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
     max_moves_per_game: field(positiveInt(), 500, "Plies after which a game is a draw; also the observation's move-count normaliser"),
     impasse: field(z.enum(["none", "csa27"]), "csa27", "Entering-king declaration rule: csa27 adjudicates the CSA 27-point rule, none never does"),
@@ -33,6 +33,7 @@ export const trainingSchema = z
     lambda_gae: field(probability(), 0.95, "GAE lambda"),
     clip_epsilon: field(z.number().positive(), 0.2, "PPO ratio clip range (also the value clip range when value clipping is on)"),
     value_loss_coeff: field(z.number().min(0), 0.5, "Weight of the value loss"),
+    material_shaping: field(z.number().min(0), 0, "Potential-based reward shaping: weight per pawn of material balance (board + hand); 0 = off (the reference's pure win/loss reward)"),
     entropy_coef: field(z.number().min(0), 0.01, "Weight of the entropy bonus (entropy over legal moves)"),
     gradient_clip_max_norm: field(z.number().positive(), 0.5, "Global gradient L2 norm is clipped to this"),
     weight_decay: field(z.number().min(0), 0, "Adam weight decay (L2 added to the gradient, as PyTorch's Adam)"),

@@ -5,6 +5,7 @@
 
 import { moveToAction } from "../shogi/actions.ts";
 import { encodeCore46, OBS_SIZE } from "../shogi/features.ts";
+import { materialBalance } from "../shogi/material.ts";
 import { MAX_LEGAL_MOVES } from "../shogi/movegen.ts";
 import { Position } from "../shogi/position.ts";
 import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rules.ts";
@@ -70,9 +71,15 @@ export class SelfPlay {
   private readonly counters: Int32Array; // [n, 6]: captures, drops, promotions × colour
   private readonly startSfen: string;
   private readonly startPly: number;
+  private readonly materialShaping: number;
 
-  constructor(readonly numGames: number, readonly rules: Readonly<RulesOptions>, startSfen?: string) {
-    this.startSfen = startSfen ?? Position.startpos().toSfen();
+  /**
+   * `materialShaping`: weight of the shaping potential Φ = weight × material balance (pawn units,
+   * the mover's view) recorded with each decision; 0 records no shaping (buffer.ts explains).
+   */
+  constructor(readonly numGames: number, readonly rules: Readonly<RulesOptions>, options: { startSfen?: string; materialShaping?: number } = {}) {
+    this.materialShaping = options.materialShaping ?? 0;
+    this.startSfen = options.startSfen ?? Position.startpos().toSfen();
     this.startPly = Position.fromSfen(this.startSfen).ply;
     this.batch = allocActBatch(numGames);
     this.legalMoves = new Uint32Array(numGames * MAX_LEGAL_MOVES);
@@ -134,7 +141,8 @@ export class SelfPlay {
       if (k === n) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
       const move = this.legalMoves[i * MAX_LEGAL_MOVES + k];
       const mover = pos.sideToMove;
-      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n);
+      const potential = this.materialShaping === 0 ? 0 : this.materialShaping * materialBalance(pos, mover);
+      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n, potential);
 
       const c = i * 6 + mover;
       if (moveIsDrop(move)) this.counters[c + 2]++;
@@ -195,6 +203,7 @@ export class SelfPlay {
   async finishRollout(policy: ActingPolicy, buffer: RolloutBuffer, gamma: number, lambda: number): Promise<void> {
     await policy.act(this.batch);
     const values = this.batch.values;
-    buffer.finish((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), gamma, lambda);
+    const potentialOf = this.materialShaping === 0 ? undefined : (game: number, colour: number) => this.materialShaping * materialBalance(this.games[game], colour as Color);
+    buffer.finish((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), gamma, lambda, potentialOf);
   }
 }

@@ -153,7 +153,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
 
   const R = rolloutSize(config);
   const rules = { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse };
-  const selfplay = new SelfPlay(t.num_envs, rules);
+  const selfplay = new SelfPlay(t.num_envs, rules, { materialShaping: t.material_shaping });
   if (resumeFrom) selfplay.restore(resumeFrom.state.games);
   const policy = new NetworkPolicy(net, t.num_envs, rngs.policy);
   let inferenceSeconds = 0;

@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 
-import { createBackend } from "../../src/compute/device.ts";
+import { autoChoice, createBackend } from "../../src/compute/device.ts";
 import * as ew from "../../src/compute/kernels/elementwise.ts";
 import type { KernelSpec } from "../../src/compute/backend.ts";
 import { cpuBackend, gpuBackend, hasWebGpu } from "./helpers.ts";
@@ -121,13 +121,29 @@ test.skipIf(!hasWebGpu)("webgpu: a validation error at dispatch surfaces at the 
 test("createBackend('cpu') and 'auto' say what they picked", async () => {
   const c = await createBackend("cpu");
   expect(c.info.kind).toBe("cpu");
+  c.destroy();
   if (hasWebGpu) {
-    const a = await createBackend("auto");
-    expect(a.info.kind).toBe("webgpu");
-    expect(a.info.description).toMatch(/webgpu/);
-    expect(a.info.adapter?.vendor.length).toBeGreaterThan(0);
+    const w = await createBackend("webgpu");
+    expect(w.info.kind).toBe("webgpu");
+    expect(w.info.adapter?.vendor.length).toBeGreaterThan(0);
+    const software = /llvmpipe|lavapipe|swiftshader/i.test(w.info.description);
     // lavapipe is a CPU adapter: the register-blocked kernels are chosen
-    if (/llvmpipe|lavapipe/i.test(a.info.description)) expect(a.info.style).toBe("register");
+    if (software && !process.env.KEISEI_KERNELS) expect(w.info.style).toBe("register");
+    w.destroy();
+    // auto takes a GPU; on a CPU adapter it takes the (faster) cpu backend and says why
+    const a = await createBackend("auto");
+    expect(a.info.kind).toBe(software ? "cpu" : "webgpu");
+    if (software) expect(a.info.description).toMatch(/the only WebGPU adapter, .*llvmpipe.*, runs on the CPU.*env\.device=webgpu forces it/);
     a.destroy();
   }
+});
+
+test("auto: a GPU adapter takes webgpu; a software one takes cpu unless the cpu fast path is off", () => {
+  const gpu = { vendor: "nvidia", architecture: "hopper", device: "", description: "NVIDIA H100", isFallbackAdapter: false };
+  const lavapipe = { vendor: "mesa", architecture: "llvm", device: "", description: "llvmpipe (LLVM 19.1.7, 256 bits)", isFallbackAdapter: false };
+  const swiftshader = { ...gpu, vendor: "google", description: "SwiftShader", isFallbackAdapter: true };
+  expect(autoChoice(gpu).kind).toBe("webgpu");
+  expect(autoChoice(lavapipe, true).kind).toBe("cpu");
+  expect(autoChoice(swiftshader, true).kind).toBe("cpu");
+  expect(autoChoice(lavapipe, false)).toEqual({ kind: "webgpu", why: expect.stringContaining("KEISEI_CPU_FAST=0") });
 });

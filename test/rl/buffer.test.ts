@@ -3,6 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { allocMinibatch, RolloutBuffer } from "../../src/rl/buffer.ts";
 import { moveToAction } from "../../src/shogi/actions.ts";
+import { materialBalance } from "../../src/shogi/material.ts";
+import { Position } from "../../src/shogi/position.ts";
 import { positionFromCommand } from "../../src/shogi/position-command.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
 import { parseUsiMove } from "../../src/shogi/sfen.ts";
@@ -10,8 +12,11 @@ import { parseUsiMove } from "../../src/shogi/sfen.ts";
 const G = 0.99;
 const L = 0.95;
 
-/** Plays `moves` in game 0 with value(ply) as the critic's output; returns the status and the transitions' colours. */
-function play(buf: RolloutBuffer, start: string, moves: string[], maxMoves: number, value: (ply: number) => number) {
+/**
+ * Plays `moves` in game 0 with value(ply) as the critic's output and `shaping` × material balance
+ * as each decision's potential; returns the status and the transitions' colours.
+ */
+function play(buf: RolloutBuffer, start: string, moves: string[], maxMoves: number, value: (ply: number) => number, shaping = 0) {
   const pos = positionFromCommand(start);
   const obs = new Float32Array(buf.obsSize);
   const legal = new Uint32Array(600);
@@ -24,7 +29,7 @@ function play(buf: RolloutBuffer, start: string, moves: string[], maxMoves: numb
     for (let k = 0; k < n; k++) actions[k] = moveToAction(legal[k]);
     const m = parseUsiMove(pos, usi);
     obs[0] = i;
-    buf.add(0, pos.sideToMove, obs, 0, moveToAction(m), -1, value(i), actions, 0, n);
+    buf.add(0, pos.sideToMove, obs, 0, moveToAction(m), -1, value(i), actions, 0, n, shaping * materialBalance(pos, pos.sideToMove));
     colours.push(pos.sideToMove);
     pos.makeMove(m);
     status = gameStatus(pos, { maxMovesPerGame: maxMoves, impasse: "csa27" });
@@ -95,5 +100,49 @@ describe("per-colour credit", () => {
     expect(mb.actions[1]).toBe(9054); // 7g7f
     expect(Array.from(mb.legalActions.subarray(30, 60))).toContain(9054);
     expect(mb.obs[0]).toBe(1); // transition 1's observation
+  });
+});
+
+describe("potential-based material shaping", () => {
+  const w = 0.05;
+
+  test("material balance in pawns: board and hand, promoted pieces, from either side", () => {
+    expect(materialBalance(Position.startpos(), 0)).toBe(0);
+    // Black: R 11 + 2P in hand; White: a dragon (15.5) and a silver in hand (5.5)
+    const pos = Position.fromSfen("4k4/9/9/9/4+r4/9/9/9/4K4 b R2Ps 1");
+    expect(materialBalance(pos, 0)).toBe(11 + 2 - 15.5 - 5.5);
+    expect(materialBalance(pos, 1)).toBe(-(11 + 2 - 15.5 - 5.5));
+  });
+
+  test("a capture pays at once: F = γ·Φ(next own turn) − Φ(s); a cut trajectory uses the reached position", () => {
+    const buf = new RolloutBuffer(8, 4, 1);
+    // Black's rook takes the pawn, the king steps aside, the rook promotes; the rollout ends there.
+    const { pos } = play(buf, "sfen 4k4/9/9/9/4p4/9/9/4R4/4K4 b - 1", ["5h5e", "5a6b", "5e5b+"], 500, () => 0, w);
+    expect([...buf.potentials.subarray(0, 3)].map((p) => p / w)).toEqual([10, -12, 12].map((x) => expect.closeTo(x, 5)));
+    buf.finish(() => 0, G, L, (_game, colour) => w * materialBalance(pos, colour as 0 | 1));
+    const expected = [G * w * 12 - w * 10, G * w * -16.5 - w * -12, G * w * 16.5 - w * 12];
+    expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
+    expect(buf.rewards[0]).toBeGreaterThan(0); // the capture
+  });
+
+  test("at the end of a game Φ is 0: the shaping telescopes to the game's result", () => {
+    const buf = new RolloutBuffer(16, 4, 1);
+    // Black: gold on the board and one in hand (12) against two lances (7): Φ = ±5w throughout.
+    play(buf, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);
+    buf.finish(() => 99, G, L, () => 99);
+    const expected = [G * 5 * w - 5 * w, -1 + 5 * w, 1 - 5 * w];
+    expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
+    // With γ = 1 Black's rewards sum to its result − Φ(start): over a whole game shaping adds a constant.
+    const undiscounted = new RolloutBuffer(16, 4, 1);
+    play(undiscounted, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);
+    undiscounted.finish(() => 0, 1, L);
+    expect(undiscounted.rewards[0] + undiscounted.rewards[2]).toBeCloseTo(1 - 5 * w, 6);
+  });
+
+  test("without potentials the rewards are the results alone", () => {
+    const buf = new RolloutBuffer(16, 4, 1);
+    play(buf, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0);
+    buf.finish(() => 0, G, L);
+    expect([...buf.rewards.subarray(0, 3)]).toEqual([0, -1, 1]);
   });
 });

@@ -77,7 +77,7 @@ export class CpuBackend implements Backend {
     this.info = {
       kind: "cpu",
       style: "register",
-      description: fallbackReason ? `cpu (${what}; no WebGPU: ${fallbackReason})` : `cpu (${what})`,
+      description: fallbackReason ? `cpu (${what}; ${fallbackReason})` : `cpu (${what})`,
       fallbackReason,
     };
   }

@@ -1,8 +1,10 @@
 // 3×3 convolution kernels (shaders/conv3x3.wgsl) and their CPU twins. See the WGSL header for
 // the math; forward and backward-data share one kernel (backward-data reads the weights
-// transposed and flipped through strides).
+// transposed and flipped through strides). Each kernel has a workgroup-tiled variant for real
+// GPUs (shaders/conv3x3-tiled.wgsl, style "tiled"): same bindings and uniforms, same twin.
 
 import source from "../../../shaders/conv3x3.wgsl" with { type: "text" };
+import tiledSource from "../../../shaders/conv3x3-tiled.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt, im2colByPosition, im2colByTap } from "../cpu/gemm.ts";
 
@@ -68,4 +70,24 @@ export const weightGrad: KernelSpec = {
     }
     for (let j = 0; j < cout * K; j++) dw[j] = accumulate ? dw[j] + acc[j] : acc[j];
   },
+};
+
+/** Output tiles of the tiled kernels: 64 × 64 per workgroup (shaders/conv3x3-tiled.wgsl). */
+const TILE = 64;
+const tiles = (rows: number, cols: number) => grid1d(Math.ceil(rows / TILE) * Math.ceil(cols / TILE), 1);
+
+/** conv for real GPUs: one workgroup per 64 output channels × 64 positions of the batch. */
+export const convTiled: KernelSpec = {
+  ...conv,
+  name: "conv3x3.conv_tiled",
+  source: tiledSource,
+  workgroups: (u) => tiles(u.cout, u.batch * 81),
+};
+
+/** weight_grad for real GPUs: one workgroup per 64 output channels × 64 of the cin·9 columns. */
+export const weightGradTiled: KernelSpec = {
+  ...weightGrad,
+  name: "conv3x3.weight_grad_tiled",
+  source: tiledSource,
+  workgroups: (u) => tiles(u.cout, u.cin * 9),
 };

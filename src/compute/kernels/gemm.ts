@@ -1,6 +1,8 @@
-// The strided batched GEMM (shaders/gemm.wgsl) and its CPU twin.
+// The strided batched GEMM (shaders/gemm.wgsl) and its CPU twin, plus its workgroup-tiled variant
+// for real GPUs (shaders/gemm-tiled.wgsl, style "tiled"; same bindings, uniforms and twin).
 
 import source from "../../../shaders/gemm.wgsl" with { type: "text" };
+import tiledSource from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt } from "../cpu/gemm.ts";
 
@@ -57,5 +59,22 @@ export const gemm: KernelSpec = {
         }
       }
     }
+  },
+};
+
+/**
+ * gemm for real GPUs: one workgroup per 64 × 64 tile of C. When A is shared across the batch
+ * (sAb = 0) and the batch is not summed, the batch is folded into the columns (batch·n of them);
+ * otherwise it is a grid dimension (or, summed, a loop inside the kernel).
+ */
+export const gemmTiled: KernelSpec = {
+  ...gemm,
+  name: "gemm.gemm_tiled",
+  source: tiledSource,
+  workgroups: (u) => {
+    const folded = !u.sumBatch && u.sAb === 0;
+    const cols = folded ? u.batch * u.n : u.n;
+    const gridBatch = folded || u.sumBatch ? 1 : u.batch;
+    return grid1d(Math.ceil(u.m / 64) * Math.ceil(cols / 64) * gridBatch, 1);
   },
 };

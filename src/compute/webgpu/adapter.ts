@@ -36,8 +36,18 @@ export function adapterDetails(adapter: GPUAdapter): AdapterDetails {
  * thread: register-blocked kernels beat workgroup-memory tiles there (anchors §4).
  */
 export function kernelStyleFor(d: AdapterDetails): KernelStyle {
+  return isCpuAdapter(d) ? "register" : "tiled";
+}
+
+/** Whether the adapter is a CPU implementation of Vulkan/D3D (a software rasterizer), not a GPU. */
+export function isCpuAdapter(d: AdapterDetails): boolean {
   const text = `${d.vendor} ${d.architecture} ${d.device} ${d.description}`;
-  return d.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|warp|software/i.test(text) ? "register" : "tiled";
+  return d.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|warp|software/i.test(text);
+}
+
+/** The adapter in a few words, for logs: "mesa / llvm (llvmpipe (LLVM 19.1.7, 256 bits))". */
+export function adapterName(d: AdapterDetails): string {
+  return `${d.vendor || "?"} / ${d.architecture || "?"} (${d.description || d.device || "?"})`;
 }
 
 /** Why no adapter answered, as far as we can tell from the file system (Linux) and Dawn. */
@@ -58,8 +68,8 @@ export function diagnoseNoAdapter(): string {
   return "no WebGPU adapter: Vulkan drivers are installed but none offered a device Dawn accepts (Dawn needs Mesa >= 24 for lavapipe; on Debian bookworm take mesa-vulkan-drivers from bookworm-backports)";
 }
 
-/** Opens the best adapter's device, or returns an Error saying why there is none. */
-export async function openDevice(): Promise<OpenedDevice | Error> {
+/** The best adapter, or an Error saying why there is none. */
+export async function requestAdapter(): Promise<GPUAdapter | Error> {
   const gpu = getGpu();
   if (gpu instanceof Error) return gpu;
   let adapter: GPUAdapter | null = null;
@@ -68,7 +78,13 @@ export async function openDevice(): Promise<OpenedDevice | Error> {
   } catch (e) {
     return new Error(`requestAdapter failed: ${(e as Error).message}`);
   }
-  if (!adapter) return new Error(diagnoseNoAdapter());
+  return adapter ?? new Error(diagnoseNoAdapter());
+}
+
+/** Opens a device on `adapter` (default: the best one), or returns an Error saying why there is none. */
+export async function openDevice(found?: GPUAdapter): Promise<OpenedDevice | Error> {
+  const adapter = found ?? (await requestAdapter());
+  if (adapter instanceof Error) return adapter;
   const l = adapter.limits;
   // Ask for what the adapter has where our kernels may need more than WebGPU's defaults.
   const device = await adapter.requestDevice({

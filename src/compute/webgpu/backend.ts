@@ -29,10 +29,25 @@ import {
   type Buf,
   type DType,
   type KernelSpec,
+  type KernelStyle,
   type Uniforms,
 } from "../backend.ts";
 import type { OpenedDevice } from "./adapter.ts";
 
+/**
+ * KEISEI_KERNELS=tiled|register overrides the kernel style the adapter implies (for tests, or an
+ * adapter misjudged either way); unset or empty: no override. Anything else is an error.
+ */
+export function kernelStyleOverride(value: string | undefined): KernelStyle | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "tiled" || value === "register") return value;
+  throw new Error(`KEISEI_KERNELS is "${value}"; it must be "tiled" (workgroup-tiled kernels, for GPUs) or "register" (register-blocked, for CPU adapters), or unset`);
+}
+
+export interface WebGpuBackendOptions {
+  /** Kernel style; wins over KEISEI_KERNELS and the adapter's own (opened.style). */
+  style?: KernelStyle;
+}
 
 interface Pipeline {
   spec: KernelSpec;
@@ -69,14 +84,19 @@ export class WebGpuBackend implements Backend {
   /** Dispatches and submits since creation (for benchmarks and tests). */
   readonly counters = { dispatches: 0, submits: 0 };
 
-  constructor(opened: OpenedDevice) {
-    const { device, details, style } = opened;
+  constructor(opened: OpenedDevice, options: WebGpuBackendOptions = {}) {
+    const { device, details } = opened;
+    const forced = options.style ?? kernelStyleOverride(process.env.KEISEI_KERNELS);
+    const style = forced ?? opened.style;
     this.device = device;
     this.info = {
       kind: "webgpu",
       style,
       adapter: details,
-      description: `webgpu: ${details.vendor || "?"} ${details.architecture || ""} ${details.description || details.device || ""}`.replace(/\s+/g, " ").trim() + (details.isFallbackAdapter ? " (fallback adapter)" : "") + `, ${style} kernels`,
+      description:
+        `webgpu: ${details.vendor || "?"} ${details.architecture || ""} ${details.description || details.device || ""}`.replace(/\s+/g, " ").trim() +
+        (details.isFallbackAdapter ? " (fallback adapter)" : "") +
+        `, ${style} kernels${forced && forced !== opened.style ? ` (forced; the adapter implies ${opened.style})` : ""}`,
     };
     this.ringAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     this.ring = device.createBuffer({ label: "uniform ring", size: RING_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });

@@ -23,7 +23,7 @@
 //          packLegalActions, checkLegalRows.
 
 import type { Backend, Buf } from "../../compute/backend.ts";
-import { ALL_KERNELS } from "../../compute/kernels/index.ts";
+import { kernelsFor } from "../../compute/kernels/index.ts";
 import * as ops from "../../compute/ops.ts";
 import { initTable } from "./init.ts";
 import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
@@ -173,7 +173,7 @@ export abstract class Network<Acts = unknown> {
 
   /** Compiles every kernel ahead of first use (WebGPU: ~1 s for all on lavapipe; no-op on cpu). */
   prepare(): Promise<void> {
-    return this.backend.prepare(ALL_KERNELS);
+    return this.backend.prepare(kernelsFor(this.backend.info.style));
   }
 
   // ---------------------------------------------------------------- plans

@@ -13,6 +13,10 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "gemm.gemm": gemm.gemm,
   "conv3x3.conv": gemm.conv,
   "conv3x3.weight_grad": gemm.weightGrad,
+  // the workgroup-tiled GPU variants compute the same (same uniforms, same twin): same fast path
+  "gemm.gemm_tiled": gemm.gemm,
+  "conv3x3.conv_tiled": gemm.conv,
+  "conv3x3.weight_grad_tiled": gemm.weightGrad,
   // memory-bound (wasm plane kernels)
   "batchnorm.forward_train": planes.bnForwardTrain,
   "batchnorm.forward_infer": planes.bnForwardInfer,

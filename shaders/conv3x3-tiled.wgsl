@@ -1,0 +1,217 @@
+// 3×3 convolution, padding 1, stride 1, on 9×9 boards, NCHW: the workgroup-tiled variants for real
+// GPUs (style "tiled"; the register-blocked shaders/conv3x3.wgsl serves CPU adapters). Same
+// bindings, uniforms and results as that file, whose header gives the math; in short:
+//
+// conv: y[n, o, q] (+)= bias[o] + Σ_{i, t} w[o, i, t] · x̂[n, i, t, q]   (x̂: x shifted by tap t, zero-padded)
+//   Forward: wStrideOut = Cin·9, wStrideIn = 9, flip = 0. Backward-data: the same kernel reading w
+//   transposed and flipped (cin := Cout, cout := Cin, wStrideOut = 9, wStrideIn = Cin·9, flip = 1).
+//   As an implicit GEMM: Y[o, j] = Σ_r W[o, r] · X̂[r, j] with r = 9i + t over K = cin·9 and
+//   j = 81n + q over all positions of the batch (folding the batch in keeps 64-wide tiles full).
+//
+// weight_grad: dw[o, i, t] (+)= Σ_{n, q} dy[n, o, q] · x̂[n, i, t, q]
+//   As a GEMM: dW[o, r] = Σ_j dY[o, j] · X̂[r, j], reducing over K = batch·81 positions.
+//
+// Both: a workgroup of 256 invocations (16 × 16) owns a 64 × 64 output tile; per K-slice of 16 it
+// stages both operands in workgroup memory (the im2col gather happens in that load, zero outside
+// the board and past the matrix edges), and each invocation accumulates a 4 × 4 micro-tile with
+// rows and columns strided by 16 (neighbouring invocations: neighbouring shared words and
+// neighbouring output elements). Any cin, cout and batch; tails load zeros and skip stores.
+//
+// Not done: subgroups (the device is opened without the "subgroups" feature; sizes differ per
+// vendor), split-K for weight_grad (its grid is only ⌈cout/64⌉·⌈9·cin/64⌉ workgroups, few on a big
+// GPU when channels are small), double-buffered tiles. Next variants to try on a real GPU.
+
+struct Params {
+  batch: u32,       // N
+  cin: u32,         // input channels of this convolution
+  cout: u32,        // output channels
+  wStrideOut: u32,  // element stride of w between output channels
+  wStrideIn: u32,   // element stride of w between input channels
+  flip: u32,        // 1: read taps in reverse (backward-data)
+  hasBias: u32,     // 1: add bias[o]
+  accumulate: u32,  // 1: add into the output instead of overwriting it
+}
+@group(0) @binding(0) var<uniform> p: Params;
+
+const BM: u32 = 64u;   // output-tile rows (output channels)
+const BN: u32 = 64u;   // output-tile columns (conv: positions j; weight_grad: r = 9i + t)
+const BK: u32 = 16u;   // K-slice staged per barrier pair
+const TT: u32 = 4u;    // micro-tile: TT × TT outputs per invocation
+const LOADS: u32 = 4u; // 64·16 / 256 elements each invocation stages per operand
+const LDS: u32 = 65u;  // padded shared row: k-fast stores from 16 invocations hit 16 banks, not one
+
+var<workgroup> As: array<f32, 1040>; // As[kk·LDS + mm]: the row operand (w or dy), BK × LDS
+var<workgroup> Bs: array<f32, 1040>; // Bs[kk·LDS + nn]: the im2col operand x̂, BK × LDS
+
+/** Index of x̂ for input channel i, tap t, output square (qy, qx) of the sample starting at xs; −1 in the padding. */
+fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
+  let iy = i32(qy) + i32(t / 3u) - 1;
+  let ix = i32(qx) + i32(t % 3u) - 1;
+  if (iy < 0 || iy > 8 || ix < 0 || ix > 8) { return -1; }
+  return i32(xs + i * 81u) + iy * 9 + ix;
+}
+
+/** acc[i][j] += Σ_kk As[kk][ty + 16i] · Bs[kk][tx + 16j] over the staged slice. */
+fn accumulateSlice(acc: ptr<function, array<array<f32, TT>, TT>>, tx: u32, ty: u32) {
+  for (var kk = 0u; kk < BK; kk++) {
+    var av: array<f32, TT>;
+    var bv: array<f32, TT>;
+    for (var i = 0u; i < TT; i++) { av[i] = As[kk * LDS + ty + 16u * i]; }
+    for (var j = 0u; j < TT; j++) { bv[j] = Bs[kk * LDS + tx + 16u * j]; }
+    for (var i = 0u; i < TT; i++) {
+      for (var j = 0u; j < TT; j++) { (*acc)[i][j] += av[i] * bv[j]; }
+    }
+  }
+}
+
+// ---- conv (forward and backward-data)
+@group(0) @binding(1) var<storage, read> x: array<f32>;        // x: [N, cin, 9, 9]
+@group(0) @binding(2) var<storage, read> w: array<f32>;        // w: [Cout, Cin, 3, 3] read with the strides above
+@group(0) @binding(3) var<storage, read> bias: array<f32>;     // bias: [cout] (unused when hasBias = 0)
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;  // y: [N, cout, 9, 9]
+
+@compute @workgroup_size(256)
+fn conv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let cols = p.batch * 81u;
+  let K = p.cin * 9u;
+  let tilesN = (cols + BN - 1u) / BN;
+  let tilesM = (p.cout + BM - 1u) / BM;
+  let tile = wid.x + wid.y * nwg.x; // workgroup-uniform: the barriers stay in uniform control flow
+  if (tile >= tilesN * tilesM) { return; }
+  let c0 = (tile % tilesN) * BN;
+  let m0 = (tile / tilesN) * BM;
+
+  // Weights: k-fast (w is contiguous along r in the forward layout); every load of this
+  // invocation shares one k (lid % 16) and takes output channels lid / 16 + 16s.
+  let ak = lid % BK;
+  var aOff: array<u32, LOADS>;
+  var aOk: array<bool, LOADS>;
+  for (var s = 0u; s < LOADS; s++) {
+    let o = m0 + lid / BK + 16u * s;
+    aOk[s] = o < p.cout;
+    aOff[s] = o * p.wStrideOut;
+  }
+  // Input: position-fast (neighbouring invocations read neighbouring squares); one column per
+  // invocation (lid % 64) and k rows lid / 64 + 4s.
+  let j = c0 + lid % BN;
+  let jOk = j < cols;
+  let xs = (j / 81u) * p.cin * 81u; // the sample's first input element
+  let qy = (j % 81u) / 9u;
+  let qx = j % 9u;
+  let bk0 = lid / BN;
+
+  let tx = lid % 16u;
+  let ty = lid / 16u;
+  var acc: array<array<f32, TT>, TT>; // acc[i][j]: output channel m0 + ty + 16i, position c0 + tx + 16j
+  for (var k0 = 0u; k0 < K; k0 += BK) {
+    let r = k0 + ak;
+    let i = r / 9u;
+    let t = r % 9u;
+    let wOff = i * p.wStrideIn + select(t, 8u - t, p.flip != 0u);
+    for (var s = 0u; s < LOADS; s++) {
+      var v = 0.0;
+      if (aOk[s] && r < K) { v = w[aOff[s] + wOff]; }
+      As[ak * LDS + lid / BK + 16u * s] = v;
+    }
+    for (var s = 0u; s < LOADS; s++) {
+      let kk = bk0 + 4u * s;
+      let rb = k0 + kk;
+      var v = 0.0;
+      if (jOk && rb < K) {
+        let at = tapIndex(xs, rb / 9u, rb % 9u, qy, qx);
+        if (at >= 0) { v = x[at]; }
+      }
+      Bs[kk * LDS + lid % BN] = v;
+    }
+    workgroupBarrier();
+    accumulateSlice(&acc, tx, ty);
+    workgroupBarrier(); // the next slice overwrites the tiles
+  }
+
+  for (var i = 0u; i < TT; i++) {
+    let o = m0 + ty + 16u * i;
+    if (o >= p.cout) { break; }
+    let bo = select(0.0, bias[o], p.hasBias != 0u);
+    for (var jj = 0u; jj < TT; jj++) {
+      let col = c0 + tx + 16u * jj;
+      if (col >= cols) { break; }
+      let yi = ((col / 81u) * p.cout + o) * 81u + col % 81u;
+      var out = acc[i][jj] + bo;
+      if (p.accumulate != 0u) { out += y[yi]; }
+      y[yi] = out;
+    }
+  }
+}
+
+// ---- weight_grad
+@group(0) @binding(1) var<storage, read> wg_x: array<f32>;          // x:  [N, Cin, 9, 9]
+@group(0) @binding(2) var<storage, read> wg_dy: array<f32>;         // dy: [N, Cout, 9, 9]
+@group(0) @binding(3) var<storage, read_write> wg_dw: array<f32>;   // dw: [Cout, Cin, 3, 3]
+
+@compute @workgroup_size(256)
+fn weight_grad(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let R = p.cin * 9u;        // output columns r = 9i + t
+  let K = p.batch * 81u;     // reduction over every position of the batch
+  let tilesN = (R + BN - 1u) / BN;
+  let tilesM = (p.cout + BM - 1u) / BM;
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= tilesN * tilesM) { return; }
+  let c0 = (tile % tilesN) * BN;
+  let m0 = (tile / tilesN) * BM;
+
+  // Both operands k-fast (dy and x are contiguous along positions): every load of this invocation
+  // shares one position j = k0 + lid % 16, and takes rows lid / 16 + 16s.
+  let kk = lid % BK;
+  var aOk: array<bool, LOADS>;
+  var bI: array<u32, LOADS>;
+  var bT: array<u32, LOADS>;
+  var bOk: array<bool, LOADS>;
+  for (var s = 0u; s < LOADS; s++) {
+    let row = lid / BK + 16u * s;
+    aOk[s] = m0 + row < p.cout;
+    let r = c0 + row;
+    bOk[s] = r < R;
+    bI[s] = r / 9u;
+    bT[s] = r % 9u;
+  }
+
+  let tx = lid % 16u;
+  let ty = lid / 16u;
+  var acc: array<array<f32, TT>, TT>; // acc[i][j]: dw[m0 + ty + 16i, c0 + tx + 16j]
+  for (var k0 = 0u; k0 < K; k0 += BK) {
+    let jp = k0 + kk;
+    let jOk = jp < K;
+    let n = jp / 81u;
+    let q = jp % 81u;
+    let dyOff = n * p.cout * 81u + q;
+    let xs = n * p.cin * 81u;
+    for (var s = 0u; s < LOADS; s++) {
+      let row = lid / BK + 16u * s;
+      var va = 0.0;
+      if (aOk[s] && jOk) { va = wg_dy[dyOff + (m0 + row) * 81u]; }
+      As[kk * LDS + row] = va;
+      var vb = 0.0;
+      if (bOk[s] && jOk) {
+        let at = tapIndex(xs, bI[s], bT[s], q / 9u, q % 9u);
+        if (at >= 0) { vb = wg_x[at]; }
+      }
+      Bs[kk * LDS + row] = vb;
+    }
+    workgroupBarrier();
+    accumulateSlice(&acc, tx, ty);
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < TT; i++) {
+    let o = m0 + ty + 16u * i;
+    if (o >= p.cout) { break; }
+    for (var jj = 0u; jj < TT; jj++) {
+      let r = c0 + tx + 16u * jj;
+      if (r >= R) { break; }
+      let di = o * R + r;
+      var out = acc[i][jj];
+      if (p.accumulate != 0u) { out += wg_dw[di]; }
+      wg_dw[di] = out;
+    }
+  }
+}
