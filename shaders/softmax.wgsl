@@ -18,46 +18,8 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG: u32 = 64u;
-var<workgroup> redF: array<f32, WG>;
-var<workgroup> redU: array<u32, WG>;
+// WG, maxAll, sumAll, countAll: workgroup-reduce.wgsl, joined in front of this file.
 var<workgroup> pick: u32;
-
-fn maxAll(v: f32, lid: u32) -> f32 {
-  redF[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { redF[lid] = max(redF[lid], redF[lid + s]); }
-    workgroupBarrier();
-  }
-  let r = redF[0];
-  workgroupBarrier();
-  return r;
-}
-
-fn sumAll(v: f32, lid: u32) -> f32 {
-  redF[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { redF[lid] += redF[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = redF[0];
-  workgroupBarrier();
-  return r;
-}
-
-fn countAll(v: u32, lid: u32) -> u32 {
-  redU[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { redU[lid] += redU[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = redU[0];
-  workgroupBarrier();
-  return r;
-}
 
 const NEG_INF: f32 = -3.4028234663852886e38; // used as "−∞" inside reductions only
 

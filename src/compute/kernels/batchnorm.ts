@@ -141,16 +141,13 @@ export const forwardFrozen: KernelSpec = {
   ],
   uniforms,
   workgroups: (u) => grid1d(Math.max(u.batch * u.channels * 81, u.channels), 64),
-  cpu({ x, gamma, beta, runMean, runVar, saved, y }, { batch, channels: C, eps, relu }) {
-    for (let c = 0; c < C; c++) {
+  cpu(b, u) {
+    const { runMean, runVar, saved } = b;
+    for (let c = 0; c < u.channels; c++) {
       saved[c] = runMean[c];
-      saved[C + c] = 1 / Math.sqrt(runVar[c] + eps);
+      saved[u.channels + c] = 1 / Math.sqrt(runVar[c] + u.eps);
     }
-    for (let i = 0; i < batch * C * 81; i++) {
-      const c = Math.floor(i / 81) % C;
-      const v = (x[i] - runMean[c]) * (gamma[c] / Math.sqrt(runVar[c] + eps)) + beta[c];
-      y[i] = relu && v < 0 ? 0 : v;
-    }
+    forwardInfer.cpu(b, u);
   },
 };
 

@@ -1,9 +1,13 @@
 // The PPO loss forward + backward (shaders/ppo.wgsl) and its CPU twin. The WGSL header states
 // the math, including the per-sample max of the clipped value loss.
 
-import source from "../../../shaders/ppo.wgsl" with { type: "text" };
+import body from "../../../shaders/ppo.wgsl" with { type: "text" };
+import reductions from "../../../shaders/workgroup-reduce.wgsl" with { type: "text" };
 import type { KernelSpec, UniformSpec } from "../backend.ts";
 import { legalLogSumExp } from "./softmax.ts";
+
+/** WGSL has no includes: the shared workgroup reductions are joined in front. */
+const source = `${reductions}\n${body}`;
 
 const uniforms: UniformSpec[] = [
   { name: "rows", type: "u32" },

@@ -1,8 +1,12 @@
 // Masked log-softmax and action sampling over the policy logits (shaders/softmax.wgsl) and
 // their CPU twins. Masks are bit-packed (see packMask in ../ops.ts).
 
-import source from "../../../shaders/softmax.wgsl" with { type: "text" };
+import body from "../../../shaders/softmax.wgsl" with { type: "text" };
+import reductions from "../../../shaders/workgroup-reduce.wgsl" with { type: "text" };
 import type { AnyTypedArray, KernelSpec, UniformSpec } from "../backend.ts";
+
+/** WGSL has no includes: the shared workgroup reductions are joined in front. */
+const source = `${reductions}\n${body}`;
 
 const uniforms: UniformSpec[] = ["rows", "actions", "words", "greedy"].map((name) => ({ name, type: "u32" }));
 
