@@ -7,6 +7,7 @@ import { UniformPolicy } from "../../src/rl/uniform-policy.ts";
 import { OBS_SIZE } from "../../src/shogi/features.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
+import { materialBalance } from "../../src/shogi/material.ts";
 
 describe("self-play", () => {
   test("lock-step games restart at once and replay to the same result", async () => {
@@ -70,4 +71,31 @@ describe("self-play", () => {
       expect(sp.batch.legalOffsets[g + 1] - sp.batch.legalOffsets[g]).toBe(sp.position(g).generateLegal(moves));
     }
   });
+
+  test("material shaping: each decision's potential is weight × the mover's material balance, and a whole game's shaping telescopes", async () => {
+    const w = 0.01;
+    const rules = { maxMovesPerGame: 60, impasse: "csa27" as const };
+    const sp = new SelfPlay(1, rules, { materialShaping: w });
+    const policy = new UniformPolicy(3);
+    const buf = new RolloutBuffer(60, OBS_SIZE, 1);
+    const replay = Position.startpos();
+    let finished: FinishedGame[] = [];
+    while (finished.length === 0) {
+      const mover = replay.sideToMove;
+      const t = buf.size;
+      finished = await sp.step(policy, buf);
+      expect(buf.potentials[t]).toBeCloseTo(w * materialBalance(replay, mover), 6);
+      replay.makeMove(finished.length ? finished[0].moves[t] : sp.movesOf(0)[t]);
+    }
+    buf.finish(() => 0, 1, 0.95);
+    // γ = 1: a colour's rewards sum to its result − Φ(start) = its result (the start is level)
+    const result = (colour: number) => (finished[0].winner === null ? 0 : finished[0].winner === colour ? 1 : -1);
+    for (const colour of [0, 1]) {
+      let sum = 0;
+      for (let t = colour; t < buf.size; t += 2) sum += buf.rewards[t];
+      expect(sum).toBeCloseTo(result(colour), 5);
+    }
+    expect(finished[0].counters.captures[0] + finished[0].counters.captures[1]).toBeGreaterThan(0); // there was material to shape
+  });
 });
+
