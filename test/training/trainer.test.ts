@@ -8,7 +8,8 @@ import { buildConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { listCheckpoints } from "../../src/training/checkpoints.ts";
 import { readSafetensorsFile } from "../../src/training/models/safetensors.ts";
-import { train } from "../../src/training/trainer.ts";
+import { train, weightStatistics } from "../../src/training/trainer.ts";
+import { modelFactory } from "../../src/training/models/factory.ts";
 import { EloRegistry } from "../../src/evaluation/index.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 
@@ -165,4 +166,23 @@ describe("keisei train (library)", () => {
       backend.destroy();
     }
   }, 180_000);
+});
+
+test("weight statistics of the dashboard read only the matching tensors, and agree with the whole parameter buffer", async () => {
+  const be = await createBackend("cpu");
+  const net = modelFactory(be, "resnet", { depth: 1, width: 16, seRatio: 0.25 }, { seed: 5 });
+  const all = await net.readParameters();
+  const stats = await weightStatistics(net, ["bn_stem", "policy_head.4"]);
+  const names = net.table.tensors.filter((e) => e.name.includes("bn_stem") || e.name.includes("policy_head.4")).map((e) => e.name);
+  expect(stats.map((s) => s.name)).toEqual(names);
+  for (const s of stats) {
+    const e = net.table.tensors.find((t) => t.name === s.name)!;
+    const v = Array.from(all.subarray(e.offset, e.offset + e.size));
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    expect(s.mean).toBeCloseTo(mean, 6);
+    expect(s.min).toBe(v.reduce((a, b) => Math.min(a, b), Infinity));
+    expect(s.max).toBe(v.reduce((a, b) => Math.max(a, b), -Infinity));
+  }
+  net.destroy();
+  be.destroy();
 });
