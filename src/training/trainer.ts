@@ -119,7 +119,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     view?.log(line);
   };
 
-  const backendLine = backend.info.description + (backend.info.fallbackReason ? ` (${backend.info.fallbackReason})` : "");
+  const backendLine = backend.info.description; // names the fallback reason, if any
   say(`run ${session.runName} in ${session.dir}`);
   say(`compute backend: ${backendLine}`);
 
