@@ -24,21 +24,7 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG: u32 = 64u;
-var<workgroup> red: array<f32, WG>;
-
-/** Sum of v over the workgroup (every invocation gets the result). Call in uniform control flow. */
-fn workgroupSum(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
+// WG and the workgroup reductions (sumAll, …): workgroup-reduce.wgsl, joined in front of this file.
 
 fn at(n: u32, c: u32, q: u32) -> u32 { return (n * p.channels + c) * 81u + q; }
 
@@ -58,13 +44,13 @@ fn forward_train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
   let cnt = p.batch * 81u;
   var s = 0.0;
   for (var e = lid; e < cnt; e += WG) { s += x[at(e / 81u, c, e % 81u)]; }
-  let mean = workgroupSum(s, lid) / f32(cnt);
+  let mean = sumAll(s, lid) / f32(cnt);
   var s2 = 0.0;
   for (var e = lid; e < cnt; e += WG) {
     let d = x[at(e / 81u, c, e % 81u)] - mean;
     s2 += d * d;
   }
-  let variance = workgroupSum(s2, lid) / f32(cnt);
+  let variance = sumAll(s2, lid) / f32(cnt);
   let invStd = 1.0 / sqrt(variance + p.eps);
   let scale = gamma[c] * invStd;
   let shift = beta[c] - mean * scale;
@@ -131,8 +117,8 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
     sg += g;
     sgx += g * (bw_x[i] - mean) * invStd;
   }
-  let sumG = workgroupSum(sg, lid);
-  let sumGX = workgroupSum(sgx, lid);
+  let sumG = sumAll(sg, lid);
+  let sumGX = sumAll(sgx, lid);
   let meanG = sumG / f32(cnt);
   let meanGX = sumGX / f32(cnt);
   let k = bw_gamma[c] * invStd;
@@ -202,8 +188,8 @@ fn backward_frozen(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_
     if (p.accumulate != 0u) { v += bf_dx[i]; }
     bf_dx[i] = v;
   }
-  let sumG = workgroupSum(sg, lid);
-  let sumGX = workgroupSum(sgx, lid);
+  let sumG = sumAll(sg, lid);
+  let sumGX = sumAll(sgx, lid);
   if (lid == 0u) {
     bf_dgamma[c] += sumGX;
     bf_dbeta[c] += sumG;

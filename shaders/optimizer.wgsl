@@ -26,20 +26,7 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG: u32 = 64u;
-var<workgroup> red: array<f32, WG>;
-
-fn sumAll(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
+// WG and the workgroup reductions (sumAll, …): workgroup-reduce.wgsl, joined in front of this file.
 
 // ---- adam
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;  // param: [n]

@@ -1,6 +1,7 @@
-// Workgroup reductions shared by softmax.wgsl and ppo.wgsl, joined in front of each at import
-// (WGSL has no includes): a workgroup of WG invocations reduces one value per invocation. Every
-// invocation must call them (they contain barriers) and gets the result.
+// Workgroup reductions shared by batchnorm.wgsl, optimizer.wgsl, softmax.wgsl and ppo.wgsl, joined
+// in front of each at import (WGSL has no includes): a workgroup of WG invocations reduces one
+// value per invocation. Every invocation must call them in uniform control flow (they contain
+// barriers), and every invocation gets the result.
 
 const WG: u32 = 64u;
 var<workgroup> redF: array<f32, WG>;

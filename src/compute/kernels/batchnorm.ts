@@ -1,7 +1,11 @@
 // Batch normalisation kernels (shaders/batchnorm.wgsl) and their CPU twins.
 
-import source from "../../../shaders/batchnorm.wgsl" with { type: "text" };
+import body from "../../../shaders/batchnorm.wgsl" with { type: "text" };
+import reductions from "../../../shaders/workgroup-reduce.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
+
+/** WGSL has no includes: the shared workgroup reductions are joined in front. */
+const source = `${reductions}\n${body}`;
 
 const uniforms: UniformSpec[] = [
   { name: "batch", type: "u32" },

@@ -1,7 +1,11 @@
 // Adam / AdamW and global-norm gradient clipping (shaders/optimizer.wgsl) and their CPU twins.
 
-import source from "../../../shaders/optimizer.wgsl" with { type: "text" };
+import body from "../../../shaders/optimizer.wgsl" with { type: "text" };
+import reductions from "../../../shaders/workgroup-reduce.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
+
+/** WGSL has no includes: the shared workgroup reductions are joined in front. */
+const source = `${reductions}\n${body}`;
 
 const uniforms: UniformSpec[] = [
   { name: "n", type: "u32" },
