@@ -16,6 +16,7 @@ import type { Backend } from "../src/compute/backend.ts";
 import { createBackend } from "../src/compute/device.ts";
 import * as ops from "../src/compute/ops.ts";
 import { modelFactory } from "../src/training/models/factory.ts";
+import type { Network } from "../src/training/models/network.ts";
 import { Adam } from "../src/training/models/optimizer.ts";
 import { type TfjsBackend, timeTfjs, type TowerShape } from "./tfjs-tower.ts";
 
@@ -31,9 +32,9 @@ export function macsPerSample({ width: C, depth: N, seRatio }: TowerShape): numb
   const value = 81 * C * 2 + 162;
   return stem + blocks + se + policy + value;
 }
-const forwardFlops = (s: TowerShape) => 2 * macsPerSample(s);
+export const forwardFlops = (s: TowerShape) => 2 * macsPerSample(s);
 /** Forward + gradient w.r.t. inputs (all but the stem's) + gradient w.r.t. weights. */
-const trainFlops = (s: TowerShape) => 3 * forwardFlops(s) - 2 * 81 * 46 * s.width * 9;
+export const trainFlops = (s: TowerShape) => 3 * forwardFlops(s) - 2 * 81 * 46 * s.width * 9;
 
 interface Row {
   who: string;
@@ -51,16 +52,25 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeKeisei(be: Backend, shape: TowerShape, mode: "inference" | "train", batch: number, iterations: number): Promise<{ seconds: number; cpuSeconds: number }> {
-  const net = modelFactory(be, "resnet", { depth: shape.depth, width: shape.width, seRatio: shape.seRatio }, { seed: 1 });
-  await net.prepare();
-  const plan = net.plan(batch, { training: mode === "train" });
+/** Fixed observations and legal masks (40 legal actions per row) for `batch` rows. */
+export function syntheticInputs(net: Network, batch: number): { obs: Float32Array; mask: Uint32Array } {
   const obs = new Float32Array(batch * net.obsSize).map((_, i) => ((i * 2654435761) % 1000) / 1000);
   const mask = new Uint32Array(batch * net.maskWords);
   for (let r = 0; r < batch; r++) for (let k = 0; k < 40; k++) {
     const a = (r * 7919 + k * 337) % ACTIONS;
     mask[r * net.maskWords + (a >>> 5)] |= 1 << (a & 31);
   }
+  return { obs, mask };
+}
+
+/**
+ * One benchmark step of `net` at batch `batch`: inference (forward with running statistics, logits
+ * and value read back) or training (forward, PPO loss, backward, Adam, the loss means read back),
+ * on fixed synthetic inputs with 40 legal actions per row. `destroy` frees the optimizer.
+ */
+export function networkStep(be: Backend, net: Network, mode: "inference" | "train", batch: number): { once: () => Promise<void>; destroy: () => void } {
+  const plan = net.plan(batch, { training: mode === "train" });
+  const { obs, mask } = syntheticInputs(net, batch);
   const firstLegal = Uint32Array.from({ length: batch }, (_, r) => (r * 7919) % ACTIONS);
   const samples = new Float32Array(batch * 4).map((_, i) => (i % 4 === 0 ? -3.7 : ((i * 37) % 100) / 100 - 0.5));
   const adam = new Adam(net, { lr: 3e-4, maxGradNorm: 0.5 });
@@ -86,6 +96,13 @@ async function timeKeisei(be: Backend, shape: TowerShape, mode: "inference" | "t
     adam.update();
     await be.read(plan.ppoMeans!);
   };
+  return { once, destroy: () => adam.destroy() };
+}
+
+async function timeKeisei(be: Backend, shape: TowerShape, mode: "inference" | "train", batch: number, iterations: number): Promise<{ seconds: number; cpuSeconds: number }> {
+  const net = modelFactory(be, "resnet", { depth: shape.depth, width: shape.width, seRatio: shape.seRatio }, { seed: 1 });
+  await net.prepare();
+  const { once, destroy } = networkStep(be, net, mode, batch);
   await once(); // warm-up: pipeline compilation, first-touch allocation
   const times: number[] = [];
   const cpu: number[] = [];
@@ -99,7 +116,7 @@ async function timeKeisei(be: Backend, shape: TowerShape, mode: "inference" | "t
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
   }
-  adam.destroy();
+  destroy();
   net.destroy();
   return { seconds: median(times), cpuSeconds: median(cpu) };
 }

@@ -159,39 +159,30 @@ fn forward_frozen(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   fz_y[i] = v;
 }
 
-// ---- backward_frozen
-@group(0) @binding(1) var<storage, read> bf_x: array<f32>;          // x: [N, C, 9, 9] (the forward input)
-@group(0) @binding(2) var<storage, read> bf_y: array<f32>;          // y: [N, C, 9, 9] (the forward output; ReLU mask)
-@group(0) @binding(3) var<storage, read> bf_dy: array<f32>;         // dy: [N, C, 9, 9]
-@group(0) @binding(4) var<storage, read> bf_gamma: array<f32>;      // gamma: [C]
-@group(0) @binding(5) var<storage, read> bf_saved: array<f32>;      // saved: [2, C] from forward_frozen
-@group(0) @binding(6) var<storage, read_write> bf_dx: array<f32>;   // dx: [N, C, 9, 9]
-@group(0) @binding(7) var<storage, read_write> bf_dgamma: array<f32>; // dgamma: [C] (accumulated)
-@group(0) @binding(8) var<storage, read_write> bf_dbeta: array<f32>;  // dbeta: [C] (accumulated)
-
+// ---- backward_frozen: the same bindings as backward (bw_*; saved comes from forward_frozen)
 @compute @workgroup_size(WG)
 fn backward_frozen(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: vec3u) {
   let c = wid.x;
   let lid = lid3.x;
   let cnt = p.batch * 81u;
-  let mean = bf_saved[c];
-  let invStd = bf_saved[p.channels + c];
-  let k = bf_gamma[c] * invStd;
+  let mean = bw_saved[c];
+  let invStd = bw_saved[p.channels + c];
+  let k = bw_gamma[c] * invStd;
   var sg = 0.0;
   var sgx = 0.0;
   for (var e = lid; e < cnt; e += WG) {
     let i = at(e / 81u, c, e % 81u);
-    let g = select(bf_dy[i], select(0.0, bf_dy[i], bf_y[i] > 0.0), p.relu != 0u);
+    let g = maskedGrad(i);
     sg += g;
-    sgx += g * (bf_x[i] - mean) * invStd;
+    sgx += g * (bw_x[i] - mean) * invStd;
     var v = k * g;
-    if (p.accumulate != 0u) { v += bf_dx[i]; }
-    bf_dx[i] = v;
+    if (p.accumulate != 0u) { v += bw_dx[i]; }
+    bw_dx[i] = v;
   }
   let sumG = sumAll(sg, lid);
   let sumGX = sumAll(sgx, lid);
   if (lid == 0u) {
-    bf_dgamma[c] += sumGX;
-    bf_dbeta[c] += sumG;
+    dgamma[c] += sumGX;
+    dbeta[c] += sumG;
   }
 }

@@ -10,9 +10,8 @@
 //   · 04 row16 4.0 (spills) · 05 row4 7.8 · anchor GEMM re-implemented here 7.8 (the anchors doc
 //   reports 14.4 for its own version). Under load compare GFLOP/CPU-s: 02 ≈ 8, naive ≈ 1.
 // Register vs tiled (same run, batch 16, 256→256, machine shared with another benchmark, GFLOP/CPU-s):
-//   06 tiled64x64 1.0 (promoted to shaders/conv3x3-tiled.wgsl for real GPUs; 02 6.2 in that run).
-//   Through ops: conv forward 4.9 vs 1.0, backward-data 8.1 vs 0.9, weight-grad 7.7 vs 1.5, 1×1
-//   conv 5.5 vs 1.3, linear 162→13527 2.9 vs 0.23 (batch 16 fills a quarter of a 64-row tile),
+//   through ops, the promoted shaders/conv3x3.wgsl vs shaders/conv3x3-tiled.wgsl: conv forward
+//   4.9 vs 1.0, backward-data 8.1 vs 0.9, weight-grad 7.7 vs 1.5, 1×1 conv 5.5 vs 1.3, linear 162→13527 2.9 vs 0.23 (batch 16 fills a quarter of a 64-row tile),
 //   linear 1024³ 2.3 vs 1.1; dev/gemm 01 regblock 4.2 vs 02 tiled 1.1. Tiled loses on lavapipe as
 //   expected (anchors §4); no real GPU has measured it yet.
 

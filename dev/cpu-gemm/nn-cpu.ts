@@ -9,20 +9,18 @@ import { parseArgs } from "node:util";
 import type { Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
-import * as ops from "../../src/compute/ops.ts";
 import { modelFactory } from "../../src/training/models/factory.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
+import { forwardFlops, networkStep, syntheticInputs, trainFlops } from "../../bench/nn.ts";
 
 const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, fast: { type: "string", default: "1" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
 const [width, depth] = values.size!.split("x").map(Number);
 const batch = Number(values.batch);
-const ACTIONS = 13527;
 const be = new CpuBackend(undefined, { fast: values.fast !== "0" });
 console.log(be.info.description);
 
-const macs = 81 * 46 * width * 9 + depth * 2 * 81 * width * width * 9 + depth * 2 * width * Math.floor(width / 4) + 81 * width * 2 + 162 * ACTIONS + 81 * width * 2 + 162;
-const fwdFlop = 2 * macs;
-const trainFlop = 3 * fwdFlop - 2 * 81 * 46 * width * 9;
+const shape = { width, depth, seRatio: 0.25 };
+const fwdFlop = forwardFlops(shape);
+const trainFlop = trainFlops(shape);
 
 // per-kernel profile
 const prof = new Map<string, { ms: number; calls: number }>();
@@ -40,46 +38,14 @@ if (values.profile) {
 }
 
 async function measure(label: string, B: number, mode: "inference" | "train" | "act", flop: number) {
-  const net = modelFactory(be, "resnet", { depth, width, seRatio: 0.25 }, { seed: 1 });
+  const net = modelFactory(be, "resnet", shape, { seed: 1 });
   await net.prepare();
-  const plan = net.plan(B, { training: mode === "train" });
-  const obs = new Float32Array(B * net.obsSize).map((_, i) => ((i * 2654435761) % 1000) / 1000);
-  const mask = new Uint32Array(B * net.maskWords);
-  for (let r = 0; r < B; r++)
-    for (let k = 0; k < 40; k++) {
-      const a = (r * 7919 + k * 337) % ACTIONS;
-      mask[r * net.maskWords + (a >>> 5)] |= 1 << (a & 31);
-    }
-  const firstLegal = Uint32Array.from({ length: B }, (_, r) => (r * 7919) % ACTIONS);
-  const samples = new Float32Array(B * 4).map((_, i) => (i % 4 === 0 ? -3.7 : ((i * 37) % 100) / 100 - 0.5));
+  // inference and training: bench/nn.ts's step; act: what self-play does per step
+  const step = mode === "act" ? null : networkStep(be, net, mode, B);
+  const actPlan = mode === "act" ? net.plan(B, { training: false }) : null;
+  const { obs, mask } = syntheticInputs(net, B);
   const uniforms = new Float32Array(B).map((_, i) => (i * 0.618) % 1);
-  const adam = new Adam(net, { lr: 3e-4, maxGradNorm: 0.5 });
-  const once = async () => {
-    if (mode === "act") {
-      await net.getActionAndValue(plan, obs, mask, { uniforms });
-      return;
-    }
-    net.setInputs(plan, obs, mask);
-    if (mode === "inference") {
-      net.forward(plan, "infer");
-      await Promise.all([be.read(plan.logits), be.read(plan.value)]);
-      return;
-    }
-    be.write(plan.actions, firstLegal);
-    be.write(plan.samples!, samples);
-    net.zeroGrad();
-    net.forward(plan, "train");
-    ops.ppoLoss(
-      be,
-      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
-      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
-      { rows: B, actions: ACTIONS },
-      { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false },
-    );
-    net.backward(plan);
-    adam.update();
-    await be.read(plan.ppoMeans!);
-  };
+  const once = step ? step.once : async () => void (await net.getActionAndValue(actPlan!, obs, mask, { uniforms }));
   await once();
   prof.clear();
   const times: number[] = [];
@@ -102,7 +68,7 @@ async function measure(label: string, B: number, mode: "inference" | "train" | "
     for (const [name, e] of [...prof.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16))
       console.log(`    ${name.padEnd(36)} ${(e.ms / times.length).toFixed(2).padStart(8)} ms/iter  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${(e.calls / times.length).toFixed(0)} calls`);
   }
-  adam.destroy();
+  step?.destroy();
   net.destroy();
 }
 

@@ -1,7 +1,7 @@
 // createBackend: pick the compute device (config `env.device: auto | webgpu | cpu`).
 
 import type { Backend } from "./backend.ts";
-import { CpuBackend } from "./cpu/backend.ts";
+import { CpuBackend, cpuFastPathDefault } from "./cpu/backend.ts";
 import { type AdapterDetails, adapterDetails, adapterName, isCpuAdapter, openDevice, requestAdapter } from "./webgpu/adapter.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
@@ -12,7 +12,7 @@ export type DevicePreference = "auto" | "webgpu" | "cpu";
  * (lavapipe, SwiftShader, WARP) takes the cpu backend while its wasm SIMD fast path is on,
  * because that path measures several times faster than the same CPU behind Vulkan (bench/nn.ts).
  */
-export function autoChoice(d: AdapterDetails, cpuFastPath = process.env.KEISEI_CPU_FAST !== "0"): { kind: "webgpu" | "cpu"; why: string } {
+export function autoChoice(d: AdapterDetails, cpuFastPath = cpuFastPathDefault()): { kind: "webgpu" | "cpu"; why: string } {
   if (!isCpuAdapter(d)) return { kind: "webgpu", why: `GPU adapter ${adapterName(d)}` };
   if (!cpuFastPath) return { kind: "webgpu", why: `adapter ${adapterName(d)} runs on the CPU, but the cpu backend's fast path is off (KEISEI_CPU_FAST=0)` };
   return { kind: "cpu", why: `the only WebGPU adapter, ${adapterName(d)}, runs on the CPU, where keisei's own cpu backend is faster; env.device=webgpu forces it` };

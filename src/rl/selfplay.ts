@@ -91,6 +91,11 @@ export class SelfPlay {
     this.encodeBatch();
   }
 
+  /** The shaping potential Φ of `pos` from `colour`'s view: weight × material balance; 0 without shaping. */
+  private potential(pos: Position, colour: Color): number {
+    return this.materialShaping === 0 ? 0 : this.materialShaping * materialBalance(pos, colour);
+  }
+
   /** The current position of game `i` (for display; do not modify it). */
   position(i: number): Position {
     return this.games[i];
@@ -141,8 +146,7 @@ export class SelfPlay {
       if (k === n) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
       const move = this.legalMoves[i * MAX_LEGAL_MOVES + k];
       const mover = pos.sideToMove;
-      const potential = this.materialShaping === 0 ? 0 : this.materialShaping * materialBalance(pos, mover);
-      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n, potential);
+      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n, this.potential(pos, mover));
 
       const c = i * 6 + mover;
       if (moveIsDrop(move)) this.counters[c + 2]++;
@@ -203,7 +207,7 @@ export class SelfPlay {
   async finishRollout(policy: ActingPolicy, buffer: RolloutBuffer, gamma: number, lambda: number): Promise<void> {
     await policy.act(this.batch);
     const values = this.batch.values;
-    const potentialOf = this.materialShaping === 0 ? undefined : (game: number, colour: number) => this.materialShaping * materialBalance(this.games[game], colour as Color);
+    const potentialOf = this.materialShaping === 0 ? undefined : (game: number, colour: number) => this.potential(this.games[game], colour as Color);
     buffer.finish((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), gamma, lambda, potentialOf);
   }
 }

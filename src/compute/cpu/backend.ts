@@ -55,6 +55,11 @@ function defaultThreads(): number {
   return Math.min(2, availableParallelism());
 }
 
+/** Whether a CpuBackend built without `fast` takes the wasm fast path (KEISEI_CPU_FAST=0 turns it off). */
+export function cpuFastPathDefault(): boolean {
+  return process.env.KEISEI_CPU_FAST !== "0";
+}
+
 export class CpuBackend implements Backend {
   readonly info: BackendInfo;
   private nextId = 1;
@@ -62,7 +67,7 @@ export class CpuBackend implements Backend {
   private readonly fast: FastContext | null;
 
   constructor(fallbackReason?: string, options: CpuBackendOptions = {}) {
-    const fast = options.fast ?? process.env.KEISEI_CPU_FAST !== "0";
+    const fast = options.fast ?? cpuFastPathDefault();
     let ctx: FastContext | null = null;
     if (fast) {
       const threads = Math.max(1, Math.min(2, options.threads ?? defaultThreads()));

@@ -16,6 +16,18 @@ const uniforms: UniformSpec[] = [
   { name: "accumulate", type: "u32" },
 ];
 
+/** backward and backwardFrozen read and write the same tensors (the WGSL shares their bindings too). */
+const backwardBindings: KernelSpec["bindings"] = [
+  { name: "x", access: "read" },
+  { name: "y", access: "read" },
+  { name: "dy", access: "read" },
+  { name: "gamma", access: "read" },
+  { name: "saved", access: "read" },
+  { name: "dx", access: "read_write" },
+  { name: "dgamma", access: "read_write" },
+  { name: "dbeta", access: "read_write" },
+];
+
 export const forwardTrain: KernelSpec = {
   name: "batchnorm.forward_train",
   source,
@@ -86,16 +98,7 @@ export const backward: KernelSpec = {
   name: "batchnorm.backward",
   source,
   entryPoint: "backward",
-  bindings: [
-    { name: "x", access: "read" },
-    { name: "y", access: "read" },
-    { name: "dy", access: "read" },
-    { name: "gamma", access: "read" },
-    { name: "saved", access: "read" },
-    { name: "dx", access: "read_write" },
-    { name: "dgamma", access: "read_write" },
-    { name: "dbeta", access: "read_write" },
-  ],
+  bindings: backwardBindings,
   uniforms,
   workgroups: (u) => [u.channels],
   cpu({ x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch, channels: C, relu, accumulate }) {
@@ -163,16 +166,7 @@ export const backwardFrozen: KernelSpec = {
   name: "batchnorm.backward_frozen",
   source,
   entryPoint: "backward_frozen",
-  bindings: [
-    { name: "x", access: "read" },
-    { name: "y", access: "read" },
-    { name: "dy", access: "read" },
-    { name: "gamma", access: "read" },
-    { name: "saved", access: "read" },
-    { name: "dx", access: "read_write" },
-    { name: "dgamma", access: "read_write" },
-    { name: "dbeta", access: "read_write" },
-  ],
+  bindings: backwardBindings,
   uniforms,
   workgroups: (u) => [u.channels],
   cpu({ x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch, channels: C, relu, accumulate }) {

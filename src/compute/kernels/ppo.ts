@@ -25,6 +25,25 @@ export const PPO_STATS = ["policyLoss", "valueLoss", "entropy", "approxKl", "cli
 /** Entries of the means buffer [7]: PPO_STATS averaged, then the total loss. */
 export const PPO_MEANS = [...PPO_STATS, "loss"] as const;
 
+/**
+ * The per-sample scalars of the PPO loss (the WGSL header states the math), shared by the twin and
+ * the CPU fast path: ∂loss/∂logπ(a) before the softmax, ∂(value loss)/∂V, and the sample's stats.
+ */
+export function ppoSampleTerms(logpA: number, oldLogp: number, adv: number, ret: number, oldV: number, v: number, eps: number, valueClip: boolean) {
+  const ratio = Math.exp(logpA - oldLogp);
+  const surr1 = ratio * adv;
+  const surr2 = Math.min(Math.max(ratio, 1 - eps), 1 + eps) * adv;
+  const lu = (v - ret) ** 2;
+  const vc = oldV + Math.min(Math.max(v - oldV, -eps), eps);
+  const lc = (vc - ret) ** 2;
+  const clippedBranch = valueClip && lc > lu;
+  return {
+    gLogp: surr1 <= surr2 ? -adv * ratio : 0,
+    dValue: clippedBranch ? 0 : 2 * (v - ret),
+    stat: { policyLoss: -Math.min(surr1, surr2), valueLoss: clippedBranch ? lc : lu, clipped: Math.abs(ratio - 1) > eps ? 1 : 0 },
+  };
+}
+
 export const loss: KernelSpec = {
   name: "ppo.loss",
   source,
@@ -55,14 +74,7 @@ export const loss: KernelSpec = {
       const [oldLogp, adv, ret, oldV] = [samples[4 * i], samples[4 * i + 1], samples[4 * i + 2], samples[4 * i + 3]];
       const v = values[i];
       const logpA = logits[i * A + act] - lse;
-      const ratio = Math.exp(logpA - oldLogp);
-      const surr1 = ratio * adv;
-      const surr2 = Math.min(Math.max(ratio, 1 - eps), 1 + eps) * adv;
-      const gLogp = surr1 <= surr2 ? -adv * ratio : 0;
-      const lu = (v - ret) ** 2;
-      const vc = oldV + Math.min(Math.max(v - oldV, -eps), eps);
-      const lc = (vc - ret) ** 2;
-      const clippedBranch = valueClip !== 0 && lc > lu;
+      const { gLogp, dValue, stat } = ppoSampleTerms(logpA, oldLogp, adv, ret, oldV, v, eps, valueClip !== 0);
       for (let a = 0; a < A; a++) {
         let d = 0;
         if (legal(a)) {
@@ -72,8 +84,8 @@ export const loss: KernelSpec = {
         }
         dlogits[i * A + a] = invBatch * d;
       }
-      dvalues[i] = invBatch * valueCoef * (clippedBranch ? 0 : 2 * (v - ret));
-      stats.set([-Math.min(surr1, surr2), clippedBranch ? lc : lu, entropy, oldLogp - logpA, Math.abs(ratio - 1) > eps ? 1 : 0, logpA], i * 6);
+      dvalues[i] = invBatch * valueCoef * dValue;
+      stats.set([stat.policyLoss, stat.valueLoss, entropy, oldLogp - logpA, stat.clipped, logpA], i * 6);
     }
   },
 };

@@ -4,6 +4,7 @@
 // arithmetic in the same order as the twins (f64, Math.exp), so the results are identical.
 
 import type { FastBuf, FastContext } from "./types.ts";
+import { ppoSampleTerms } from "../../kernels/ppo.ts";
 
 type B = Record<string, FastBuf>;
 type U = Record<string, number>;
@@ -112,14 +113,7 @@ export function ppoLoss(ctx: FastContext, b: B, u: U): boolean {
     const oldV = f[samples + 4 * i + 3];
     const v = f[(b.values.ptr >> 2) + i];
     const logpA = f[at + act] - lse;
-    const ratio = Math.exp(logpA - oldLogp);
-    const surr1 = ratio * adv;
-    const surr2 = Math.min(Math.max(ratio, 1 - eps), 1 + eps) * adv;
-    const gLogp = surr1 <= surr2 ? -adv * ratio : 0;
-    const lu = (v - ret) ** 2;
-    const vc = oldV + Math.min(Math.max(v - oldV, -eps), eps);
-    const lc = (vc - ret) ** 2;
-    const clippedBranch = valueClip !== 0 && lc > lu;
+    const { gLogp, dValue, stat } = ppoSampleTerms(logpA, oldLogp, adv, ret, oldV, v, eps, valueClip !== 0);
     f.fill(0, dl + i * A, dl + i * A + A);
     for (let j = 0; j < count; j++) {
       const a = idx[j];
@@ -128,13 +122,13 @@ export function ppoLoss(ctx: FastContext, b: B, u: U): boolean {
       const d = gLogp * ((a === act ? 1 : 0) - pa) + entropyCoef * pa * (lp + entropy);
       f[dl + i * A + a] = invBatch * d;
     }
-    f[(b.dvalues.ptr >> 2) + i] = invBatch * valueCoef * (clippedBranch ? 0 : 2 * (v - ret));
+    f[(b.dvalues.ptr >> 2) + i] = invBatch * valueCoef * dValue;
     const s = stats + i * 6;
-    f[s] = -Math.min(surr1, surr2);
-    f[s + 1] = clippedBranch ? lc : lu;
+    f[s] = stat.policyLoss;
+    f[s + 1] = stat.valueLoss;
     f[s + 2] = entropy;
     f[s + 3] = oldLogp - logpA;
-    f[s + 4] = Math.abs(ratio - 1) > eps ? 1 : 0;
+    f[s + 4] = stat.clipped;
     f[s + 5] = logpA;
   }
   return true;
