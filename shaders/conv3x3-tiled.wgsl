@@ -33,15 +33,7 @@ struct Params {
 }
 @group(0) @binding(0) var<uniform> p: Params;
 
-const BM: u32 = 64u;   // output-tile rows (output channels)
-const BN: u32 = 64u;   // output-tile columns (conv: positions j; weight_grad: r = 9i + t)
-const BK: u32 = 16u;   // K-slice staged per barrier pair
-const TT: u32 = 4u;    // micro-tile: TT × TT outputs per invocation
-const LOADS: u32 = 4u; // 64·16 / 256 elements each invocation stages per operand
-const LDS: u32 = 65u;  // padded shared row: k-fast stores from 16 invocations hit 16 banks, not one
-
-var<workgroup> As: array<f32, 1040>; // As[kk·LDS + mm]: the row operand (w or dy), BK × LDS
-var<workgroup> Bs: array<f32, 1040>; // Bs[kk·LDS + nn]: the im2col operand x̂, BK × LDS
+// BM, BN, BK, TT, LOADS, LDS, As, Bs, accumulateSlice: tile64.wgsl, joined in front of this file.
 
 /** Index of x̂ for input channel i, tap t, output square (qy, qx) of the sample starting at xs; −1 in the padding. */
 fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
@@ -51,18 +43,6 @@ fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
   return i32(xs + i * 81u) + iy * 9 + ix;
 }
 
-/** acc[i][j] += Σ_kk As[kk][ty + 16i] · Bs[kk][tx + 16j] over the staged slice. */
-fn accumulateSlice(acc: ptr<function, array<array<f32, TT>, TT>>, tx: u32, ty: u32) {
-  for (var kk = 0u; kk < BK; kk++) {
-    var av: array<f32, TT>;
-    var bv: array<f32, TT>;
-    for (var i = 0u; i < TT; i++) { av[i] = As[kk * LDS + ty + 16u * i]; }
-    for (var j = 0u; j < TT; j++) { bv[j] = Bs[kk * LDS + tx + 16u * j]; }
-    for (var i = 0u; i < TT; i++) {
-      for (var j = 0u; j < TT; j++) { (*acc)[i][j] += av[i] * bv[j]; }
-    }
-  }
-}
 
 // ---- conv (forward and backward-data)
 @group(0) @binding(1) var<storage, read> x: array<f32>;        // x: [N, cin, 9, 9]

@@ -38,17 +38,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;     // bias: [n] or [m] (unused when biasMode = 0)
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;  // c: C_b[m, n] = c[b·sCb + m·sCm + n·sCn]
 
-const BM: u32 = 64u;   // tile rows (m)
-const BN: u32 = 64u;   // tile columns (n, or batch·n when folded)
-const BK: u32 = 16u;   // K-slice staged per barrier pair
-const TT: u32 = 4u;    // micro-tile: TT × TT outputs per invocation
-const LOADS: u32 = 4u; // BK·BM / 256 = BK·BN / 256 elements each invocation stages per operand
-// Shared rows padded to 65 words: a k-fast store (16 invocations, 16 different k) then hits 16
-// different banks instead of one.
-const LDS: u32 = 65u;
-
-var<workgroup> As: array<f32, 1040>; // As[kk·LDS + mm] = A[m0 + mm, k0 + kk]   (BK × LDS)
-var<workgroup> Bs: array<f32, 1040>; // Bs[kk·LDS + nn] = B[k0 + kk, c0 + nn]   (BK × LDS)
+// BM, BN, BK, TT, LOADS, LDS, As, Bs, accumulateSlice: tile64.wgsl, joined in front of this file.
 
 @compute @workgroup_size(256)
 fn gemm(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -112,15 +102,7 @@ fn gemm(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
         Bs[bS[s]] = vb;
       }
       workgroupBarrier();
-      for (var kk = 0u; kk < BK; kk++) {
-        var av: array<f32, TT>;
-        var bv: array<f32, TT>;
-        for (var i = 0u; i < TT; i++) { av[i] = As[kk * LDS + ty + 16u * i]; }
-        for (var j = 0u; j < TT; j++) { bv[j] = Bs[kk * LDS + tx + 16u * j]; }
-        for (var i = 0u; i < TT; i++) {
-          for (var j = 0u; j < TT; j++) { acc[i][j] += av[i] * bv[j]; }
-        }
-      }
+      accumulateSlice(&acc, tx, ty);
       workgroupBarrier(); // the next slice overwrites the tiles
     }
   }

@@ -31,6 +31,7 @@ import type { Network } from "./models/network.ts";
 import { Adam } from "./models/optimizer.ts";
 import { newestRunWithCheckpoint, openSession, type Session, SessionError } from "./session.ts";
 import { TensorBoardWriter } from "./tensorboard.ts";
+import type { DashboardFrame } from "./display/frame.ts";
 
 /** What the trainer shows while it runs (the display module implements it; tests may pass their own). */
 export interface TrainerView {
@@ -43,22 +44,8 @@ export interface TrainerView {
   close(final?: TrainerFrame): void;
 }
 
-/** Everything a display may read: data only, computed by the trainer. */
-export interface TrainerFrame {
-  runName: string;
-  backend: string;
-  timestep: number;
-  totalTimesteps: number;
-  iteration: number;
-  elapsedSeconds: number;
-  record: MetricsRecord;
-  history: Record<string, number[]>;
-  game: { sfen: string; recentMoves: string[]; ply: number; gameIndex: number } | null;
-  config: Config;
-  weightStats: { name: string; mean: number; std: number; min: number; max: number }[];
-  elo: { rating: number; opponent: string | null; history: number[] } | null;
-  message?: string;
-}
+/** Everything a display may read: data only, computed by the trainer (display/frame.ts documents each field). */
+export type TrainerFrame = DashboardFrame;
 
 export class TrainingError extends Error {
   override name = "TrainingError";

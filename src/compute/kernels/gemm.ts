@@ -2,9 +2,13 @@
 // for real GPUs (shaders/gemm-tiled.wgsl, style "tiled"; same bindings, uniforms and twin).
 
 import source from "../../../shaders/gemm.wgsl" with { type: "text" };
-import tiledSource from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
+import tiledBody from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
+import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt } from "../cpu/gemm.ts";
+
+/** WGSL has no includes: the shared 64 × 64 tile machinery is joined in front. */
+const tiledSource = `${tile64}\n${tiledBody}`;
 
 export const GEMM_UNIFORMS = ["m", "n", "k", "batch", "sAb", "sAm", "sAk", "sBb", "sBk", "sBn", "sCb", "sCm", "sCn", "biasMode", "act", "accumulate", "sumBatch"] as const;
 const uniforms: UniformSpec[] = GEMM_UNIFORMS.map((name) => ({ name, type: "u32" }));

@@ -1,5 +1,5 @@
 // What the trainer hands the display: data only, computed by the trainer (the display never
-// computes training state). Mirrors the trainer's TrainerFrame.
+// computes training state). The trainer's TrainerFrame is this type.
 
 import type { Config } from "../../config/schema.ts";
 
