@@ -40,7 +40,7 @@ const t = config.training;
 const backend = await createBackend(values.device as DevicePreference);
 
 // The untrained network: the weights the trainer starts from (first draw of the seed).
-const untrained = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio }, { seed: new Random(config.env.seed).nextU32() });
+const untrained = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed: new Random(config.env.seed).nextU32() });
 const untrainedPath = join(dir, "untrained.safetensors");
 await saveCheckpoint(untrainedPath, untrained);
 untrained.destroy();
@@ -69,11 +69,14 @@ for (const [name, path] of rows) {
   for (const opp of ["heuristic", "random"]) {
     const s = await score(path, opp);
     scores[name][opp] = { score: s.score, lo: s.scoreInterval[0], hi: s.scoreInterval[1], wins: s.wins, draws: s.draws, losses: s.losses };
+    const colour = (t: { wins: number; draws: number; losses: number }) => `${t.wins}/${t.draws}/${t.losses}`;
+    const ends = Object.entries(s.terminations).map(([k, v]) => `${k} ${v}`).join(", ");
     console.log(`${name.padEnd(9)} vs ${opp.padEnd(9)} ${games} games: ${s.wins} W ${s.draws} D ${s.losses} L  score ${(100 * s.score).toFixed(1)}% [${(100 * s.scoreInterval[0]).toFixed(1)}, ${(100 * s.scoreInterval[1]).toFixed(1)}]  win rate ${((100 * s.wins) / games).toFixed(1)}%`);
+    console.log(`${"".padEnd(22)} W/D/L as Black ${colour(s.byColor.black)}, as White ${colour(s.byColor.white)}; mean length ${s.length.mean.toFixed(0)} plies; ends: ${ends}`);
   }
 }
 const diff = 100 * (scores.trained.heuristic.score - scores.untrained.heuristic.score);
-console.log(`\nscore vs heuristic: trained − untrained = ${diff >= 0 ? "+" : ""}${diff.toFixed(1)} points (target ≥ +20)`);
+console.log(`\nscore vs heuristic: trained − untrained = ${diff >= 0 ? "+" : ""}${diff.toFixed(1)} points (target ≥ +20: ${diff >= 20 ? "met" : "NOT met"})`);
 loader.destroy();
 backend.destroy();
 process.exit(0);

@@ -15,6 +15,7 @@ import type { Backend, Buf, KernelSpec } from "./backend.ts";
 import * as bn from "./kernels/batchnorm.ts";
 import * as conv3 from "./kernels/conv3x3.ts";
 import * as ew from "./kernels/elementwise.ts";
+import { gatherRows } from "./kernels/gather.ts";
 import { ACT, BIAS, gemm, gemmTiled } from "./kernels/gemm.ts";
 import * as opt from "./kernels/optimizer.ts";
 import * as ppo from "./kernels/ppo.ts";
@@ -158,6 +159,25 @@ export function conv1x1BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: Co
 export function conv1x1BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: ConvDims): void {
   runGemm(be, dw, dy, x, null, { m: d.cout, n: d.cin, k: 81, batch: d.batch, sAb: d.cout * 81, sAm: 81, sAk: 1, sBb: d.cin * 81, sBk: 1, sBn: 81, sCm: d.cin, sCn: 1, accumulate: true, sumBatch: true });
   be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
+}
+
+// ---------------------------------------------------------------- per-mover gather (conv policy head)
+
+export interface GatherDims {
+  rows: number; // N
+  srcCols: number;
+  dstCols: number;
+  obsStride: number; // floats per observation row
+  moverAt: number; // a cell of the side-to-move plane (1: Black to move) in an observation row
+}
+
+/**
+ * dst[n, i] = src[n, table[mover(n), i]] (0 where the entry is NONE); mover(n) is 0 when
+ * obs[n, moverAt] > 0.5, else 1.  src: [N, srcCols], table: [2, dstCols] u32, obs: [N, obsStride],
+ * dst: [N, dstCols]
+ */
+export function gatherByMover(be: Backend, dst: Buf, src: Buf, table: Buf, obs: Buf, d: GatherDims): void {
+  be.run(gatherRows, { src, table, obs, dst }, { rows: d.rows, srcCols: d.srcCols, dstCols: d.dstCols, obsStride: d.obsStride, moverAt: d.moverAt });
 }
 
 // ---------------------------------------------------------------- batch norm (+ fused ReLU)

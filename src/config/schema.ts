@@ -48,6 +48,7 @@ export const trainingSchema = z
     tower_depth: field(positiveInt(), 9, "Residual blocks in the tower"),
     tower_width: field(positiveInt(), 256, "Channels in the tower"),
     se_ratio: field(z.number().min(0).max(1), 0.25, "Squeeze-excitation bottleneck ratio (0: no SE)"),
+    policy_head: field(z.enum(["dense", "conv"]), "dense", "resnet policy head: dense (the reference's Linear to every action) or conv (per-square move planes, same weights on every square)"),
     mixed_precision: field(z.boolean(), false, "f16 storage with f32 accumulation where the adapter offers shader-f16"),
     checkpoint_interval_timesteps: field(positiveInt(), 10_000, "Write a checkpoint every this many steps (rounded up to whole rollouts)"),
     render_every_steps: field(positiveInt(), 1, "Update the live display's game board every this many steps"),

@@ -15,6 +15,8 @@ import { BLACK, codeColor, codeType, handIndex, NUM_HAND_TYPES, NUM_SQUARES } fr
 
 export const CORE46_PLANES = 46;
 export const OBS_SIZE = CORE46_PLANES * NUM_SQUARES; // 3 726 floats, layout [plane, row, col]
+/** The plane that is 1 when Black is to move (0 otherwise). */
+export const SIDE_TO_MOVE_PLANE = 42;
 const HAND_NORMALISER = 18;
 
 /** The parts of a position the observation reads. */
@@ -50,6 +52,6 @@ export function encodeCore46(pos: ObservablePosition, maxMovesPerGame: number, o
       obs.fill(count / HAND_NORMALISER, start, start + NUM_SQUARES);
     }
   }
-  if (me === BLACK) obs.fill(1, 42 * NUM_SQUARES, 43 * NUM_SQUARES);
+  if (me === BLACK) obs.fill(1, SIDE_TO_MOVE_PLANE * NUM_SQUARES, (SIDE_TO_MOVE_PLANE + 1) * NUM_SQUARES);
   if (maxMovesPerGame > 0 && pos.ply > 0) obs.fill(pos.ply / maxMovesPerGame, 43 * NUM_SQUARES, 44 * NUM_SQUARES);
 }

@@ -18,6 +18,7 @@ export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[
   { flag: "tower_depth", field: "training.tower_depth", doc: "Residual blocks" },
   { flag: "tower_width", field: "training.tower_width", doc: "Channels" },
   { flag: "se_ratio", field: "training.se_ratio", doc: "Squeeze-excitation ratio (0: off)" },
+  { flag: "policy_head", field: "training.policy_head", doc: "dense | conv" },
   { flag: "mixed_precision", field: "training.mixed_precision", doc: "f16 storage (not supported yet)" },
 ];
 

@@ -81,6 +81,7 @@ export function checkTrainingConfig(c: Config): void {
   if (t.minibatch_size > R) throw new TrainingError(`training.minibatch_size (${t.minibatch_size}) is larger than a rollout (${R} transitions: steps_per_epoch rounded up to num_envs)`);
   if (t.mixed_precision) throw new TrainingError("training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false");
   if (t.model_type === "resnet" && t.tower_depth < 1) throw new TrainingError("training.tower_depth must be at least 1 for the resnet model");
+  if (t.model_type === "cnn" && t.policy_head !== "dense") throw new TrainingError(`training.policy_head ${t.policy_head} needs model_type resnet (the cnn has only the dense head)`);
 }
 
 /** Resolves --resume to a checkpoint's trainer-state JSON. */
@@ -122,9 +123,9 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   if (resumeFrom) {
     const loaded = loadCheckpoint(backend, resumeFrom.weights);
     net = loaded.net;
-    const want = { type: t.model_type, depth: t.model_type === "resnet" ? t.tower_depth : 0, width: t.model_type === "resnet" ? t.tower_width : 16 };
-    if (net.arch.type !== want.type || net.arch.depth !== want.depth || net.arch.width !== want.width)
-      throw new TrainingError(`${resumeFrom.weights} holds a ${net.arch.type} ${net.arch.depth}×${net.arch.width} network; the config asks for ${want.type} ${want.depth}×${want.width}`);
+    const want = { type: t.model_type, depth: t.model_type === "resnet" ? t.tower_depth : 0, width: t.model_type === "resnet" ? t.tower_width : 16, head: t.policy_head };
+    if (net.arch.type !== want.type || net.arch.depth !== want.depth || net.arch.width !== want.width || net.arch.policyHead !== want.head)
+      throw new TrainingError(`${resumeFrom.weights} holds a ${net.arch.type} ${net.arch.depth}×${net.arch.width} network with a ${net.arch.policyHead} policy head; the config asks for ${want.type} ${want.depth}×${want.width} with a ${want.head} one`);
     adam = new Adam(net, adamConfig);
     if (!loaded.optimizer) throw new CheckpointError(`${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`);
     adam.writeState(loaded.optimizer);
@@ -132,10 +133,10 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     for (const [k, r] of Object.entries(rngs)) if (state.rng[k]) r.state = state.rng[k];
     say(`resumed from ${resumeFrom.weights} at timestep ${state.timestep}, iteration ${state.iteration}`);
   } else {
-    net = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio }, { seed: weightSeed });
+    net = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed: weightSeed });
     adam = new Adam(net, adamConfig);
   }
-  say(`model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}: ${net.numParameters.toLocaleString("en-US")} parameters`);
+  say(`model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}, ${net.arch.policyHead} policy head: ${net.numParameters.toLocaleString("en-US")} parameters`);
   await net.prepare();
 
   const R = rolloutSize(config);

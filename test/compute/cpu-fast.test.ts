@@ -13,6 +13,8 @@ import { ACT, BIAS, gemm } from "../../src/compute/kernels/gemm.ts";
 import * as ew from "../../src/compute/kernels/elementwise.ts";
 import * as red from "../../src/compute/kernels/reduce.ts";
 import * as ops from "../../src/compute/ops.ts";
+import { NUM_ACTIONS } from "../../src/shogi/actions.ts";
+import { POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.ts";
 import { GOLDEN, makeInputs, runGolden } from "../fixtures/golden.ts";
 import { compare, type Init, normal, rng, uniform } from "./helpers.ts";
 
@@ -453,6 +455,35 @@ describe("cpu fast path: policy (identical to the twins)", () => {
       );
     });
   }
+});
+
+describe("cpu fast path: per-mover gather (identical to the twin)", () => {
+  test("planes → logits and back through the real action tables, both movers, after a table rewrite", async () => {
+    const { gather, scatter } = policyPlaneTables();
+    const rows = 5;
+    const cells = POLICY_PLANES * 81;
+    const r = rng(91);
+    const obs = new Float32Array(rows * 46 * 81);
+    for (const row of [1, 2]) obs.fill(1, (row * 46 + 42) * 81, (row * 46 + 43) * 81);
+    const fwd = { rows, srcCols: cells, dstCols: NUM_ACTIONS, obsStride: 46 * 81, moverAt: 42 * 81 };
+    const bwd = { ...fwd, srcCols: NUM_ACTIONS, dstCols: cells };
+    // a second table: the first with its movers swapped (the cached compaction must notice the write)
+    const swapped = new Uint32Array(gather.length);
+    swapped.set(gather.subarray(NUM_ACTIONS), 0);
+    swapped.set(gather.subarray(0, NUM_ACTIONS), NUM_ACTIONS);
+    await fastParity(
+      "gather",
+      { planes: normal(r, rows * cells), dlogits: normal(r, rows * NUM_ACTIONS), gather, scatter, obs, logits: normal(r, rows * NUM_ACTIONS), dplanes: normal(r, rows * cells), again: rows * NUM_ACTIONS },
+      (be, b) => {
+        ops.gatherByMover(be, b.logits, b.planes, b.gather, b.obs, fwd);
+        ops.gatherByMover(be, b.dplanes, b.dlogits, b.scatter, b.obs, bwd);
+        be.write(b.gather, swapped);
+        ops.gatherByMover(be, b.again, b.planes, b.gather, b.obs, fwd);
+      },
+      ["logits", "dplanes", "again"],
+      { atol: 0, rtol: 0 },
+    );
+  });
 });
 
 describe("cpu fast path: optimizer", () => {

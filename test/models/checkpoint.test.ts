@@ -62,7 +62,7 @@ describe("checkpoints (safetensors)", () => {
     expect(n % 8).toBe(0);
     expect(header.__metadata__).toEqual({
       global_timestep: "123", format: "pt", keisei_checkpoint: "1",
-      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100",
+      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100", policy_head: "dense",
     });
     const names = Object.keys(header).filter((k) => k !== "__metadata__");
     expect(names.sort()).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
@@ -125,6 +125,43 @@ describe("checkpoints (safetensors)", () => {
     const loaded = loadCheckpoint(be, path);
     expect(loaded.net.arch).toEqual(net.arch);
     expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
+  });
+
+  test("the conv policy head round-trips, its kind in the metadata; a file without policy_head is a dense one", async () => {
+    const net = modelFactory(be, "resnet", { depth: 1, width: 8, seRatio: 0, policyHead: "conv" }, { seed: 4 });
+    const path = join(dir, "conv-head.safetensors");
+    await saveCheckpoint(path, net);
+    const { header } = parseHeader(new Uint8Array(readFileSync(path)));
+    expect(header.__metadata__.policy_head).toBe("conv");
+    expect(header["policy_head.0.weight"].shape).toEqual([8, 8, 3, 3]);
+    expect(header["policy_head.1.running_var"].shape).toEqual([8]);
+    expect(header["policy_head.3.weight"].shape).toEqual([139, 8, 1, 1]);
+    expect(header["policy_head.4.weight"]).toBeUndefined();
+    const loaded = loadCheckpoint(be, path);
+    expect(loaded.net.arch.policyHead).toBe("conv");
+    expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
+    // the same outputs from the loaded network
+    const rng = new Random(2);
+    const obs = randomObs(rng, 2);
+    const outs: Float32Array[] = [];
+    for (const n of [net, loaded.net]) {
+      const plan = n.plan(2, { training: false });
+      n.setInputs(plan, obs);
+      n.forward(plan, "infer");
+      outs.push((await be.read(plan.logits)) as Float32Array);
+    }
+    expect(outs[1]).toEqual(outs[0]);
+    expect(outs[0].some((v) => v !== 0)).toBe(true);
+
+    const dense = modelFactory(be, "resnet", { depth: 1, width: 8, seRatio: 0 }, { seed: 4 });
+    const old = join(dir, "before-policy-head.safetensors");
+    await saveCheckpoint(old, dense);
+    const { metadata, tensors } = decodeSafetensors(new Uint8Array(readFileSync(old)), old);
+    delete metadata.policy_head;
+    writeFileSync(old, encodeSafetensors([...tensors], metadata));
+    expect(readCheckpoint(old).arch.policyHead).toBe("dense");
+    // and a conv head for an action space it does not cover is refused by name
+    expect(() => architectureOf("resnet", { numActions: 100, policyHead: "conv" })).toThrow(/policy_head conv needs .*13527 actions/);
   });
 
   test("a name, shape or dtype that differs is an error naming the tensor", async () => {

@@ -12,14 +12,14 @@
 
 import { describe, expect, test } from "bun:test";
 import { Random } from "../../src/random.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
+import { architectureOf, createNetwork, type ModelOptions } from "../../src/training/models/factory.ts";
 import type { ModelType } from "../../src/training/models/params.ts";
 import { LinearLoss, cpuBackend, forwardBackward, normals, randomObs, tensorOf } from "./helpers.ts";
 
 const be = cpuBackend;
 const STEPS = [1e-3, 1e-4, 1e-5];
 
-async function gradCheck(type: ModelType, o: { depth?: number; width?: number; seRatio?: number }, samples: number, mode: "train" | "frozen" = "train") {
+async function gradCheck(type: ModelType, o: ModelOptions, samples: number, mode: "train" | "frozen" = "train") {
   const net = createNetwork(be, architectureOf(type, o), { seed: 7 });
   const rng = new Random(11);
   const plan = net.plan(2, { training: true });
@@ -87,6 +87,8 @@ describe("backward vs finite differences (cpu)", () => {
   test("ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4), 60_000);
   test("ResNet tower, 2 blocks × 4 channels, no SE, batch 2", () => gradCheck("resnet", { depth: 2, width: 4, seRatio: 0 }, 3), 60_000);
   test("simple CNN, batch 2", () => gradCheck("cnn", {}, 3), 60_000);
+  test("ResNet tower with the conv policy head, 1 block × 4 channels, SE (h = 1), batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25, policyHead: "conv" }, 4), 60_000);
+  test("frozen BN: the conv policy head, 1 block × 4 channels, batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0, policyHead: "conv" }, 3, "frozen"), 60_000);
   test("frozen BN: ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2, against the inference forward", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4, "frozen"), 60_000);
   test("frozen mode: simple CNN (no BN: the training pass), batch 2", () => gradCheck("cnn", {}, 2, "frozen"), 60_000);
 });

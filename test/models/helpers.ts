@@ -2,6 +2,7 @@
 // loss L = Σ r·logits + Σ s·value whose output gradients are simply r and s, and bn_stem's
 // expected statistics after a refresh (computed with the CPU twin of the stem convolution).
 
+import { SIDE_TO_MOVE_PLANE } from "../../src/shogi/features.ts";
 import type { Backend } from "../../src/compute/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { Random } from "../../src/random.ts";
@@ -15,7 +16,9 @@ export { cpuBackend, expectClose, gpuBackend, hasWebGpu };
 export function randomObs(rng: Random, batch: number, planes = 46): Float32Array {
   const obs = new Float32Array(batch * planes * 81);
   for (let i = 0; i < obs.length; i++) obs[i] = rng.next() < 0.08 ? 1 : 0;
-  for (let b = 0; b < batch; b++) obs.fill(rng.next() < 0.5 ? 1 : 0, (b * planes + planes - 2) * 81, (b * planes + planes - 1) * 81);
+  // the side-to-move plane is whole, as in a real observation (the conv policy head reads it)
+  const mover = planes > SIDE_TO_MOVE_PLANE ? SIDE_TO_MOVE_PLANE : planes - 1;
+  for (let b = 0; b < batch; b++) obs.fill(rng.next() < 0.5 ? 1 : 0, (b * planes + mover) * 81, (b * planes + mover + 1) * 81);
   return obs;
 }
 

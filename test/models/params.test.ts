@@ -30,6 +30,15 @@ describe("parameter counts (reference §4.1 table)", () => {
     expect(sum(/^value_head\./)).toBe(681);
   });
 
+  test("the conv policy head: conv3×3 W→W, BN(W), conv1×1 W→139 (default tower 626 315, 1 × 16: 4 715)", () => {
+    const head = (o: { depth?: number; width?: number }) => parameterTable(architectureOf("resnet", { ...o, policyHead: "conv" })).tensors.filter((x) => x.name.startsWith("policy_head.")).reduce((s, x) => s + x.size, 0);
+    expect(head({})).toBe(256 * 256 * 9 + 256 + 2 * 256 + 139 * 256 + 139);
+    expect(head({})).toBe(626_315);
+    expect(head({ depth: 1, width: 16 })).toBe(4_715);
+    expect(countParameters(architectureOf("resnet", { policyHead: "conv" }))).toBe(13_241_300 - 2_205_419 + 626_315);
+    expect(statsTable(architectureOf("resnet", { policyHead: "conv" })).byName.get("policy_head.1.running_mean")!.shape).toEqual([256]);
+  });
+
   test("simple CNN: 17 552 456", () => {
     expect(countParameters(architectureOf("cnn", {}))).toBe(17_552_456);
   });

@@ -52,6 +52,7 @@ function close(got: Float32Array, want: Float32Array, label: string, rtol = 2e-3
 const cases: [string, ModelType, ModelOptions][] = [
   ["ResNet 2 blocks × 16, SE 0.25", "resnet", { depth: 2, width: 16, seRatio: 0.25 }],
   ["ResNet 1 block × 8, no SE", "resnet", { depth: 1, width: 8, seRatio: 0 }],
+  ["ResNet 1 block × 8, SE, conv policy head", "resnet", { depth: 1, width: 8, seRatio: 0.25, policyHead: "conv" }],
   ["simple CNN", "cnn", {}],
 ];
 

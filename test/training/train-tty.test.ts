@@ -24,7 +24,7 @@ test.skipIf(!hasTmux && process.env.CI !== "true")("keisei train on a terminal s
     for (const panel of ["Self-play game", "Metric trends", "Game statistics", "Configuration", "steps/s"]) expect(screen).toContain(panel);
     expect(screen).toMatch(/９ ８ ７ ６ ５ ４ ３ ２ １/); // file labels over the board
     expect(screen).toMatch(/[一二三四五六七八九]/); // rank labels beside it
-    expect(screen).toMatch(/resnet 1x16/); // the configuration panel shows the tiny model
+    expect(screen).toMatch(/resnet 1x16.*conv policy/); // the configuration panel shows the tiny model
   } finally {
     tmux("kill-session", "-t", session);
   }

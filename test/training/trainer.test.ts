@@ -146,11 +146,14 @@ describe("keisei train (library)", () => {
     await expect(train(smallConfig(dir))).rejects.toThrow(/run directory .*run already exists: continue it with --resume latest/);
     await expect(train(smallConfig(dir, { logging: { run_name: "none" } }), { resume: "latest" })).rejects.toThrow(/no complete checkpoint in .*none/);
     await expect(train(smallConfig(dir), { resume: join(dir, "nope.safetensors") })).rejects.toThrow(/nope\.json: no such file/);
+    // resuming with another policy head than the checkpoint's is refused, naming both
+    await expect(train(smallConfig(dir, { training: { policy_head: "conv" } }), { resume: "latest" })).rejects.toThrow(/holds a resnet 1×8 network with a dense policy head; the config asks for resnet 1×8 with a conv one/);
     const ckpt = join(dir, "run", "checkpoint_ts256.safetensors");
     writeFileSync(ckpt, readFileSync(ckpt).subarray(0, 1000)); // truncated weights
     await expect(train(smallConfig(dir), { resume: ckpt })).rejects.toThrow(/checkpoint_ts256\.safetensors/);
     await expect(train(smallConfig(dir, { training: { minibatch_size: 4096 } }))).rejects.toThrow(/training\.minibatch_size \(4096\) is larger than a rollout/);
     await expect(train(smallConfig(dir, { training: { mixed_precision: true } }))).rejects.toThrow(/training\.mixed_precision: not supported yet/);
+    await expect(train(smallConfig(dir, { training: { model_type: "cnn", policy_head: "conv" } }))).rejects.toThrow(/training\.policy_head conv needs model_type resnet/);
   }, 120_000);
 
   test.skipIf(!hasWebGpu)("the same run on WebGPU (lavapipe in CI) writes its checkpoints", async () => {

@@ -257,7 +257,7 @@ const configPanel: Panel = {
     const schedule = t.lr_schedule_type ? ` (${t.lr_schedule_type})` : "";
     return labelled(
       [
-        ["model", [model, t.se_ratio > 0 ? `SE ${t.se_ratio}` : "no SE", t.input_features, ...(t.mixed_precision ? ["f16"] : [])]],
+        ["model", [model, t.se_ratio > 0 ? `SE ${t.se_ratio}` : "no SE", ...(t.policy_head === "conv" ? ["conv policy"] : []), t.input_features, ...(t.mixed_precision ? ["f16"] : [])]],
         ["optimiser", [`lr ${t.learning_rate}${schedule}`, `clip ${t.clip_epsilon}`, `entropy ${t.entropy_coef}`]],
         ["rollout", [`${fmtCount(t.steps_per_epoch)} steps`, `${t.num_envs} envs`]],
         ["update", [`minibatch ${t.minibatch_size}`, `${t.ppo_epochs} epochs`]],

@@ -4,7 +4,7 @@
 //   value_head.4.bias, BN running_mean / running_var F32 and num_batches_tracked I64 [])
 //
 // The architecture is recorded in __metadata__ (model_type, tower_depth, tower_width, se_ratio,
-// input_planes, num_actions), so a checkpoint loads without knowing it. Optimizer state, when
+// input_planes, num_actions, policy_head), so a checkpoint loads without knowing it. Optimizer state, when
 // saved, rides in the same file (one atomic write) under an `optimizer.` prefix:
 // optimizer.exp_avg.<name> and optimizer.exp_avg_sq.<name> (Adam m, v; the parameter's shape)
 // and optimizer.step (I64 []). A PyTorch user drops those keys before load_state_dict:
@@ -20,7 +20,7 @@ import type { Backend } from "../../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
 import type { Network } from "./network.ts";
 import type { Adam, AdamState } from "./optimizer.ts";
-import { batchNormLayers, parameterTable, statsTable, type Architecture } from "./params.ts";
+import { batchNormLayers, parameterTable, statsTable, type Architecture, type PolicyHead } from "./params.ts";
 import { bytesOf, encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "./safetensors.ts";
 
 /** Version of keisei's checkpoint layout (metadata key keisei_checkpoint). */
@@ -68,6 +68,7 @@ function architectureMetadata(arch: Architecture): Record<string, string> {
     se_ratio: String(arch.seRatio),
     input_planes: String(arch.inputPlanes),
     num_actions: String(arch.numActions),
+    policy_head: arch.policyHead,
   };
 }
 
@@ -80,7 +81,9 @@ function architectureFrom(meta: Record<string, string>, path: string): Architect
   const type = meta.model_type;
   if (type !== "resnet" && type !== "cnn") throw new Error(`${path}: metadata model_type is ${type === undefined ? "missing" : `"${type}"`} (resnet | cnn); not a keisei checkpoint (or pass its architecture)`);
   try {
-    return architectureOf(type, { depth: num("tower_depth"), width: num("tower_width"), seRatio: num("se_ratio"), inputPlanes: num("input_planes"), numActions: num("num_actions") });
+    // policy_head is absent from checkpoints written before the conv head existed: theirs is dense.
+    const policyHead = (meta.policy_head ?? "dense") as PolicyHead;
+    return architectureOf(type, { depth: num("tower_depth"), width: num("tower_width"), seRatio: num("se_ratio"), inputPlanes: num("input_planes"), numActions: num("num_actions"), policyHead });
   } catch (e) {
     throw new Error(`${path}: metadata describes no valid network: ${(e as Error).message}`);
   }
@@ -119,7 +122,7 @@ function sameShape(a: number[], b: number[]): boolean {
 }
 
 function describeArch(a: Architecture): string {
-  return a.type === "cnn" ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})` : `resnet ${a.depth}×${a.width} se ${a.seRatio} (inputs ${a.inputPlanes}, actions ${a.numActions})`;
+  return a.type === "cnn" ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})` : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes}, actions ${a.numActions})`;
 }
 
 /**

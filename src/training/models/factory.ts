@@ -8,7 +8,7 @@ import { CORE46_PLANES } from "../../shogi/features.ts";
 import { NUM_ACTIONS } from "../../shogi/actions.ts";
 import { SimpleCnn } from "./cnn.ts";
 import type { Network, NetworkInit } from "./network.ts";
-import type { Architecture, ModelType } from "./params.ts";
+import type { Architecture, ModelType, PolicyHead } from "./params.ts";
 import { ResTower } from "./resnet_tower.ts";
 
 export interface ModelOptions {
@@ -17,14 +17,21 @@ export interface ModelOptions {
   seRatio?: number; // 0.25 (0: no SE)
   inputPlanes?: number; // 46 (core46)
   numActions?: number; // 13 527
+  policyHead?: PolicyHead; // "dense" (the reference's)
 }
 
 /** The full architecture for `type` with defaults filled in and sizes checked. */
 export function architectureOf(type: ModelType, o: ModelOptions = {}): Architecture {
   if (type !== "resnet" && type !== "cnn") throw new Error(`unknown model type "${type}" (resnet | cnn)`);
-  const io = { inputPlanes: o.inputPlanes ?? CORE46_PLANES, numActions: o.numActions ?? NUM_ACTIONS };
+  const io = { inputPlanes: o.inputPlanes ?? CORE46_PLANES, numActions: o.numActions ?? NUM_ACTIONS, policyHead: o.policyHead ?? "dense" };
   // The CNN's shape is fixed but for its inputs and outputs (depth, width, seRatio are ignored).
   const arch: Architecture = type === "cnn" ? { type, depth: 0, width: 16, seRatio: 0, ...io } : { type, depth: o.depth ?? 9, width: o.width ?? 256, seRatio: o.seRatio ?? 0.25, ...io };
+  if (arch.policyHead !== "dense" && arch.policyHead !== "conv") throw new Error(`unknown policy head "${arch.policyHead}" (dense | conv)`);
+  if (arch.policyHead === "conv") {
+    if (type === "cnn") throw new Error("the cnn model has only the dense policy head; policy_head: conv needs model_type resnet");
+    // The planes are the 13 527 actions' cells, and the mover is read from core46's side-to-move plane.
+    if (arch.numActions !== NUM_ACTIONS || arch.inputPlanes !== CORE46_PLANES) throw new Error(`policy_head conv needs the core46 observation and ${NUM_ACTIONS} actions, got ${arch.inputPlanes} planes and ${arch.numActions} actions`);
+  }
   for (const k of type === "cnn" ? (["inputPlanes", "numActions"] as const) : (["depth", "width", "inputPlanes", "numActions"] as const)) {
     if (!Number.isInteger(arch[k]) || arch[k] < 1) throw new Error(`model ${k} must be a positive integer, got ${arch[k]}`);
   }

@@ -3,12 +3,20 @@
 // Adam moments share the parameter table's layout; BatchNorm running statistics (not trainable)
 // have a table of their own. Offsets are multiples of VIEW_ALIGN so each tensor binds as a view.
 //
-// Defines: Architecture, TensorEntry, SizeTable, parameterTable, statsTable, seHidden,
+// Defines: ModelType, PolicyHead, Architecture, TensorEntry, SizeTable, parameterTable, statsTable, seHidden,
 //          countParameters, batchNormLayers.
 
 import { VIEW_ALIGN, alignUp } from "../../compute/backend.ts";
+import { POLICY_PLANES } from "../../shogi/policy-planes.ts";
 
 export type ModelType = "resnet" | "cnn";
+
+/**
+ * The tower's policy head. "dense": the reference's (conv1×1 → 2 planes → BN → ReLU → Linear to
+ * every action). "conv": AlphaZero-style planes (conv3×3 → BN → ReLU → conv1×1 to 139 logit planes,
+ * gathered into actions by src/shogi/policy-planes.ts), the same weights on every square.
+ */
+export type PolicyHead = "dense" | "conv";
 
 /** Everything that fixes a network's shapes; recorded in checkpoints. */
 export interface Architecture {
@@ -23,6 +31,8 @@ export interface Architecture {
   inputPlanes: number;
   /** Policy outputs A (13 527). */
   numActions: number;
+  /** The policy head (resnet; the cnn's is always dense). */
+  policyHead: PolicyHead;
 }
 
 /** How a tensor starts (PyTorch defaults). */
@@ -102,7 +112,7 @@ export function batchNormLayers(arch: Architecture): { name: string; channels: n
   const W = arch.width;
   const out = [{ name: "bn_stem", channels: W }];
   for (let i = 0; i < arch.depth; i++) out.push({ name: `res_blocks.${i}.bn1`, channels: W }, { name: `res_blocks.${i}.bn2`, channels: W });
-  out.push({ name: "policy_head.1", channels: 2 }, { name: "value_head.1", channels: 2 });
+  out.push({ name: "policy_head.1", channels: arch.policyHead === "conv" ? W : 2 }, { name: "value_head.1", channels: 2 });
   return out;
 }
 
@@ -132,11 +142,18 @@ export function parameterTable(arch: Architecture): SizeTable {
       t.conv(`${p}.se.fc2`, h, W, 1);
     }
   }
-  for (const head of ["policy_head", "value_head"]) {
-    t.conv(`${head}.0`, W, 2, 1);
-    t.bn(`${head}.1`, 2);
-    t.linear(`${head}.4`, 2 * 81, head === "policy_head" ? A : 1);
+  if (arch.policyHead === "conv") {
+    t.conv("policy_head.0", W, W, 3);
+    t.bn("policy_head.1", W);
+    t.conv("policy_head.3", W, POLICY_PLANES, 1);
+  } else {
+    t.conv("policy_head.0", W, 2, 1);
+    t.bn("policy_head.1", 2);
+    t.linear("policy_head.4", 2 * 81, A);
   }
+  t.conv("value_head.0", W, 2, 1);
+  t.bn("value_head.1", 2);
+  t.linear("value_head.4", 2 * 81, 1);
   return t.build();
 }
 

@@ -4,6 +4,9 @@
 //   D × res_blocks.{i}: conv1 → bn1 → ReLU → conv2 → bn2 → [SE] → + block input → ReLU
 //           SE: global avg-pool → fc1 (1×1, W→h) → ReLU → fc2 (1×1, h→W) → sigmoid → scale channels
 //   policy_head: .0 conv1×1 W→2 → .1 BN(2) → ReLU → flatten (c·81 + q) → .4 Linear(162 → A)
+//           or, policyHead "conv": .0 conv3×3 W→W → .1 BN(W) → ReLU → .3 conv1×1 W→P (P = 139
+//           move planes) → gather each action's cell (src/shogi/policy-planes.ts; the mover read
+//           from the observation's side-to-move plane)
 //   value_head:  .0 conv1×1 W→2 → .1 BN(2) → ReLU → flatten → .4 Linear(162 → 1)  (no tanh)
 //
 // forwardLayers is a flat list of ops.ts calls; backwardLayers is the same list reversed. Every
@@ -18,6 +21,8 @@ import { alignUp, type Backend, type Buf } from "../../compute/backend.ts";
 import * as ops from "../../compute/ops.ts";
 import { Network, type BatchNorm, type Layer, type Mode, type NetworkInit, type Plan } from "./network.ts";
 import { seHidden, type Architecture } from "./params.ts";
+import { SIDE_TO_MOVE_PLANE } from "../../shogi/features.ts";
+import { POLICY_PLANES, policyPlaneTables } from "../../shogi/policy-planes.ts";
 
 /** One residual block's activations. */
 interface BlockActs {
@@ -33,9 +38,10 @@ interface BlockActs {
 
 /** A head's activations (policy or value). */
 interface HeadActs {
-  conv: Buf; // [B, 2, 9, 9]  1×1 conv output
-  flat: Buf; // [B, 162]  ReLU(BN(conv)), flattened c·81 + q
-  saved: Buf; // [4]  BN batch mean, 1/std
+  conv: Buf; // [B, c, 9, 9]  first conv's output (c = 2, or W for the conv policy head)
+  flat: Buf; // [B, c·81]  ReLU(BN(conv)), flattened c·81 + q
+  saved: Buf; // [2c]  BN batch mean, 1/std
+  planes: Buf | null; // [B, P, 9, 9]  the conv policy head's move planes
 }
 
 /** Backward-only buffers (training plans). */
@@ -46,6 +52,7 @@ interface GradActs {
   se: ops.SeScratch | null;
   dflat: Buf; // [B, 162]  head scratch
   dconv: Buf; // [B, 162]
+  dplanes: Buf | null; // [B, P, 9, 9]  the conv policy head's
 }
 
 interface TowerActs {
@@ -73,13 +80,22 @@ interface HeadParams {
   fc: Layer; // .4  [out, 162]
 }
 
+interface ConvPolicyParams {
+  conv: Layer; // .0  [W, W, 3, 3]
+  bn: BatchNorm; // .1  (W)
+  planes: Layer; // .3  [P, W, 1, 1]
+  gather: Buf; // [2, A] u32  action → cell, per mover
+  scatter: Buf; // [2, P·81] u32  cell → action, per mover
+}
+
 export class ResTower extends Network<TowerActs> {
   private readonly W: number;
   private readonly hidden: number;
   private readonly stem: Layer;
   private readonly bnStem: BatchNorm;
   private readonly blocks: BlockParams[];
-  private readonly policyHead: HeadParams;
+  private readonly policyHead: HeadParams | null;
+  private readonly convPolicy: ConvPolicyParams | null;
   private readonly valueHead: HeadParams;
 
   constructor(backend: Backend, arch: Architecture, init: NetworkInit) {
@@ -102,8 +118,24 @@ export class ResTower extends Network<TowerActs> {
       });
     }
     const head = (name: string): HeadParams => ({ conv: this.layer(`${name}.0`), bn: this.batchNorm(`${name}.1`), fc: this.layer(`${name}.4`) });
-    this.policyHead = head("policy_head");
     this.valueHead = head("value_head");
+    if (arch.policyHead === "conv") {
+      const tables = policyPlaneTables();
+      const gather = backend.alloc("policy.gather", tables.gather.length, "u32");
+      const scatter = backend.alloc("policy.scatter", tables.scatter.length, "u32");
+      backend.write(gather, tables.gather);
+      backend.write(scatter, tables.scatter);
+      this.convPolicy = { conv: this.layer("policy_head.0"), bn: this.batchNorm("policy_head.1"), planes: this.layer("policy_head.3"), gather, scatter };
+      this.policyHead = null;
+    } else {
+      this.policyHead = head("policy_head");
+      this.convPolicy = null;
+    }
+  }
+
+  override destroy(): void {
+    if (this.convPolicy) for (const b of [this.convPolicy.gather, this.convPolicy.scatter]) this.backend.free(b);
+    super.destroy();
   }
 
   // ---------------------------------------------------------------- activation plan
@@ -140,13 +172,15 @@ export class ResTower extends Network<TowerActs> {
       const out = i < 2 ? alloc(`b${i}.out`, board) : blocks[i - 2].out;
       blocks.push({ c1: s0, r1: s1, c2: s0, b2: s1, se: first ? first.se : se(0), out, saved1: first?.saved1 ?? saved(W), saved2: first?.saved2 ?? saved(W) });
     }
-    const head = (name: string): HeadActs => ({ conv: alloc(`${name}.conv`, B * 162), flat: alloc(`${name}.flat`, B * 162), saved: saved(2) });
+    const head = (name: string): HeadActs => ({ conv: alloc(`${name}.conv`, B * 162), flat: alloc(`${name}.flat`, B * 162), saved: saved(2), planes: null });
+    const cells = B * POLICY_PLANES * 81;
+    const convPolicy = this.convPolicy !== null;
     return {
       stemConv: alloc("stem.conv", board),
       stemOut: alloc("stem.out", board),
       stemSaved: saved(W),
       blocks,
-      policy: head("policy"),
+      policy: convPolicy ? { conv: alloc("policy.conv", board), flat: alloc("policy.flat", board), saved: saved(W), planes: alloc("policy.planes", cells) } : head("policy"),
       value: head("value"),
       grad: training
         ? {
@@ -156,6 +190,7 @@ export class ResTower extends Network<TowerActs> {
             se: h ? { dz: alloc("se.dz", B * W), dhPre: alloc("se.dhPre", B * h), dh: alloc("se.dh", B * h), dpooled: alloc("se.dpooled", B * W) } : null,
             dflat: alloc("head.dflat", B * 162),
             dconv: alloc("head.dconv", B * 162),
+            dplanes: convPolicy ? alloc("policy.dplanes", cells) : null,
           }
         : null,
     };
@@ -189,12 +224,26 @@ export class ResTower extends Network<TowerActs> {
       else ops.addRelu(be, s.out, s.b2, x);
       x = s.out;
     }
-    const heads = [[this.policyHead, a.policy, plan.logits, this.numActions], [this.valueHead, a.value, plan.value, 1]] as const;
+    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.logits, this.numActions], [this.valueHead, a.value, plan.value, 1]];
     for (const [p, h, out, outF] of heads) {
+      if (!p) continue;
       ops.conv1x1Forward(be, h.conv, x, p.conv.w, p.conv.b, { batch: B, cin: W, cout: 2 });
       bn(h.flat, h.saved, h.conv, p.bn, 2, true);
       ops.linearForward(be, out, h.flat, p.fc.w, p.fc.b, { batch: B, in: 162, out: outF });
     }
+    const cp = this.convPolicy;
+    if (cp) {
+      const h = a.policy;
+      ops.conv3x3Forward(be, h.conv, x, cp.conv.w, cp.conv.b, tower);
+      bn(h.flat, h.saved, h.conv, cp.bn, W, true);
+      ops.conv1x1Forward(be, h.planes!, h.flat, cp.planes.w, cp.planes.b, { batch: B, cin: W, cout: POLICY_PLANES });
+      ops.gatherByMover(be, plan.logits, h.planes!, cp.gather, plan.obs, this.gatherDims(B, POLICY_PLANES * 81, this.numActions));
+    }
+  }
+
+  /** The gather between the move planes ([B, P·81]) and the logits ([B, A]), either way. */
+  private gatherDims(rows: number, srcCols: number, dstCols: number): ops.GatherDims {
+    return { rows, srcCols, dstCols, obsStride: this.obsSize, moverAt: SIDE_TO_MOVE_PLANE * 81 };
   }
 
   // ---------------------------------------------------------------- backward (the forward list reversed)
@@ -210,14 +259,26 @@ export class ResTower extends Network<TowerActs> {
     const towerOut = a.blocks.length ? a.blocks[a.blocks.length - 1].out : a.stemOut;
     // Heads: ∂ tower output = policy part (overwrites) + value part (accumulates).
     let cur = 0;
-    const heads = [[this.policyHead, a.policy, plan.dlogits!, this.numActions], [this.valueHead, a.value, plan.dvalue!, 1]] as const;
+    const cp = this.convPolicy;
+    if (cp) {
+      const h = a.policy;
+      const planes = { batch: B, cin: W, cout: POLICY_PLANES };
+      ops.gatherByMover(be, g.dplanes!, plan.dlogits!, cp.scatter, plan.obs, this.gatherDims(B, this.numActions, POLICY_PLANES * 81));
+      ops.conv1x1BackwardWeight(be, cp.planes.dw, cp.planes.db, h.flat, g.dplanes!, planes);
+      ops.conv1x1BackwardData(be, g.t1, g.dplanes!, cp.planes.w, planes);
+      bnBackward(be, g.t2, cp.bn.dgamma, cp.bn.dbeta, g.t1, h.conv, h.flat, cp.bn.gamma, h.saved, { batch: B, channels: W }, { relu: true });
+      ops.conv3x3BackwardWeight(be, cp.conv.dw, cp.conv.db, towerOut, g.t2, tower);
+      ops.conv3x3BackwardData(be, g.g[cur], g.t2, cp.conv.w, tower);
+    }
+    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.dlogits!, this.numActions], [this.valueHead, a.value, plan.dvalue!, 1]];
     heads.forEach(([p, h, dOut, outF], k) => {
+      if (!p) return;
       const fc = { batch: B, in: 162, out: outF };
       ops.linearBackwardWeight(be, p.fc.dw, p.fc.db, h.flat, dOut, fc);
       ops.linearBackwardData(be, g.dflat, dOut, p.fc.w, fc);
       bnBackward(be, g.dconv, p.bn.dgamma, p.bn.dbeta, g.dflat, h.conv, h.flat, p.bn.gamma, h.saved, { batch: B, channels: 2 }, { relu: true });
       ops.conv1x1BackwardWeight(be, p.conv.dw, p.conv.db, towerOut, g.dconv, { batch: B, cin: W, cout: 2 });
-      ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0);
+      ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0 || cp !== null);
     });
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const p = this.blocks[i];

@@ -3,6 +3,7 @@
 // here has a parity test against its twin (test/compute/cpu-fast*.test.ts). KEISEI_CPU_FAST=0 (or
 // `new CpuBackend(reason, { fast: false })`) turns the whole map off.
 
+import { gatherRows } from "./gather.ts";
 import * as gemm from "./gemm.ts";
 import * as planes from "./planes.ts";
 import * as policy from "./policy.ts";
@@ -37,4 +38,6 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "softmax.log_softmax": policy.logSoftmax,
   "softmax.sample": policy.sample,
   "ppo.loss": policy.ppoLoss,
+  // the conv policy head's planes ↔ actions map (mapped entries only)
+  "gather.rows": gatherRows,
 };
