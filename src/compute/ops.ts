@@ -177,6 +177,9 @@ export interface GatherDims {
  * dst: [N, dstCols]
  */
 export function gatherByMover(be: Backend, dst: Buf, src: Buf, table: Buf, obs: Buf, d: GatherDims): void {
+  const need: [Buf, number, string][] = [[dst, d.rows * d.dstCols, "dst"], [src, d.rows * d.srcCols, "src"], [table, 2 * d.dstCols, "table"], [obs, d.rows * d.obsStride, "obs"]];
+  for (const [buf, n, name] of need) if (buf.length < n) throw new Error(`gatherByMover: ${name} "${buf.label}" holds ${buf.length} elements, needs ${n}`);
+  if (d.moverAt >= d.obsStride) throw new Error(`gatherByMover: moverAt ${d.moverAt} is outside an observation row of ${d.obsStride}`);
   be.run(gatherRows, { src, table, obs, dst }, { rows: d.rows, srcCols: d.srcCols, dstCols: d.dstCols, obsStride: d.obsStride, moverAt: d.moverAt });
 }
 

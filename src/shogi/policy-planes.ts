@@ -14,7 +14,10 @@
 // legal, so its logit is a constant 0 under the legal mask.
 //
 // The map is injective, so the backward of "logits ← cells" is "∂cells ← ∂logits" through the
-// inverse table: both directions are one gather (kernels/policy.ts).
+// inverse table: both directions are one gather (src/compute/kernels/gather.ts).
+// Indexing by destination has a blind spot: a slider's move from farther away than the tower's
+// receptive field (4 squares for one block with the head's 3×3) cannot see which piece moves;
+// indexing by origin would be blind to the destination instead. Deeper towers close it.
 //
 // Defines: POLICY_PLANES, NO_CELL, PolicyPlaneTables, policyPlaneTables, actionCell.
 
@@ -25,7 +28,7 @@ const LINE_PLANES = 64; // 8 directions × distances 1..8
 const GEOMETRIES = LINE_PLANES + 2; // + the two knight jumps
 export const POLICY_PLANES = 2 * GEOMETRIES + NUM_HAND_TYPES; // 139
 
-/** The table entry of an action (or cell) with no counterpart. */
+/** The table entry of an action (or cell) with no counterpart: the gather kernel's NONE (it writes 0). */
 export const NO_CELL = 0xffffffff;
 
 // Row and column steps of the 8 directions, in the mover's frame (row − 1 is forward).

@@ -40,7 +40,7 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
       evict();
       const padded = padToFixedBatch(entry.policy, batch);
       const arch = entry.net.arch;
-      return { act: (b) => padded.act(b), describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width})` };
+      return { act: (b) => padded.act(b), describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width}${arch.policyHead === "conv" ? ", conv policy head" : ""})` };
     },
     destroy() {
       for (const { net } of cache.values()) net.destroy();

@@ -3,9 +3,12 @@
 // and odd (channel counts that are not multiples of the 8-wide register blocks) to hit the tails.
 
 import { describe, expect, test } from "bun:test";
+import type { Backend, Buf } from "../../src/compute/backend.ts";
+import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { NONE } from "../../src/compute/kernels/gather.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { NUM_ACTIONS, moveToAction } from "../../src/shogi/actions.ts";
-import { POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.ts";
+import { NO_CELL, POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.ts";
 import { makeBoardMove } from "../../src/shogi/types.ts";
 import { hasWebGpu, normal, parity, rng, uniform } from "./helpers.ts";
 
@@ -287,41 +290,60 @@ describe("policy softmax", () => {
 });
 
 describe("per-mover gather (conv policy head)", () => {
-  gpuTest("planes → logits through the real action tables, and back through the inverse (13 527 actions, 139 planes)", async () => {
-    const { gather, scatter } = policyPlaneTables();
-    const rows = 3;
-    const cells = POLICY_PLANES * 81;
-    const r = rng(21);
-    const obs = new Float32Array(rows * 46 * 81);
-    for (const row of [0, 2]) obs.fill(1, (row * 46 + 42) * 81, (row * 46 + 43) * 81); // rows 0, 2: Black to move
-    const planes = normal(r, rows * cells);
-    const dlogits = normal(r, rows * NUM_ACTIONS);
-    const fwd = { rows, srcCols: cells, dstCols: NUM_ACTIONS, obsStride: 46 * 81, moverAt: 42 * 81 };
-    const bwd = { ...fwd, srcCols: NUM_ACTIONS, dstCols: cells };
-    const out = await parity(
-      { planes, dlogits, gather, scatter, obs, logits: normal(r, rows * NUM_ACTIONS), dplanes: normal(r, rows * cells) },
-      (be, b) => {
-        ops.gatherByMover(be, b.logits, b.planes, b.gather, b.obs, fwd);
-        ops.gatherByMover(be, b.dplanes, b.dlogits, b.scatter, b.obs, bwd);
-      },
-      ["logits", "dplanes"],
-      { atol: 0, rtol: 0 },
-    );
+  const { gather, scatter } = policyPlaneTables();
+  const rows = 3;
+  const cells = POLICY_PLANES * 81;
+  const r = rng(21);
+  const obs = new Float32Array(rows * 46 * 81);
+  for (const row of [0, 2]) obs.fill(1, (row * 46 + 42) * 81, (row * 46 + 43) * 81); // rows 0, 2: Black to move; row 1: White
+  const planes = normal(r, rows * cells);
+  const dlogits = normal(r, rows * NUM_ACTIONS);
+  const fwd = { rows, srcCols: cells, dstCols: NUM_ACTIONS, obsStride: 46 * 81, moverAt: 42 * 81 };
+  const bwd = { ...fwd, srcCols: NUM_ACTIONS, dstCols: cells };
+  const init = { planes, dlogits, gather, scatter, obs, logits: normal(r, rows * NUM_ACTIONS), dplanes: normal(r, rows * cells) };
+  const body = (be: Backend, b: Record<string, Buf>) => {
+    ops.gatherByMover(be, b.logits, b.planes, b.gather, b.obs, fwd);
+    ops.gatherByMover(be, b.dplanes, b.dlogits, b.scatter, b.obs, bwd);
+  };
+
+  /** What the map must do, whichever backend ran it. */
+  function checkAnchors(logits: ArrayLike<number>, dplanes: ArrayLike<number>) {
     // 7g7f is Black's pawn one step forward into 7f (row 5, col 2): plane 0, cell 47. For White
     // the same action is one step backwards (S, plane 4·8) into the rotated square 80 − 47 = 33.
     const a = moveToAction(makeBoardMove(56, 47, false)); // 7g = 9·6 + 2 = 56, 7f = 47
-    expect(out.logits[a]).toBe(planes[47]);
-    expect(out.logits[NUM_ACTIONS + a]).toBe(planes[cells + 32 * 81 + 33]);
+    expect(logits[a]).toBe(planes[47]);
+    expect(logits[NUM_ACTIONS + a]).toBe(planes[cells + 32 * 81 + 33]);
+    expect(logits[2 * NUM_ACTIONS + a]).toBe(planes[2 * cells + 47]);
+    // An action no piece can make (9a7b: a jump of (1, 2)) reads 0.
+    expect(logits[moveToAction(makeBoardMove(0, 11, false))]).toBe(0);
     // The backward is the forward's adjoint: Σ logits·dlogits = Σ planes·dplanes, row by row.
     for (let row = 0; row < rows; row++) {
       let lhs = 0;
       let rhs = 0;
-      for (let i = row * NUM_ACTIONS; i < (row + 1) * NUM_ACTIONS; i++) lhs += out.logits[i] * dlogits[i];
-      for (let i = row * cells; i < (row + 1) * cells; i++) rhs += planes[i] * out.dplanes[i];
-      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-6 * Math.max(1, Math.abs(lhs)) * 100);
+      for (let i = row * NUM_ACTIONS; i < (row + 1) * NUM_ACTIONS; i++) lhs += logits[i] * dlogits[i];
+      for (let i = row * cells; i < (row + 1) * cells; i++) rhs += planes[i] * dplanes[i];
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * Math.max(1, Math.abs(lhs)));
     }
-    // An action no piece can make (9a7b: a jump of (1, 2)) reads 0.
-    expect(out.logits[moveToAction(makeBoardMove(0, 11, false))]).toBe(0);
+    expect(NONE).toBe(NO_CELL); // the kernel's "no source" is the tables' "no cell"
+  }
+
+  for (const fast of [false, true]) {
+    test(`the map on the cpu backend (${fast ? "fast path" : "twins"}): anchors, both movers, adjoint backward`, async () => {
+      const be = new CpuBackend(undefined, { fast });
+      const b = Object.fromEntries(Object.entries(init).map(([k, v]) => {
+        const buf = be.alloc(k, v.length, v instanceof Uint32Array ? "u32" : "f32");
+        be.write(buf, v);
+        return [k, buf];
+      }));
+      body(be, b);
+      checkAnchors((await be.read(b.logits)) as Float32Array, (await be.read(b.dplanes)) as Float32Array);
+      be.destroy();
+    });
+  }
+
+  gpuTest("WGSL against the twin: planes → logits through the real action tables, and back (13 527 actions, 139 planes)", async () => {
+    const out = await parity(init, body, ["logits", "dplanes"], { atol: 0, rtol: 0 });
+    checkAnchors(out.logits, out.dplanes);
   });
 });
 

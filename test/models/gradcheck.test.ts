@@ -33,7 +33,13 @@ async function gradCheck(type: ModelType, o: ModelOptions, samples: number, mode
     }
     net.writeStats(stats);
   }
-  net.setInputs(plan, randomObs(rng, 2));
+  const obs = randomObs(rng, 2);
+  if (o.policyHead === "conv") {
+    // row 0 Black to move, row 1 White: the head reads each row's mover, both tables are checked
+    obs.fill(1, 42 * 81, 43 * 81);
+    obs.fill(0, (46 + 42) * 81, (46 + 43) * 81);
+  }
+  net.setInputs(plan, obs);
   const loss = LinearLoss.random(rng, plan, net.numActions, 64);
   await forwardBackward(net, plan, loss, mode);
   const fdMode = mode === "frozen" ? "infer" : "train"; // the function the frozen pass trains

@@ -4,7 +4,7 @@
 import source from "../../../shaders/gather.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 
-/** The table entry of a destination with no source (0 is written there). */
+/** The table entry of a destination with no source (0 is written there); policy-planes.ts's NO_CELL. */
 export const NONE = 0xffffffff;
 
 const uniforms: UniformSpec[] = ["rows", "srcCols", "dstCols", "obsStride", "moverAt"].map((name) => ({ name, type: "u32" }));

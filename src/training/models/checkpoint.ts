@@ -2,6 +2,7 @@
 //
 //   safetensors.torch.load_file(path)  →  the reference's state dict (§4: stem.weight …
 //   value_head.4.bias, BN running_mean / running_var F32 and num_batches_tracked I64 [])
+// (with policy_head conv, the policy_head.* tensors are keisei's conv head, not the reference's)
 //
 // The architecture is recorded in __metadata__ (model_type, tower_depth, tower_width, se_ratio,
 // input_planes, num_actions, policy_head), so a checkpoint loads without knowing it. Optimizer state, when

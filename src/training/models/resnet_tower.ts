@@ -278,7 +278,7 @@ export class ResTower extends Network<TowerActs> {
       ops.linearBackwardData(be, g.dflat, dOut, p.fc.w, fc);
       bnBackward(be, g.dconv, p.bn.dgamma, p.bn.dbeta, g.dflat, h.conv, h.flat, p.bn.gamma, h.saved, { batch: B, channels: 2 }, { relu: true });
       ops.conv1x1BackwardWeight(be, p.conv.dw, p.conv.db, towerOut, g.dconv, { batch: B, cin: W, cout: 2 });
-      ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0 || cp !== null);
+      ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0);
     });
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const p = this.blocks[i];

@@ -1,7 +1,8 @@
 // Fast path of gather.rows (the conv policy head's planes ↔ actions map): the twin tests every
 // destination's table entry, most of them NONE (8 500 of 13 527 actions are no piece's geometry);
 // this zero-fills each row natively and copies only the mapped pairs, compacted once per table
-// (cached on the table buffer's version). Same values as the twin: it is a copy.
+// (cached per backend on the table buffer's identity and version, a few tables at most). Same
+// values as the twin: it is a copy.
 
 import { NONE } from "../../kernels/gather.ts";
 import type { FastBuf, FastContext } from "./types.ts";
@@ -13,9 +14,13 @@ interface Pairs {
   src: [Int32Array, Int32Array];
 }
 
-const compacted = new Map<string, Pairs>();
+/** Per backend (buffer keys are only unique within one): table key → its compacted pairs. */
+const compactedBy = new WeakMap<FastContext, Map<string, Pairs>>();
+const CAPACITY = 8; // a network has two tables; a few networks live at once
 
-function pairsOf(table: Uint32Array, at: number, cols: number, key: string, version: number): Pairs {
+function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number, key: string, version: number): Pairs {
+  let compacted = compactedBy.get(ctx);
+  if (!compacted) compactedBy.set(ctx, (compacted = new Map()));
   const hit = compacted.get(key);
   if (hit && hit.version === version) return hit;
   const lists = [0, 1].map((mover) => {
@@ -28,6 +33,8 @@ function pairsOf(table: Uint32Array, at: number, cols: number, key: string, vers
     return [Int32Array.from(d), Int32Array.from(s)] as const;
   });
   const pairs: Pairs = { version, dst: [lists[0][0], lists[1][0]], src: [lists[0][1], lists[1][1]] };
+  compacted.delete(key);
+  if (compacted.size >= CAPACITY) compacted.delete(compacted.keys().next().value!); // the oldest
   compacted.set(key, pairs);
   return pairs;
 }
@@ -35,7 +42,7 @@ function pairsOf(table: Uint32Array, at: number, cols: number, key: string, vers
 export function gatherRows(ctx: FastContext, b: Record<string, FastBuf>, u: Record<string, number>): boolean {
   const { rows, srcCols, dstCols, obsStride, moverAt } = u;
   const f = ctx.heap.f32();
-  const pairs = pairsOf(ctx.heap.u32(), b.table.ptr >> 2, dstCols, `${b.table.key}:${dstCols}`, b.table.version);
+  const pairs = pairsOf(ctx, ctx.heap.u32(), b.table.ptr >> 2, dstCols, `${b.table.key}:${dstCols}`, b.table.version);
   const src = b.src.ptr >> 2;
   const dst = b.dst.ptr >> 2;
   const obs = b.obs.ptr >> 2;
