@@ -1,5 +1,5 @@
 // Where a PPO minibatch step's time goes on the cpu backend: wall time per kernel name, for one
-// network and minibatch size.   bun dev/prof/update-kernels.ts [depth] [width] [batch] [dense|conv]
+// network and minibatch size.   bun dev/prof/update-kernels.ts [depth] [width] [batch] [dense|conv] [steps]
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { Random } from "../../src/random.ts";
@@ -31,7 +31,7 @@ const phase = async (name: string, f: () => unknown) => {
   await f();
   phases.set(name, (phases.get(name) ?? 0) + performance.now() - t0);
 };
-const steps = 20;
+const steps = Number(process.argv[6] ?? 20);
 for (let i = 0; i < steps + 2; i++) {
   if (i === 2) (times.clear(), phases.clear());
   await phase("setInputs", () => net.setInputs(plan, obs, mask));
