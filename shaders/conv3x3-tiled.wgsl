@@ -21,19 +21,8 @@
 // vendor), split-K for weight_grad (its grid is only ⌈cout/64⌉·⌈9·cin/64⌉ workgroups, few on a big
 // GPU when channels are small), double-buffered tiles. Next variants to try on a real GPU.
 
-struct Params {
-  batch: u32,       // N
-  cin: u32,         // input channels of this convolution
-  cout: u32,        // output channels
-  wStrideOut: u32,  // element stride of w between output channels
-  wStrideIn: u32,   // element stride of w between input channels
-  flip: u32,        // 1: read taps in reverse (backward-data)
-  hasBias: u32,     // 1: add bias[o]
-  accumulate: u32,  // 1: add into the output instead of overwriting it
-}
-@group(0) @binding(0) var<uniform> p: Params;
-
-// BM, BN, BK, TT, LOADS, LDS, As, Bs, accumulateSlice: tile64.wgsl, joined in front of this file.
+// Params, p and each entry point's bindings: conv3x3-interface.wgsl; BM, BN, BK, TT, LOADS, LDS,
+// As, Bs, accumulateSlice: tile64.wgsl. Both are joined in front of this file.
 
 /** Index of x̂ for input channel i, tap t, output square (qy, qx) of the sample starting at xs; −1 in the padding. */
 fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
@@ -43,13 +32,7 @@ fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
   return i32(xs + i * 81u) + iy * 9 + ix;
 }
 
-
 // ---- conv (forward and backward-data)
-@group(0) @binding(1) var<storage, read> x: array<f32>;        // x: [N, cin, 9, 9]
-@group(0) @binding(2) var<storage, read> w: array<f32>;        // w: [Cout, Cin, 3, 3] read with the strides above
-@group(0) @binding(3) var<storage, read> bias: array<f32>;     // bias: [cout] (unused when hasBias = 0)
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;  // y: [N, cout, 9, 9]
-
 @compute @workgroup_size(256)
 fn conv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let cols = p.batch * 81u;
@@ -124,10 +107,6 @@ fn conv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 
 // ---- weight_grad
-@group(0) @binding(1) var<storage, read> wg_x: array<f32>;          // x:  [N, Cin, 9, 9]
-@group(0) @binding(2) var<storage, read> wg_dy: array<f32>;         // dy: [N, Cout, 9, 9]
-@group(0) @binding(3) var<storage, read_write> wg_dw: array<f32>;   // dw: [Cout, Cin, 3, 3]
-
 @compute @workgroup_size(256)
 fn weight_grad(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let R = p.cin * 9u;        // output columns r = 9i + t

@@ -14,26 +14,11 @@
 //   One invocation per (block of 8 output channels, input channel): 8 × 9 accumulators, looping
 //   over the batch and the board rows. The bias gradient is reduce.channel_sum over dy.
 
-struct Params {
-  batch: u32,       // N
-  cin: u32,         // input channels of this convolution
-  cout: u32,        // output channels
-  wStrideOut: u32,  // element stride of w between output channels
-  wStrideIn: u32,   // element stride of w between input channels
-  flip: u32,        // 1: read taps in reverse (backward-data)
-  hasBias: u32,     // 1: add bias[o]
-  accumulate: u32,  // 1: add into the output instead of overwriting it
-}
-@group(0) @binding(0) var<uniform> p: Params;
+// Params, p and each entry point's bindings: conv3x3-interface.wgsl, joined in front of this file.
 
 const CB: u32 = 8u; // output channels per invocation
 
 // ---- conv (forward and backward-data)
-@group(0) @binding(1) var<storage, read> x: array<f32>;        // x: [N, cin, 9, 9]
-@group(0) @binding(2) var<storage, read> w: array<f32>;        // w: [Cout, Cin, 3, 3] read with the strides above
-@group(0) @binding(3) var<storage, read> bias: array<f32>;     // bias: [cout] (unused when hasBias = 0)
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;  // y: [N, cout, 9, 9]
-
 @compute @workgroup_size(64)
 fn conv(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * 64u;
@@ -78,10 +63,6 @@ fn conv(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }
 
 // ---- weight_grad
-@group(0) @binding(1) var<storage, read> wg_x: array<f32>;          // x:  [N, Cin, 9, 9]
-@group(0) @binding(2) var<storage, read> wg_dy: array<f32>;         // dy: [N, Cout, 9, 9]
-@group(0) @binding(3) var<storage, read_write> wg_dw: array<f32>;   // dw: [Cout, Cin, 3, 3]
-
 @compute @workgroup_size(64)
 fn weight_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * 64u;

@@ -11,22 +11,7 @@
 // Register-blocked: each invocation computes an 8×8 tile of C with 64 accumulators; no workgroup
 // memory (the fast form on CPU adapters, anchors §4). Tail tiles clamp their loads and skip stores.
 
-struct Params {
-  m: u32, n: u32, k: u32,
-  batch: u32,       // number of (A, B, C) triples; a grid dimension unless sumBatch = 1
-  sAb: u32, sAm: u32, sAk: u32,
-  sBb: u32, sBk: u32, sBn: u32,
-  sCb: u32, sCm: u32, sCn: u32,
-  biasMode: u32,    // 0: none, 1: bias[n] (Linear), 2: bias[m] (1×1 conv over channels)
-  act: u32,         // 0: none, 1: ReLU, 2: sigmoid
-  accumulate: u32,  // 1: C += result
-  sumBatch: u32,    // 1: C = Σ_b A_b·B_b
-}
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;        // a: A_b[m, k] = a[b·sAb + m·sAm + k·sAk]
-@group(0) @binding(2) var<storage, read> b: array<f32>;        // b: B_b[k, n] = b[b·sBb + k·sBk + n·sBn]
-@group(0) @binding(3) var<storage, read> bias: array<f32>;     // bias: [n] or [m] (unused when biasMode = 0)
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;  // c: C_b[m, n] = c[b·sCb + m·sCm + n·sCn]
+// Params, p, a, b, bias, c: gemm-interface.wgsl, joined in front of this file.
 
 const TM: u32 = 8u;
 const TN: u32 = 8u;

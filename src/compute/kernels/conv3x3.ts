@@ -3,14 +3,16 @@
 // transposed and flipped through strides). Each kernel has a workgroup-tiled variant for real
 // GPUs (shaders/conv3x3-tiled.wgsl, style "tiled"): same bindings and uniforms, same twin.
 
-import source from "../../../shaders/conv3x3.wgsl" with { type: "text" };
+import iface from "../../../shaders/conv3x3-interface.wgsl" with { type: "text" };
+import body from "../../../shaders/conv3x3.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/conv3x3-tiled.wgsl" with { type: "text" };
 import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt, im2colByPosition, im2colByTap } from "../cpu/gemm.ts";
 
-/** WGSL has no includes: the shared 64 × 64 tile machinery is joined in front. */
-const tiledSource = `${tile64}\n${tiledBody}`;
+/** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
+const source = `${iface}\n${body}`;
+const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
 
 const uniforms: UniformSpec[] = ["batch", "cin", "cout", "wStrideOut", "wStrideIn", "flip", "hasBias", "accumulate"].map((name) => ({ name, type: "u32" }));
 const CB = 8;

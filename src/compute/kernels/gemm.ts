@@ -1,14 +1,16 @@
 // The strided batched GEMM (shaders/gemm.wgsl) and its CPU twin, plus its workgroup-tiled variant
 // for real GPUs (shaders/gemm-tiled.wgsl, style "tiled"; same bindings, uniforms and twin).
 
-import source from "../../../shaders/gemm.wgsl" with { type: "text" };
+import iface from "../../../shaders/gemm-interface.wgsl" with { type: "text" };
+import body from "../../../shaders/gemm.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
 import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt } from "../cpu/gemm.ts";
 
-/** WGSL has no includes: the shared 64 × 64 tile machinery is joined in front. */
-const tiledSource = `${tile64}\n${tiledBody}`;
+/** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
+const source = `${iface}\n${body}`;
+const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
 
 export const GEMM_UNIFORMS = ["m", "n", "k", "batch", "sAb", "sAm", "sAk", "sBb", "sBk", "sBn", "sCb", "sCm", "sCn", "biasMode", "act", "accumulate", "sumBatch"] as const;
 const uniforms: UniformSpec[] = GEMM_UNIFORMS.map((name) => ({ name, type: "u32" }));
