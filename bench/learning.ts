@@ -17,9 +17,8 @@ import { buildConfig, parseOverride, readConfigFile } from "../src/config/load.t
 import { runEvaluation } from "../src/evaluation/index.ts";
 import { Random } from "../src/random.ts";
 import { saveCheckpoint } from "../src/training/models/checkpoint.ts";
-import { modelFactory } from "../src/training/models/factory.ts";
 import { checkpointLoader } from "../src/training/policy-loader.ts";
-import { train } from "../src/training/trainer.ts";
+import { networkOf, train } from "../src/training/trainer.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +39,7 @@ const t = config.training;
 const backend = await createBackend(values.device as DevicePreference);
 
 // The untrained network: the weights the trainer starts from (first draw of the seed).
-const untrained = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed: new Random(config.env.seed).nextU32() });
+const untrained = networkOf(backend, t, new Random(config.env.seed).nextU32());
 const untrainedPath = join(dir, "untrained.safetensors");
 await saveCheckpoint(untrainedPath, untrained);
 untrained.destroy();

@@ -84,6 +84,11 @@ export function checkTrainingConfig(c: Config): void {
   if (t.model_type === "cnn" && t.policy_head !== "dense") throw new TrainingError(`training.policy_head ${t.policy_head} needs model_type resnet (the cnn has only the dense head)`);
 }
 
+/** A fresh network of the configured architecture, initialised from `seed` (the trainer's, and the learning bench's untrained baseline). */
+export function networkOf(backend: Backend, t: Config["training"], seed: number): Network {
+  return modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed });
+}
+
 /** Resolves --resume to a checkpoint's trainer-state JSON. */
 function resolveResume(resume: string, c: Config): string {
   if (resume !== "latest") return resume;
@@ -133,7 +138,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     for (const [k, r] of Object.entries(rngs)) if (state.rng[k]) r.state = state.rng[k];
     say(`resumed from ${resumeFrom.weights} at timestep ${state.timestep}, iteration ${state.iteration}`);
   } else {
-    net = modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed: weightSeed });
+    net = networkOf(backend, t, weightSeed);
     adam = new Adam(net, adamConfig);
   }
   say(`model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}, ${net.arch.policyHead} policy head: ${net.numParameters.toLocaleString("en-US")} parameters`);
