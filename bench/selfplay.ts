@@ -1,16 +1,18 @@
 // Self-play speed with a real network: steps (plies) per second of vectorised self-play — legal
 // moves, observations, one batched forward pass per step, masked sampling, moves, game ends —
-// with the 32 × 2 and the 256 × 9 tower (SE 0.25, the reference heads) on each backend, and how a
-// whole iteration's time splits between inference, the engine and the PPO update.
+// with the 32 × 2 and the 256 × 9 tower (SE 0.25; the reference's dense policy head and the conv
+// one) on each backend, and how a whole iteration's time splits between inference, the engine and
+// the PPO update.
 //
-//   bun bench/selfplay.ts                 both sizes on webgpu and cpu
-//   bun bench/selfplay.ts --sizes small
+//   bun bench/selfplay.ts                 both sizes, both heads, on webgpu and cpu
+//   bun bench/selfplay.ts --sizes small --heads conv
 //
 // Anchor: the Python reference collected about 18 plies/s on this machine class with no network
 // at all (keisei-python.md §13.1, not re-run here); the target for 32 × 2 is > 300 steps/s.
 
 import { parseArgs } from "node:util";
 import type { Backend } from "../src/compute/backend.ts";
+import type { PolicyHead } from "../src/training/models/params.ts";
 import { createBackend } from "../src/compute/device.ts";
 import { Random } from "../src/random.ts";
 import { RolloutBuffer } from "../src/rl/buffer.ts";
@@ -30,8 +32,8 @@ interface Size {
   seconds: number;
 }
 
-async function measure(be: Backend, size: Size) {
-  const net = modelFactory(be, "resnet", { depth: size.depth, width: size.width, seRatio: 0.25 }, { seed: 1 });
+async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
+  const net = modelFactory(be, "resnet", { depth: size.depth, width: size.width, seRatio: 0.25, policyHead }, { seed: 1 });
   await net.prepare();
   const rng = new Random(1);
   const policy = new NetworkPolicy(net, size.games, rng.fork());
@@ -74,7 +76,9 @@ async function measure(be: Backend, size: Size) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "small,ref" } } });
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "small,ref" }, heads: { type: "string", default: "dense,conv" } } });
+  const heads = values.heads!.split(",") as PolicyHead[];
+  for (const h of heads) if (h !== "dense" && h !== "conv") throw new Error(`--heads: "${h}" is not a policy head (dense | conv)`);
   const sizes: Size[] = [];
   if (values.sizes!.includes("small")) sizes.push({ name: "32×2", depth: 2, width: 32, games: 64, seconds: 8 });
   if (values.sizes!.includes("ref")) sizes.push({ name: "256×9", depth: 9, width: 256, games: 32, seconds: 30 });
@@ -100,14 +104,16 @@ async function main() {
     }
     console.log(`\n${kind}: ${be.info.description}`);
     for (const size of sizes) {
-      const r = await measure(be, size);
-      const total = r.inference + r.engine + r.update;
-      const pct = (x: number) => `${((100 * x) / total).toFixed(0)}%`;
-      console.log(
-        `  ${size.name} × ${size.games} games: ${r.stepsPerSecond.toFixed(1)} steps/s collected (${r.plies} plies);` +
-          ` iteration split: inference ${pct(r.inference)}, engine ${pct(r.engine)}, update ${pct(r.update)}` +
-          ` (one PPO epoch over ${r.transitions} transitions, minibatch ${r.minibatch}: ${(r.update / 1000).toFixed(1)} s)`,
-      );
+      for (const head of heads) {
+        const r = await measure(be, size, head);
+        const total = r.inference + r.engine + r.update;
+        const pct = (x: number) => `${((100 * x) / total).toFixed(0)}%`;
+        console.log(
+          `  ${size.name} ${head} head × ${size.games} games: ${r.stepsPerSecond.toFixed(1)} steps/s collected (${r.plies} plies);` +
+            ` iteration split: inference ${pct(r.inference)}, engine ${pct(r.engine)}, update ${pct(r.update)}` +
+            ` (one PPO epoch over ${r.transitions} transitions, minibatch ${r.minibatch}: ${(r.update / 1000).toFixed(1)} s)`,
+        );
+      }
     }
     be.destroy();
   }
