@@ -13,7 +13,10 @@
 //   entropy = −Σ_legal π log π
 //   loss    = invBatch · Σ_i (policy + valueCoef·value − entropyCoef·entropy)
 // Gradients (invBatch = 1 / minibatch size):
-//   dV         = invBatch · valueCoef · (clipped branch chosen ? 0 : 2(V − R))
+//   dV         = invBatch · valueCoef · 2(V' − R), V' the chosen branch's prediction, times the
+//                clip's derivative: 0 when the clipped branch is chosen with |V − Vold| > ε.
+//                (Inside the clip V' = V in exact arithmetic, but f32 rounding of
+//                Vold + (V − Vold) can make the clipped branch win a tie: its gradient is not 0.)
 //   dz_j       = invBatch · [gLogp·(δ_ja − π_j) + entropyCoef·π_j·(log π_j + H)]  for legal j, 0 else
 //   gLogp      = (ratio·A ≤ clip(ratio)·A) ? −A·ratio : 0
 // stats[i] = [policy, value, entropy, oldLogp − logp_a (approx-KL term), |ratio − 1| > ε, logp_a]
@@ -93,6 +96,8 @@ fn loss(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
   let lc = (vc - ret) * (vc - ret);
   let clippedBranch = p.valueClip != 0u && lc > lu;
   let valueLoss = select(lu, lc, clippedBranch);
+  let clipActive = abs(v - oldV) > p.clipEps;
+  let dValue = select(2.0 * (v - ret), select(2.0 * (vc - ret), 0.0, clipActive), clippedBranch);
 
   // gradients
   for (var a = a0; a < a1; a++) {
@@ -105,7 +110,7 @@ fn loss(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
     dlogits[zb + a] = p.invBatch * d;
   }
   if (lid == 0u) {
-    dvalues[row] = p.invBatch * p.valueCoef * select(2.0 * (v - ret), 0.0, clippedBranch);
+    dvalues[row] = p.invBatch * p.valueCoef * dValue;
     let o = row * NSTATS;
     stats[o] = -min(surr1, surr2);
     stats[o + 1u] = valueLoss;

@@ -25,7 +25,7 @@ import { type CallbackContext, defaultCallbacks, EvaluationCallback, type Traini
 import { checkpointLoader } from "./policy-loader.ts";
 import { CheckpointError, listCheckpoints, readTrainerState, rngStates, type TrainerState, writeCheckpoint } from "./checkpoints.ts";
 import { type MetricsRecord, MetricsManager } from "./metrics.ts";
-import { loadCheckpoint, saveCheckpoint } from "./models/checkpoint.ts";
+import { loadCheckpoint, readOptimizerState, saveCheckpoint } from "./models/checkpoint.ts";
 import { modelFactory } from "./models/factory.ts";
 import type { Network } from "./models/network.ts";
 import { Adam } from "./models/optimizer.ts";
@@ -132,8 +132,10 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     if (net.arch.type !== want.type || net.arch.depth !== want.depth || net.arch.width !== want.width || net.arch.policyHead !== want.head)
       throw new TrainingError(`${resumeFrom.weights} holds a ${net.arch.type} ${net.arch.depth}×${net.arch.width} network with a ${net.arch.policyHead} policy head; the config asks for ${want.type} ${want.depth}×${want.width} with a ${want.head} one`);
     adam = new Adam(net, adamConfig);
-    if (!loaded.optimizer) throw new CheckpointError(`${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`);
-    adam.writeState(loaded.optimizer);
+    // The optimizer file the JSON names (readTrainerState checked it exists); a format-1 checkpoint keeps it inside the weights file.
+    const moments = resumeFrom.optimizer ? readOptimizerState(resumeFrom.optimizer, net, resumeFrom.weights) : loaded.optimizer;
+    if (!moments) throw new CheckpointError(`${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`);
+    adam.writeState(moments);
     state = resumeFrom.state;
     for (const [k, r] of Object.entries(rngs)) if (state.rng[k]) r.state = state.rng[k];
     say(`resumed from ${resumeFrom.weights} at timestep ${state.timestep}, iteration ${state.iteration}`);

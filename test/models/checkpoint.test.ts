@@ -1,17 +1,19 @@
 // Checkpoints: safetensors round-trip (values and bytes), the header as an independent parser
-// reads it (what PyTorch's safetensors.torch.load_file sees), loading without knowing the
-// architecture, and the errors: name / shape / dtype mismatches name the tensor, truncated and
-// corrupt files name the file.
+// reads it (what PyTorch's safetensors.torch.load_file sees: the weights file is exactly the state
+// dict, the optimizer state in its own file), loading without knowing the architecture, format-1
+// files (optimizer inside the weights) still loading, and the errors: name / shape / dtype
+// mismatches name the tensor, a mismatched optimizer file names both files, truncated and corrupt
+// files name the file.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Random } from "../../src/random.ts";
-import { loadCheckpoint, readCheckpoint, restoreNetwork, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
+import { loadCheckpoint, optimizerPathOf, readCheckpoint, readOptimizerState, restoreNetwork, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
 import { architectureOf, createNetwork, modelFactory } from "../../src/training/models/factory.ts";
 import { Adam } from "../../src/training/models/optimizer.ts";
-import { decodeSafetensors, encodeSafetensors } from "../../src/training/models/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../../src/training/models/safetensors.ts";
 import { LinearLoss, cpuBackend as be, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-ckpt-"));
@@ -61,7 +63,7 @@ describe("checkpoints (safetensors)", () => {
     const { n, header, data } = parseHeader(bytes);
     expect(n % 8).toBe(0);
     expect(header.__metadata__).toEqual({
-      global_timestep: "123", format: "pt", keisei_checkpoint: "1",
+      global_timestep: "123", format: "pt", keisei_checkpoint: "2",
       model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100", policy_head: "dense",
     });
     const names = Object.keys(header).filter((k) => k !== "__metadata__");
@@ -89,30 +91,119 @@ describe("checkpoints (safetensors)", () => {
     expect(tensorOf(net.statsTable, stats, "bn_stem.running_var").some((v) => v !== 1)).toBe(true);
   });
 
-  test("save → load → identical values, optimizer state and bytes; the architecture comes from the file", async () => {
+  test("save → load → identical values, optimizer state and bytes; the weights file is the state dict alone, the optimizer its own file", async () => {
     const { net, adam } = await trainedTower();
     const path = join(dir, "ckpt.safetensors");
-    await saveCheckpoint(path, net, { optimizer: adam });
-    const { header } = parseHeader(new Uint8Array(readFileSync(path)));
-    expect(header["optimizer.exp_avg.stem.weight"].shape).toEqual([8, 46, 3, 3]);
-    expect(header["optimizer.step"]).toMatchObject({ dtype: "I64", shape: [] });
+    await saveCheckpoint(path, net, { optimizer: adam, metadata: { timestep: "7" } });
+    expect(optimizerPathOf(path)).toBe(join(dir, "ckpt.optimizer.safetensors"));
+    // The weights: exactly the state-dict names (what load_state_dict(strict=True) accepts).
+    const weights = parseHeader(new Uint8Array(readFileSync(path))).header;
+    expect(Object.keys(weights).filter((k) => k !== "__metadata__").sort()).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
+    // The optimizer: m and v of every parameter (its shape, F32), the step, and whose they are.
+    const { header, data } = parseHeader(new Uint8Array(readFileSync(optimizerPathOf(path))));
+    const params = net.table.tensors;
+    expect(Object.keys(header).sort()).toEqual(["__metadata__", "step", ...params.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])].sort());
+    for (const p of params) for (const k of ["exp_avg", "exp_avg_sq"]) expect(header[`${k}.${p.name}`]).toMatchObject({ dtype: "F32", shape: p.shape });
+    expect(header.step).toMatchObject({ dtype: "I64", shape: [] });
+    expect(new BigInt64Array(data.slice(header.step.data_offsets[0], header.step.data_offsets[1]).buffer)[0]).toBe(1n);
+    expect(header.__metadata__).toEqual({
+      timestep: "7", keisei_optimizer: "1", weights: "ckpt.safetensors",
+      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100", policy_head: "dense",
+    });
 
     const loaded = loadCheckpoint(be, path);
     expect(loaded.net.arch).toEqual(net.arch);
     expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
     expect(await loaded.net.readStats()).toEqual(await net.readStats());
     expect(loaded.net.numBatchesTracked).toBe(1);
+    expect(loaded.optimizer).toBeNull(); // a format-2 weights file carries none
+    // m, v and step round-trip bit for bit.
     const state = await adam.readState();
-    expect(loaded.optimizer!.step).toBe(1);
-    expect(loaded.optimizer!.m).toEqual(state.m);
-    expect(loaded.optimizer!.v).toEqual(state.v);
+    const opt = readOptimizerState(optimizerPathOf(path), loaded.net, path);
+    expect(opt.step).toBe(1);
+    expect(Buffer.from(opt.m.buffer).equals(Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength))).toBe(true);
+    expect(Buffer.from(opt.v.buffer).equals(Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength))).toBe(true);
+    expect(state.m.some((x) => x !== 0) && state.v.some((x) => x !== 0)).toBe(true);
     const adam2 = new Adam(loaded.net, adam.config);
-    adam2.writeState(loaded.optimizer!);
+    adam2.writeState(opt);
     const again = join(dir, "again.safetensors");
-    await saveCheckpoint(again, loaded.net, { optimizer: adam2 });
+    await saveCheckpoint(again, loaded.net, { optimizer: adam2, metadata: { timestep: "7" } });
     expect(readFileSync(again).equals(readFileSync(path))).toBe(true);
+    // the same bytes but the name of the weights file it belongs to
+    const reread = decodeSafetensors(new Uint8Array(readFileSync(optimizerPathOf(again))), "again");
+    expect(reread.metadata.weights).toBe("again.safetensors");
+    expect(encodeSafetensors(reread.tensors, { ...reread.metadata, weights: "ckpt.safetensors" })).toEqual(new Uint8Array(readFileSync(optimizerPathOf(path))));
+    // without an optimizer, no optimizer file
+    const bare = join(dir, "no-optimizer.safetensors");
+    await saveCheckpoint(bare, net);
+    expect(existsSync(optimizerPathOf(bare))).toBe(false);
     // no temporary files left behind
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  test("a format-1 file (optimizer.* tensors inside the weights) still restores weights and optimizer; in format 2 they are unexpected", async () => {
+    const { net, adam } = await trainedTower();
+    const path = join(dir, "new.safetensors");
+    await saveCheckpoint(path, net, { optimizer: adam });
+    // The old layout, as keisei wrote it before the split: one file, keisei_checkpoint "1".
+    const w = decodeSafetensors(new Uint8Array(readFileSync(path)), path);
+    const o = decodeSafetensors(new Uint8Array(readFileSync(optimizerPathOf(path))), path);
+    const combined: [string, SafeTensor][] = [...w.tensors, ...[...o.tensors].map(([k, t]): [string, SafeTensor] => [`optimizer.${k}`, t])];
+    const old = join(dir, "format1.safetensors");
+    writeFileSync(old, encodeSafetensors(combined, { ...w.metadata, keisei_checkpoint: "1" }));
+    const loaded = loadCheckpoint(be, old);
+    expect(await loaded.net.readParameters()).toEqual(await net.readParameters());
+    expect(await loaded.net.readStats()).toEqual(await net.readStats());
+    const state = await adam.readState();
+    expect(loaded.optimizer!.step).toBe(1);
+    expect(Buffer.from(loaded.optimizer!.m.buffer).equals(Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength))).toBe(true);
+    expect(Buffer.from(loaded.optimizer!.v.buffer).equals(Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength))).toBe(true);
+    // a format-1 file with part of its optimizer state is refused
+    writeFileSync(old, encodeSafetensors(combined.filter(([k]) => k !== "optimizer.exp_avg_sq.stem.bias"), { ...w.metadata, keisei_checkpoint: "1" }));
+    expect(() => loadCheckpoint(be, old)).toThrow(/format1\.safetensors.*tensor "optimizer\.exp_avg_sq\.stem\.bias" is missing/);
+    // the same tensors in a format-2 file: PyTorch's strict load would fail, so keisei's does too
+    const mixed = join(dir, "mixed.safetensors");
+    writeFileSync(mixed, encodeSafetensors(combined, w.metadata));
+    expect(() => loadCheckpoint(be, mixed)).toThrow(/mixed\.safetensors.*unexpected tensor "optimizer\.exp_avg\.stem\.weight"/);
+  });
+
+  test("an optimizer file that is not the weights' own, or not whole, is refused naming the file (and both files, for a mismatch)", async () => {
+    const { net, adam } = await trainedTower();
+    const path = join(dir, "pair.safetensors");
+    await saveCheckpoint(path, net, { optimizer: adam });
+    const optPath = optimizerPathOf(path);
+    const { metadata, tensors } = decodeSafetensors(new Uint8Array(readFileSync(optPath)), optPath);
+    const rewrite = (name: string, t: Iterable<[string, SafeTensor]>, meta: Record<string, string>) => {
+      const p = join(dir, name);
+      writeFileSync(p, encodeSafetensors(t, meta));
+      return p;
+    };
+    // another checkpoint's optimizer file
+    const other = rewrite("other.optimizer.safetensors", tensors, { ...metadata, weights: "checkpoint_ts512.safetensors" });
+    expect(() => readOptimizerState(other, net, path)).toThrow(/^.*other\.optimizer\.safetensors: optimizer state of checkpoint_ts512\.safetensors, not of .*pair\.safetensors$/);
+    // another architecture's
+    const wider = rewrite("wider.optimizer.safetensors", tensors, { ...metadata, tower_width: "16" });
+    expect(() => readOptimizerState(wider, net, path)).toThrow(/wider\.optimizer\.safetensors: optimizer state of a resnet 1×16 .*, but .*pair\.safetensors holds a resnet 1×8 /);
+    // not an optimizer file at all (the weights file given by mistake), and the converse
+    expect(() => readOptimizerState(path, net, path)).toThrow(/pair\.safetensors: not a keisei optimizer file \(metadata keisei_optimizer is missing/);
+    expect(() => loadCheckpoint(be, optPath)).toThrow(/pair\.optimizer\.safetensors: holds optimizer state \(of pair\.safetensors\), not network weights/);
+    // a tensor missing, misshapen, mistyped or extra; a step that is no count
+    const cases: [string, [string, SafeTensor][], RegExp][] = [
+      ["missing", [...tensors].filter(([k]) => k !== "exp_avg.value_head.4.bias"), /tensor "exp_avg\.value_head\.4\.bias" is missing/],
+      ["misshapen", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "exp_avg_sq.stem.bias" ? [k, { dtype: "F32", shape: [2, 4], data: t.data }] : [k, t])), /tensor "exp_avg_sq\.stem\.bias" has shape \[2,4\], the network expects \[8\]/],
+      ["mistyped", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "step" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t])), /tensor "step" is F32, expected I64/],
+      ["extra", [...tensors, ["exp_avg.bn_stem.running_mean", tensors.get("exp_avg.stem.bias")!]], /unexpected tensor "exp_avg\.bn_stem\.running_mean"/],
+      ["negative", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "step" ? [k, { dtype: "I64", shape: [], data: new Uint8Array(BigInt64Array.of(-1n).buffer) }] : [k, t])), /tensor "step" is -1, not a step count/],
+    ];
+    for (const [name, t, why] of cases) {
+      const p = rewrite(`${name}.optimizer.safetensors`, t, metadata);
+      expect(() => readOptimizerState(p, net, path)).toThrow(new RegExp(`${name}\\.optimizer\\.safetensors.*${why.source}`));
+    }
+    expect(() => readOptimizerState(join(dir, "absent.optimizer.safetensors"), net, path)).toThrow(/cannot read .*absent\.optimizer\.safetensors/);
+    const bytes = readFileSync(optPath);
+    const cut = join(dir, "cut.optimizer.safetensors");
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    expect(() => readOptimizerState(cut, net, path)).toThrow(/cut\.optimizer\.safetensors: not a readable safetensors file \(.*truncated/);
   });
 
   test("the simple CNN round-trips too", async () => {

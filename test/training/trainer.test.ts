@@ -1,15 +1,16 @@
 // The trainer end to end on small configs: run files, exact resume, refusals that name their input.
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../../src/compute/device.ts";
 import { buildConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { listCheckpoints } from "../../src/training/checkpoints.ts";
-import { readSafetensorsFile } from "../../src/training/models/safetensors.ts";
+import { encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../../src/training/models/safetensors.ts";
 import { train, weightStatistics } from "../../src/training/trainer.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
+import { architectureOf, modelFactory } from "../../src/training/models/factory.ts";
+import { batchNormLayers, parameterTable, statsTable } from "../../src/training/models/params.ts";
 import { EloRegistry } from "../../src/evaluation/index.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 
@@ -31,12 +32,22 @@ function smallConfig(dir: string, over: Record<string, Record<string, unknown>> 
 function weightsChecksum(path: string): number {
   const { tensors } = readSafetensorsFile(path);
   let h = 0;
-  for (const [name, t] of [...tensors].sort(([a], [b]) => a.localeCompare(b))) {
-    if (name.startsWith("optimizer.")) continue;
+  for (const [, t] of [...tensors].sort(([a], [b]) => a.localeCompare(b))) {
     const bytes = t.data;
     for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
   }
   return h;
+}
+
+/** Rewrites checkpoint `ts` of run directory `dir` as keisei wrote it before the optimizer file: its moments inside the weights file, a format-1 JSON. */
+function toFormat1(dir: string, ts: number): void {
+  const weights = join(dir, `checkpoint_ts${ts}.safetensors`), optimizer = join(dir, `checkpoint_ts${ts}.optimizer.safetensors`), json = join(dir, `checkpoint_ts${ts}.json`);
+  const w = readSafetensorsFile(weights), o = readSafetensorsFile(optimizer);
+  const moments = [...o.tensors].map(([k, t]): [string, SafeTensor] => [`optimizer.${k}`, t]);
+  writeFileSync(weights, encodeSafetensors([...w.tensors, ...moments], { ...w.metadata, keisei_checkpoint: "1" }));
+  rmSync(optimizer);
+  const { optimizer: _, ...state } = JSON.parse(readFileSync(json, "utf8"));
+  writeFileSync(json, JSON.stringify({ ...state, format: 1 }));
 }
 
 describe("keisei train (library)", () => {
@@ -45,7 +56,7 @@ describe("keisei train (library)", () => {
     const r = await train(smallConfig(dir));
     expect(r).toMatchObject({ timestep: 768, iteration: 3, stoppedEarly: false });
     const files = readdirSync(r.runDir);
-    for (const f of ["effective_config.yaml", "training_log.txt", "metrics.jsonl", "final_model.safetensors", "checkpoint_ts256.safetensors", "checkpoint_ts512.json", "checkpoint_ts768.safetensors"]) expect(files).toContain(f);
+    for (const f of ["effective_config.yaml", "training_log.txt", "metrics.jsonl", "final_model.safetensors", "checkpoint_ts256.safetensors", "checkpoint_ts256.optimizer.safetensors", "checkpoint_ts512.json", "checkpoint_ts768.safetensors"]) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith("events.out.tfevents."))).toBe(true);
     const lines = readFileSync(join(r.runDir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.timestep)).toEqual([256, 512, 768]);
@@ -54,6 +65,18 @@ describe("keisei train (library)", () => {
       expect(l["losses/entropy"]).toBeGreaterThan(0);
       expect(l["losses/minibatch_updates"]).toBe(4);
     }
+    // The weights files hold exactly the state dict (load_state_dict(strict=True) takes them as they
+    // are); the optimizer state is in the file the JSON names; the final model has none.
+    const arch = architectureOf("resnet", { depth: 1, width: 8, seRatio: 0.25 });
+    const stateDict = [...parameterTable(arch).tensors, ...statsTable(arch).tensors].map((t) => t.name).concat(batchNormLayers(arch).map((l) => `${l.name}.num_batches_tracked`)).sort();
+    for (const f of ["checkpoint_ts256.safetensors", "checkpoint_ts768.safetensors", "final_model.safetensors"]) expect([...readSafetensorsFile(join(r.runDir, f)).tensors.keys()].sort()).toEqual(stateDict);
+    expect(files.filter((f) => f.includes("optimizer")).sort()).toEqual(["checkpoint_ts256.optimizer.safetensors", "checkpoint_ts512.optimizer.safetensors", "checkpoint_ts768.optimizer.safetensors"]);
+    const json = JSON.parse(readFileSync(join(r.runDir, "checkpoint_ts768.json"), "utf8"));
+    expect([json.format, json.weights, json.optimizer]).toEqual([2, "checkpoint_ts768.safetensors", "checkpoint_ts768.optimizer.safetensors"]);
+    const opt = readSafetensorsFile(join(r.runDir, "checkpoint_ts768.optimizer.safetensors"));
+    expect(opt.metadata.weights).toBe("checkpoint_ts768.safetensors");
+    const step = opt.tensors.get("step")!;
+    expect(new BigInt64Array(step.data.buffer, step.data.byteOffset, 1)[0]).toBe(12n); // 3 iterations × 4 minibatch updates
     const log = readFileSync(join(r.runDir, "training_log.txt"), "utf8");
     expect(log).not.toContain("\\n"); // real lines, not the reference's literal "\n"
     expect(log.split("\n").filter((l) => l.includes("iteration 3 timestep 768")).length).toBe(1);
@@ -65,9 +88,16 @@ describe("keisei train (library)", () => {
     const straight = await train(smallConfig(dir, { logging: { run_name: "straight" } }));
     const half = await train(smallConfig(dir, { logging: { run_name: "split" }, training: { total_timesteps: 512 } }));
     expect(half.timestep).toBe(512);
+    // The same half run as an older keisei left it (format 1: Adam's state inside the weights file).
+    cpSync(half.runDir, join(dir, "legacy"), { recursive: true });
+    toFormat1(join(dir, "legacy"), 512);
     const resumed = await train(smallConfig(dir, { logging: { run_name: "split" } }), { resume: "latest" });
     expect(resumed).toMatchObject({ timestep: 768, iteration: 3 });
     expect(weightsChecksum(join(resumed.runDir, "checkpoint_ts768.safetensors"))).toBe(weightsChecksum(join(straight.runDir, "checkpoint_ts768.safetensors")));
+    const legacy = await train(smallConfig(dir, { logging: { run_name: "legacy" } }), { resume: "latest" });
+    expect(legacy).toMatchObject({ timestep: 768, iteration: 3 });
+    expect(weightsChecksum(join(legacy.runDir, "checkpoint_ts768.safetensors"))).toBe(weightsChecksum(join(straight.runDir, "checkpoint_ts768.safetensors")));
+    expect(readFileSync(join(legacy.runDir, "checkpoint_ts768.optimizer.safetensors")).equals(readFileSync(join(straight.runDir, "checkpoint_ts768.optimizer.safetensors")))).toBe(true);
     expect(weightsChecksum(join(resumed.runDir, "checkpoint_ts512.safetensors"))).not.toBe(weightsChecksum(join(resumed.runDir, "checkpoint_ts768.safetensors")));
     // The metrics stream continues in the same file, and matches the straight run's.
     const read = (d: string) => readFileSync(join(d, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -149,6 +179,17 @@ describe("keisei train (library)", () => {
     // resuming with another policy head than the checkpoint's is refused, naming both
     await expect(train(smallConfig(dir, { training: { policy_head: "conv" } }), { resume: "latest" })).rejects.toThrow(/holds a resnet 1×8 network with a dense policy head; the config asks for resnet 1×8 with a conv one/);
     const ckpt = join(dir, "run", "checkpoint_ts256.safetensors");
+    // another checkpoint's optimizer file beside these weights: refused, naming both
+    const opt = join(dir, "run", "checkpoint_ts256.optimizer.safetensors");
+    const saved = readFileSync(opt);
+    const o = readSafetensorsFile(opt);
+    writeFileSync(opt, encodeSafetensors(o.tensors, { ...o.metadata, weights: "checkpoint_ts512.safetensors" }));
+    await expect(train(smallConfig(dir), { resume: "latest" })).rejects.toThrow(/checkpoint_ts256\.optimizer\.safetensors: optimizer state of checkpoint_ts512\.safetensors, not of .*checkpoint_ts256\.safetensors/);
+    // a missing optimizer file: never fresh moments. By path it is named; "latest" finds no complete checkpoint.
+    rmSync(opt);
+    await expect(train(smallConfig(dir), { resume: ckpt })).rejects.toThrow(/checkpoint_ts256\.json: its optimizer file checkpoint_ts256\.optimizer\.safetensors is missing/);
+    await expect(train(smallConfig(dir), { resume: "latest" })).rejects.toThrow(/no complete checkpoint in .*run/);
+    writeFileSync(opt, saved);
     writeFileSync(ckpt, readFileSync(ckpt).subarray(0, 1000)); // truncated weights
     await expect(train(smallConfig(dir), { resume: ckpt })).rejects.toThrow(/checkpoint_ts256\.safetensors/);
     await expect(train(smallConfig(dir, { training: { minibatch_size: 4096 } }))).rejects.toThrow(/training\.minibatch_size \(4096\) is larger than a rollout/);

@@ -37,9 +37,12 @@ export function ppoSampleTerms(logpA: number, oldLogp: number, adv: number, ret:
   const vc = oldV + Math.min(Math.max(v - oldV, -eps), eps);
   const lc = (vc - ret) ** 2;
   const clippedBranch = valueClip && lc > lu;
+  // The clipped branch passes no gradient only where the clip is active; inside it, rounding of
+  // oldV + (v − oldV) can make that branch win a tie, and its gradient is then 2(vc − ret).
+  const clipActive = Math.abs(v - oldV) > eps;
   return {
     gLogp: surr1 <= surr2 ? -adv * ratio : 0,
-    dValue: clippedBranch ? 0 : 2 * (v - ret),
+    dValue: clippedBranch ? (clipActive ? 0 : 2 * (vc - ret)) : 2 * (v - ret),
     stat: { policyLoss: -Math.min(surr1, surr2), valueLoss: clippedBranch ? lc : lu, clipped: Math.abs(ratio - 1) > eps ? 1 : 0 },
   };
 }

@@ -1,22 +1,28 @@
-// Network checkpoints as safetensors that PyTorch loads directly:
+// Network checkpoints as safetensors that PyTorch loads directly. The weights file is exactly the
+// reference's state dict (§4: stem.weight … value_head.4.bias, BN running_mean / running_var F32 and
+// num_batches_tracked I64 []; with policy_head conv, the policy_head.* tensors are keisei's conv
+// head, not the reference's), so a PyTorch user loads it as it is:
 //
-//   safetensors.torch.load_file(path)  →  the reference's state dict (§4: stem.weight …
-//   value_head.4.bias, BN running_mean / running_var F32 and num_batches_tracked I64 [])
-// (with policy_head conv, the policy_head.* tensors are keisei's conv head, not the reference's)
+//   model.load_state_dict(safetensors.torch.load_file(path), strict=True)
 //
 // The architecture is recorded in __metadata__ (model_type, tower_depth, tower_width, se_ratio,
-// input_planes, num_actions, policy_head), so a checkpoint loads without knowing it. Optimizer state, when
-// saved, rides in the same file (one atomic write) under an `optimizer.` prefix:
-// optimizer.exp_avg.<name> and optimizer.exp_avg_sq.<name> (Adam m, v; the parameter's shape)
-// and optimizer.step (I64 []). A PyTorch user drops those keys before load_state_dict:
-//   {k: v for k, v in sd.items() if not k.startswith("optimizer.")}
+// input_planes, num_actions, policy_head), so a checkpoint loads without knowing it.
+//
+// Optimizer state, when saved, is a second safetensors file beside the weights (X.safetensors →
+// X.optimizer.safetensors; own file so the weights stay a strict state dict): exp_avg.<name> and
+// exp_avg_sq.<name> (Adam m, v; the parameter's shape, F32) and step (I64 []), its metadata naming
+// the weights file it belongs to and the architecture, so a mismatched pair is refused. In PyTorch,
+// parameter i of model.named_parameters() has state {"step": step, "exp_avg": exp_avg.<its name>,
+// "exp_avg_sq": exp_avg_sq.<its name>}. Format-1 weights files (before the split) carried these
+// tensors inside them under an `optimizer.` prefix; they still load, moments included.
 //
 // Loading checks every name, dtype and shape against the architecture and names the first that
 // differs; a truncated or corrupt file is an error naming the file.
 //
-// Defines: CHECKPOINT_FORMAT, saveCheckpoint, readCheckpoint, loadCheckpoint, restoreNetwork,
-//          Checkpoint.
+// Defines: CHECKPOINT_FORMAT, OPTIMIZER_FORMAT, optimizerPathOf, saveCheckpoint, readCheckpoint,
+//          loadCheckpoint, restoreNetwork, readOptimizerState, Checkpoint.
 
+import { basename } from "node:path";
 import type { Backend } from "../../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
 import type { Network } from "./network.ts";
@@ -24,10 +30,22 @@ import type { Adam, AdamState } from "./optimizer.ts";
 import { batchNormLayers, parameterTable, statsTable, type Architecture, type PolicyHead } from "./params.ts";
 import { bytesOf, encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "./safetensors.ts";
 
-/** Version of keisei's checkpoint layout (metadata key keisei_checkpoint). */
-export const CHECKPOINT_FORMAT = "1";
+/**
+ * Version of keisei's weights-file layout (metadata key keisei_checkpoint). 2: the state dict alone;
+ * 1: the optimizer state rode in the same file under OPT (read, never written).
+ */
+export const CHECKPOINT_FORMAT = "2";
 
+/** Version of the optimizer file's layout (metadata key keisei_optimizer; also what marks such a file). */
+export const OPTIMIZER_FORMAT = "1";
+
+/** The prefix of a format-1 weights file's optimizer tensors. */
 const OPT = "optimizer.";
+
+/** The optimizer file that belongs to the weights file `weights`: X.safetensors → X.optimizer.safetensors. */
+export function optimizerPathOf(weights: string): string {
+  return `${weights.replace(/\.safetensors$/, "")}.optimizer.safetensors`;
+}
 
 /** A parsed checkpoint file. */
 export interface Checkpoint {
@@ -61,8 +79,6 @@ function stateDictLayout(arch: Architecture): Expected[] {
 
 function architectureMetadata(arch: Architecture): Record<string, string> {
   return {
-    format: "pt",
-    keisei_checkpoint: CHECKPOINT_FORMAT,
     model_type: arch.type,
     tower_depth: String(arch.depth),
     tower_width: String(arch.width),
@@ -91,30 +107,36 @@ function architectureFrom(meta: Record<string, string>, path: string): Architect
 }
 
 /**
- * Writes the network (and `optimizer`'s m, v, step when given) to `path` atomically.
- * `metadata` adds string entries to __metadata__ (e.g. global_timestep).
+ * Writes the network to `path` and, when `optimizer` is given, its m, v, step to optimizerPathOf(path),
+ * each atomically, the weights first. `metadata` adds string entries to both files' __metadata__
+ * (e.g. global_timestep).
  */
 export async function saveCheckpoint(path: string, net: Network, o: { optimizer?: Adam; metadata?: Record<string, string> } = {}): Promise<void> {
+  for (const [k, v] of Object.entries(o.metadata ?? {})) if (typeof v !== "string") throw new Error(`saveCheckpoint: metadata "${k}" must be a string`);
   const [params, stats, opt] = await Promise.all([net.readParameters(), net.readStats(), o.optimizer?.readState()]);
-  const tensors: [string, SafeTensor][] = [];
   const f32 = (flat: Float32Array, offset: number, shape: number[]): SafeTensor => ({ dtype: "F32", shape, data: bytesOf(flat.subarray(offset, offset + shape.reduce((a, b) => a * b, 1))) });
+  const tensors: [string, SafeTensor][] = [];
   for (const e of stateDictLayout(net.arch)) {
     const t = net.table.byName.get(e.name) ?? net.statsTable.byName.get(e.name);
     if (e.dtype === "I64") tensors.push([e.name, { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(net.numBatchesTracked))) }]);
     else tensors.push([e.name, f32(net.table.byName.has(e.name) ? params : stats, t!.offset, e.shape)]);
   }
-  if (opt) {
-    for (const [key, flat] of [["exp_avg", opt.m], ["exp_avg_sq", opt.v]] as const)
-      for (const t of net.table.tensors) tensors.push([`${OPT}${key}.${t.name}`, f32(flat, t.offset, t.shape)]);
-    tensors.push([`${OPT}step`, { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(opt.step))) }]);
-  }
-  for (const [k, v] of Object.entries(o.metadata ?? {})) if (typeof v !== "string") throw new Error(`saveCheckpoint: metadata "${k}" must be a string`);
-  writeFileAtomic(path, encodeSafetensors(tensors, { ...o.metadata, ...architectureMetadata(net.arch) }));
+  writeFileAtomic(path, encodeSafetensors(tensors, { ...o.metadata, format: "pt", keisei_checkpoint: CHECKPOINT_FORMAT, ...architectureMetadata(net.arch) }));
+  if (!opt) return;
+  const moments: [string, SafeTensor][] = [];
+  for (const [key, flat] of [["exp_avg", opt.m], ["exp_avg_sq", opt.v]] as const)
+    for (const t of net.table.tensors) moments.push([`${key}.${t.name}`, f32(flat, t.offset, t.shape)]);
+  moments.push(["step", { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(opt.step))) }]);
+  // The weights file is named without its directory: the pair is moved together.
+  const meta = { ...o.metadata, keisei_optimizer: OPTIMIZER_FORMAT, weights: basename(path), ...architectureMetadata(net.arch) };
+  writeFileAtomic(optimizerPathOf(path), encodeSafetensors(moments, meta));
 }
 
 /** Parses `path`; the architecture comes from its metadata unless given. */
 export function readCheckpoint(path: string, arch?: Architecture): Checkpoint {
   const { metadata, tensors } = readSafetensorsFile(path);
+  // An optimizer file has architecture metadata too: without this its tensors would be reported one by one as unexpected.
+  if (metadata.keisei_optimizer !== undefined) throw new Error(`${path}: holds optimizer state (of ${metadata.weights ?? "unknown weights"}), not network weights`);
   return { path, arch: arch ?? architectureFrom(metadata, path), metadata, tensors };
 }
 
@@ -126,23 +148,45 @@ function describeArch(a: Architecture): string {
   return a.type === "cnn" ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})` : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes}, actions ${a.numActions})`;
 }
 
+/** The tensor `e` names, checked for presence, dtype and shape; errors start with `where`. */
+function checked(tensors: Map<string, SafeTensor>, e: Expected, where: string): SafeTensor {
+  const t = tensors.get(e.name);
+  if (!t) throw new Error(`${where}: tensor "${e.name}" is missing`);
+  if (t.dtype !== e.dtype) throw new Error(`${where}: tensor "${e.name}" is ${t.dtype}, expected ${e.dtype}`);
+  if (!sameShape(t.shape, e.shape)) throw new Error(`${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`);
+  return t;
+}
+
+/** m, v and step from `tensors` named `${prefix}exp_avg.<param>`, `${prefix}exp_avg_sq.<param>`, `${prefix}step`, every one checked. */
+function adamState(net: Network, tensors: Map<string, SafeTensor>, prefix: string, where: string): AdamState {
+  const m = new Float32Array(net.table.length);
+  const v = new Float32Array(net.table.length);
+  for (const [key, flat] of [["exp_avg", m], ["exp_avg_sq", v]] as const) {
+    for (const p of net.table.tensors) {
+      const t = checked(tensors, { name: `${prefix}${key}.${p.name}`, dtype: "F32", shape: p.shape }, where);
+      flat.set(new Float32Array(t.data.buffer, t.data.byteOffset, p.size), p.offset);
+    }
+  }
+  const t = checked(tensors, { name: `${prefix}step`, dtype: "I64", shape: [] }, where);
+  const step = new BigInt64Array(t.data.buffer, t.data.byteOffset, 1)[0];
+  if (step < 0n || step > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${where}: tensor "${prefix}step" is ${step}, not a step count`);
+  return { m, v, step: Number(step) };
+}
+
 /**
  * Copies a checkpoint's tensors into `net` after checking each name, dtype and shape against the
- * network (any difference is an error naming the tensor). Returns the optimizer state when the
- * file has one (give it to Adam.writeState).
+ * network (any difference, or a tensor the network lacks, is an error naming the tensor). Returns the
+ * optimizer state a format-1 file carries inside it, else null (format 2 keeps it in its own file:
+ * readOptimizerState).
  */
 export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
   const where = `${ck.path} (network: ${describeArch(net.arch)})`;
-  const check = (e: Expected) => {
-    const t = ck.tensors.get(e.name);
-    if (!t) throw new Error(`${where}: tensor "${e.name}" is missing`);
-    if (t.dtype !== e.dtype) throw new Error(`${where}: tensor "${e.name}" is ${t.dtype}, expected ${e.dtype}`);
-    if (!sameShape(t.shape, e.shape)) throw new Error(`${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`);
-    return t;
-  };
+  const check = (e: Expected) => checked(ck.tensors, e, where);
+  // Only a format-1 file may hold optimizer.* tensors; in any other they are as unexpected as any stray name.
+  const legacy = ck.metadata.keisei_checkpoint === "1";
   const layout = stateDictLayout(net.arch);
   const known = new Set(layout.map((e) => e.name));
-  for (const name of ck.tensors.keys()) if (!known.has(name) && !name.startsWith(OPT)) throw new Error(`${where}: unexpected tensor "${name}"`);
+  for (const name of ck.tensors.keys()) if (!known.has(name) && !(legacy && name.startsWith(OPT))) throw new Error(`${where}: unexpected tensor "${name}"`);
   const params = new Float32Array(net.table.length);
   const stats = new Float32Array(net.statsTable.length);
   let tracked: number | null = null;
@@ -161,22 +205,38 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
   net.writeStats(stats);
   net.numBatchesTracked = tracked ?? 0;
   if (![...ck.tensors.keys()].some((k) => k.startsWith(OPT))) return null;
-  const m = new Float32Array(net.table.length);
-  const v = new Float32Array(net.table.length);
-  for (const [key, flat] of [["exp_avg", m], ["exp_avg_sq", v]] as const) {
-    for (const p of net.table.tensors) {
-      const t = check({ name: `${OPT}${key}.${p.name}`, dtype: "F32", shape: p.shape });
-      flat.set(new Float32Array(t.data.buffer, t.data.byteOffset, p.size), p.offset);
-    }
-  }
-  const step = check({ name: `${OPT}step`, dtype: "I64", shape: [] });
+  const state = adamState(net, ck.tensors, OPT, where);
   const expected = 2 * net.table.tensors.length + 1;
   const present = [...ck.tensors.keys()].filter((k) => k.startsWith(OPT)).length;
   if (present !== expected) throw new Error(`${where}: ${present} optimizer tensors, expected ${expected}`);
-  return { m, v, step: Number(new BigInt64Array(step.data.buffer, step.data.byteOffset, 1)[0]) };
+  return state;
 }
 
-/** A network built from the checkpoint's own architecture, with its weights; plus the optimizer state if saved. */
+/**
+ * The Adam state in the optimizer file `path`, for `net` restored from the weights file `weights`.
+ * The file must say it belongs to that weights file and to net's architecture, and hold exactly
+ * exp_avg.<param>, exp_avg_sq.<param> (parameter shapes, F32) and step (I64 []); anything else is a
+ * one-line error naming the file (and the tensor, or both files).
+ */
+export function readOptimizerState(path: string, net: Network, weights: string): AdamState {
+  const { metadata, tensors } = readSafetensorsFile(path);
+  if (metadata.keisei_optimizer !== OPTIMIZER_FORMAT)
+    throw new Error(`${path}: not a keisei optimizer file (metadata keisei_optimizer is ${metadata.keisei_optimizer === undefined ? "missing" : `"${metadata.keisei_optimizer}"`}, expected "${OPTIMIZER_FORMAT}")`);
+  if (metadata.weights !== basename(weights)) throw new Error(`${path}: optimizer state of ${metadata.weights ?? "an unnamed weights file"}, not of ${weights}`);
+  const arch = architectureFrom(metadata, path);
+  // describeArch names every field that fixes a shape.
+  if (describeArch(arch) !== describeArch(net.arch))
+    throw new Error(`${path}: optimizer state of a ${describeArch(arch)}, but ${weights} holds a ${describeArch(net.arch)}`);
+  const where = `${path} (network: ${describeArch(net.arch)})`;
+  const known = new Set(["step", ...net.table.tensors.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])]);
+  for (const name of tensors.keys()) if (!known.has(name)) throw new Error(`${where}: unexpected tensor "${name}"`);
+  return adamState(net, tensors, "", where);
+}
+
+/**
+ * A network built from the checkpoint's own architecture, with its weights; plus the optimizer
+ * state a format-1 file carries (null for format 2: readOptimizerState reads its optimizer file).
+ */
 export function loadCheckpoint(backend: Backend, path: string, arch?: Architecture): { net: Network; optimizer: AdamState | null; metadata: Record<string, string> } {
   const ck = readCheckpoint(path, arch);
   const zeros = { params: new Float32Array(parameterTable(ck.arch).length), stats: new Float32Array(statsTable(ck.arch).length) };
