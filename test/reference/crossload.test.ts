@@ -11,15 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConfig } from "../../src/config/load.ts";
 import { Random } from "../../src/random.ts";
-import { policyPlaneTables } from "../../src/shogi/policy-planes.ts";
-import { loadCheckpoint, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
+import { architectureMetadata, loadCheckpoint, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
+import { architectureOf } from "../../src/training/models/factory.ts";
 import type { Network } from "../../src/training/models/network.ts";
-import { batchNormLayers, type Architecture } from "../../src/training/models/params.ts";
-import { bytesOf, encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "../../src/training/models/safetensors.ts";
+import type { Architecture } from "../../src/training/models/params.ts";
+import { encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "../../src/training/models/safetensors.ts";
 import { train } from "../../src/training/trainer.ts";
 import { cpuBackend, expectClose, randomObs } from "../models/helpers.ts";
-import { hasTorch, runTorch } from "./torch.ts";
+import { f32, gatherTensor, hasTorch, randomisedNetwork, runTorch } from "./torch.ts";
 
 const B = 6;
 const CASES: { name: string; arch: Architecture }[] = [
@@ -30,31 +29,6 @@ const CASES: { name: string; arch: Architecture }[] = [
   { name: "cnn", arch: architectureOf("cnn") },
 ];
 
-/** What a PyTorch user adds to a state dict so keisei knows the architecture (checkpoint.ts). */
-function metadataOf(a: Architecture): Record<string, string> {
-  return { model_type: a.type, tower_depth: String(a.depth), tower_width: String(a.width), se_ratio: String(a.seRatio), input_planes: String(a.inputPlanes), num_actions: String(a.numActions), policy_head: a.policyHead };
-}
-
-/** Random weights, and BatchNorm parameters and running statistics away from 1 / 0 (a BN mistake must show). */
-async function randomised(arch: Architecture, seed: number): Promise<Network> {
-  const net = createNetwork(cpuBackend, arch, { seed });
-  const rng = new Random(seed + 1);
-  const params = await net.readParameters();
-  const stats = await net.readStats();
-  for (const l of batchNormLayers(arch)) {
-    const at = (t: string) => net.table.byName.get(`${l.name}.${t}`) ?? net.statsTable.byName.get(`${l.name}.${t}`)!;
-    for (let c = 0; c < l.channels; c++) {
-      params[at("weight").offset + c] = 1 + 0.3 * rng.normal();
-      params[at("bias").offset + c] = 0.2 * rng.normal();
-      stats[at("running_mean").offset + c] = 0.3 * rng.normal();
-      stats[at("running_var").offset + c] = 0.5 + rng.next();
-    }
-  }
-  net.writeParameters(params);
-  net.writeStats(stats);
-  return net;
-}
-
 /** logits [B, A] and values [B] of `net` in inference mode (running statistics). */
 async function infer(net: Network, obs: Float32Array) {
   const plan = net.plan(B, { training: false });
@@ -64,7 +38,6 @@ async function infer(net: Network, obs: Float32Array) {
   return { logits: logits as Float32Array, value: value as Float32Array };
 }
 
-const f32 = (v: Float32Array, shape: number[]): SafeTensor => ({ dtype: "F32", shape, data: bytesOf(v) });
 const tensor = (path: string, name: string) => {
   const t = readSafetensorsFile(path).tensors.get(name)!;
   return new Float32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4);
@@ -89,17 +62,16 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
 
   test("both ways, every architecture option: strict load, same logits and values", async () => {
     const cases: unknown[] = [];
-    const gather = policyPlaneTables().gather;
     for (const [k, c] of CASES.entries()) {
       const input: [string, SafeTensor][] = [["obs", f32(obs, [B, 46, 9, 9])]];
-      if (c.arch.policyHead === "conv") input.push(["gather", { dtype: "U32", shape: [gather.length], data: bytesOf(gather) }]);
+      if (c.arch.policyHead === "conv") input.push(gatherTensor());
       writeFileAtomic(join(dir, `${c.name}.in.safetensors`), encodeSafetensors(input));
       // keisei → PyTorch: the real checkpoint writer
-      const net = await randomised(c.arch, 10 + k);
+      const net = await randomisedNetwork(cpuBackend, c.arch, 10 + k);
       await saveCheckpoint(join(dir, `${c.name}.keisei.safetensors`), net);
       expected.set(c.name, await infer(net, obs));
       net.destroy();
-      cases.push({ name: c.name, direction: "to_torch" }, { name: `${c.name}.pt`, direction: "to_keisei", seed: 20 + k, metadata: metadataOf(c.arch) });
+      cases.push({ name: c.name, direction: "to_torch" }, { name: `${c.name}.pt`, direction: "to_keisei", seed: 20 + k, metadata: architectureMetadata(c.arch) });
       writeFileAtomic(join(dir, `${c.name}.pt.in.safetensors`), encodeSafetensors(input));
     }
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ cases }));
@@ -146,13 +118,10 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       const files = readdirSync(r.runDir).filter((f) => /^(checkpoint_ts\d+|final_model)\.safetensors$/.test(f));
       expect(files.sort()).toEqual(["checkpoint_ts128.safetensors", "checkpoint_ts256.safetensors", "final_model.safetensors"]);
       const cases = files.map((f) => ({ name: `${name}-${f.replace(".safetensors", "")}`, direction: "to_torch", file: join(r.runDir, f) }));
-      const input = encodeSafetensors([["obs", f32(obs, [B, 46, 9, 9])], ...(head === "conv" ? [["gather", { dtype: "U32", shape: [policyPlaneTables().gather.length], data: bytesOf(policyPlaneTables().gather) }] as [string, SafeTensor]] : [])]);
+      const input = encodeSafetensors([["obs", f32(obs, [B, 46, 9, 9])], ...(head === "conv" ? [gatherTensor()] : [])]);
       const cdir = join(dir, `run-${name}`);
       mkdirSync(cdir);
-      for (const c of cases) {
-        writeFileAtomic(join(cdir, `${c.name}.in.safetensors`), input);
-        writeFileAtomic(join(cdir, `${c.name}.keisei.safetensors`), new Uint8Array(await Bun.file(c.file).arrayBuffer()));
-      }
+      for (const c of cases) writeFileAtomic(join(cdir, `${c.name}.in.safetensors`), input); // the weights are read where the run wrote them
       writeFileSync(join(cdir, "manifest.json"), JSON.stringify({ cases }));
       runTorch(["crossload", cdir]); // strict=True: an extra or missing tensor fails here
       for (const c of cases) {

@@ -165,11 +165,12 @@ def bn_layers(model):
     return [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
 
 
-def load_weights(model, path):
-    """keisei's checkpoint into the model, strictly: every name, shape and dtype must match."""
+def load_model(path, gather=None):
+    """The model a keisei checkpoint describes, its weights loaded strictly (every name, shape and dtype)."""
     tensors, meta = load_safetensors(path)
+    model = build_model(meta, gather)
     model.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()}, strict=True)
-    return meta
+    return model
 
 
 # --------------------------------------------------------------------------- PPO (src/rl/ppo.ts)
@@ -277,17 +278,17 @@ def randomise_batchnorm(model, gen):
 
 
 def cmd_crossload(d):
-    """For each case of DIR/manifest.json: load keisei's weights strictly and run them ("to_torch"),
-    or make a PyTorch model, save its state dict and run it ("to_keisei")."""
-    manifest = json.load(open(f"{d}/manifest.json"))
+    """For each case of DIR/manifest.json: load keisei's weights (DIR/NAME.keisei.safetensors, or the
+    case's "file") strictly and run them ("to_torch"), or make a PyTorch model, save its state dict
+    and run it ("to_keisei")."""
+    with open(f"{d}/manifest.json") as f:
+        manifest = json.load(f)
     for case in manifest["cases"]:
         name = case["name"]
         inp, _ = load_safetensors(f"{d}/{name}.in.safetensors")
         obs = torch.from_numpy(inp["obs"]).reshape(-1, 46, 9, 9)
         if case["direction"] == "to_torch":
-            _, meta = load_safetensors(f"{d}/{name}.keisei.safetensors")
-            model = build_model(meta, inp.get("gather"))
-            load_weights(model, f"{d}/{name}.keisei.safetensors")
+            model = load_model(case.get("file", f"{d}/{name}.keisei.safetensors"), inp.get("gather"))
         else:
             meta = case["metadata"]
             torch.manual_seed(case["seed"])
@@ -300,14 +301,18 @@ def cmd_crossload(d):
         save_safetensors(f"{d}/{name}.out.safetensors", {"logits": logits, "value": value})
 
 
+def open_ppo(d, name):
+    """The settings, the input tensors and the loaded model of a step or update directory."""
+    with open(f"{d}/settings.json") as f:
+        s = json.load(f)
+    data, _ = load_safetensors(f"{d}/{name}.in.safetensors")
+    return s, data, load_model(f"{d}/weights.safetensors", data.get("gather"))
+
+
 def cmd_step(d):
     """One PPO step in the given BN mode: loss terms, every gradient (before clipping), the global
     norm, and the parameters and running statistics after one clipped Adam(W) step."""
-    s = json.load(open(f"{d}/settings.json"))
-    data, _ = load_safetensors(f"{d}/step.in.safetensors")
-    _, meta = load_safetensors(f"{d}/weights.safetensors")
-    model = build_model(meta, data.get("gather"))
-    load_weights(model, f"{d}/weights.safetensors")
+    s, data, model = open_ppo(d, "step")
     x = ppo_inputs(data)
     adv, ret = torch.from_numpy(data["advantages"]), torch.from_numpy(data["returns"])
     # "train": batch statistics, running ones updated (momentum 0.1, keisei's as PyTorch's);
@@ -329,11 +334,7 @@ def cmd_step(d):
 
 def cmd_update(d):
     """A whole PPO update as rl/ppo.ts makes it, on the rollout in DIR/update.in.safetensors."""
-    s = json.load(open(f"{d}/settings.json"))
-    data, _ = load_safetensors(f"{d}/update.in.safetensors")
-    _, meta = load_safetensors(f"{d}/weights.safetensors")
-    model = build_model(meta, data.get("gather"))
-    load_weights(model, f"{d}/weights.safetensors")
+    s, data, model = open_ppo(d, "update")
     x = ppo_inputs(data)
     n, B = x["obs"].shape[0], s["minibatch"]
 

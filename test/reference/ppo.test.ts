@@ -23,16 +23,15 @@ import * as ops from "../../src/compute/ops.ts";
 import { Random } from "../../src/random.ts";
 import { RolloutBuffer } from "../../src/rl/buffer.ts";
 import { PpoLearner } from "../../src/rl/ppo.ts";
-import { policyPlaneTables } from "../../src/shogi/policy-planes.ts";
 import { saveCheckpoint } from "../../src/training/models/checkpoint.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
-import type { Mode, Network } from "../../src/training/models/network.ts";
+import { architectureOf } from "../../src/training/models/factory.ts";
+import type { Mode } from "../../src/training/models/network.ts";
 import { Adam, type AdamConfig } from "../../src/training/models/optimizer.ts";
-import { batchNormLayers, type Architecture } from "../../src/training/models/params.ts";
+import type { Architecture } from "../../src/training/models/params.ts";
 import { bytesOf, encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "../../src/training/models/safetensors.ts";
 import { compare } from "../compute/helpers.ts";
 import { cpuBackend, gpuBackend, hasWebGpu, randomObs } from "../models/helpers.ts";
-import { hasTorch, runTorch } from "./torch.ts";
+import { f32, gatherTensor, hasTorch, randomisedNetwork, runTorch } from "./torch.ts";
 
 const A = 13_527;
 const WORDS = ops.maskWords(A);
@@ -42,7 +41,6 @@ const BACKENDS = [["reference"], ["cpu"], ["webgpu"]] as const;
 const fastCpu = new CpuBackend(undefined, { fast: true });
 const backendOf = async (kind: (typeof BACKENDS)[number][0]): Promise<Backend> => (kind === "reference" ? cpuBackend : kind === "cpu" ? fastCpu : await gpuBackend());
 
-const f32 = (v: Float32Array, shape = [v.length]): SafeTensor => ({ dtype: "F32", shape, data: bytesOf(v) });
 const readOut = (path: string) => {
   const { tensors } = readSafetensorsFile(path);
   return (name: string) => {
@@ -85,27 +83,6 @@ class Judge {
   }
 }
 
-/** Random weights with BatchNorm parameters and running statistics away from 1 / 0 / 0 / 1. */
-async function randomisedNetwork(be: Backend, arch: Architecture, seed: number): Promise<Network> {
-  const net = createNetwork(be, arch, { seed });
-  await net.prepare();
-  const rng = new Random(seed + 1);
-  const params = await net.readParameters();
-  const stats = await net.readStats();
-  for (const l of batchNormLayers(arch)) {
-    const at = (t: string) => (net.table.byName.get(`${l.name}.${t}`) ?? net.statsTable.byName.get(`${l.name}.${t}`))!.offset;
-    for (let c = 0; c < l.channels; c++) {
-      params[at("weight") + c] = 1 + 0.3 * rng.normal();
-      params[at("bias") + c] = 0.2 * rng.normal();
-      stats[at("running_mean") + c] = 0.3 * rng.normal();
-      stats[at("running_var") + c] = 0.5 + rng.next();
-    }
-  }
-  net.writeParameters(params);
-  net.writeStats(stats);
-  return net;
-}
-
 /** Legal moves of `rows` rows: `count` random actions each, the first one taken. */
 function legalMoves(rng: Random, rows: number, count: number) {
   const lists: Int32Array[] = [];
@@ -122,11 +99,6 @@ function legalMoves(rng: Random, rows: number, count: number) {
   }
   return { lists, mask, dense };
 }
-
-const gatherTensor = (): [string, SafeTensor] => {
-  const g = policyPlaneTables().gather;
-  return ["gather", { dtype: "U32", shape: [g.length], data: bytesOf(g) }];
-};
 
 // ------------------------------------------------------------------------------------ one step
 

@@ -77,7 +77,8 @@ function stateDictLayout(arch: Architecture): Expected[] {
   return out;
 }
 
-function architectureMetadata(arch: Architecture): Record<string, string> {
+/** The __metadata__ entries that describe `arch` (what a PyTorch user adds so keisei can load a state dict). */
+export function architectureMetadata(arch: Architecture): Record<string, string> {
   return {
     model_type: arch.type,
     tower_depth: String(arch.depth),
