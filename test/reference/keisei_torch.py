@@ -11,7 +11,7 @@ why. Run by /usr/bin/python3 (Debian's python3-torch); the tests call `main` thr
     python3 test/reference/keisei_torch.py crossload DIR    # checkpoints both ways (manifest.json)
     python3 test/reference/keisei_torch.py step DIR         # one PPO step: loss terms, gradients
     python3 test/reference/keisei_torch.py update DIR       # a whole PPO update (rl/ppo.ts)
-    python3 test/reference/keisei_torch.py golden IN OUT    # the golden fixture (test/fixtures/)
+    python3 test/reference/keisei_torch.py golden IN WEIGHTS OUT  # the golden fixture (test/fixtures/)
 
 Each command reads its inputs from safetensors files in DIR and writes its outputs there.
 """
@@ -399,24 +399,18 @@ def sample(t, above=8192):
     return flat[:: math.ceil(flat.numel() / 4096)] if flat.numel() > above else flat
 
 
-def cmd_golden(inp_path, out_path):
+def cmd_golden(inp_path, weights_path, out_path):
     """The golden fixture (test/fixtures/golden.ts): K training-mode PPO steps with clipped Adam on
-    keisei's initial weights and the fixture's inputs (both read from IN), every output computed
-    here. OUT holds the inputs, the first INIT_PEEK initial values of each tensor (they pin
+    keisei's initial weights (a checkpoint) and the fixture's inputs (IN), every output computed
+    here. OUT holds the inputs, the first INIT_PEEK initial values of each parameter (they pin
     keisei's initialisation and RNG) and PyTorch's results, large tensors sampled as golden.ts does."""
     data, meta = load_safetensors(inp_path)
     cfg = json.loads(meta["config"])
-    arch = cfg["arch"]
-    model = build_model({"model_type": arch["type"], "input_planes": arch["inputPlanes"], "num_actions": arch["numActions"], "tower_depth": arch["depth"], "tower_width": arch["width"], "se_ratio": arch["seRatio"], "policy_head": arch["policyHead"]})
-    init = {k[len("init.") :]: torch.from_numpy(v) for k, v in data.items() if k.startswith("init.")}
-    if set(init) != {n for n, _ in model.named_parameters()}:
-        raise SystemExit(f"{inp_path}: init.* names differ from the model's parameters: {sorted(set(init) ^ {n for n, _ in model.named_parameters()})}")
-    state = model.state_dict()  # BN running statistics start at mean 0, var 1, as keisei's
-    state.update(init)
-    model.load_state_dict(state, strict=True)
+    model = load_model(weights_path)
+    init_peek = {f"init.{k}": v.detach().reshape(-1)[: int(meta["init_peek"])].clone() for k, v in model.named_parameters()}
     B = cfg["batch"]
     obs = torch.from_numpy(data["in.obs"].astype(np.float32)).reshape(B, -1, 9, 9)
-    legal = torch.from_numpy(np.unpackbits(data["in.mask"].view(np.uint8), bitorder="little").reshape(B, -1)[:, : arch["numActions"]].astype(bool))
+    legal = torch.from_numpy(np.unpackbits(data["in.mask"].view(np.uint8), bitorder="little").reshape(B, -1)[:, : cfg["arch"]["numActions"]].astype(bool))
     actions = torch.from_numpy(data["in.actions"].astype(np.int64))
     smp = torch.from_numpy(data["in.samples"])
     old_logp, adv, ret, old_v = smp[:, 0], smp[:, 1], smp[:, 2], smp[:, 3]
@@ -426,7 +420,7 @@ def cmd_golden(inp_path, out_path):
     opt = torch.optim.Adam(model.parameters(), lr=cfg["adam"]["lr"])
     model.train()  # batch statistics; running ones updated with momentum 0.1 (keisei's BN_MOMENTUM)
     out = {k: v for k, v in data.items() if k.startswith("in.")}
-    out.update({k: v.reshape(-1)[: int(meta["init_peek"])] for k, v in data.items() if k.startswith("init.")})
+    out.update(init_peek)
     losses, norms = [], []
     for step in range(cfg["steps"]):
         opt.zero_grad()
