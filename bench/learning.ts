@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import { createBackend, type DevicePreference } from "../src/compute/device.ts";
 import { buildConfig, parseOverride, readConfigFile } from "../src/config/load.ts";
 import { runEvaluation } from "../src/evaluation/index.ts";
-import { Random } from "../src/random.ts";
-import { saveCheckpoint } from "../src/training/models/checkpoint.ts";
-import { checkpointLoader } from "../src/training/policy-loader.ts";
+import { Random } from "../src/util/random.ts";
+import { saveCheckpoint } from "../src/models/checkpoint.ts";
+import { checkpointLoader } from "../src/evaluation/checkpoint-player.ts";
 import { networkOf, train } from "../src/training/trainer.ts";
 
 const { values } = parseArgs({

@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import type { Backend } from "../src/compute/backend.ts";
 import { createBackend } from "../src/compute/device.ts";
 import * as ops from "../src/compute/ops.ts";
-import { modelFactory } from "../src/training/models/factory.ts";
-import type { Network } from "../src/training/models/network.ts";
-import { Adam } from "../src/training/models/optimizer.ts";
+import { modelFactory } from "../src/models/factory.ts";
+import type { Network } from "../src/models/network.ts";
+import { Adam } from "../src/models/optimizer.ts";
 import { type TfjsBackend, timeTfjs, type TowerShape } from "./tfjs-tower.ts";
 
 const ACTIONS = 13527;

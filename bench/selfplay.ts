@@ -12,17 +12,17 @@
 
 import { parseArgs } from "node:util";
 import type { Backend } from "../src/compute/backend.ts";
-import type { PolicyHead } from "../src/training/models/params.ts";
+import type { PolicyHead } from "../src/models/params.ts";
 import { createBackend } from "../src/compute/device.ts";
-import { Random } from "../src/random.ts";
+import { Random } from "../src/util/random.ts";
 import { RolloutBuffer } from "../src/rl/buffer.ts";
 import { NetworkPolicy } from "../src/rl/network-policy.ts";
 import { PpoLearner } from "../src/rl/ppo.ts";
 import { type ActBatch, SelfPlay } from "../src/rl/selfplay.ts";
 import { UniformPolicy } from "../src/rl/uniform-policy.ts";
 import { OBS_SIZE } from "../src/shogi/features.ts";
-import { modelFactory } from "../src/training/models/factory.ts";
-import { Adam } from "../src/training/models/optimizer.ts";
+import { modelFactory } from "../src/models/factory.ts";
+import { Adam } from "../src/models/optimizer.ts";
 
 interface Size {
   name: string;

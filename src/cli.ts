@@ -4,30 +4,20 @@
 
 import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
-import { buildConfig, type ConfigSource, configToYaml, parseOverride, readConfigFile } from "./config/load.ts";
+import { buildConfig, configToYaml } from "./config/load.ts";
 import { configFields } from "./config/schema.ts";
 import { doctorReport } from "./compute/doctor.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
-import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./training/train.ts";
 import { Display } from "./training/display.ts";
-import { abortOnSignals, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep } from "./training/sweep/commands.ts";
-import { type EvaluateCommandOptions, runEvaluateCommand } from "./training/evaluate-command.ts";
+import { abortOnSignals, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep } from "./sweep/commands.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
+import { type EvaluateFlags, runEvaluateCommand } from "./cli/evaluate.ts";
+import { configSources, list, UsageError, wholeNumber } from "./cli/flags.ts";
+import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./cli/train.ts";
 
 /** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
 declare const KEISEI_COMMIT: string | undefined;
 const commit = typeof KEISEI_COMMIT === "string" ? KEISEI_COMMIT : "source";
-
-/** A usage or input error: printed as one line, exit status 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-function positiveInt(value: unknown, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, got "${value}"`);
-  return n;
-}
 
 const cli = cac("keisei");
 
@@ -42,7 +32,7 @@ cli
   .example('keisei perft --sfen "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1" --depth 3 --divide')
   .action((opts: { sfen?: string; position?: string; depth: unknown; divide?: boolean; json?: boolean }) => {
     if (opts.sfen !== undefined && opts.position !== undefined) throw new UsageError("give --sfen or --position, not both");
-    const depth = positiveInt(opts.depth, "--depth");
+    const depth = wholeNumber(opts.depth, "--depth");
     const pos = positionFromCommand(opts.position ?? (opts.sfen !== undefined ? `sfen ${String(opts.sfen)}` : "startpos"));
     const started = performance.now();
     let nodes: number;
@@ -63,14 +53,6 @@ cli
     console.log(`nodes ${nodes}`);
     console.error(`depth ${depth}, ${seconds.toFixed(3)} s, ${(nodes / Math.max(seconds, 1e-9) / 1e6).toFixed(2)} M nodes/s`);
   });
-
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
-
-/** `--config a.yaml --config b.yaml --override x.y=z …` as config sources, in order. */
-function configSources(opts: { config?: string | string[]; override?: string | string[] }): ConfigSource[] {
-  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
-  return [...list(opts.config).map(readConfigFile), ...list(opts.override).map(parseOverride)];
-}
 
 cli
   .command("config", "List every configuration field with its default and doc line, or print the effective config")
@@ -109,9 +91,9 @@ train
       if (opts.runName !== undefined || opts.resume !== undefined) throw new UsageError("--sweep names each trial's run itself; --run-name and --resume do not apply");
       const overrides = [...list(opts.override), ...trainFlagOverrides(opts).filter((o) => !o.startsWith("logging.model_dir="))];
       process.exitCode = await trainSweep({
-        sweep: String(opts.sweep), count: opts.count === undefined ? undefined : Number(opts.count), storage: opts.storage,
+        sweep: String(opts.sweep), count: opts.count === undefined ? undefined : wholeNumber(opts.count, "--count", 1), storage: opts.storage,
         savedir: opts.savedir === undefined ? undefined : String(opts.savedir), config: list(opts.config), override: overrides,
-        maxConsecutiveFailures: Number(opts.maxConsecutiveFailures), signal: abortOnSignals(),
+        maxConsecutiveFailures: wholeNumber(opts.maxConsecutiveFailures, "--max-consecutive-failures", 1), signal: abortOnSignals(),
       });
       return;
     }
@@ -133,7 +115,7 @@ cli
   .option("--device <device>", "auto | webgpu | cpu", { default: "auto" })
   .option("--sample", "Checkpoints sample from their policy instead of playing their most probable move")
   .example("keisei evaluate --agent models/run/final_model.safetensors --opponent heuristic --games 200")
-  .action(async (opts: EvaluateCommandOptions) => {
+  .action(async (opts: EvaluateFlags) => {
     const tty = process.stderr.isTTY;
     const rendered = await runEvaluateCommand(opts, (line) => (tty ? process.stderr.write(`\r${line}`) : undefined));
     if (tty) process.stderr.write("\n");
@@ -167,7 +149,7 @@ cli
         await sweepCreate({ sweep: target, ...where, config: list(o.config), override: list(o.override) });
         return;
       case "agent":
-        process.exitCode = await sweepAgent({ study: target, ...where, count: o.count === undefined ? undefined : Number(o.count), maxConsecutiveFailures: Number(o.maxConsecutiveFailures), signal: abortOnSignals() });
+        process.exitCode = await sweepAgent({ study: target, ...where, count: o.count === undefined ? undefined : wholeNumber(o.count, "--count", 1), maxConsecutiveFailures: wholeNumber(o.maxConsecutiveFailures, "--max-consecutive-failures", 1), signal: abortOnSignals() });
         return;
       case "status":
         await sweepStatus({ study: target, ...where });

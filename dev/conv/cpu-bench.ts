@@ -1,5 +1,5 @@
 // CPU (TypeScript) 3×3 convolution variants: naive vs blocked forms. The winner (02: im2col +
-// register-blocked 4×4 A·Bᵀ, src/compute/cpu/gemm.ts) is the CPU twin of conv3x3.conv.
+// register-blocked 4×4 A·Bᵀ, src/compute/kernels/gemm-blocked.ts) is the CPU twin of conv3x3.conv.
 // A first twin that accumulated one 81-value output plane per (n, o) in a Float32Array ran at
 // 0.56 GFLOP/s, slower than naive (0.76): the accumulator array round-trips memory per tap.
 //

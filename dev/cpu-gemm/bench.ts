@@ -15,7 +15,7 @@
 // (src/compute/cpu/fast/kernels-gen.ts `tile`), driven per shape by fast/gemm.ts;
 // dev/cpu-gemm/shapes.ts times it on the network's shapes through the backend.
 
-import { gemmABt } from "../../src/compute/cpu/gemm.ts";
+import { gemmABt } from "../../src/compute/kernels/gemm-blocked.ts";
 import { buildVariant, type Variant } from "./variants.ts";
 
 const filter = process.argv[2] ?? "";

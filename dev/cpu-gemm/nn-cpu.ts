@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
+import { modelFactory } from "../../src/models/factory.ts";
 import { forwardFlops, networkStep, syntheticInputs, trainFlops } from "../../bench/nn.ts";
 
 const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, fast: { type: "string", default: "1" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });

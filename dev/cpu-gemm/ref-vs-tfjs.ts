@@ -5,7 +5,7 @@
 //   bun dev/cpu-gemm/ref-vs-tfjs.ts [batch]
 
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
+import { modelFactory } from "../../src/models/factory.ts";
 import { macsPerSample } from "../../bench/nn.ts";
 import { timeTfjs } from "../../bench/tfjs-tower.ts";
 

@@ -5,7 +5,7 @@
 // n-panels of NR = 4·nv columns outside, blocks of mr rows inside, mr × nv f32x4 accumulators
 // kept in locals across the whole k loop. Pointers and strides are in bytes.
 //
-//   01-ts-blocked           src/compute/cpu/gemm.ts (the TypeScript twin's GEMM, C = A·Bᵀ)
+//   01-ts-blocked           src/compute/kernels/gemm-blocked.ts (the TypeScript twin's GEMM, C = A·Bᵀ)
 //   02-wasm-simd-MRxNV-mul  mul + add (wasm SIMD128)
 //   03-wasm-simd-MRxNV-fma  f32x4.relaxed_madd (relaxed SIMD; FMA where the CPU has it)
 //   04-…-k2                 k loop unrolled by 2

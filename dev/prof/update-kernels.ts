@@ -2,10 +2,10 @@
 // network and minibatch size.   bun dev/prof/update-kernels.ts [depth] [width] [batch] [dense|conv] [steps]
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
-import { Random } from "../../src/random.ts";
+import { Random } from "../../src/util/random.ts";
 import { NUM_ACTIONS } from "../../src/shogi/actions.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
+import { modelFactory } from "../../src/models/factory.ts";
+import { Adam } from "../../src/models/optimizer.ts";
 import { randomMask, randomObs } from "../../test/models/helpers.ts";
 
 const [depth, width, B] = [1, 2, 3].map((i, k) => Number(process.argv[1 + i] ?? [1, 16, 256][k]));

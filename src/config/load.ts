@@ -3,6 +3,7 @@
 // the file (or flag) it came from, the field path and what was expected.
 
 import { existsSync, readFileSync } from "node:fs";
+import { didYouMean } from "../util/did-you-mean.ts";
 import YAML from "yaml";
 import type { z } from "zod";
 // The shipped configs, imported as text so that `bun build --compile` embeds them: `--config tiny`
@@ -36,6 +37,11 @@ export const EMBEDDED_CONFIGS: Readonly<Record<string, string>> = { default: def
 /** A bare name (no path separator, no .yaml/.yml) may name an embedded config. */
 const isBareName = (path: string): boolean => !/[/\\]/.test(path) && !/\.ya?ml$/i.test(path);
 
+
+/** Config files, then `field=value` overrides, as sources in merge order (later ones win). */
+export function configSources(files: readonly string[], overrides: readonly string[]): ConfigSource[] {
+  return [...files.map(readConfigFile), ...overrides.map(parseOverride)];
+}
 /**
  * Reads a YAML config file; a syntax error names the file, line and column. A bare name such as
  * `tiny` that is not a file on disk names an embedded config (configs/tiny.yaml), which works in
@@ -94,25 +100,10 @@ export function nested(path: string[], value: unknown): Plain {
   return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Plain;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
-
 function suggestion(path: string): string {
   const known = configFields().map((f) => f.path);
   const sections = [...new Set(known.map((p) => p.split(".")[0]))];
-  const candidates = path.includes(".") ? known : sections;
-  let best = "";
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(path, c);
-    if (dist < bestD) [best, bestD] = [c, dist];
-  }
-  return bestD <= Math.max(2, path.length / 4) ? ` (did you mean ${best}?)` : "";
+  return didYouMean(path, path.includes(".") ? known : sections);
 }
 
 function valueAt(values: Plain, path: PropertyKey[]): unknown {

@@ -10,7 +10,7 @@
 
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Random } from "../random.ts";
+import { Random } from "../util/random.ts";
 import { DEFAULT_POOL, type EloRegistry } from "./elo.ts";
 import { DEFAULT_MAX_MOVES } from "./match.ts";
 import { type CheckpointLoader, checkpointName, heuristicPlayer, type Player, randomPlayer } from "./opponents.ts";

@@ -9,7 +9,7 @@
 //   self       the agent's own policy
 
 import { basename } from "node:path";
-import { Random } from "../random.ts";
+import { Random } from "../util/random.ts";
 import { type ActBatch, type ActingPolicy, allocActBatch } from "../rl/selfplay.ts";
 import { UniformPolicy } from "../rl/uniform-policy.ts";
 import { actionToMove } from "../shogi/actions.ts";

@@ -1,8 +1,8 @@
 // The network as an ActingPolicy: one batched forward pass (BatchNorm running statistics, never
 // batch statistics) for all games, masked sampling from seeded uniforms or the greedy choice.
 
-import type { Random } from "../random.ts";
-import { type Network, packLegalActions, type Plan } from "../training/models/network.ts";
+import type { Random } from "../util/random.ts";
+import { type Network, packLegalActions, type Plan } from "../models/network.ts";
 import type { ActBatch, ActingPolicy } from "./selfplay.ts";
 
 export class NetworkPolicy implements ActingPolicy {

@@ -19,9 +19,9 @@
 // minibatches, in order), so the next rollout acts with the statistics of the data just trained on.
 
 import * as ops from "../compute/ops.ts";
-import type { Adam } from "../training/models/optimizer.ts";
-import { type Network, packLegalActions, type Plan } from "../training/models/network.ts";
-import type { Random } from "../random.ts";
+import type { Adam } from "../models/optimizer.ts";
+import { type Network, packLegalActions, type Plan } from "../models/network.ts";
+import type { Random } from "../util/random.ts";
 import { allocMinibatch, type Minibatch, type RolloutBuffer } from "./buffer.ts";
 import { lrFactor, type ScheduleConfig } from "./schedules.ts";
 

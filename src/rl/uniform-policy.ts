@@ -1,7 +1,7 @@
 // A policy that picks uniformly among the legal moves and values every position at 0: the random
 // opponent of evaluation, and the network-free driver of engine benchmarks.
 
-import { Random } from "../random.ts";
+import { Random } from "../util/random.ts";
 import type { ActBatch, ActingPolicy } from "./selfplay.ts";
 
 export class UniformPolicy implements ActingPolicy {

@@ -8,7 +8,7 @@ import { type EloRegistry, evaluateForTraining, BENCHMARK_OPENINGS } from "../ev
 import type { CheckpointLoader } from "../evaluation/opponents.ts";
 import type { ActingPolicy } from "../rl/selfplay.ts";
 import type { MetricsRecord } from "./metrics.ts";
-import type { Network } from "./models/network.ts";
+import type { Network } from "../models/network.ts";
 import type { Session } from "./session.ts";
 
 export interface CallbackContext {

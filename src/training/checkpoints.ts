@@ -10,13 +10,13 @@
 
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Random } from "../random.ts";
+import type { Random } from "../util/random.ts";
 import type { GameSnapshot } from "../rl/selfplay.ts";
 import type { MetricsState } from "./metrics.ts";
-import { optimizerPathOf, saveCheckpoint } from "./models/checkpoint.ts";
-import type { Network } from "./models/network.ts";
-import type { Adam } from "./models/optimizer.ts";
-import { writeFileAtomic } from "./models/safetensors.ts";
+import { optimizerPathOf, saveCheckpoint } from "../models/checkpoint.ts";
+import type { Network } from "../models/network.ts";
+import type { Adam } from "../models/optimizer.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
 
 /** 2: the JSON names an optimizer file. A keisei that reads only 1 then refuses it by its format, not by a missing Adam state. */
 export const TRAINER_STATE_FORMAT = 2;

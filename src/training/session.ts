@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from "no
 import { join, resolve } from "node:path";
 import { configToYaml } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { writeFileAtomic } from "./models/safetensors.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
 
 export interface Session {
   runName: string;

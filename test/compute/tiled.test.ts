@@ -13,9 +13,9 @@ import { ACT, BIAS, gemm, gemmTiled } from "../../src/compute/kernels/gemm.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
 import { WebGpuBackend, kernelStyleOverride } from "../../src/compute/webgpu/backend.ts";
-import { Random } from "../../src/random.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
+import { Random } from "../../src/util/random.ts";
+import { architectureOf, createNetwork } from "../../src/models/factory.ts";
+import { Adam } from "../../src/models/optimizer.ts";
 import { LinearLoss, forwardBackward, randomObs } from "../models/helpers.ts";
 import { checkParity, expectClose, gpuBackend, hasWebGpu, normal, rng } from "./helpers.ts";
 

@@ -4,9 +4,9 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/compute/backend.ts";
-import { Random } from "../../src/random.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
-import { packLegalActions } from "../../src/training/models/network.ts";
+import { Random } from "../../src/util/random.ts";
+import { modelFactory } from "../../src/models/factory.ts";
+import { packLegalActions } from "../../src/models/network.ts";
 import { cpuBackend, gpuBackend, hasWebGpu, randomMask, randomObs } from "./helpers.ts";
 
 const B = 3;

@@ -9,11 +9,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Random } from "../../src/random.ts";
-import { loadCheckpoint, optimizerPathOf, readCheckpoint, readOptimizerState, restoreNetwork, saveCheckpoint } from "../../src/training/models/checkpoint.ts";
-import { architectureOf, createNetwork, modelFactory } from "../../src/training/models/factory.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
-import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../../src/training/models/safetensors.ts";
+import { Random } from "../../src/util/random.ts";
+import { loadCheckpoint, optimizerPathOf, readCheckpoint, readOptimizerState, restoreNetwork, saveCheckpoint } from "../../src/models/checkpoint.ts";
+import { architectureOf, createNetwork, modelFactory } from "../../src/models/factory.ts";
+import { Adam } from "../../src/models/optimizer.ts";
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../../src/models/safetensors.ts";
 import { LinearLoss, cpuBackend as be, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-ckpt-"));

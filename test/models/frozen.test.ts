@@ -7,11 +7,11 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/compute/backend.ts";
-import { Random } from "../../src/random.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
-import type { Network } from "../../src/training/models/network.ts";
-import type { ModelOptions } from "../../src/training/models/factory.ts";
-import type { ModelType } from "../../src/training/models/params.ts";
+import { Random } from "../../src/util/random.ts";
+import { architectureOf, createNetwork } from "../../src/models/factory.ts";
+import type { Network } from "../../src/models/network.ts";
+import type { ModelOptions } from "../../src/models/factory.ts";
+import type { ModelType } from "../../src/models/params.ts";
 import { cpuBackend, expectClose, gpuBackend, hasWebGpu, normals, randomObs, stemStatistics, tensorOf } from "./helpers.ts";
 
 const backends: [string, () => Promise<Backend>, boolean][] = [

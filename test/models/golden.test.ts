@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { Backend } from "../../src/compute/backend.ts";
-import { decodeSafetensors, type SafeTensor } from "../../src/training/models/safetensors.ts";
+import { decodeSafetensors, type SafeTensor } from "../../src/models/safetensors.ts";
 import { GOLDEN, GOLDEN_FILE, GOLDEN_VERSION, INIT_PEEK, REGENERATE, runGolden, sample, sampleIndices, type GoldenInputs } from "../fixtures/golden.ts";
 import { cpuBackend, expectClose, gpuBackend, hasWebGpu } from "./helpers.ts";
 
@@ -51,7 +51,7 @@ describe.each([["cpu"], ["webgpu"]] as const)("golden fixture on %s", (kind) => 
     for (const t of table.tensors) {
       const init = run.init.subarray(t.offset, t.offset + t.size);
       if (!init.slice(0, INIT_PEEK).every((v, i) => v === f32(`init.${t.name}`)[i]))
-        throw new Error(`initial ${t.name} differs from the fixture's: the initialisation (init.ts) or the seeded RNG (src/random.ts) changed. ${HINT}`);
+        throw new Error(`initial ${t.name} differs from the fixture's: the initialisation (init.ts) or the seeded RNG (src/util/random.ts) changed. ${HINT}`);
     }
     report.push(`logits ${close(sample(run.logits), f32("out.logits"), "logits", rtol, atol).toExponential(1)}`);
     report.push(`value ${close(run.value, f32("out.value"), "value", rtol, atol).toExponential(1)}`);

@@ -11,9 +11,9 @@
 // An element passes when one step agrees.
 
 import { describe, expect, test } from "bun:test";
-import { Random } from "../../src/random.ts";
-import { architectureOf, createNetwork, type ModelOptions } from "../../src/training/models/factory.ts";
-import type { ModelType } from "../../src/training/models/params.ts";
+import { Random } from "../../src/util/random.ts";
+import { architectureOf, createNetwork, type ModelOptions } from "../../src/models/factory.ts";
+import type { ModelType } from "../../src/models/params.ts";
 import { LinearLoss, cpuBackend, forwardBackward, normals, randomObs, tensorOf } from "./helpers.ts";
 
 const be = cpuBackend;

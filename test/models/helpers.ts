@@ -5,9 +5,9 @@
 import { SIDE_TO_MOVE_PLANE } from "../../src/shogi/features.ts";
 import type { Backend } from "../../src/compute/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
-import { Random } from "../../src/random.ts";
-import type { Network, Plan } from "../../src/training/models/network.ts";
-import type { SizeTable } from "../../src/training/models/params.ts";
+import { Random } from "../../src/util/random.ts";
+import type { Network, Plan } from "../../src/models/network.ts";
+import type { SizeTable } from "../../src/models/params.ts";
 import { cpuBackend, expectClose, gpuBackend, hasWebGpu } from "../compute/helpers.ts";
 
 export { cpuBackend, expectClose, gpuBackend, hasWebGpu };

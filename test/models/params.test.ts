@@ -3,10 +3,10 @@
 
 import { describe, expect, test } from "bun:test";
 import { VIEW_ALIGN } from "../../src/compute/backend.ts";
-import { Random } from "../../src/random.ts";
-import { architectureOf, modelFactory } from "../../src/training/models/factory.ts";
-import { initTable } from "../../src/training/models/init.ts";
-import { countParameters, parameterTable, statsTable } from "../../src/training/models/params.ts";
+import { Random } from "../../src/util/random.ts";
+import { architectureOf, modelFactory } from "../../src/models/factory.ts";
+import { initTable } from "../../src/models/init.ts";
+import { countParameters, parameterTable, statsTable } from "../../src/models/params.ts";
 import { cpuBackend as be, randomObs } from "./helpers.ts";
 
 describe("parameter counts (reference §4.1 table)", () => {

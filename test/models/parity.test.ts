@@ -5,10 +5,10 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/compute/backend.ts";
-import { Random } from "../../src/random.ts";
-import { architectureOf, createNetwork } from "../../src/training/models/factory.ts";
-import type { ModelOptions } from "../../src/training/models/factory.ts";
-import type { ModelType } from "../../src/training/models/params.ts";
+import { Random } from "../../src/util/random.ts";
+import { architectureOf, createNetwork } from "../../src/models/factory.ts";
+import type { ModelOptions } from "../../src/models/factory.ts";
+import type { ModelType } from "../../src/models/params.ts";
 import { LinearLoss, cpuBackend, expectClose, forwardBackward, gpuBackend, hasWebGpu, randomMask, randomObs, tensorOf } from "./helpers.ts";
 
 const B = 4;

@@ -5,12 +5,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Backend } from "../../src/compute/backend.ts";
-import { Random } from "../../src/random.ts";
+import { Random } from "../../src/util/random.ts";
 import { policyPlaneTables } from "../../src/shogi/policy-planes.ts";
-import { createNetwork } from "../../src/training/models/factory.ts";
-import type { Network } from "../../src/training/models/network.ts";
-import { batchNormLayers, type Architecture } from "../../src/training/models/params.ts";
-import { bytesOf, type SafeTensor } from "../../src/training/models/safetensors.ts";
+import { createNetwork } from "../../src/models/factory.ts";
+import type { Network } from "../../src/models/network.ts";
+import { batchNormLayers, type Architecture } from "../../src/models/params.ts";
+import { bytesOf, type SafeTensor } from "../../src/models/safetensors.ts";
 
 export const PYTHON = process.env.KEISEI_TORCH_PYTHON ?? "/usr/bin/python3";
 export const SCRIPT = new URL("./keisei_torch.py", import.meta.url).pathname;

@@ -8,14 +8,14 @@
 import { describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/compute/backend.ts";
 import { createBackend } from "../../src/compute/device.ts";
-import { Random } from "../../src/random.ts";
+import { Random } from "../../src/util/random.ts";
 import { RolloutBuffer } from "../../src/rl/buffer.ts";
 import { NetworkPolicy } from "../../src/rl/network-policy.ts";
 import { PpoLearner, type PpoSettings } from "../../src/rl/ppo.ts";
 import { SelfPlay } from "../../src/rl/selfplay.ts";
 import { OBS_SIZE } from "../../src/shogi/features.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
+import { modelFactory } from "../../src/models/factory.ts";
+import { Adam } from "../../src/models/optimizer.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 import { expectClose, stemStatistics, tensorOf } from "../models/helpers.ts";
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/compute/backend.ts";
 import { createBackend } from "../../src/compute/device.ts";
-import { Random } from "../../src/random.ts";
+import { Random } from "../../src/util/random.ts";
 import { RolloutBuffer } from "../../src/rl/buffer.ts";
 import { NetworkPolicy } from "../../src/rl/network-policy.ts";
 import { PpoLearner } from "../../src/rl/ppo.ts";
@@ -13,9 +13,9 @@ import { moveToAction } from "../../src/shogi/actions.ts";
 import { encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
-import { modelFactory } from "../../src/training/models/factory.ts";
-import { packLegalActions } from "../../src/training/models/network.ts";
-import { Adam } from "../../src/training/models/optimizer.ts";
+import { modelFactory } from "../../src/models/factory.ts";
+import { packLegalActions } from "../../src/models/network.ts";
+import { Adam } from "../../src/models/optimizer.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 
 const MATE_IN_ONE = [

@@ -5,7 +5,7 @@ import { NUM_ACTIONS, moveToAction } from "../../src/shogi/actions.ts";
 import { NO_CELL, POLICY_PLANES, actionCell, policyPlaneTables } from "../../src/shogi/policy-planes.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { MAX_LEGAL_MOVES } from "../../src/shogi/movegen.ts";
-import { Random } from "../../src/random.ts";
+import { Random } from "../../src/util/random.ts";
 import { makeBoardMove, makeDrop } from "../../src/shogi/types.ts";
 
 const CELLS = POLICY_PLANES * 81;

@@ -5,11 +5,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AgentOptions, metricValue, runAgent, stepOf, unappliedParams } from "../../src/training/sweep/agent.ts";
-import { gridProposals } from "../../src/training/sweep/samplers.ts";
-import { parseSweepSpec, specFingerprint } from "../../src/training/sweep/spec.ts";
-import { type StudyRecord, StudyStorage } from "../../src/training/sweep/storage.ts";
-import { overrideText, trialArgv } from "../../src/training/sweep/trial-runner.ts";
+import { type AgentOptions, metricValue, runAgent, stepOf, unappliedParams } from "../../src/sweep/agent.ts";
+import { gridProposals } from "../../src/sweep/samplers.ts";
+import { parseSweepSpec, specFingerprint } from "../../src/sweep/spec.ts";
+import { type StudyRecord, StudyStorage } from "../../src/sweep/storage.ts";
+import { overrideText, trialArgv } from "../../src/sweep/trial-runner.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "keisei-sweep-agent-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

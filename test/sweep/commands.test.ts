@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConfig, readConfigFile } from "../../src/config/load.ts";
-import { type SweepIO, storageUrl, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep, trialBase } from "../../src/training/sweep/commands.ts";
+import { type SweepIO, storageUrl, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep, trialBase } from "../../src/sweep/commands.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "keisei-sweep-cmd-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,9 +4,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OPTUNA_OP, optunaDatetime, optunaJournal, trialsCsv } from "../../src/training/sweep/export.ts";
-import { parseSweepSpec, specFingerprint } from "../../src/training/sweep/spec.ts";
-import type { StepValue, StudyRecord, TrialRecord } from "../../src/training/sweep/storage.ts";
+import { OPTUNA_OP, optunaDatetime, optunaJournal, trialsCsv } from "../../src/sweep/export.ts";
+import { parseSweepSpec, specFingerprint } from "../../src/sweep/spec.ts";
+import type { StepValue, StudyRecord, TrialRecord } from "../../src/sweep/storage.ts";
 
 const spec = parseSweepSpec(`
 name: lr-sweep

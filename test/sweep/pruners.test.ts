@@ -1,8 +1,8 @@
 // Hyperband/ASHA and median pruning on hand-made curves.
 import { describe, expect, test } from "bun:test";
-import { HyperbandPruner, MedianPruner, makePruner, type PrunerTrial } from "../../src/training/sweep/pruners.ts";
-import type { TrialState } from "../../src/training/sweep/samplers.ts";
-import { parseSweepSpec } from "../../src/training/sweep/spec.ts";
+import { HyperbandPruner, MedianPruner, makePruner, type PrunerTrial } from "../../src/sweep/pruners.ts";
+import type { TrialState } from "../../src/sweep/samplers.ts";
+import { parseSweepSpec } from "../../src/sweep/spec.ts";
 
 /** A trial whose curve is `values` at steps 1, 2, 3, … (or the given steps). */
 const trial = (number: number, state: TrialState, values: number[], steps?: number[]): PrunerTrial => ({

@@ -1,10 +1,10 @@
 // grid enumerates exactly the product, random is reproducible per seed, TPE beats random on a known
 // function, and distributions map u ∈ [0, 1] the way W&B's ppf does.
 import { describe, expect, test } from "bun:test";
-import { Random } from "../../src/random.ts";
-import { normalCdf, normalPpf, ppf } from "../../src/training/sweep/distributions.ts";
-import { gridProposals, gridValues, type HistoryTrial, randomProposal, tpeGamma, tpeProposal, tpeSplit } from "../../src/training/sweep/samplers.ts";
-import { type ParamSpec, parseSweepSpec } from "../../src/training/sweep/spec.ts";
+import { Random } from "../../src/util/random.ts";
+import { normalCdf, normalPpf, ppf } from "../../src/sweep/distributions.ts";
+import { gridProposals, gridValues, type HistoryTrial, randomProposal, tpeGamma, tpeProposal, tpeSplit } from "../../src/sweep/samplers.ts";
+import { type ParamSpec, parseSweepSpec } from "../../src/sweep/spec.ts";
 
 const params = (yaml: string, method = "random"): ParamSpec[] => parseSweepSpec(`method: ${method}\nparameters:\n${yaml}`).parameters;
 const one = (yaml: string) => params(`  p: ${yaml}\n`.replace("p:", "training.learning_rate:"))[0];

@@ -1,6 +1,6 @@
 // Sweep files as W&B users write them parse into one normalised spec; broken ones name the key.
 import { describe, expect, test } from "bun:test";
-import { parseSweepSpec, SweepSpecError, specFingerprint } from "../../src/training/sweep/spec.ts";
+import { parseSweepSpec, SweepSpecError, specFingerprint } from "../../src/sweep/spec.ts";
 
 function errorOf(text: string, file = "sweep.yaml"): string {
   try {

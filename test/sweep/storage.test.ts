@@ -6,9 +6,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gridProposals, type Proposal } from "../../src/training/sweep/samplers.ts";
-import { parseSweepSpec, specFingerprint } from "../../src/training/sweep/spec.ts";
-import { type StudyRecord, StudyStorage } from "../../src/training/sweep/storage.ts";
+import { gridProposals, type Proposal } from "../../src/sweep/samplers.ts";
+import { parseSweepSpec, specFingerprint } from "../../src/sweep/spec.ts";
+import { type StudyRecord, StudyStorage } from "../../src/sweep/storage.ts";
 import { testPostgres } from "./helpers/postgres.ts";
 
 const pg = testPostgres();

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../../src/compute/device.ts";
 import { listCheckpoints, readTrainerState } from "../../src/training/checkpoints.ts";
-import { loadCheckpoint, readOptimizerState } from "../../src/training/models/checkpoint.ts";
+import { loadCheckpoint, readOptimizerState } from "../../src/models/checkpoint.ts";
 
 test("kill -9 mid-write: the newest complete checkpoint loads, and it is the last announced (or the one being replaced)", async () => {
   const backend = await createBackend("cpu");

@@ -7,10 +7,10 @@ import { createBackend } from "../../src/compute/device.ts";
 import { buildConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { listCheckpoints } from "../../src/training/checkpoints.ts";
-import { encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../../src/training/models/safetensors.ts";
+import { encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../../src/models/safetensors.ts";
 import { train, weightStatistics } from "../../src/training/trainer.ts";
-import { architectureOf, modelFactory } from "../../src/training/models/factory.ts";
-import { batchNormLayers, parameterTable, statsTable } from "../../src/training/models/params.ts";
+import { architectureOf, modelFactory } from "../../src/models/factory.ts";
+import { batchNormLayers, parameterTable, statsTable } from "../../src/models/params.ts";
 import { EloRegistry } from "../../src/evaluation/index.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 

@@ -8,7 +8,7 @@ import body from "../../../shaders/conv3x3.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/conv3x3-tiled.wgsl" with { type: "text" };
 import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
-import { gemmABt, im2colByPosition, im2colByTap } from "../cpu/gemm.ts";
+import { gemmABt, im2colByPosition, im2colByTap } from "./gemm-blocked.ts";
 
 /** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
 const source = `${iface}\n${body}`;

@@ -6,7 +6,7 @@ import body from "../../../shaders/gemm.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
 import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
-import { gemmABt } from "../cpu/gemm.ts";
+import { gemmABt } from "./gemm-blocked.ts";
 
 /** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
 const source = `${iface}\n${body}`;
@@ -29,7 +29,7 @@ export const gemm: KernelSpec = {
   ],
   uniforms,
   workgroups: (u) => grid1d(Math.ceil(u.m / 8) * Math.ceil(u.n / 8) * (u.sumBatch ? 1 : u.batch), 64),
-  // The register-blocked A·Bᵀ (cpu/gemm.ts) when A's rows and B's columns run along k (Linear
+  // The register-blocked A·Bᵀ (gemm-blocked.ts) when A's rows and B's columns run along k (Linear
   // forward, the 1×1 weight gradient), else the axpy form (row of C += a[m, k] · row k of B),
   // which streams B's rows when sBn = 1.
   cpu({ a, b, bias, c }, u) {

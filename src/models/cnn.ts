@@ -7,8 +7,8 @@
 //
 // Defines: SimpleCnn.
 
-import type { Backend, Buf } from "../../compute/backend.ts";
-import * as ops from "../../compute/ops.ts";
+import type { Backend, Buf } from "../compute/backend.ts";
+import * as ops from "../compute/ops.ts";
 import { Network, type Layer, type Mode, type NetworkInit, type Plan } from "./network.ts";
 import type { Architecture } from "./params.ts";
 

@@ -3,9 +3,9 @@
 //
 // Defines: ModelOptions, architectureOf, modelFactory, createNetwork.
 
-import type { Backend } from "../../compute/backend.ts";
-import { CORE46_PLANES } from "../../shogi/features.ts";
-import { NUM_ACTIONS } from "../../shogi/actions.ts";
+import type { Backend } from "../compute/backend.ts";
+import { CORE46_PLANES } from "../shogi/features.ts";
+import { NUM_ACTIONS } from "../shogi/actions.ts";
 import { SimpleCnn } from "./cnn.ts";
 import type { Network, NetworkInit } from "./network.ts";
 import type { Architecture, ModelType, PolicyHead } from "./params.ts";

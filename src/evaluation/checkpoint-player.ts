@@ -4,12 +4,12 @@
 // device memory without bound.
 
 import type { Backend } from "../compute/backend.ts";
-import type { CheckpointLoader, LoadedPolicy } from "../evaluation/opponents.ts";
-import { padToFixedBatch } from "../evaluation/opponents.ts";
-import { Random } from "../random.ts";
+import type { CheckpointLoader, LoadedPolicy } from "./opponents.ts";
+import { padToFixedBatch } from "./opponents.ts";
+import { Random } from "../util/random.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
-import { loadCheckpoint } from "./models/checkpoint.ts";
-import type { Network } from "./models/network.ts";
+import { loadCheckpoint } from "../models/checkpoint.ts";
+import type { Network } from "../models/network.ts";
 
 export interface CachingLoader {
   load: CheckpointLoader;

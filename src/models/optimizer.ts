@@ -4,8 +4,8 @@
 //
 // Defines: AdamConfig, AdamState, Adam.
 
-import type { Buf } from "../../compute/backend.ts";
-import * as ops from "../../compute/ops.ts";
+import type { Buf } from "../compute/backend.ts";
+import * as ops from "../compute/ops.ts";
 import type { Network } from "./network.ts";
 
 export interface AdamConfig {

@@ -17,12 +17,12 @@
 //
 // Defines: ResTower.
 
-import { alignUp, type Backend, type Buf } from "../../compute/backend.ts";
-import * as ops from "../../compute/ops.ts";
+import { alignUp, type Backend, type Buf } from "../compute/backend.ts";
+import * as ops from "../compute/ops.ts";
 import { Network, type BatchNorm, type Layer, type Mode, type NetworkInit, type Plan } from "./network.ts";
 import { seHidden, type Architecture } from "./params.ts";
-import { SIDE_TO_MOVE_PLANE } from "../../shogi/features.ts";
-import { POLICY_PLANES, policyPlaneTables } from "../../shogi/policy-planes.ts";
+import { SIDE_TO_MOVE_PLANE } from "../shogi/features.ts";
+import { POLICY_PLANES, policyPlaneTables } from "../shogi/policy-planes.ts";
 
 /** One residual block's activations. */
 interface BlockActs {

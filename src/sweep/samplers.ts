@@ -9,7 +9,7 @@
 // Numeric parameters are modelled in their distribution's u-coordinate (distributions.ts), which
 // makes a log-uniform parameter log-scaled and a normal one normal-scaled with no special cases.
 
-import type { Random } from "../../random.ts";
+import type { Random } from "../util/random.ts";
 import { categoricalIndex, isNumeric, normalCdf, ppf } from "./distributions.ts";
 import type { ParamSpec, SweepSpec } from "./spec.ts";
 

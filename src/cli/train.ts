@@ -1,9 +1,10 @@
 // `keisei train`: flags → one Config (defaults → --config files → --override → flags), then the
 // trainer. Ctrl-C finishes the current step, writes a checkpoint and exits; a second Ctrl-C quits at once.
 
-import { buildConfig, type ConfigSource, nested, parseOverride, readConfigFile } from "../config/load.ts";
+import { buildConfig, type ConfigSource, nested } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { train, type TrainerView, type TrainResult } from "./trainer.ts";
+import { train, type TrainerView, type TrainResult } from "../training/trainer.ts";
+import { configSources } from "./flags.ts";
 
 /** The reference's train.py flags and the config field each one sets. */
 export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[] = [
@@ -29,8 +30,6 @@ export interface TrainCommandOptions {
   [flag: string]: unknown;
 }
 
-const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
-
 /** The config-setting flags of a train command line as `field=value` overrides. */
 export function trainFlagOverrides(opts: TrainCommandOptions): string[] {
   const out: string[] = [];
@@ -46,7 +45,7 @@ const flagKey = (flag: string) => (flag.includes("-") ? flag.replace(/-(\w)/g, (
 
 /** Config sources of a train command line, in merge order. */
 export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
-  const sources = [...list(opts.config).map(readConfigFile), ...list(opts.override).map(parseOverride)];
+  const sources = configSources(opts);
   for (const f of TRAIN_FLAGS) {
     const value = opts[flagKey(f.flag)];
     if (value === undefined) continue;

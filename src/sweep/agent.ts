@@ -13,8 +13,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { hostname } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
-import { buildConfig, ConfigError, nested } from "../../config/load.ts";
-import { Random } from "../../random.ts";
+import { buildConfig, ConfigError, nested } from "../config/load.ts";
+import { Random } from "../util/random.ts";
 import { makePruner, type PrunerTrial } from "./pruners.ts";
 import { type HistoryTrial, propose } from "./samplers.ts";
 import type { SweepSpec } from "./spec.ts";

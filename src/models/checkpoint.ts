@@ -23,12 +23,13 @@
 //          loadCheckpoint, restoreNetwork, readOptimizerState, Checkpoint.
 
 import { basename } from "node:path";
-import type { Backend } from "../../compute/backend.ts";
+import type { Backend } from "../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
 import type { Network } from "./network.ts";
 import type { Adam, AdamState } from "./optimizer.ts";
 import { batchNormLayers, parameterTable, statsTable, type Architecture, type PolicyHead } from "./params.ts";
-import { bytesOf, encodeSafetensors, readSafetensorsFile, writeFileAtomic, type SafeTensor } from "./safetensors.ts";
+import { bytesOf, encodeSafetensors, readSafetensorsFile, type SafeTensor } from "./safetensors.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
 
 /**
  * Version of keisei's weights-file layout (metadata key keisei_checkpoint). 2: the state dict alone;

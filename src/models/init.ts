@@ -6,7 +6,7 @@
 //
 // Defines: initTable.
 
-import { Random } from "../../random.ts";
+import { Random } from "../util/random.ts";
 import type { SizeTable } from "./params.ts";
 
 /** A flat buffer laid out as `table`, every tensor at its initial value (padding 0). */

@@ -12,7 +12,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { buildConfig, type ConfigSource, configToYaml, deepMerge, nested, parseOverride, readConfigFile } from "../../config/load.ts";
+import { buildConfig, configSources, configToYaml, deepMerge, nested } from "../config/load.ts";
 import { type AgentSummary, type AgentTuning, cappedCount, runAgent } from "./agent.ts";
 import { optunaJournal, trialsCsv } from "./export.ts";
 import { gridProposals } from "./samplers.ts";
@@ -59,13 +59,9 @@ export interface AgentFlags {
   io?: SweepIO;
 }
 
-function configSources(flags: StorageFlags): ConfigSource[] {
-  return [...(flags.config ?? []).map(readConfigFile), ...(flags.override ?? []).map(parseOverride)];
-}
-
 /** The base every trial starts from: --config files and --override values merged, plus pass-through flags. */
 export function trialBase(flags: BaseFlags): TrialBase {
-  const sources = configSources(flags);
+  const sources = configSources(flags.config ?? [], flags.override ?? []);
   const config = buildConfig(sources); // each source validated, errors name it
   for (const a of flags.args ?? []) {
     const flag = a.split("=")[0];
@@ -79,7 +75,7 @@ export function trialBase(flags: BaseFlags): TrialBase {
 /** --storage, else <--savedir or the config's logging.model_dir>/sweeps.sqlite. */
 export function storageUrl(flags: StorageFlags): string {
   if (flags.storage) return flags.storage;
-  const modelDir = flags.savedir ?? buildConfig(configSources(flags)).logging.model_dir;
+  const modelDir = flags.savedir ?? buildConfig(configSources(flags.config ?? [], flags.override ?? [])).logging.model_dir;
   return join(modelDir, "sweeps.sqlite");
 }
 

@@ -6,9 +6,10 @@
 // padded with spaces to a multiple of 8 bytes so the data stays aligned.
 //
 // Defines: SafeDType, SafeTensor, encodeSafetensors, decodeSafetensors, readSafetensorsFile,
-//          writeFileAtomic.
+//          (files are written by util/atomic-write.ts)
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
+
 
 export type SafeDType = "F32" | "I64" | "U32" | "U8";
 
@@ -100,22 +101,4 @@ export function readSafetensorsFile(path: string) {
     throw new Error(`cannot read ${path}: ${(e as Error).message}`);
   }
   return decodeSafetensors(bytes, path);
-}
-
-/** Writes `bytes` to `path` through a temporary file in the same directory, fsync, then rename: readers see the old file or the whole new one. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(tmp, "w");
-    try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 26));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new Error(`writing ${path}: ${(e as Error).message}`);
-  }
 }

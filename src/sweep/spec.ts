@@ -9,9 +9,10 @@
 // Optuna's MedianPruner; `seed` and `tpe` are keisei extensions.
 
 import YAML from "yaml";
-import { buildConfig, ConfigError, nested } from "../../config/load.ts";
-import { configFields } from "../../config/schema.ts";
+import { buildConfig, ConfigError, nested } from "../config/load.ts";
+import { configFields } from "../config/schema.ts";
 import { ppf } from "./distributions.ts";
+import { didYouMean } from "../util/did-you-mean.ts";
 
 export class SweepSpecError extends Error {
   override name = "SweepSpecError";
@@ -104,25 +105,6 @@ const KEYS_OF: Record<string, string[]> = {
 
 type Plain = { [key: string]: unknown };
 const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
-
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
-
-/** ` (did you mean X?)` when one candidate is close, else "". */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best = "";
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(word, c);
-    if (dist < bestD) [best, bestD] = [c, dist];
-  }
-  return bestD <= Math.max(2, word.length / 4) ? ` (did you mean ${best}?)` : "";
-}
 
 /** A suggestion for a parameter name that is not a config field: a typo, or W&B's flat style (`learning_rate`). */
 function fieldSuggestion(name: string): string {

@@ -6,8 +6,8 @@
 // Defines: ModelType, PolicyHead, Architecture, TensorEntry, SizeTable, parameterTable, statsTable, seHidden,
 //          countParameters, batchNormLayers.
 
-import { VIEW_ALIGN, alignUp } from "../../compute/backend.ts";
-import { POLICY_PLANES } from "../../shogi/policy-planes.ts";
+import { VIEW_ALIGN, alignUp } from "../compute/backend.ts";
+import { POLICY_PLANES } from "../shogi/policy-planes.ts";
 
 export type ModelType = "resnet" | "cnn";
 

@@ -27,7 +27,7 @@ export function isCompiledBinary(): boolean {
 /** The command that starts `keisei train`: the binary itself, or bun with src/cli.ts. */
 export function keiseiTrainCommand(): string[] {
   if (isCompiledBinary()) return [process.execPath, "train"];
-  return [process.execPath, fileURLToPath(new URL("../../cli.ts", import.meta.url)), "train"];
+  return [process.execPath, fileURLToPath(new URL("../cli.ts", import.meta.url)), "train"];
 }
 
 /** A value as `--override key=VALUE` text that parseOverride (YAML) reads back as the same value. */

@@ -22,9 +22,9 @@
 // Defines: Mode, BN_MOMENTUM, Plan, Layer, BatchNorm, NetworkInit, Network, ActResult, EvaluateResult,
 //          packLegalActions, checkLegalRows.
 
-import type { Backend, Buf } from "../../compute/backend.ts";
-import { kernelsFor } from "../../compute/kernels/index.ts";
-import * as ops from "../../compute/ops.ts";
+import type { Backend, Buf } from "../compute/backend.ts";
+import { kernelsFor } from "../compute/kernels/index.ts";
+import * as ops from "../compute/ops.ts";
 import { initTable } from "./init.ts";
 import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
 

@@ -1,4 +1,4 @@
-// The CPU backend's matrix kernels: a register-blocked C = A·Bᵀ (both operands row-major along
+// The reference twins' matrix kernels (conv3x3 and gemm use them): a register-blocked C = A·Bᵀ (both operands row-major along
 // the reduction dimension) and the two im2col layouts that turn a 3×3 convolution on a 9×9
 // board into it. 4×4 outputs per block keep 16 accumulators and 8 operands in locals (registers)
 // and every load streams along a contiguous row: about 5× a naive convolution loop here
