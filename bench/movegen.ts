@@ -10,7 +10,8 @@ import { Position as TsshogiPosition } from "tsshogi";
 import { perft } from "../src/shogi/perft.ts";
 import { Position } from "../src/shogi/position.ts";
 import { tsshogiLegalMoves, tsshogiPerft } from "../test/shogi/helpers/tsshogi.ts";
-import { type ActBatch, SelfPlay } from "../src/rl/selfplay.ts";
+import type { ActBatch } from "../src/rl/acting.ts";
+import { SelfPlay } from "../src/rl/selfplay.ts";
 import { UniformPolicy } from "../src/rl/uniform-policy.ts";
 import { NUM_ACTIONS } from "../src/shogi/actions.ts";
 

@@ -69,7 +69,9 @@ export function syntheticInputs(net: Network, batch: number): { obs: Float32Arra
  * on fixed synthetic inputs with 40 legal actions per row. `destroy` frees the optimizer.
  */
 export function networkStep(be: Backend, net: Network, mode: "inference" | "train", batch: number): { once: () => Promise<void>; destroy: () => void } {
-  const plan = net.plan(batch, { training: mode === "train" });
+  const plan = net.plan(batch, { training: true });
+  // The PPO loss kernel's own buffers (the learner's, in rl/ppo.ts).
+  const ppo = { actions: be.alloc("ppo.actions", batch, "u32"), samples: be.alloc("ppo.samples", batch * 4), stats: be.alloc("ppo.stats", batch * 6), means: be.alloc("ppo.means", 7) };
   const { obs, mask } = syntheticInputs(net, batch);
   const firstLegal = Uint32Array.from({ length: batch }, (_, r) => (r * 7919) % ACTIONS);
   const samples = new Float32Array(batch * 4).map((_, i) => (i % 4 === 0 ? -3.7 : ((i * 37) % 100) / 100 - 0.5));
@@ -81,20 +83,20 @@ export function networkStep(be: Backend, net: Network, mode: "inference" | "trai
       await Promise.all([be.read(plan.logits), be.read(plan.value)]);
       return;
     }
-    be.write(plan.actions, firstLegal);
-    be.write(plan.samples!, samples);
+    be.write(ppo.actions, firstLegal);
+    be.write(ppo.samples, samples);
     net.zeroGrad();
     net.forward(plan, "train");
     ops.ppoLoss(
       be,
-      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
-      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
+      { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: ppo.stats, means: ppo.means },
+      { logits: plan.logits, mask: plan.mask, actions: ppo.actions, samples: ppo.samples, values: plan.value },
       { rows: batch, actions: ACTIONS },
       { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false },
     );
     net.backward(plan);
     adam.update();
-    await be.read(plan.ppoMeans!);
+    await be.read(ppo.means);
   };
   return { once, destroy: () => adam.destroy() };
 }

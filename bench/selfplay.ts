@@ -16,9 +16,11 @@ import type { PolicyHead } from "../src/models/params.ts";
 import { createBackend } from "../src/compute/device.ts";
 import { Random } from "../src/util/random.ts";
 import { RolloutBuffer } from "../src/rl/buffer.ts";
+import { computeGae } from "../src/rl/gae.ts";
 import { NetworkPolicy } from "../src/rl/network-policy.ts";
 import { PpoLearner } from "../src/rl/ppo.ts";
-import { type ActBatch, SelfPlay } from "../src/rl/selfplay.ts";
+import type { ActBatch } from "../src/rl/acting.ts";
+import { SelfPlay } from "../src/rl/selfplay.ts";
 import { UniformPolicy } from "../src/rl/uniform-policy.ts";
 import { OBS_SIZE } from "../src/shogi/features.ts";
 import { modelFactory } from "../src/models/factory.ts";
@@ -56,13 +58,15 @@ async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
     await sp.step(timed, buffer);
     steps++;
   }
-  await sp.finishRollout(timed, buffer, 0.99, 0.95);
+  await sp.bootstrap(timed, buffer);
+  buffer.addShapingRewards(0.99);
+  computeGae(buffer, buffer.size, 0.99, 0.95, buffer.advantages, buffer.returns);
   const collect = performance.now() - t0;
   const minibatch = Math.min(256, buffer.size);
   const adam = new Adam(net, { lr: 3e-4, maxGradNorm: 0.5 });
   const learner = new PpoLearner(net, adam, {
     epochs: 1, minibatchSize: minibatch, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0.01, normalizeAdvantages: true, enableValueClipping: false,
-    targetKl: null, learningRate: 3e-4, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
+    targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
   }, rng.fork());
   const u0 = performance.now();
   await learner.update(buffer);

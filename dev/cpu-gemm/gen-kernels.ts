@@ -1,7 +1,7 @@
-// Regenerates the CPU fast path's wasm module from its generator (src/compute/cpu/fast/kernels-gen.ts,
-// the source of truth): kernels.bytes.ts (the module as base64, for a plain and for a shared memory:
-// what the backend loads) and kernels.wat (the listing, for review), beside the generator.
-// test/compute/cpu-fast.test.ts checks both files against a fresh generation.
+// Regenerates the cpu backend's wasm module from its generator (src/compute/cpu/fast/kernels-gen.ts,
+// the source of truth): kernels.bytes.ts beside the generator (the module as base64, for a plain and
+// for a shared memory: what the backend loads) and kernels.wat beside this script (the listing, for
+// review; not part of src/). test/compute/cpu-fast.test.ts checks both files against a fresh generation.
 //
 //   bun dev/cpu-gemm/gen-kernels.ts
 
@@ -9,7 +9,7 @@ import { kernelsBytesSource, kernelsWat } from "../../src/compute/cpu/fast/kerne
 
 const dir = new URL("../../src/compute/cpu/fast/", import.meta.url);
 const wat = kernelsWat();
-await Bun.write(new URL("kernels.wat", dir), wat);
+await Bun.write(new URL("kernels.wat", import.meta.url), wat);
 const src = kernelsBytesSource();
 await Bun.write(new URL("kernels.bytes.ts", dir), src);
 console.log(`kernels.wat: ${wat.split("\n").length} lines; kernels.bytes.ts: ${src.length} characters`);

@@ -1,21 +1,23 @@
-// The CPU backend on the network, without the webgpu and tfjs parts of bench/nn.ts: samples/s
+// The cpu backend on the network, without the webgpu and tfjs parts of bench/nn.ts: samples/s
 // and GFLOP per CPU-second for inference and a training step (same workload as bench/nn.ts), the
 // act step of self-play (batch 64 forward + masked sampling), and where the time goes, by kernel
-// (fast path or twin).
+// (wasm or twin). `--backend reference` times the reference backend (every kernel its twin) instead.
 //
-//   bun dev/cpu-gemm/nn-cpu.ts [--size 32x2] [--batch 256] [--fast 0|1] [--profile]
+//   bun dev/cpu-gemm/nn-cpu.ts [--size 32x2] [--batch 256] [--backend cpu|reference] [--profile]
 
 import { parseArgs } from "node:util";
 import type { Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
 import { modelFactory } from "../../src/models/factory.ts";
 import { forwardFlops, networkStep, syntheticInputs, trainFlops } from "../../bench/nn.ts";
 
-const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, fast: { type: "string", default: "1" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
+const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, backend: { type: "string", default: "cpu" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
 const [width, depth] = values.size!.split("x").map(Number);
 const batch = Number(values.batch);
-const be = new CpuBackend(undefined, { fast: values.fast !== "0" });
+if (values.backend !== "cpu" && values.backend !== "reference") throw new Error(`--backend is "${values.backend}"; it must be "cpu" or "reference"`);
+const be = values.backend === "cpu" ? new CpuBackend() : new ReferenceBackend();
 console.log(be.info.description);
 
 const shape = { width, depth, seRatio: 0.25 };
@@ -29,7 +31,7 @@ if (values.profile) {
   be.run = (k: KernelSpec, b: Record<string, Buf>, u?: Uniforms) => {
     const t0 = performance.now();
     run(k, b, u);
-    const name = `${k.name}${be.fastPath && FAST_KERNELS[k.name] ? " [fast]" : ""}`;
+    const name = `${k.name}${be instanceof CpuBackend && FAST_KERNELS[k.name] ? " [wasm]" : ""}`;
     const e = prof.get(name) ?? { ms: 0, calls: 0 };
     e.ms += performance.now() - t0;
     e.calls++;

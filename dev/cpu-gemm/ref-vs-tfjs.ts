@@ -1,4 +1,4 @@
-// The 256 × 9 tower's inference on the CPU backend (fast path, 1 and 2 threads) next to
+// The 256 × 9 tower's inference on the cpu backend (wasm SIMD, 1 and 2 threads) next to
 // TensorFlow.js wasm (SIMD, 1 thread) in the same process, batch 64: the reference-size line of
 // bench/nn.ts without its webgpu parts (keisei webgpu and tfjs webgpu need minutes per step on lavapipe).
 //

@@ -1,10 +1,12 @@
-// The promoted fast path's GEMM (src/compute/cpu/fast/gemm.ts through CpuBackend.run) on the
-// network's shapes, fast path vs the TypeScript twin: GFLOP/s and GFLOP per CPU-second.
+// The cpu backend's wasm GEMM (src/compute/cpu/fast/gemm.ts through CpuBackend.run) on the
+// network's shapes, 2 and 1 threads, vs the TypeScript twin on the reference backend: GFLOP/s and
+// GFLOP per CPU-second (SKIP_TWIN=1 leaves the reference out).
 //
 //   bun dev/cpu-gemm/shapes.ts [filter]
 
 import type { Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import * as conv3 from "../../src/compute/kernels/conv3x3.ts";
 import { gemm } from "../../src/compute/kernels/gemm.ts";
 
@@ -29,9 +31,9 @@ for (const [N, C, Cin] of [[256, 32, 32], [256, 32, 46], [64, 256, 256]]) {
 
 for (const [fast, threads] of [[true, 2], [true, 1], [false, 1]] as const) {
   if (!fast && process.env.SKIP_TWIN) continue;
-  const be = new CpuBackend(undefined, { fast, threads });
+  const be = fast ? new CpuBackend(undefined, { threads }) : new ReferenceBackend();
   await be.prepare([]);
-  console.log(`\n${be.info.description} (${be.threads} running)`);
+  console.log(`\n${be.info.description}${be instanceof CpuBackend ? ` (${be.threads} running)` : ""}`);
   for (const c of cases) {
     if (filter && !c.name.includes(filter)) continue;
     const bufs: Record<string, Buf> = {};

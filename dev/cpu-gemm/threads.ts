@@ -1,7 +1,7 @@
-// One thread vs two for the fast path (fast/pool.ts): the 32 × 2 network's GEMM-shaped kernels
-// at batch 256, alternating between a 1-thread and a 2-thread backend. Prints wall time, CPU
-// time and the worker's share of the units: with a free second core, wall time drops; on a
-// machine whose other core is busy the worker only time-shares and wall ≈ CPU.
+// One thread vs two for the cpu backend's wasm kernels (fast/pool.ts): the 32 × 2 network's
+// GEMM-shaped kernels at batch 256, alternating between a 1-thread and a 2-thread backend. Prints
+// wall time, CPU time and the worker's share of the units: with a free second core, wall time
+// drops; on a machine whose other core is busy the worker only time-shares and wall ≈ CPU.
 //
 //   bun dev/cpu-gemm/threads.ts [rounds]
 

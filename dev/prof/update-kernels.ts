@@ -14,6 +14,7 @@ const be = new CpuBackend();
 const net = modelFactory(be, "resnet", { depth, width, seRatio: 0.25, policyHead: head }, { seed: 1 });
 const adam = new Adam(net, { lr: 1e-3, maxGradNorm: 0.5 });
 const plan = net.plan(B, { training: true });
+const ppo = { actions: be.alloc("ppo.actions", B, "u32"), samples: be.alloc("ppo.samples", B * 4), stats: be.alloc("ppo.stats", B * 6), means: be.alloc("ppo.means", 7) };
 const rng = new Random(1);
 const obs = randomObs(rng, B);
 const { mask, actions } = randomMask(rng, B, NUM_ACTIONS, 40);
@@ -35,12 +36,12 @@ const steps = Number(process.argv[6] ?? 20);
 for (let i = 0; i < steps + 2; i++) {
   if (i === 2) (times.clear(), phases.clear());
   await phase("setInputs", () => net.setInputs(plan, obs, mask));
-  be.write(plan.actions, actions);
-  be.write(plan.samples!, samples);
+  be.write(ppo.actions, actions);
+  be.write(ppo.samples, samples);
   await phase("zeroGrad", () => net.zeroGrad());
   await phase("forward", () => net.forward(plan, "frozen"));
   await phase("ppoLoss", () =>
-    ops.ppoLoss(be, { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! }, { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value }, { rows: B, actions: NUM_ACTIONS }, { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false }),
+    ops.ppoLoss(be, { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: ppo.stats, means: ppo.means }, { logits: plan.logits, mask: plan.mask, actions: ppo.actions, samples: ppo.samples, values: plan.value }, { rows: B, actions: NUM_ACTIONS }, { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false }),
   );
   await phase("backward", () => net.backward(plan));
   await phase("adam", async () => {

@@ -1,8 +1,10 @@
 // The compute backend contract: the whole surface a model needs from a device.
 //
 // Five verbs (tinygrad-sized): alloc / free / write / read buffers, and run a named kernel on
-// named buffers with scalar uniforms; plus submit() to wait for what was enqueued. Two
-// implementations: `webgpu/` (WGSL from shaders/) and `cpu/` (each kernel's TypeScript twin).
+// named buffers with scalar uniforms; plus submit() to wait for what was enqueued. Three
+// implementations: `webgpu/` (WGSL from shaders/), `cpu/` (wasm SIMD kernels on one wasm memory:
+// what `env.device: cpu` runs) and `reference/` (each kernel's TypeScript twin on plain typed
+// arrays: what tests hold the other two to).
 //
 // Semantics every implementation keeps:
 // - run() only enqueues. Work happens in enqueue order; write() and read() see the effect of every
@@ -24,11 +26,11 @@ export type AnyTypedArray = Float32Array | Uint32Array | Int32Array;
  * the allocation `root`. Opaque; only its backend can touch the data. A model keeps its parameters
  * in one allocation and binds each tensor as a view (offsets multiples of VIEW_ALIGN).
  */
-export interface Buf {
+export interface Buf<D extends DType = DType> {
   readonly id: number;
   readonly label: string;
   readonly length: number;
-  readonly dtype: DType;
+  readonly dtype: D;
   /** id of the allocation this buffer is (root === id) or views. */
   readonly root: number;
   /** First element within the root allocation. */
@@ -46,7 +48,7 @@ export function alignUp(n: number, a = VIEW_ALIGN): number {
 }
 
 /** Checks a view request; returns the view's fields. */
-export function viewOf(buf: Buf, offset: number, length: number, id: number, label?: string): Buf {
+export function viewOf<D extends DType>(buf: Buf<D>, offset: number, length: number, id: number, label?: string): Buf<D> {
   if (!Number.isInteger(offset) || offset % VIEW_ALIGN !== 0) throw new Error(`view of ${buf.label}: offset ${offset} is not a multiple of ${VIEW_ALIGN} elements`);
   if (!Number.isInteger(length) || length < 0 || offset + length > buf.length) throw new Error(`view of ${buf.label}: [${offset}, ${offset + length}) outside length ${buf.length}`);
   return { id, label: label ?? `${buf.label}[${offset}:${offset + length}]`, length, dtype: buf.dtype, root: buf.root, offset: buf.offset + offset };
@@ -97,11 +99,11 @@ export interface KernelSpec {
 export type KernelStyle = "tiled" | "register";
 
 export interface BackendInfo {
-  kind: "webgpu" | "cpu";
-  /** One line for logs: which device this is, or why the CPU was chosen. */
+  kind: "webgpu" | "cpu" | "reference";
+  /** One line for logs: which backend and device this is, or why the CPU was chosen. */
   description: string;
   style: KernelStyle;
-  /** WebGPU adapter details (absent on cpu). */
+  /** WebGPU adapter details (absent on cpu and reference). */
   adapter?: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean };
   /** When `auto` fell back to the CPU: why. */
   fallbackReason?: string;
@@ -110,19 +112,18 @@ export interface BackendInfo {
 export interface Backend {
   readonly info: BackendInfo;
   /** A zero-filled buffer of `length` elements. */
-  alloc<D extends DType = "f32">(label: string, length: number, dtype?: D): Buf;
+  alloc<D extends DType = "f32">(label: string, length: number, dtype?: D): Buf<D>;
   /** Frees an allocation (not a view); its views die with it. */
   free(buf: Buf): void;
   /** A view of `length` elements of `buf` from element `offset` (a multiple of VIEW_ALIGN); shares memory. */
-  view(buf: Buf, offset: number, length: number, label?: string): Buf;
+  view<D extends DType>(buf: Buf<D>, offset: number, length: number, label?: string): Buf<D>;
   /** Copy `data` into `buf` starting at element `offset`. */
   write(buf: Buf, data: AnyTypedArray, offset?: number): void;
   /** Copy `length` elements from element `offset` of `buf` back to the host. */
-  read<D extends DType>(buf: Buf & { dtype: D }, offset?: number, length?: number): Promise<TypedArrayOf<D>>;
-  read(buf: Buf, offset?: number, length?: number): Promise<AnyTypedArray>;
+  read<D extends DType>(buf: Buf<D>, offset?: number, length?: number): Promise<TypedArrayOf<D>>;
   /** Enqueue one dispatch of `kernel` on `buffers` (by binding name) with `uniforms`. */
   run(kernel: KernelSpec, buffers: Record<string, Buf>, uniforms?: Uniforms): void;
-  /** Compile pipelines ahead of first use (WebGPU: seconds each on lavapipe). No-op on cpu. */
+  /** Compile pipelines ahead of first use (WebGPU: seconds each on lavapipe; cpu: waits for its second thread). */
   prepare(kernels: readonly KernelSpec[]): Promise<void>;
   /** Send enqueued work and wait until it has finished; throws any error it produced. */
   submit(): Promise<void>;

@@ -1,7 +1,7 @@
 // createBackend: pick the compute device (config `env.device: auto | webgpu | cpu`).
 
 import type { Backend } from "./backend.ts";
-import { CpuBackend, cpuFastPathDefault } from "./cpu/backend.ts";
+import { CpuBackend } from "./cpu/backend.ts";
 import { type AdapterDetails, adapterDetails, adapterName, isCpuAdapter, openDevice, requestAdapter } from "./webgpu/adapter.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
@@ -9,17 +9,17 @@ export type DevicePreference = "auto" | "webgpu" | "cpu";
 
 /**
  * What `auto` does with an adapter: a GPU takes the webgpu backend; a CPU-implemented adapter
- * (lavapipe, SwiftShader, WARP) takes the cpu backend while its wasm SIMD fast path is on,
- * because that path measures several times faster than the same CPU behind Vulkan (bench/nn.ts).
+ * (lavapipe, SwiftShader, WARP) takes the cpu backend, whose wasm SIMD kernels measure several
+ * times faster than the same CPU behind Vulkan (bench/nn.ts).
  */
-export function autoChoice(d: AdapterDetails, cpuFastPath = cpuFastPathDefault()): { kind: "webgpu" | "cpu"; why: string } {
+export function autoChoice(d: AdapterDetails): { kind: "webgpu" | "cpu"; why: string } {
   if (!isCpuAdapter(d)) return { kind: "webgpu", why: `GPU adapter ${adapterName(d)}` };
-  if (!cpuFastPath) return { kind: "webgpu", why: `adapter ${adapterName(d)} runs on the CPU, but the cpu backend's fast path is off (KEISEI_CPU_FAST=0)` };
   return { kind: "cpu", why: `the only WebGPU adapter, ${adapterName(d)}, runs on the CPU, where keisei's own cpu backend is faster; env.device=webgpu forces it` };
 }
 
 /**
- * - "cpu": the CPU backend.
+ * - "cpu": the cpu backend (wasm SIMD kernels; cpu/backend.ts). The reference backend
+ *   (reference/backend.ts, the TypeScript twins) is for tests and is never chosen here.
  * - "webgpu": a WebGPU adapter (a software one included) or an Error naming what is missing
  *   (Vulkan loader, driver …).
  * - "auto": a GPU adapter when there is one, else the CPU; `info.description` says which was

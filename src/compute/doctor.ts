@@ -39,14 +39,14 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   const gpu = getGpu();
   if (gpu instanceof Error) {
     lines.push(`dawn         NOT LOADED: ${gpu.message}`);
-    lines.push(`backend      cpu (TypeScript kernels): training works, more slowly`);
+    lines.push("backend      cpu (wasm SIMD kernels): training works on the CPU backend");
     return { lines, ok: false };
   }
   lines.push("dawn         loaded (webgpu/dawn.node)");
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) {
     lines.push(`adapter      NONE: ${diagnoseNoAdapter()}`);
-    lines.push("backend      cpu (TypeScript kernels): training still works on the CPU backend, more slowly");
+    lines.push("backend      cpu (wasm SIMD kernels): training still works on the CPU backend");
     return { lines, ok: false };
   }
   const d = adapterDetails(adapter);

@@ -330,7 +330,8 @@ export interface PpoOutputs {
   dlogits: Buf; // [N, A]
   dvalues: Buf; // [N]
   stats: Buf; // [N, 6]  per-sample terms (PPO_STATS)
-  means: Buf; // [7]     batch means (PPO_MEANS): policy, value, entropy, approxKl, clipFraction, logp, loss
+  /** [7] batch means (PPO_MEANS): policy, value, entropy, approxKl, clipFraction, logp, loss; only when asked for (the learner sums `stats` on the host). */
+  means?: Buf;
 }
 
 /** Inputs of ppoLoss. */
@@ -348,7 +349,7 @@ export function ppoLoss(be: Backend, o: PpoOutputs, i: PpoInputs, d: PolicyDims,
     clipEps: opt.clipEps, valueCoef: opt.valueCoef, entropyCoef: opt.entropyCoef, invBatch: 1 / (opt.batchSize ?? d.rows),
   };
   be.run(ppo.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
-  be.run(ppo.statsMean, { stats: o.stats, means: o.means }, u);
+  if (o.means) be.run(ppo.statsMean, { stats: o.stats, means: o.means }, u);
 }
 
 // ---------------------------------------------------------------- optimizer

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Random } from "../util/random.ts";
 import { DEFAULT_POOL, type EloRegistry } from "./elo.ts";
 import { DEFAULT_MAX_MOVES } from "./match.ts";
-import { type CheckpointLoader, checkpointName, heuristicPlayer, type Player, randomPlayer } from "./opponents.ts";
+import { type CheckpointLoader, playerNameOf, heuristicPlayer, type Player, randomPlayer } from "./opponents.ts";
 import { type EvaluationReport, type MatchResult, renderReport, type ReportFormat, saveGames, summarize } from "./report.ts";
 import {
   type BenchmarkCase,
@@ -81,7 +81,7 @@ interface Loading {
 }
 
 /** Loads a checkpoint player; the file must exist, and the loader's errors pass through unchanged. */
-async function loadCheckpoint(path: string, seed: number, o: Loading, name = checkpointName(path)): Promise<Player> {
+async function loadCheckpoint(path: string, seed: number, o: Loading, name = playerNameOf(path)): Promise<Player> {
   if (!existsSync(path)) throw new EvaluationError(`checkpoint not found: ${path}`);
   if (!o.loader) throw new EvaluationError(`cannot load checkpoint ${path}: no checkpoint loader was given`);
   const policy = await o.loader(path, { deterministic: o.deterministic, seed });

@@ -7,9 +7,7 @@
 // once from each side. Results come from the engine's `gameStatus` (rules.ts). A match is a pure
 // function of its players' seeds and these options: the same seeds play the same games.
 
-import { type ActBatch, type ActingPolicy, allocActBatch } from "../rl/selfplay.ts";
-import { moveToAction } from "../shogi/actions.ts";
-import { encodeCore46, OBS_SIZE } from "../shogi/features.ts";
+import { type ActingPolicy, allocActBatch, batchRows, chosenMove, encodeRow } from "../rl/acting.ts";
 import { MAX_LEGAL_MOVES } from "../shogi/movegen.ts";
 import { Position } from "../shogi/position.ts";
 import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rules.ts";
@@ -94,17 +92,23 @@ export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, opt
       const s = slots[si];
       if (s.game < 0) continue;
       const side = s.pos.sideToMove === agentColorOf(s.game) ? 0 : 1;
-      addRow(sides[side], rows[side], s.pos, legal, si * MAX_LEGAL_MOVES, legalCount[si], rules.maxMovesPerGame);
+      encodeRow(sides[side], rows[side], s.pos, rules.maxMovesPerGame, legal, si * MAX_LEGAL_MOVES, legalCount[si]);
       rowSlot[side][rows[side]++] = si;
     }
     for (const side of [0, 1]) {
       const n = rows[side];
       if (n === 0) continue;
-      const batch = view(sides[side], n);
+      const batch = batchRows(sides[side], n);
       await (side === 0 ? agent : opponent).act(batch);
       for (let r = 0; r < n; r++) {
         const si = rowSlot[side][r];
-        chosen[si] = legalMoveOf(batch, r, legal, si * MAX_LEGAL_MOVES, side === 0 ? "agent" : "opponent", slots[si]);
+        const move = chosenMove(batch, r, legal, si * MAX_LEGAL_MOVES);
+        if (move < 0) {
+          // A choice outside the legal list is a bug in the player.
+          const who = side === 0 ? "agent" : "opponent";
+          throw new Error(`match game ${slots[si].game}: the ${who} chose action ${batch.actions[r]}, which is not legal in ${slots[si].pos.toSfen()}`);
+        }
+        chosen[si] = move;
       }
     }
     // Play every chosen move; finished games hand their slot to the next game.
@@ -133,35 +137,4 @@ export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, opt
     }
   }
   return results;
-}
-
-/** Appends one position to a batch: its observation and its legal actions as the next CSR row. */
-function addRow(b: ActBatch, row: number, pos: Position, legal: Uint32Array, at: number, count: number, maxMoves: number): void {
-  encodeCore46(pos, maxMoves, b.obs, row * OBS_SIZE);
-  if (row === 0) b.legalOffsets[0] = 0;
-  const first = b.legalOffsets[row];
-  for (let k = 0; k < count; k++) b.legalActions[first + k] = moveToAction(legal[at + k]);
-  b.legalOffsets[row + 1] = first + count;
-}
-
-/** The first n rows of a batch, as arrays of exactly their length. */
-function view(b: ActBatch, n: number): ActBatch {
-  return {
-    n,
-    obs: b.obs.subarray(0, n * OBS_SIZE),
-    legalOffsets: b.legalOffsets.subarray(0, n + 1),
-    legalActions: b.legalActions.subarray(0, b.legalOffsets[n]),
-    actions: b.actions.subarray(0, n),
-    logProbs: b.logProbs.subarray(0, n),
-    values: b.values.subarray(0, n),
-  };
-}
-
-/** The engine move of row r's chosen action; a choice outside the legal list is a bug in the player. */
-function legalMoveOf(b: ActBatch, r: number, legal: Uint32Array, at: number, who: string, s: Slot): number {
-  const first = b.legalOffsets[r];
-  const n = b.legalOffsets[r + 1] - first;
-  const action = b.actions[r];
-  for (let k = 0; k < n; k++) if (b.legalActions[first + k] === action) return legal[at + k];
-  throw new Error(`match game ${s.game}: the ${who} chose action ${action}, which is not legal in ${s.pos.toSfen()}`);
 }

@@ -10,7 +10,7 @@
 
 import { basename } from "node:path";
 import { Random } from "../util/random.ts";
-import { type ActBatch, type ActingPolicy, allocActBatch } from "../rl/selfplay.ts";
+import { type ActBatch, type ActingPolicy, allocActBatch } from "../rl/acting.ts";
 import { UniformPolicy } from "../rl/uniform-policy.ts";
 import { actionToMove } from "../shogi/actions.ts";
 import { OBS_SIZE } from "../shogi/features.ts";
@@ -46,10 +46,10 @@ export function heuristicPlayer(seed: number, name = "heuristic"): Player {
 }
 
 /** The name a checkpoint plays under: its file name. */
-export const checkpointName = (path: string): string => basename(path);
+export const playerNameOf = (path: string): string => basename(path);
 
 export async function checkpointPlayer(path: string, load: CheckpointLoader, options: { deterministic: boolean; seed: number }, id?: string): Promise<Player> {
-  return { name: checkpointName(path), policy: await load(path, options), id };
+  return { name: playerNameOf(path), policy: await load(path, options), id };
 }
 
 // Observation planes the heuristic reads (features.ts): own pawns, the opponent's pieces, "Black to move".

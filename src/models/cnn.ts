@@ -9,7 +9,7 @@
 
 import type { Backend, Buf } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
-import { Network, type Layer, type Mode, type NetworkInit, type Plan } from "./network.ts";
+import { Network, type Layer, type Mode, type NetworkInit, type Plan, type TrainingPlan } from "./network.ts";
 import type { Architecture } from "./params.ts";
 
 const CH = 16; // conv channels
@@ -53,15 +53,15 @@ export class SimpleCnn extends Network<CnnActs> {
     ops.linearForward(be, plan.value, a.flat, this.valueHead.w, this.valueHead.b, { batch: B, in: FLAT, out: 1 });
   }
 
-  protected backwardLayers(plan: Plan, a: CnnActs): void {
+  protected backwardLayers(plan: TrainingPlan, a: CnnActs): void {
     const be = this.backend;
     const B = plan.batch;
     const policy = { batch: B, in: FLAT, out: this.numActions };
     const value = { batch: B, in: FLAT, out: 1 };
-    ops.linearBackwardWeight(be, this.valueHead.dw, this.valueHead.db, a.flat, plan.dvalue!, value);
-    ops.linearBackwardData(be, a.dflat!, plan.dvalue!, this.valueHead.w, value);
-    ops.linearBackwardWeight(be, this.policyHead.dw, this.policyHead.db, a.flat, plan.dlogits!, policy);
-    ops.linearBackwardData(be, a.dflat!, plan.dlogits!, this.policyHead.w, policy, true);
+    ops.linearBackwardWeight(be, this.valueHead.dw, this.valueHead.db, a.flat, plan.dvalue, value);
+    ops.linearBackwardData(be, a.dflat!, plan.dvalue, this.valueHead.w, value);
+    ops.linearBackwardWeight(be, this.policyHead.dw, this.policyHead.db, a.flat, plan.dlogits, policy);
+    ops.linearBackwardData(be, a.dflat!, plan.dlogits, this.policyHead.w, policy, true);
     ops.reluBackward(be, a.dconv!, a.dflat!, a.flat);
     ops.conv3x3BackwardWeight(be, this.conv.dw, this.conv.db, plan.obs, a.dconv!, { batch: B, cin: this.arch.inputPlanes, cout: CH });
   }

@@ -1,9 +1,11 @@
 // modelFactory: an architecture name and sizes → a network on a backend (reference
 // model_factory, §4.1: "resnet" → the tower; "cnn" → the simple CNN of §4.2).
 //
-// Defines: ModelOptions, architectureOf, modelFactory, createNetwork.
+// Defines: ModelOptions, architectureOf, configuredArchitecture, architectureDifferences, describeArchitecture,
+//          modelFactory, createNetwork.
 
 import type { Backend } from "../compute/backend.ts";
+import type { Config } from "../config/schema.ts";
 import { CORE46_PLANES } from "../shogi/features.ts";
 import { NUM_ACTIONS } from "../shogi/actions.ts";
 import { SimpleCnn } from "./cnn.ts";
@@ -37,6 +39,25 @@ export function architectureOf(type: ModelType, o: ModelOptions = {}): Architect
   }
   if (!(arch.seRatio >= 0 && arch.seRatio <= 1)) throw new Error(`model seRatio must be in [0, 1], got ${arch.seRatio}`);
   return arch;
+}
+
+/** The architecture `training.*` asks for: the one builder the trainer, resume and the benches share. */
+export function configuredArchitecture(t: Config["training"]): Architecture {
+  return architectureOf(t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head });
+}
+
+/** "resnet 9×256 network with a dense policy head". */
+export function describeArchitecture(a: Architecture): string {
+  return `${a.type} ${a.depth}×${a.width} network with a ${a.policyHead} policy head`;
+}
+
+/**
+ * Where two architectures differ, field by field ("width 8 ≠ 16"); empty when they build the same
+ * network. Every field of Architecture is compared, so a field added later cannot slip past.
+ */
+export function architectureDifferences(a: Architecture, b: Architecture): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof Architecture)[];
+  return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${a[k]} ≠ ${b[k]}`);
 }
 
 /** A network of `arch`, initialised from `init` (a seed: PyTorch default init; or given buffers). */

@@ -5,7 +5,8 @@
 //   as a view, created once here.
 // - Activations planned once per batch size: plan(B) allocates every buffer a forward (and, for a
 //   training plan, a backward) at batch B needs. Inputs of another size are an error, never a
-//   silent reallocation.
+//   silent reallocation. A network knows no learning algorithm: a training plan holds the
+//   gradients of the outputs, and a learner (rl/ppo.ts) owns whatever scratch its loss needs.
 // - forward(plan, "train" | "infer" | "frozen") writes plan.logits [B, A] and plan.value [B];
 //   "train" uses batch statistics and updates the running ones, "infer" uses the running ones,
 //   "frozen" (training plans) is "infer"'s function kept differentiable: the running statistics
@@ -16,14 +17,16 @@
 //   ACCUMULATES into the gradients (zeroGrad once per step). The subclasses write both as flat
 //   lists of ops.ts layer calls.
 // - Acting (reference §4.3): getActionAndValue samples (or takes the argmax of) the masked policy;
-//   evaluateActions gives log-probabilities, entropies and values of given actions. A legal mask
-//   row with no legal action is an error naming the row (reference §13.2 item 14).
+//   evaluateActions gives log-probabilities, entropies and values of given actions (for analysis
+//   and tests: PPO gets these from its loss kernel). A legal mask row with no legal action is an
+//   error naming the row (reference §13.2 item 14).
 //
-// Defines: Mode, BN_MOMENTUM, Plan, Layer, BatchNorm, NetworkInit, Network, ActResult, EvaluateResult,
-//          packLegalActions, checkLegalRows.
+// Defines: Mode, BN_MOMENTUM, Plan, TrainingPlan, Layer, BatchNorm, NetworkInit, Network, ActResult,
+//          EvaluateResult, packLegalActions, checkLegalRows.
 
 import type { Backend, Buf } from "../compute/backend.ts";
 import { kernelsFor } from "../compute/kernels/index.ts";
+import { legalLogSumExp } from "../compute/kernels/softmax.ts";
 import * as ops from "../compute/ops.ts";
 import { initTable } from "./init.ts";
 import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
@@ -34,23 +37,25 @@ export type Mode = "train" | "infer" | "frozen";
 /** BatchNorm momentum of an ordinary training-mode forward (PyTorch's default). */
 export const BN_MOMENTUM = 0.1;
 
-/** The buffers of one planned batch size that callers read and write. */
+/** The buffers of one planned batch size that callers read and write (an inference plan: forward "infer" only). */
 export interface Plan {
   readonly batch: number; // B
   /** Whether backward() is possible (activations kept per layer, gradient buffers allocated). */
   readonly training: boolean;
-  readonly obs: Buf; // [B, C_in, 9, 9]  input
-  readonly logits: Buf; // [B, A]  output
-  readonly value: Buf; // [B]  output (no tanh)
-  readonly dlogits: Buf | null; // [B, A]  ∂loss/∂logits (training plans)
-  readonly dvalue: Buf | null; // [B]  ∂loss/∂value (training plans)
-  readonly mask: Buf; // [B, ceil(A/32)] u32  legal-action bits (bit a & 31 of word a >> 5)
-  readonly actions: Buf; // [B] u32
-  readonly uniforms: Buf; // [B]  sampling uniforms in [0, 1)
-  readonly actionLogp: Buf; // [B]
-  readonly samples: Buf | null; // [B, 4]  PPO samples: oldLogp, advantage, return, oldValue (training plans)
-  readonly ppoStats: Buf | null; // [B, 6]  PPO per-sample terms (training plans)
-  readonly ppoMeans: Buf | null; // [7]  PPO batch means (training plans)
+  readonly obs: Buf<"f32">; // [B, C_in, 9, 9]  input
+  readonly logits: Buf<"f32">; // [B, A]  output
+  readonly value: Buf<"f32">; // [B]  output (no tanh)
+  readonly mask: Buf<"u32">; // [B, ceil(A/32)] u32  legal-action bits (bit a & 31 of word a >> 5)
+  readonly actions: Buf<"u32">; // [B] u32  getActionAndValue's choices
+  readonly uniforms: Buf<"f32">; // [B]  sampling uniforms in [0, 1)
+  readonly actionLogp: Buf<"f32">; // [B]  log π of the chosen actions
+}
+
+/** A plan that can also run backward(): it keeps each layer's activations and takes the outputs' gradients. */
+export interface TrainingPlan extends Plan {
+  readonly training: true;
+  readonly dlogits: Buf<"f32">; // [B, A]  ∂loss/∂logits, written by the caller's loss
+  readonly dvalue: Buf<"f32">; // [B]  ∂loss/∂value
 }
 
 export interface ActResult {
@@ -97,11 +102,11 @@ export abstract class Network<Acts = unknown> {
   readonly table: SizeTable;
   readonly statsTable: SizeTable;
   /** [table.length] all trainable tensors. */
-  readonly params: Buf;
+  readonly params: Buf<"f32">;
   /** [table.length] gradients, same layout. */
-  readonly grads: Buf;
+  readonly grads: Buf<"f32">;
   /** [statsTable.length] BN running mean / var (unused padding only, for the CNN). */
-  readonly stats: Buf;
+  readonly stats: Buf<"f32">;
   /** BN forward passes in training mode (PyTorch's num_batches_tracked, the same for every BN layer). */
   numBatchesTracked = 0;
   /** Policy outputs A. */
@@ -183,34 +188,33 @@ export abstract class Network<Acts = unknown> {
    * activations for backward() and holds the gradient buffers; an inference plan reuses one set
    * of per-block buffers across the tower. The same (batch, training) returns the same plan.
    */
-  plan(batch: number, opts: { training: boolean }): Plan {
+  plan(batch: number, opts: { training: true }): TrainingPlan;
+  plan(batch: number, opts: { training: false }): Plan;
+  plan(batch: number, opts: { training: boolean }): Plan | TrainingPlan;
+  plan(batch: number, opts: { training: boolean }): Plan | TrainingPlan {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`plan: batch size must be a positive integer, got ${batch}`);
     for (const [p] of this.plans) if (p.batch === batch && p.training === opts.training) return p;
     const be = this.backend;
     const owned: Buf[] = [];
-    const alloc = (label: string, length: number, dtype: "f32" | "u32" = "f32") => {
-      const b = be.alloc(`B${batch}.${label}`, length, dtype);
+    const alloc = <D extends "f32" | "u32" = "f32">(label: string, length: number, dtype?: D) => {
+      const b = be.alloc(`B${batch}.${label}`, length, dtype ?? ("f32" as D));
       owned.push(b);
       return b;
     };
     const t = opts.training;
     const A = this.numActions;
-    const plan: Plan = {
+    const common: Plan = {
       batch,
       training: t,
       obs: alloc("obs", batch * this.obsSize),
       logits: alloc("logits", batch * A),
       value: alloc("value", batch),
-      dlogits: t ? alloc("dlogits", batch * A) : null,
-      dvalue: t ? alloc("dvalue", batch) : null,
       mask: alloc("mask", batch * this.maskWords, "u32"),
       actions: alloc("actions", batch, "u32"),
       uniforms: alloc("uniforms", batch),
       actionLogp: alloc("actionLogp", batch),
-      samples: t ? alloc("samples", batch * 4) : null,
-      ppoStats: t ? alloc("ppoStats", batch * 6) : null,
-      ppoMeans: t ? alloc("ppoMeans", 7) : null,
     };
+    const plan: Plan | TrainingPlan = t ? { ...common, training: true, dlogits: alloc("dlogits", batch * A), dvalue: alloc("dvalue", batch) } : common;
     const acts = this.planActivations(batch, t, alloc);
     this.plans.set(plan, { acts, owned, lastForward: null });
     return plan;
@@ -253,7 +257,7 @@ export abstract class Network<Acts = unknown> {
    * batch statistics are functions of the batch) or forward(plan, "frozen") (the running
    * statistics are constants).
    */
-  backward(plan: Plan): void {
+  backward(plan: TrainingPlan): void {
     const st = this.stateOf(plan);
     if (!plan.training) throw new Error(`backward() on the inference plan for batch ${plan.batch}`);
     if (st.lastForward !== "train" && st.lastForward !== "frozen") throw new Error(`backward() needs forward(plan, "train") or forward(plan, "frozen") first (batch ${plan.batch})`);
@@ -291,7 +295,7 @@ export abstract class Network<Acts = unknown> {
   /** Subclass: the forward pass; `momentum` is the BatchNorm running-statistics update factor in "train" mode. */
   protected abstract forwardLayers(plan: Plan, acts: Acts, mode: Mode, momentum: number): void;
   /** Subclass: the backward pass after a forward in `mode` ("train": batch statistics, "frozen": running ones). */
-  protected abstract backwardLayers(plan: Plan, acts: Acts, mode: "train" | "frozen"): void;
+  protected abstract backwardLayers(plan: TrainingPlan, acts: Acts, mode: "train" | "frozen"): void;
 
   // ---------------------------------------------------------------- acting
 
@@ -317,42 +321,41 @@ export abstract class Network<Acts = unknown> {
     this.forward(plan, mode);
     ops.sampleActions(be, plan.actions, plan.actionLogp, plan.logits, plan.mask, plan.uniforms, { rows: plan.batch, actions: this.numActions }, greedy);
     const [actions, logProbs, values] = await Promise.all([be.read(plan.actions), be.read(plan.actionLogp), be.read(plan.value)]);
-    return { actions: actions as Uint32Array, logProbs: logProbs as Float32Array, values: values as Float32Array };
+    return { actions, logProbs, values };
   }
 
   /**
    * Log-probabilities and entropies (over the legal moves) of `actions`, and values (reference
-   * evaluate_actions). Needs a training plan: its PPO buffers serve as scratch (plan.dlogits,
-   * dvalue, samples are overwritten). "infer" by default so the running statistics stay as they are.
+   * evaluate_actions), in `mode` ("infer" by default, so the running statistics stay as they are;
+   * "train" needs a training plan). Computed on the host from the logits read back: this is for
+   * analysis and tests, while PPO gets the same terms from its loss kernel on the device.
    */
   async evaluateActions(plan: Plan, obs: Float32Array, actions: Uint32Array, legalMask: Uint32Array, mode: Mode = "infer"): Promise<EvaluateResult> {
-    if (!plan.training) throw new Error(`evaluateActions needs a training plan (batch ${plan.batch})`);
-    if (actions.length !== plan.batch) throw new Error(`evaluateActions: ${actions.length} actions for batch ${plan.batch}`);
-    for (let r = 0; r < plan.batch; r++) {
+    const B = plan.batch;
+    const A = this.numActions;
+    const words = this.maskWords;
+    if (actions.length !== B) throw new Error(`evaluateActions: ${actions.length} actions for batch ${B}`);
+    for (let r = 0; r < B; r++) {
       const a = actions[r];
-      if (!(a < this.numActions) || ((legalMask[r * this.maskWords + (a >>> 5)] >>> (a & 31)) & 1) === 0) throw new Error(`evaluateActions: action ${a} of row ${r} is not legal`);
+      if (!(a < A) || ((legalMask[r * words + (a >>> 5)] >>> (a & 31)) & 1) === 0) throw new Error(`evaluateActions: action ${a} of row ${r} is not legal`);
     }
-    const be = this.backend;
     this.setInputs(plan, obs, legalMask);
-    be.write(plan.actions, actions);
-    be.write(plan.samples!, new Float32Array(plan.batch * 4));
     this.forward(plan, mode);
-    // The PPO loss kernel computes the per-row log-probability and entropy (stats columns 5 and 2).
-    ops.ppoLoss(
-      be,
-      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
-      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
-      { rows: plan.batch, actions: this.numActions },
-      { clipEps: 0.2, valueCoef: 0, entropyCoef: 0, valueClip: false },
-    );
-    const [stats, values] = await Promise.all([be.read(plan.ppoStats!), be.read(plan.value)]);
-    const logProbs = new Float32Array(plan.batch);
-    const entropy = new Float32Array(plan.batch);
-    for (let r = 0; r < plan.batch; r++) {
-      entropy[r] = stats[r * 6 + 2];
-      logProbs[r] = stats[r * 6 + 5];
+    const [logits, values] = await Promise.all([this.backend.read(plan.logits), this.backend.read(plan.value)]);
+    const logProbs = new Float32Array(B);
+    const entropy = new Float32Array(B);
+    for (let r = 0; r < B; r++) {
+      const { lse, legal } = legalLogSumExp(logits, legalMask, r, A, words);
+      let h = 0;
+      for (let a = 0; a < A; a++) {
+        if (!legal(a)) continue;
+        const lp = logits[r * A + a] - lse;
+        h -= Math.exp(lp) * lp;
+      }
+      entropy[r] = h;
+      logProbs[r] = logits[r * A + actions[r]] - lse;
     }
-    return { logProbs, entropy, values: values as Float32Array };
+    return { logProbs, entropy, values };
   }
 
   /** Writes observations and legal masks into a plan, checking their sizes and that every row has a legal move. */
@@ -370,15 +373,15 @@ export abstract class Network<Acts = unknown> {
   // ---------------------------------------------------------------- host access
 
   async readParameters(): Promise<Float32Array> {
-    return (await this.backend.read(this.params)) as Float32Array;
+    return this.backend.read(this.params);
   }
 
   async readGradients(): Promise<Float32Array> {
-    return (await this.backend.read(this.grads)) as Float32Array;
+    return this.backend.read(this.grads);
   }
 
   async readStats(): Promise<Float32Array> {
-    return (await this.backend.read(this.stats)) as Float32Array;
+    return this.backend.read(this.stats);
   }
 
   /** data: [table.length] in the table's layout. */

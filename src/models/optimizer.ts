@@ -28,8 +28,8 @@ export interface AdamState {
 }
 
 export class Adam {
-  readonly m: Buf; // [table.length] first moments
-  readonly v: Buf; // [table.length] second moments
+  readonly m: Buf<"f32">; // [table.length] first moments
+  readonly v: Buf<"f32">; // [table.length] second moments
   /** Steps taken (the bias corrections' t). */
   step = 0;
   private readonly clip: Buf; // [2] global gradient norm, clip factor
@@ -65,7 +65,7 @@ export class Adam {
   async readState(): Promise<AdamState> {
     const be = this.net.backend;
     const [m, v] = await Promise.all([be.read(this.m), be.read(this.v)]);
-    return { m: m as Float32Array, v: v as Float32Array, step: this.step };
+    return { m, v, step: this.step };
   }
 
   writeState(s: AdamState): void {

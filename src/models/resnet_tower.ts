@@ -19,7 +19,7 @@
 
 import { alignUp, type Backend, type Buf } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
-import { Network, type BatchNorm, type Layer, type Mode, type NetworkInit, type Plan } from "./network.ts";
+import { Network, type BatchNorm, type Layer, type Mode, type NetworkInit, type Plan, type TrainingPlan } from "./network.ts";
 import { seHidden, type Architecture } from "./params.ts";
 import { SIDE_TO_MOVE_PLANE } from "../shogi/features.ts";
 import { POLICY_PLANES, policyPlaneTables } from "../shogi/policy-planes.ts";
@@ -248,7 +248,7 @@ export class ResTower extends Network<TowerActs> {
 
   // ---------------------------------------------------------------- backward (the forward list reversed)
 
-  protected backwardLayers(plan: Plan, a: TowerActs, mode: "train" | "frozen"): void {
+  protected backwardLayers(plan: TrainingPlan, a: TowerActs, mode: "train" | "frozen"): void {
     const be = this.backend;
     const B = plan.batch;
     const W = this.W;
@@ -263,14 +263,14 @@ export class ResTower extends Network<TowerActs> {
     if (cp) {
       const h = a.policy;
       const planes = { batch: B, cin: W, cout: POLICY_PLANES };
-      ops.gatherByMover(be, g.dplanes!, plan.dlogits!, cp.scatter, plan.obs, this.gatherDims(B, this.numActions, POLICY_PLANES * 81));
+      ops.gatherByMover(be, g.dplanes!, plan.dlogits, cp.scatter, plan.obs, this.gatherDims(B, this.numActions, POLICY_PLANES * 81));
       ops.conv1x1BackwardWeight(be, cp.planes.dw, cp.planes.db, h.flat, g.dplanes!, planes);
       ops.conv1x1BackwardData(be, g.t1, g.dplanes!, cp.planes.w, planes);
       bnBackward(be, g.t2, cp.bn.dgamma, cp.bn.dbeta, g.t1, h.conv, h.flat, cp.bn.gamma, h.saved, { batch: B, channels: W }, { relu: true });
       ops.conv3x3BackwardWeight(be, cp.conv.dw, cp.conv.db, towerOut, g.t2, tower);
       ops.conv3x3BackwardData(be, g.g[cur], g.t2, cp.conv.w, tower);
     }
-    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.dlogits!, this.numActions], [this.valueHead, a.value, plan.dvalue!, 1]];
+    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.dlogits, this.numActions], [this.valueHead, a.value, plan.dvalue, 1]];
     heads.forEach(([p, h, dOut, outF], k) => {
       if (!p) return;
       const fc = { batch: B, in: 162, out: outF };

@@ -7,15 +7,15 @@
 // current position from that colour's side (negated when the opponent is to move: zero-sum).
 //
 // Optional potential-based shaping (Ng, Harada & Russell 1999): each transition may carry a
-// potential Φ(s_t) from its colour's view (self-play passes weight × material balance). At
-// `finish`, transition t's reward gains F = γ·Φ(s_next) − Φ(s_t), where s_next is the colour's
+// potential Φ(s_t) from its colour's view (self-play passes weight × material balance). In
+// `addShapingRewards`, transition t's reward gains F = γ·Φ(s_next) − Φ(s_t), where s_next is the colour's
 // next decision state, the position the rollout was cut at, or a finished game (Φ = 0). The sum
 // over a game telescopes, so the best policy is unchanged while captures pay off at once.
 //
 // Legal moves are stored as lists of action indices (CSR: offsets + indices), not 13 527-wide
 // masks: a rollout of 2 048 steps needs ~0.8 MB instead of 27.7 MB.
 
-import { computeGae } from "./gae.ts";
+import { MAX_LEGAL_MOVES } from "../shogi/movegen.ts";
 
 export interface Minibatch {
   size: number;
@@ -28,8 +28,6 @@ export interface Minibatch {
   legalOffsets: Int32Array; // [size + 1] CSR row starts into legalActions
   legalActions: Int32Array; // [legalOffsets[size]] action indices
 }
-
-const MAX_LEGAL_MOVES = 593; // the most legal moves any shogi position has
 
 export class RolloutBuffer {
   readonly obs: Float32Array;
@@ -49,7 +47,8 @@ export class RolloutBuffer {
   /** Index of the newest transition of (game, colour), or −1: slot 2·game + colour. */
   private readonly last: Int32Array;
   size = 0;
-  private advantagesReady = false;
+  /** Whether cut() ran since the last add: only then are bootstrap values, hence advantages, defined. */
+  private cutDone = false;
 
   constructor(readonly capacity: number, readonly obsSize: number, readonly numGames: number) {
     this.obs = new Float32Array(capacity * obsSize);
@@ -104,7 +103,7 @@ export class RolloutBuffer {
     const slot = 2 * game + colour;
     if (this.last[slot] >= 0) this.next[this.last[slot]] = t;
     this.last[slot] = t;
-    this.advantagesReady = false;
+    this.cutDone = false;
     return t;
   }
 
@@ -120,11 +119,11 @@ export class RolloutBuffer {
   }
 
   /**
-   * Cuts every trajectory still in progress with a bootstrap value, adds the shaping rewards, then
-   * computes advantages and returns. `valueOf(game, colour)` gives the value of the game's current
-   * position from `colour`'s side, `potentialOf(game, colour)` its shaping potential.
+   * Ends the rollout: cuts every trajectory still in progress with a bootstrap value.
+   * `valueOf(game, colour)` gives the value of the game's current position from `colour`'s side,
+   * `potentialOf(game, colour)` its shaping potential (omit it without shaping).
    */
-  finish(valueOf: (game: number, colour: number) => number, gamma: number, lambda: number, potentialOf?: (game: number, colour: number) => number): void {
+  cut(valueOf: (game: number, colour: number) => number, potentialOf?: (game: number, colour: number) => number): void {
     for (let slot = 0; slot < this.last.length; slot++) {
       const t = this.last[slot];
       if (t < 0) continue;
@@ -132,12 +131,16 @@ export class RolloutBuffer {
       this.bootstrapPotentials[t] = potentialOf?.(slot >> 1, slot & 1) ?? 0;
       this.last[slot] = -1;
     }
+    this.cutDone = true;
+  }
+
+  /** Adds the shaping reward F = γ·Φ(s_next) − Φ(s_t) to every transition (after cut; a no-op without shaping). */
+  addShapingRewards(gamma: number): void {
+    if (!this.cutDone) throw new Error("rollout: shaping rewards need the rollout cut first (cut)");
     for (let t = 0; t < this.size; t++) {
       const reached = this.dones[t] ? 0 : this.next[t] >= 0 ? this.potentials[this.next[t]] : this.bootstrapPotentials[t];
       this.rewards[t] += gamma * reached - this.potentials[t];
     }
-    computeGae(this, this.size, gamma, lambda, this.advantages, this.returns);
-    this.advantagesReady = true;
   }
 
   /** Normalises advantages over the rollout in place: (A − mean) / std (unbiased std), when std > 1e-8. */
@@ -156,7 +159,7 @@ export class RolloutBuffer {
 
   /** Fills `mb` with the transitions `indices[from .. from + mb.size)`. */
   gather(indices: Int32Array, from: number, mb: Minibatch): void {
-    if (!this.advantagesReady) throw new Error("rollout: advantages not computed (call finish first)");
+    if (!this.cutDone) throw new Error("rollout: not cut yet (cut, then GAE, before gathering minibatches)");
     let legalAt = 0;
     mb.legalOffsets[0] = 0;
     for (let i = 0; i < mb.size; i++) {
@@ -175,12 +178,12 @@ export class RolloutBuffer {
     }
   }
 
-  /** Empties the buffer for the next rollout; games in progress keep going (their links were cut by finish). */
+  /** Empties the buffer for the next rollout; games in progress keep going (their links were cut by cut()). */
   clear(): void {
     for (let slot = 0; slot < this.last.length; slot++)
-      if (this.last[slot] >= 0) throw new Error("rollout: clear() before finish() would leave trajectories dangling");
+      if (this.last[slot] >= 0) throw new Error("rollout: clear() before cut() would leave trajectories dangling");
     this.size = 0;
-    this.advantagesReady = false;
+    this.cutDone = false;
   }
 }
 

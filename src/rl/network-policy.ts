@@ -3,7 +3,7 @@
 
 import type { Random } from "../util/random.ts";
 import { type Network, packLegalActions, type Plan } from "../models/network.ts";
-import type { ActBatch, ActingPolicy } from "./selfplay.ts";
+import type { ActBatch, ActingPolicy } from "./acting.ts";
 
 export class NetworkPolicy implements ActingPolicy {
   private readonly plan: Plan;

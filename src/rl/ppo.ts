@@ -18,9 +18,10 @@
 // statistics are re-estimated over the rollout (the average of the batch statistics of its full
 // minibatches, in order), so the next rollout acts with the statistics of the data just trained on.
 
+import type { Buf } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
 import type { Adam } from "../models/optimizer.ts";
-import { type Network, packLegalActions, type Plan } from "../models/network.ts";
+import { type Network, packLegalActions, type TrainingPlan } from "../models/network.ts";
 import type { Random } from "../util/random.ts";
 import { allocMinibatch, type Minibatch, type RolloutBuffer } from "./buffer.ts";
 import { lrFactor, type ScheduleConfig } from "./schedules.ts";
@@ -35,7 +36,7 @@ export interface PpoSettings {
   enableValueClipping: boolean;
   /** Stop the remaining epochs once an epoch's approximate KL exceeds this (null: never). */
   targetKl: number | null;
-  learningRate: number;
+  /** The learning rate's schedule; the base rate is Adam's (training.learning_rate, set once). */
   schedule: ScheduleConfig;
   /** Scheduler steps the whole run takes (scheduleTotalSteps). */
   scheduleTotalSteps: number;
@@ -64,7 +65,9 @@ export class PpoLearner {
    * update (0 up to float rounding when the update trains the function that acted).
    */
   readonly firstLogRatio: Float32Array;
-  private readonly plan: Plan;
+  private readonly plan: TrainingPlan;
+  /** The loss kernel's buffers, the learner's own: a network knows no algorithm. */
+  private readonly device: { actions: Buf; samples: Buf; stats: Buf };
   private readonly mb: Minibatch;
   private readonly mask: Uint32Array;
   private readonly samples: Float32Array;
@@ -78,6 +81,12 @@ export class PpoLearner {
   ) {
     const B = settings.minibatchSize;
     this.plan = net.plan(B, { training: true });
+    const be = net.backend;
+    this.device = {
+      actions: be.alloc("ppo.actions", B, "u32"), // [B] the actions taken
+      samples: be.alloc("ppo.samples", B * 4), // [B, 4] oldLogp, advantage, return, oldValue
+      stats: be.alloc("ppo.stats", B * 6), // [B, 6] per-sample terms: policy, value, entropy, oldLogp − logp, clipped, logp
+    };
     this.mb = allocMinibatch(B, net.obsSize);
     this.mask = new Uint32Array(B * net.maskWords);
     this.samples = new Float32Array(B * 4);
@@ -85,9 +94,10 @@ export class PpoLearner {
     this.firstLogRatio = new Float32Array(B);
   }
 
+  /** The learning rate of the next step: Adam's base rate × the schedule's factor. */
   get learningRate(): number {
     const s = this.settings;
-    return s.learningRate * lrFactor(s.schedule, this.schedulerStep, s.scheduleTotalSteps);
+    return this.adam.config.lr * lrFactor(s.schedule, this.schedulerStep, s.scheduleTotalSteps);
   }
 
   async update(buffer: RolloutBuffer): Promise<PpoMetrics> {
@@ -169,15 +179,16 @@ export class PpoLearner {
       this.samples[4 * i + 3] = mb.oldValues[i];
     }
     net.setInputs(plan, mb.obs, this.mask);
-    be.write(plan.actions, this.actions);
-    be.write(plan.samples!, this.samples);
+    const d = this.device;
+    be.write(d.actions, this.actions);
+    be.write(d.samples, this.samples);
 
     net.zeroGrad();
     net.forward(plan, "frozen"); // the acting function (running statistics): see the header
     ops.ppoLoss(
       be,
-      { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! },
-      { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value },
+      { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: d.stats },
+      { logits: plan.logits, mask: plan.mask, actions: d.actions, samples: d.samples, values: plan.value },
       { rows: B, actions: net.numActions },
       { clipEps: s.clipEpsilon, valueCoef: s.valueLossCoeff, entropyCoef: s.entropyCoef, valueClip: s.enableValueClipping },
     );
@@ -185,7 +196,7 @@ export class PpoLearner {
     adam.update(this.learningRate);
 
     // Per-sample terms: [policy, value, entropy, oldLogp − logp, clipped, logp].
-    const [stats, norm] = await Promise.all([be.read(plan.ppoStats!), adam.gradNorm()]);
+    const [stats, norm] = await Promise.all([be.read(d.stats), adam.gradNorm()]);
     let policy = 0, value = 0, entropy = 0, oldKl = 0, kl = 0, clip = 0;
     for (let i = 0; i < B; i++) {
       const r = i * 6;
@@ -204,6 +215,7 @@ export class PpoLearner {
 
   destroy(): void {
     this.net.freePlan(this.plan);
+    for (const b of Object.values(this.device)) this.net.backend.free(b);
   }
 }
 

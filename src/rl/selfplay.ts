@@ -3,29 +3,14 @@
 // pass), plays the chosen moves, and restarts finished games at once. Legal moves are generated
 // once per position: the same list feeds the policy's mask and the end-of-game check.
 
-import { moveToAction } from "../shogi/actions.ts";
-import { encodeCore46, OBS_SIZE } from "../shogi/features.ts";
+import { OBS_SIZE } from "../shogi/features.ts";
 import { materialBalance } from "../shogi/material.ts";
 import { MAX_LEGAL_MOVES } from "../shogi/movegen.ts";
 import { Position } from "../shogi/position.ts";
 import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rules.ts";
 import { moveIsDrop, moveIsPromote, moveTo, type Color } from "../shogi/types.ts";
+import { type ActBatch, type ActingPolicy, allocActBatch, chosenMove, encodeRow } from "./acting.ts";
 import type { RolloutBuffer } from "./buffer.ts";
-
-/** One batched decision: the policy reads obs and legal actions and fills actions, logProbs, values. */
-export interface ActBatch {
-  n: number;
-  obs: Float32Array; // [n, 46·81]
-  legalOffsets: Int32Array; // [n + 1] CSR row starts
-  legalActions: Int32Array; // [legalOffsets[n]] action indices of the legal moves, per row
-  actions: Int32Array; // out [n] chosen action (must be one of the row's legal actions)
-  logProbs: Float32Array; // out [n] log π(action)
-  values: Float32Array; // out [n] V(s) from the side to move's point of view
-}
-
-export interface ActingPolicy {
-  act(batch: ActBatch): Promise<void> | void;
-}
 
 /** Per side (index = colour): what a game's moves did. */
 export interface GameCounters {
@@ -48,18 +33,6 @@ export interface FinishedGame {
 export interface GameSnapshot {
   moves: number[];
   counters: number[]; // captures, captures, drops, drops, promotions, promotions (Black, White)
-}
-
-export function allocActBatch(n: number): ActBatch {
-  return {
-    n,
-    obs: new Float32Array(n * OBS_SIZE),
-    legalOffsets: new Int32Array(n + 1),
-    legalActions: new Int32Array(n * MAX_LEGAL_MOVES),
-    actions: new Int32Array(n),
-    logProbs: new Float32Array(n),
-    values: new Float32Array(n),
-  };
 }
 
 export class SelfPlay {
@@ -115,16 +88,8 @@ export class SelfPlay {
   }
 
   private encodeBatch(): void {
-    const b = this.batch;
-    b.legalOffsets[0] = 0;
     for (let i = 0; i < this.numGames; i++) {
-      const pos = this.games[i];
-      encodeCore46(pos, this.rules.maxMovesPerGame, b.obs, i * OBS_SIZE);
-      const start = b.legalOffsets[i];
-      const n = this.legalCount[i];
-      const base = i * MAX_LEGAL_MOVES;
-      for (let k = 0; k < n; k++) b.legalActions[start + k] = moveToAction(this.legalMoves[base + k]);
-      b.legalOffsets[i + 1] = start + n;
+      encodeRow(this.batch, i, this.games[i], this.rules.maxMovesPerGame, this.legalMoves, i * MAX_LEGAL_MOVES, this.legalCount[i]);
     }
   }
 
@@ -141,10 +106,8 @@ export class SelfPlay {
       const start = b.legalOffsets[i];
       const n = b.legalOffsets[i + 1] - start;
       const action = b.actions[i];
-      let k = 0;
-      while (k < n && b.legalActions[start + k] !== action) k++;
-      if (k === n) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
-      const move = this.legalMoves[i * MAX_LEGAL_MOVES + k];
+      const move = chosenMove(b, i, this.legalMoves, i * MAX_LEGAL_MOVES);
+      if (move < 0) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
       const mover = pos.sideToMove;
       buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n, this.potential(pos, mover));
 
@@ -204,10 +167,10 @@ export class SelfPlay {
    * Ends a rollout: the value of every game's current position (one batched pass) bootstraps the
    * trajectories still in progress — from the side to move's view, negated for the other colour.
    */
-  async finishRollout(policy: ActingPolicy, buffer: RolloutBuffer, gamma: number, lambda: number): Promise<void> {
+  async bootstrap(policy: ActingPolicy, buffer: RolloutBuffer): Promise<void> {
     await policy.act(this.batch);
     const values = this.batch.values;
     const potentialOf = this.materialShaping === 0 ? undefined : (game: number, colour: number) => this.potential(this.games[game], colour as Color);
-    buffer.finish((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), gamma, lambda, potentialOf);
+    buffer.cut((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), potentialOf);
   }
 }

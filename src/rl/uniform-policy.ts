@@ -2,7 +2,7 @@
 // opponent of evaluation, and the network-free driver of engine benchmarks.
 
 import { Random } from "../util/random.ts";
-import type { ActBatch, ActingPolicy } from "./selfplay.ts";
+import type { ActBatch, ActingPolicy } from "./acting.ts";
 
 export class UniformPolicy implements ActingPolicy {
   private readonly rng: Random;

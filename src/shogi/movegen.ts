@@ -14,7 +14,11 @@ import { DROP_BASE, KING, KNIGHT, LANCE, NUM_SQUARES, PAWN, PROMOTE_FLAG, ROOK, 
 
 const KNIGHT_CODE = [KNIGHT + 1, (KNIGHT + 1) | 16];
 
-/** The most legal moves any shogi position has (593), rounded up: size move buffers with this. */
+/**
+ * The most legal moves any shogi position has (593), rounded up: size every move list with this
+ * (generateLegal's output, the rollout buffer's per-transition bound). The generator writes legal
+ * moves only — no pseudo-legal overshoot — so 593 would do; 600 is just the round figure.
+ */
 export const MAX_LEGAL_MOVES = 600;
 
 /** True when `sq` is attacked by a piece of colour `by` on this board (cell codes as in types.ts). */

@@ -38,11 +38,12 @@ export class CheckpointError extends Error {
   override name = "CheckpointError";
 }
 
-export const checkpointName = (timestep: number) => `checkpoint_ts${timestep}`;
+/** The file stem of the checkpoint at `timestep`: checkpoint_ts<N> (.safetensors, .optimizer.safetensors, .json). */
+export const checkpointStem = (timestep: number) => `checkpoint_ts${timestep}`;
 
 /** Writes weights, then the optimizer, then the trainer state; returns the weights path. */
 export async function writeCheckpoint(dir: string, net: Network, adam: Adam, state: Omit<TrainerState, "format" | "weights" | "optimizer">): Promise<string> {
-  const name = checkpointName(state.timestep);
+  const name = checkpointStem(state.timestep);
   const weights = join(dir, `${name}.safetensors`);
   const json = join(dir, `${name}.json`);
   // A checkpoint of this timestep may exist (a run resumed from an older one reaches it again): make

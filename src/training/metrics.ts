@@ -3,15 +3,34 @@
 // TensorBoard read. Keeps running totals, a rolling window of recent games, and per-key history
 // for trends. Its state is plain JSON so a resumed run continues the same stream.
 
+import type { PpoMetrics } from "../rl/ppo.ts";
 import type { FinishedGame } from "../rl/selfplay.ts";
 import type { GameEndReason } from "../shogi/rules.ts";
 
 export type MetricsRecord = Record<string, number>;
 
 const REASONS: readonly GameEndReason[] = ["checkmate", "no_legal_moves", "repetition", "perpetual_check", "max_moves", "impasse"];
-const TREND_KEYS = [
-  "charts/SPS", "losses/policy_loss", "losses/value_loss", "losses/entropy", "losses/approx_kl", "losses/clipfrac",
-  "losses/explained_variance", "game/mean_length", "game/black_win_rate", "game/white_win_rate", "game/draw_rate", "eval/elo", "eval/win_rate",
+
+/**
+ * The series kept per iteration for the dashboard's trends, in display order: record key, label,
+ * and how the value reads. The one list: the history here and the trends panel both read it.
+ */
+export const TRENDS: readonly { key: string; label: string; kind: "count" | "number" | "rate" | "exponent" }[] = [
+  { key: "charts/SPS", label: "steps/s", kind: "count" },
+  { key: "losses/policy_loss", label: "policy loss", kind: "number" },
+  { key: "losses/value_loss", label: "value loss", kind: "number" },
+  { key: "losses/entropy", label: "entropy", kind: "number" },
+  { key: "losses/approx_kl", label: "approx KL", kind: "number" },
+  { key: "losses/clipfrac", label: "clip frac", kind: "number" },
+  { key: "losses/explained_variance", label: "explained var", kind: "number" },
+  { key: "losses/grad_norm", label: "grad norm", kind: "number" },
+  { key: "charts/learning_rate", label: "learning rate", kind: "exponent" },
+  { key: "game/black_win_rate", label: "Black wins", kind: "rate" },
+  { key: "game/white_win_rate", label: "White wins", kind: "rate" },
+  { key: "game/draw_rate", label: "draws", kind: "rate" },
+  { key: "game/mean_length", label: "game length", kind: "number" },
+  { key: "eval/win_rate", label: "eval win rate", kind: "rate" },
+  { key: "eval/elo", label: "Elo", kind: "number" },
 ];
 
 interface GameSummary {
@@ -64,8 +83,12 @@ export class MetricsManager {
     if (extra > 0) this.state.window.splice(0, extra);
   }
 
-  /** The record of one finished iteration; also appends the trend keys to the history. */
-  record(o: { timestep: number; iteration: number; wallSeconds: number; timing: IterationTiming; ppo: Record<string, number>; extra?: MetricsRecord }): MetricsRecord {
+  /**
+   * The record of one finished iteration, built once from everything the iteration produced (the
+   * PPO update's metrics, and the periodic evaluation's when one ran); then appends the trend keys
+   * to the history.
+   */
+  record(o: { timestep: number; iteration: number; wallSeconds: number; timing: IterationTiming; ppo: PpoMetrics; evaluation?: MetricsRecord | null }): MetricsRecord {
     const t = this.state.totals;
     const w = this.state.window;
     const n = w.length;
@@ -94,10 +117,10 @@ export class MetricsManager {
       "time/engine_s": timing.selfplaySeconds - timing.inferenceSeconds,
       "time/update_s": timing.updateSeconds,
       "time/wall_s": o.wallSeconds,
-      ...o.extra,
+      ...o.evaluation,
     };
     for (const reason of REASONS) r[`game/ends_${reason}`] = t.reasons[reason] ?? 0;
-    for (const key of TREND_KEYS) {
+    for (const { key } of TRENDS) {
       const v = r[key];
       if (v === undefined || !Number.isFinite(v)) continue;
       const series = (this.state.history[key] ??= []);
@@ -106,4 +129,15 @@ export class MetricsManager {
     }
     return r;
   }
+}
+
+/** The record with non-finite values as null (JSON has no NaN). */
+export function finiteRecord(r: MetricsRecord): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+}
+
+/** One line of training_log.txt per iteration. */
+export function summaryLine(r: MetricsRecord): string {
+  const f = (k: string, d = 4) => (Number.isFinite(r[k]) ? r[k].toFixed(d) : "-");
+  return `iteration ${r.iteration} timestep ${r.timestep} SPS ${f("charts/SPS", 0)} policy_loss ${f("losses/policy_loss")} value_loss ${f("losses/value_loss")} entropy ${f("losses/entropy", 3)} approx_kl ${f("losses/approx_kl", 5)} clipfrac ${f("losses/clipfrac", 3)} games ${r["charts/episodes"]} mean_length ${f("game/mean_length", 1)}`;
 }

@@ -1,65 +1,30 @@
-// The Trainer: builds a run from one Config and drives the loop
+// The trainer: PPO by self-play, in the order CleanRL's ppo.py reads —
 //
-//   collect a rollout (vectorised self-play, one batched forward pass per step)
-//   → bootstrap + GAE per colour → PPO update → metrics record → callbacks → display
+//   open the run → per iteration: collect a rollout → bootstrap → GAE → PPO update
+//   → periodic evaluation and checkpoint (each returns what it did) → one metrics record → write, display
 //
-// The managers it composes take data and return data and never reach back into it: the session
-// (run directory, log), the model (network, Adam, checkpoints), self-play (rl/selfplay.ts: the
-// env and step managers), the PPO learner (rl/ppo.ts), metrics, callbacks, display.
+// Set-up (backend, run directory, network, resume) is run.ts; the parts each do one thing and hand
+// back data: self-play (rl/selfplay.ts), the rollout and GAE (rl/buffer.ts, rl/gae.ts), PPO
+// (rl/ppo.ts), evaluation (callbacks.ts), checkpoints, metrics.
 
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Backend } from "../compute/backend.ts";
-import { createBackend } from "../compute/device.ts";
 import type { Config } from "../config/schema.ts";
-import { Random } from "../util/random.ts";
+import type { ActBatch, ActingPolicy } from "../rl/acting.ts";
 import { RolloutBuffer } from "../rl/buffer.ts";
-import { NetworkPolicy } from "../rl/network-policy.ts";
-import { NonFiniteLossError, PpoLearner } from "../rl/ppo.ts";
-import { scheduleTotalSteps } from "../rl/schedules.ts";
-import { type ActBatch, type ActingPolicy, type FinishedGame, SelfPlay } from "../rl/selfplay.ts";
+import { computeGae } from "../rl/gae.ts";
+import { NonFiniteLossError, type PpoMetrics } from "../rl/ppo.ts";
 import { OBS_SIZE } from "../shogi/features.ts";
 import { moveToUsi } from "../shogi/sfen.ts";
-import { EloRegistry, padToFixedBatch } from "../evaluation/index.ts";
-import { type CallbackContext, defaultCallbacks, EvaluationCallback, type TrainingCallback } from "./callbacks.ts";
-import { checkpointLoader } from "../evaluation/checkpoint-player.ts";
-import { CheckpointError, listCheckpoints, readTrainerState, rngStates, type TrainerState, writeCheckpoint } from "./checkpoints.ts";
-import { type MetricsRecord, MetricsManager } from "./metrics.ts";
-import { loadCheckpoint, readOptimizerState, saveCheckpoint } from "../models/checkpoint.ts";
-import { modelFactory } from "../models/factory.ts";
+import { saveCheckpoint } from "../models/checkpoint.ts";
 import type { Network } from "../models/network.ts";
-import { Adam } from "../models/optimizer.ts";
-import { newestRunWithCheckpoint, openSession, type Session, SessionError } from "./session.ts";
-import { TensorBoardWriter } from "./tensorboard.ts";
-import type { DashboardFrame } from "./display/frame.ts";
+import { crossed, type EvaluationOutcome } from "./callbacks.ts";
+import { rngStates, writeCheckpoint } from "./checkpoints.ts";
+import { finiteRecord, type IterationTiming, type MetricsRecord, summaryLine } from "./metrics.ts";
+import { openRun, type Run, type TrainerFrame, TrainingError, type TrainOptions } from "./run.ts";
 
-/** What the trainer shows while it runs (the display module implements it; tests may pass their own). */
-export interface TrainerView {
-  /** A live dashboard (weight statistics are computed only for one). */
-  readonly live?: boolean;
-  /** Whether update() would draw now (frames are not built when it would not). */
-  wantsFrame?(): boolean;
-  update(frame: TrainerFrame): void;
-  log(line: string): void;
-  close(final?: TrainerFrame): void;
-}
-
-/** Everything a display may read: data only, computed by the trainer (display/frame.ts documents each field). */
-export type TrainerFrame = DashboardFrame;
-
-export class TrainingError extends Error {
-  override name = "TrainingError";
-}
-
-export interface TrainOptions {
-  /** "latest" (the newest checkpoint of --run-name's run, else of the newest run) or a checkpoint path. */
-  resume?: string;
-  view?: TrainerView;
-  /** Set `stop` to finish the current step, write a checkpoint and return. */
-  signal?: { stop: boolean };
-  callbacks?: TrainingCallback[];
-  backend?: Backend;
-}
+export { checkTrainingConfig, networkOf, rolloutSize, TrainingError, type TrainerFrame, type TrainerView, type TrainOptions } from "./run.ts";
+export { SessionError } from "./session.ts";
 
 export interface TrainResult {
   runDir: string;
@@ -69,244 +34,153 @@ export interface TrainResult {
   lastCheckpoint: string | null;
 }
 
-/** Rollout size: steps_per_epoch rounded up to whole lock-step rounds of num_envs games. */
-export function rolloutSize(c: Config): number {
-  return Math.ceil(c.training.steps_per_epoch / c.training.num_envs) * c.training.num_envs;
-}
-
-/** Checks what the schema alone cannot: fields that must agree with each other. */
-export function checkTrainingConfig(c: Config): void {
-  const t = c.training;
-  const R = rolloutSize(c);
-  if (t.minibatch_size > R) throw new TrainingError(`training.minibatch_size (${t.minibatch_size}) is larger than a rollout (${R} transitions: steps_per_epoch rounded up to num_envs)`);
-  if (t.mixed_precision) throw new TrainingError("training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false");
-  if (t.model_type === "resnet" && t.tower_depth < 1) throw new TrainingError("training.tower_depth must be at least 1 for the resnet model");
-  if (t.model_type === "cnn" && t.policy_head !== "dense") throw new TrainingError(`training.policy_head ${t.policy_head} needs model_type resnet (the cnn has only the dense head)`);
-}
-
-/** A fresh network of the configured architecture, initialised from `seed` (the trainer's, and the learning bench's untrained baseline). */
-export function networkOf(backend: Backend, t: Config["training"], seed: number): Network {
-  return modelFactory(backend, t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head }, { seed });
-}
-
-/** Resolves --resume to a checkpoint's trainer-state JSON. */
-function resolveResume(resume: string, c: Config): string {
-  if (resume !== "latest") return resume;
-  const dir = c.logging.run_name ? join(c.logging.model_dir, c.logging.run_name) : newestRunWithCheckpoint(c.logging.model_dir);
-  if (!dir) throw new CheckpointError(`--resume latest: no run with a checkpoint under ${c.logging.model_dir}`);
-  const newest = listCheckpoints(dir)[0];
-  if (!newest) throw new CheckpointError(`--resume latest: no complete checkpoint in ${dir}`);
-  return newest.json;
-}
-
 export async function train(config: Config, o: TrainOptions = {}): Promise<TrainResult> {
-  checkTrainingConfig(config);
-  const t = config.training;
-  const resumeFrom = o.resume ? readTrainerState(resolveResume(o.resume, config)) : null;
-  // The backend first: a missing GPU must fail before a run directory is made.
-  const backend = o.backend ?? (await createBackend(config.env.device));
-  const session: Session = openSession(config, { resumeDir: resumeFrom?.dir });
-  const view = o.view;
-  const say = (line: string) => {
-    session.log(line);
-    view?.log(line);
-  };
-
-  const backendLine = backend.info.description; // names the fallback reason, if any
-  say(`run ${session.runName} in ${session.dir}`);
-  say(`compute backend: ${backendLine}`);
-
-  // Random sources, forked from the one seed in a fixed order.
-  const master = new Random(config.env.seed);
-  const weightSeed = master.nextU32();
-  const rngs = { policy: master.fork(), ppo: master.fork() };
-
-  let net: Network;
-  const adamConfig = { lr: t.learning_rate, weightDecay: t.weight_decay, maxGradNorm: t.gradient_clip_max_norm };
-  let adam: Adam;
-  let state: Omit<TrainerState, "format" | "weights"> = { timestep: 0, iteration: 0, schedulerStep: 0, wallSeconds: 0, rng: {}, metrics: undefined as never, games: [] };
-  if (resumeFrom) {
-    const loaded = loadCheckpoint(backend, resumeFrom.weights);
-    net = loaded.net;
-    const want = { type: t.model_type, depth: t.model_type === "resnet" ? t.tower_depth : 0, width: t.model_type === "resnet" ? t.tower_width : 16, head: t.policy_head };
-    if (net.arch.type !== want.type || net.arch.depth !== want.depth || net.arch.width !== want.width || net.arch.policyHead !== want.head)
-      throw new TrainingError(`${resumeFrom.weights} holds a ${net.arch.type} ${net.arch.depth}×${net.arch.width} network with a ${net.arch.policyHead} policy head; the config asks for ${want.type} ${want.depth}×${want.width} with a ${want.head} one`);
-    adam = new Adam(net, adamConfig);
-    // The optimizer file the JSON names (readTrainerState checked it exists); a format-1 checkpoint keeps it inside the weights file.
-    const moments = resumeFrom.optimizer ? readOptimizerState(resumeFrom.optimizer, net, resumeFrom.weights) : loaded.optimizer;
-    if (!moments) throw new CheckpointError(`${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`);
-    adam.writeState(moments);
-    state = resumeFrom.state;
-    for (const [k, r] of Object.entries(rngs)) if (state.rng[k]) r.state = state.rng[k];
-    say(`resumed from ${resumeFrom.weights} at timestep ${state.timestep}, iteration ${state.iteration}`);
-  } else {
-    net = networkOf(backend, t, weightSeed);
-    adam = new Adam(net, adamConfig);
+  const run = await openRun(config, o);
+  const t = run.config.training;
+  const started = performance.now();
+  const wall = () => run.wallBase + (performance.now() - started) / 1000;
+  const show = new Show(run, o, wall);
+  let stoppedEarly = false;
+  try {
+    while (run.timestep < t.total_timesteps) {
+      const previous = run.timestep;
+      // 1. Collect a rollout: num_envs games in lock-step, one batched forward pass per ply.
+      const rollout = await collect(run, o.signal, show);
+      if (!rollout) {
+        stoppedEarly = true; // the partial rollout is not trained on
+        break;
+      }
+      const { buffer, timing } = rollout;
+      // 2. Bootstrap: the value of every game's current position cuts the trajectories still in progress.
+      await run.selfplay.bootstrap(timed(run.policy, timing), buffer);
+      timing.selfplaySeconds = (performance.now() - timing.startedAt) / 1000;
+      // 3. Advantages: shaping rewards, then GAE per trajectory (one colour of one game).
+      buffer.addShapingRewards(t.gamma);
+      computeGae(buffer, buffer.size, t.gamma, t.lambda_gae, buffer.advantages, buffer.returns);
+      // 4. PPO update.
+      const updateStart = performance.now();
+      const ppo = await update(run, buffer);
+      timing.updateSeconds = (performance.now() - updateStart) / 1000;
+      run.timestep += buffer.size;
+      run.iteration++;
+      // 5. Periodic evaluation returns its metrics and Elo.
+      const evaluation: EvaluationOutcome | null = run.evaluation?.due(previous, run.timestep) ? await run.evaluation.run(run.timestep, run.iteration) : null;
+      if (evaluation) run.say(evaluation.line);
+      // 6. One metrics record, built once.
+      const record = run.metrics.record({ timestep: run.timestep, iteration: run.iteration, wallSeconds: wall(), timing, ppo, evaluation: evaluation?.metrics });
+      // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.
+      if (crossed(previous, run.timestep, t.checkpoint_interval_timesteps)) await checkpoint(run, wall());
+      if (evaluation && run.lastCheckpoint) run.evaluation?.enterPool(run.lastCheckpoint);
+      // 8. Write and display.
+      appendFileSync(run.metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finiteRecord(record) })}\n`);
+      run.tensorboard.scalars(run.timestep, record);
+      run.session.log(summaryLine(record));
+      await show.iteration(record, evaluation);
+    }
+    if (stoppedEarly) run.say(`stopped at timestep ${run.timestep} (iteration ${run.iteration}) on request`);
+    if (!run.lastCheckpoint?.endsWith(`checkpoint_ts${run.timestep}.safetensors`)) await checkpoint(run, wall());
+    if (!stoppedEarly) {
+      const final = join(run.session.dir, "final_model.safetensors");
+      await saveCheckpoint(final, run.net, { metadata: { timestep: String(run.timestep) } });
+      run.say(`final model written: ${final}`);
+    }
+  } finally {
+    o.view?.close(show.frame());
+    run.close();
   }
-  say(`model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}, ${net.arch.policyHead} policy head: ${net.numParameters.toLocaleString("en-US")} parameters`);
-  await net.prepare();
+  return { runDir: run.session.dir, timestep: run.timestep, iteration: run.iteration, stoppedEarly, lastCheckpoint: run.lastCheckpoint };
+}
 
-  const R = rolloutSize(config);
-  const rules = { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse };
-  const selfplay = new SelfPlay(t.num_envs, rules, { materialShaping: t.material_shaping });
-  if (resumeFrom) selfplay.restore(resumeFrom.state.games);
-  const policy = new NetworkPolicy(net, t.num_envs, rngs.policy);
-  let inferenceSeconds = 0;
-  const timedPolicy: ActingPolicy = {
+/** Plays one rollout's worth of lock-step self-play into a fresh buffer; null when asked to stop first. */
+async function collect(run: Run, signal: { stop: boolean } | undefined, show: Show) {
+  const t = run.config.training;
+  const buffer = new RolloutBuffer(run.rolloutSize, OBS_SIZE, t.num_envs);
+  const timing: IterationTiming & { startedAt: number } = { startedAt: performance.now(), selfplaySeconds: 0, inferenceSeconds: 0, updateSeconds: 0, steps: 0 };
+  const policy = timed(run.policy, timing);
+  while (buffer.size + t.num_envs <= run.rolloutSize) {
+    if (signal?.stop) return null;
+    run.metrics.addGames(await run.selfplay.step(policy, buffer));
+    // On the CPU backend every await above resolves as a microtask: without a turn of the event
+    // loop, timers and signal handlers (Ctrl-C, the sweep watchdog) would never run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    timing.steps += t.num_envs;
+    if ((timing.steps / t.num_envs) % t.render_every_steps === 0) show.step(run.timestep + timing.steps);
+  }
+  return signal?.stop ? null : { buffer, timing };
+}
+
+/** The policy, with the time spent in it added to timing.inferenceSeconds. */
+function timed(policy: ActingPolicy, timing: IterationTiming): ActingPolicy {
+  return {
     async act(b: ActBatch) {
       const t0 = performance.now();
       await policy.act(b);
-      inferenceSeconds += (performance.now() - t0) / 1000;
+      timing.inferenceSeconds += (performance.now() - t0) / 1000;
     },
   };
-  const learner = new PpoLearner(
-    net,
-    adam,
-    {
-      epochs: t.ppo_epochs,
-      minibatchSize: t.minibatch_size,
-      clipEpsilon: t.clip_epsilon,
-      valueLossCoeff: t.value_loss_coeff,
-      entropyCoef: t.entropy_coef,
-      normalizeAdvantages: t.normalize_advantages,
-      enableValueClipping: t.enable_value_clipping,
-      targetKl: t.target_kl,
-      learningRate: t.learning_rate,
-      schedule: { type: t.lr_schedule_type, kwargs: t.lr_schedule_kwargs, stepOn: t.lr_schedule_step_on },
-      scheduleTotalSteps: scheduleTotalSteps(t.total_timesteps, R, t.ppo_epochs, t.minibatch_size, t.lr_schedule_step_on),
-    },
-    rngs.ppo,
-  );
-  learner.schedulerStep = state.schedulerStep;
-  const metrics = new MetricsManager(100, config.display.trend_history_length, resumeFrom?.state.metrics);
-  const tensorboard = new TensorBoardWriter(session.dir);
-  if (!resumeFrom) tensorboard.text(0, "hyperparameters", hyperparameterTable(config));
-  const metricsPath = join(session.dir, "metrics.jsonl");
-  // Periodic evaluation plays the live network (greedy, sharing the acting plan) and rates it.
-  const ev = config.evaluation;
-  const registry = ev.enable_periodic_evaluation ? EloRegistry.open(config.logging.model_dir, { k: ev.elo_k_factor, initial: ev.elo_initial_rating, poolSize: ev.previous_model_pool_size }) : null;
-  const loader = registry ? checkpointLoader(backend, t.num_envs) : null;
-  const evalAgent = registry ? padToFixedBatch(new NetworkPolicy(net, t.num_envs, new Random(config.env.seed ^ 0x5eed), true), t.num_envs) : null;
-  const callbacks = o.callbacks ?? defaultCallbacks(config, registry && loader && evalAgent ? [new EvaluationCallback(evalAgent, registry, loader.load)] : []);
+}
 
-  let timestep = state.timestep;
-  let iteration = state.iteration;
-  const wallBase = state.wallSeconds;
-  const started = performance.now();
-  const wall = () => wallBase + (performance.now() - started) / 1000;
-  let lastRecord: MetricsRecord = {};
-  let lastCheckpoint: string | null = resumeFrom?.weights ?? null;
-  let elo: TrainerFrame["elo"] = null;
-  let weightStats: TrainerFrame["weightStats"] = [];
-
-  const snapshot = (): Omit<TrainerState, "format" | "weights"> => ({
-    timestep, iteration, schedulerStep: learner.schedulerStep, wallSeconds: wall(), rng: rngStates(rngs), metrics: metrics.state, games: selfplay.snapshot(),
-  });
-  const checkpoint = async (): Promise<string> => {
-    lastCheckpoint = await writeCheckpoint(session.dir, net, adam, snapshot());
-    say(`checkpoint written: ${lastCheckpoint}`);
-    return lastCheckpoint;
-  };
-  const frame = (message?: string): TrainerFrame => {
-    const g = selfplay.position(0);
-    const moves = selfplay.movesOf(0);
-    return {
-      runName: session.runName, backend: backendLine, timestep, totalTimesteps: t.total_timesteps, iteration, elapsedSeconds: wall(),
-      record: lastRecord, history: metrics.state.history,
-      game: config.display.enable_board_display ? { sfen: g.toSfen(), recentMoves: Array.from(moves.slice(-config.display.move_list_length), moveToUsi), ply: g.ply, gameIndex: 0 } : null,
-      config: session.config, weightStats, elo, message,
-    };
-  };
-  const ctx: CallbackContext = { config: session.config, session, net, backend, say, checkpoint, lastCheckpoint: () => lastCheckpoint, setElo: (e) => (elo = e) };
-
-  let stoppedEarly = false;
+/** The PPO update; a non-finite loss stops training, naming the last good checkpoint. */
+async function update(run: Run, buffer: RolloutBuffer): Promise<PpoMetrics> {
   try {
-    while (timestep < t.total_timesteps) {
-      // 1. Collect a rollout.
-      const buffer = new RolloutBuffer(R, OBS_SIZE, t.num_envs);
-      const rolloutStart = performance.now();
-      const timestepAtStart = timestep;
-      inferenceSeconds = 0;
-      let stepCount = 0;
-      while (buffer.size + t.num_envs <= R) {
-        if (o.signal?.stop) break;
-        const finished: FinishedGame[] = await selfplay.step(timedPolicy, buffer);
-        // On the CPU backend every await above resolves as a microtask: without a turn of the event
-        // loop, timers and signal handlers (Ctrl-C, the sweep watchdog) would never run.
-        await yieldToEventLoop();
-        metrics.addGames(finished);
-        timestep += t.num_envs;
-        if (++stepCount % config.training.render_every_steps === 0 && view && (view.wantsFrame?.() ?? true)) view.update(frame());
-      }
-      if (o.signal?.stop) {
-        timestep = timestepAtStart; // the partial rollout is not trained on
-        stoppedEarly = true;
-        break;
-      }
-      await selfplay.finishRollout(timedPolicy, buffer, t.gamma, t.lambda_gae);
-      const selfplaySeconds = (performance.now() - rolloutStart) / 1000;
-
-      // 2. Update.
-      const updateStart = performance.now();
-      let ppo;
-      try {
-        ppo = await learner.update(buffer);
-      } catch (e) {
-        if (e instanceof NonFiniteLossError)
-          throw new TrainingError(`iteration ${iteration + 1} (timestep ${timestep}): ${e.message}; stopping. The last good checkpoint is ${lastCheckpoint ?? "none (no checkpoint was written yet)"}`);
-        throw e;
-      }
-      const updateSeconds = (performance.now() - updateStart) / 1000;
-      iteration++;
-
-      // 3. Record.
-      lastRecord = metrics.record({
-        timestep, iteration, wallSeconds: wall(),
-        timing: { selfplaySeconds, inferenceSeconds, updateSeconds, steps: timestep - timestepAtStart },
-        ppo: ppo as unknown as Record<string, number>,
-      });
-      if (view?.live && config.display.log_layer_keyword_filters.length > 0) weightStats = await weightStatistics(net, config.display.log_layer_keyword_filters);
-
-      // 4. Callbacks (checkpoints, evaluation) may add to the record.
-      for (const cb of callbacks) Object.assign(lastRecord, await cb.afterIteration(ctx, { timestep, previousTimestep: timestepAtStart, iteration, record: lastRecord }));
-      appendFileSync(metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finite(lastRecord) })}\n`);
-      tensorboard.scalars(timestep, lastRecord);
-      session.log(summaryLine(lastRecord));
-      view?.update(frame());
-    }
-    if (stoppedEarly) say(`stopped at timestep ${timestep} (iteration ${iteration}) on request`);
-    if (lastCheckpoint === null || !lastCheckpoint.endsWith(`checkpoint_ts${timestep}.safetensors`)) await checkpoint();
-    if (!stoppedEarly) {
-      await saveCheckpoint(join(session.dir, "final_model.safetensors"), net, { metadata: { timestep: String(timestep) } });
-      say(`final model written: ${join(session.dir, "final_model.safetensors")}`);
-    }
-  } finally {
-    view?.close(frame());
-    loader?.destroy();
-    registry?.close();
-    learner.destroy();
-    policy.destroy();
-    adam.destroy();
-    net.destroy();
-    if (!o.backend) backend.destroy();
+    return await run.learner.update(buffer);
+  } catch (e) {
+    if (e instanceof NonFiniteLossError)
+      throw new TrainingError(`iteration ${run.iteration + 1} (timestep ${run.timestep + buffer.size}): ${e.message}; stopping. The last good checkpoint is ${run.lastCheckpoint ?? "none (no checkpoint was written yet)"}`);
+    throw e;
   }
-  return { runDir: session.dir, timestep, iteration, stoppedEarly, lastCheckpoint };
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function finite(r: MetricsRecord): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+/** Writes a checkpoint of the run as it stands; it becomes run.lastCheckpoint. */
+async function checkpoint(run: Run, wallSeconds: number): Promise<void> {
+  run.lastCheckpoint = await writeCheckpoint(run.session.dir, run.net, run.adam, {
+    timestep: run.timestep, iteration: run.iteration, schedulerStep: run.learner.schedulerStep, wallSeconds,
+    rng: rngStates(run.rngs), metrics: run.metrics.state, games: run.selfplay.snapshot(),
+  });
+  run.say(`checkpoint written: ${run.lastCheckpoint}`);
 }
 
-function summaryLine(r: MetricsRecord): string {
-  const f = (k: string, d = 4) => (Number.isFinite(r[k]) ? r[k].toFixed(d) : "-");
-  return `iteration ${r.iteration} timestep ${r.timestep} SPS ${f("charts/SPS", 0)} policy_loss ${f("losses/policy_loss")} value_loss ${f("losses/value_loss")} entropy ${f("losses/entropy", 3)} approx_kl ${f("losses/approx_kl", 5)} clipfrac ${f("losses/clipfrac", 3)} games ${r["charts/episodes"]} mean_length ${f("game/mean_length", 1)}`;
-}
+/** What the view sees: frames built from the run's data, only when the view wants one. */
+class Show {
+  private record: MetricsRecord = {};
+  private elo: TrainerFrame["elo"] = null;
+  private weightStats: TrainerFrame["weightStats"] = [];
+  private timestep: number;
 
-function hyperparameterTable(c: Config): string {
-  const rows = Object.entries(c).flatMap(([section, fields]) => Object.entries(fields as Record<string, unknown>).map(([k, v]) => `|${section}.${k}|${JSON.stringify(v)}|`));
-  return ["|param|value|", "|-|-|", ...rows].join("\n");
+  constructor(private readonly run: Run, private readonly o: TrainOptions, private readonly wall: () => number) {
+    this.timestep = run.timestep;
+  }
+
+  /** During a rollout: the live game, at the steps collected so far. */
+  step(timestep: number): void {
+    const view = this.o.view;
+    if (!view || !(view.wantsFrame?.() ?? true)) return;
+    this.timestep = timestep;
+    view.update(this.frame());
+  }
+
+  /** After an iteration: its record, the newest Elo and (on a live dashboard) weight statistics. */
+  async iteration(record: MetricsRecord, evaluation: EvaluationOutcome | null): Promise<void> {
+    this.record = record;
+    this.timestep = this.run.timestep;
+    if (evaluation?.elo) this.elo = evaluation.elo;
+    const filters = this.run.config.display.log_layer_keyword_filters;
+    if (this.o.view?.live && filters.length > 0) this.weightStats = await weightStatistics(this.run.net, filters);
+    this.o.view?.update(this.frame());
+  }
+
+  frame(): TrainerFrame {
+    const { run } = this;
+    const c = run.config;
+    const g = run.selfplay.position(0);
+    const moves = run.selfplay.movesOf(0);
+    return {
+      runName: run.session.runName, backend: run.backend.info.description, timestep: this.timestep, totalTimesteps: c.training.total_timesteps, iteration: run.iteration, elapsedSeconds: this.wall(),
+      record: this.record, history: run.metrics.state.history,
+      game: c.display.enable_board_display ? { sfen: g.toSfen(), recentMoves: Array.from(moves.slice(-c.display.move_list_length), moveToUsi), ply: g.ply, gameIndex: 0 } : null,
+      config: c, weightStats: this.weightStats, elo: this.elo,
+    };
+  }
 }
 
 /** Mean, std, min, max of each parameter tensor whose name contains one of the keywords. */
@@ -314,7 +188,7 @@ export async function weightStatistics(net: Network, keywords: string[]): Promis
   // Reads back only the matching tensors: the whole 9×256 parameter buffer is 53 MB.
   const stats: TrainerFrame["weightStats"] = [];
   for (const e of net.table.tensors.filter((t) => keywords.some((k) => t.name.includes(k)))) {
-    const v = (await net.backend.read(net.params, e.offset, e.size)) as Float32Array;
+    const v = await net.backend.read(net.params, e.offset, e.size);
     let sum = 0, sq = 0, min = Infinity, max = -Infinity;
     for (const x of v) {
       sum += x;
@@ -327,5 +201,3 @@ export async function weightStatistics(net: Network, keywords: string[]): Promis
   }
   return stats;
 }
-
-export { SessionError };

@@ -6,11 +6,14 @@ import { describe, expect, test } from "bun:test";
 import { autoChoice, createBackend } from "../../src/compute/device.ts";
 import * as ew from "../../src/compute/kernels/elementwise.ts";
 import type { KernelSpec } from "../../src/compute/backend.ts";
-import { cpuBackend, gpuBackend, hasWebGpu } from "./helpers.ts";
+import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { gpuBackend, hasWebGpu, referenceBackend } from "./helpers.ts";
 
-describe.each([["cpu"], ["webgpu"]] as const)("%s backend", (kind) => {
+let wasmCpu: CpuBackend | null = null;
+
+describe.each([["reference"], ["cpu"], ["webgpu"]] as const)("%s backend", (kind) => {
   const skip = kind === "webgpu" && !hasWebGpu;
-  const backend = () => (kind === "cpu" ? Promise.resolve(cpuBackend) : gpuBackend());
+  const backend = () => (kind === "reference" ? Promise.resolve(referenceBackend) : kind === "cpu" ? Promise.resolve((wasmCpu ??= new CpuBackend())) : gpuBackend());
 
   test.skipIf(skip)("write/read round-trips f32, u32 and i32, including sub-ranges", async () => {
     const b = await backend();
@@ -121,6 +124,7 @@ test.skipIf(!hasWebGpu)("webgpu: a validation error at dispatch surfaces at the 
 test("createBackend('cpu') and 'auto' say what they picked", async () => {
   const c = await createBackend("cpu");
   expect(c.info.kind).toBe("cpu");
+  expect(c.info.description).toMatch(/^cpu \(wasm SIMD, [12] threads?\)$/);
   c.destroy();
   if (hasWebGpu) {
     const w = await createBackend("webgpu");
@@ -138,12 +142,11 @@ test("createBackend('cpu') and 'auto' say what they picked", async () => {
   }
 });
 
-test("auto: a GPU adapter takes webgpu; a software one takes cpu unless the cpu fast path is off", () => {
+test("auto: a GPU adapter takes webgpu; a software one takes cpu", () => {
   const gpu = { vendor: "nvidia", architecture: "hopper", device: "", description: "NVIDIA H100", isFallbackAdapter: false };
   const lavapipe = { vendor: "mesa", architecture: "llvm", device: "", description: "llvmpipe (LLVM 19.1.7, 256 bits)", isFallbackAdapter: false };
   const swiftshader = { ...gpu, vendor: "google", description: "SwiftShader", isFallbackAdapter: true };
   expect(autoChoice(gpu).kind).toBe("webgpu");
-  expect(autoChoice(lavapipe, true).kind).toBe("cpu");
-  expect(autoChoice(swiftshader, true).kind).toBe("cpu");
-  expect(autoChoice(lavapipe, false)).toEqual({ kind: "webgpu", why: expect.stringContaining("KEISEI_CPU_FAST=0") });
+  expect(autoChoice(lavapipe).kind).toBe("cpu");
+  expect(autoChoice(swiftshader).kind).toBe("cpu");
 });

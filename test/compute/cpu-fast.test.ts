@@ -1,11 +1,12 @@
-// The CPU backend's wasm SIMD fast path against the TypeScript twins: every fast kernel, on
-// seeded random inputs with odd sizes (row / column tails of the 3 × 12 tiles, partial vectors),
-// through the launchers in src/compute/ops.ts so the stride set-ups are the real ones. Each
-// comparison prints its largest difference; tolerance atol + rtol·|twin|.
+// The cpu backend's wasm SIMD kernels against the TypeScript twins on the reference backend: every
+// wasm kernel, on seeded random inputs with odd sizes (row / column tails of the 3 × 12 tiles,
+// partial vectors), through the launchers in src/compute/ops.ts so the stride set-ups are the real
+// ones. Each comparison prints its largest difference; tolerance atol + rtol·|twin|.
 
 import { describe, expect, test } from "bun:test";
 import type { Backend, Buf } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
 import { buildKernels, kernelsBytesSource, kernelsWat } from "../../src/compute/cpu/fast/kernels-gen.ts";
 import { KERNELS_WASM } from "../../src/compute/cpu/fast/kernels.bytes.ts";
@@ -18,8 +19,9 @@ import { POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.
 import { GOLDEN, makeInputs, runGolden } from "../fixtures/golden.ts";
 import { compare, type Init, normal, rng, uniform } from "./helpers.ts";
 
-const fast = new CpuBackend(undefined, { fast: true });
-const twin = new CpuBackend(undefined, { fast: false });
+// "fast": what `env.device: cpu` runs (wasm kernels); "twin": the reference backend (TypeScript twins).
+const fast = new CpuBackend();
+const twin = new ReferenceBackend();
 
 /** Largest differences seen, by test, printed at the end of each test. */
 function allocInit(be: Backend, name: string, init: Init): Buf {
@@ -78,23 +80,24 @@ const TOL = { atol: 1e-5, rtol: 1e-4 };
 const tolFor = (maxK: number) => ({ atol: 4e-6 * Math.sqrt(maxK), rtol: 1e-4 });
 
 describe("cpu fast path: setup", () => {
-  test("fast path is on by default, off with { fast: false }; fast kernels are known kernel names", () => {
-    expect(fast.fastPath).toBe(true);
-    expect(twin.fastPath).toBe(false);
+  test("each backend says which it is; the wasm kernels are known kernel names", () => {
+    expect(fast.info.kind).toBe("cpu");
+    expect(twin.info.kind).toBe("reference");
     expect(fast.info.description).toContain("wasm");
+    expect(twin.info.description).toBe("reference (TypeScript twins)");
     expect(Object.keys(FAST_KERNELS)).toContain("gemm.gemm");
   });
 
   test("the committed module bytes and WAT listing match a fresh generation (regenerate: bun dev/cpu-gemm/gen-kernels.ts)", async () => {
     const dir = new URL("../../src/compute/cpu/fast/", import.meta.url);
     expect((await Bun.file(new URL("kernels.bytes.ts", dir)).text()) === kernelsBytesSource()).toBe(true);
-    expect((await Bun.file(new URL("kernels.wat", dir)).text()) === kernelsWat()).toBe(true);
+    expect((await Bun.file(new URL("../../dev/cpu-gemm/kernels.wat", import.meta.url)).text()) === kernelsWat()).toBe(true);
     expect(Buffer.from(KERNELS_WASM, "base64").equals(Buffer.from(buildKernels(false)))).toBe(true);
     expect(WebAssembly.validate(buildKernels(true) as BufferSource)).toBe(true);
   });
 
   test("buffers round-trip through the heap; freed blocks are reused", async () => {
-    const be = new CpuBackend(undefined, { fast: true });
+    const be = new CpuBackend();
     const a = be.alloc("a", 1000);
     be.write(a, Float32Array.from({ length: 1000 }, (_, i) => i));
     const b = be.alloc("b", 10, "u32");
@@ -109,6 +112,16 @@ describe("cpu fast path: setup", () => {
     be.run(ew.fill, { out: big }, { n: big.length, alpha: 2 });
     expect((await be.read(big, big.length - 1, 1))[0]).toBe(2);
     expect((await be.read(b))[9]).toBe(9);
+    be.destroy();
+  });
+
+  test("a buffer that does not fit the wasm heap is an error naming its size and the limit (no silent fallback)", async () => {
+    const be = new CpuBackend(undefined, { threads: 1 });
+    const a = be.alloc("a", 100);
+    expect(() => be.alloc("huge", 2 ** 30)).toThrow(/^alloc huge: 1073741824 f32 elements \(4\.00 GiB\) do not fit the cpu backend's wasm heap \(limit 4\.00 GiB, [\d.]+ MiB in use\)$/);
+    // the backend goes on working
+    be.write(a, new Float32Array(100).fill(3));
+    expect((await be.read(a, 99, 1))[0]).toBe(3);
     be.destroy();
   });
 });

@@ -1,16 +1,24 @@
-// The CPU backward passes (the reference the WGSL is held to) against central finite
-// differences of their own forward passes, on small shapes. The loss is L = Σ r ⊙ output for a
+// The backward passes of the TypeScript twins (on the reference backend: the definition the WGSL
+// and the wasm kernels are held to) against central finite differences of their own forward
+// passes, on small shapes; the same checks again on the cpu backend (its wasm kernels, cheap at
+// these sizes). The loss is L = Σ r ⊙ output for a
 // fixed random r, so the backward pass starts from d output = r. Sizes are small and the step
 // large enough (h = 1e-2 on piecewise-linear maps) that f32 rounding stays well below the tolerance.
 // Also: Adam / AdamW and gradient clipping against steps computed by hand.
 
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import type { Backend, Buf } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { normal, rng, uniform } from "./helpers.ts";
 
-const be: Backend = new CpuBackend();
+// Each describe below runs once per backend; `be` is the one whose tests are running.
+const BACKENDS: [string, Backend][] = [
+  ["reference", new ReferenceBackend()],
+  ["cpu", new CpuBackend()],
+];
+let be: Backend;
 
 interface FdCase {
   /** Initial contents of every buffer (a number: zeros of that length). */
@@ -78,7 +86,10 @@ async function fdCheck(c: FdCase) {
   }
 }
 
-describe("CPU backward passes vs finite differences", () => {
+describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_name, backend) => {
+  beforeAll(() => {
+    be = backend;
+  });
   test("conv3x3: input, weight, bias", async () => {
     const r = rng(1);
     const d = { batch: 2, cin: 3, cout: 4 };
@@ -237,7 +248,10 @@ describe("CPU backward passes vs finite differences", () => {
   }
 });
 
-describe("optimizer steps computed by hand", () => {
+describe.each(BACKENDS)("%s backend: optimizer steps computed by hand", (_name, backend) => {
+  beforeAll(() => {
+    be = backend;
+  });
   const alloc = (data: number[]) => {
     const b = be.alloc("t", data.length);
     be.write(b, Float32Array.from(data));

@@ -1,9 +1,10 @@
 // Shared helpers for the compute tests: a seeded RNG, allclose with a max-difference message,
-// the shared WebGPU backend, and checkParity (one kernel, WGSL vs its CPU twin).
+// the shared WebGPU backend, the shared reference backend, and checkParity (one kernel, WGSL vs
+// its CPU twin on the reference backend).
 
 import { expect } from "bun:test";
 import type { AnyTypedArray, Backend, Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
-import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
 import { WebGpuBackend } from "../../src/compute/webgpu/backend.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
@@ -86,8 +87,8 @@ export function gpuBackend(): Promise<WebGpuBackend> {
   return gpu;
 }
 
-// The readable twins are the reference every other path (WGSL, the wasm fast path) is held to.
-export const cpuBackend = new CpuBackend(undefined, { fast: false });
+// The readable twins are the reference every other backend (webgpu's WGSL, cpu's wasm) is held to.
+export const referenceBackend = new ReferenceBackend();
 
 /** Allocates one buffer per binding, filled from `data` (zeros where absent), on `backend`. */
 export function upload(backend: Backend, kernel: KernelSpec, data: Record<string, AnyTypedArray | number>): Record<string, Buf> {
@@ -103,9 +104,9 @@ export function upload(backend: Backend, kernel: KernelSpec, data: Record<string
 }
 
 /**
- * Runs `kernel` on the CPU (twin) and the GPU (WGSL) with the same inputs and compares every
+ * Runs `kernel` on the reference backend (twin) and the GPU (WGSL) with the same inputs and compares every
  * read_write buffer. `data` gives each binding's initial contents (or just its length: zeros).
- * Returns the CPU results, by binding name.
+ * Returns the reference results, by binding name.
  */
 export async function checkParity(
   kernel: KernelSpec,
@@ -115,19 +116,19 @@ export async function checkParity(
 ): Promise<Record<string, AnyTypedArray>> {
   const g = await gpuBackend();
   const results: Record<string, AnyTypedArray> = {};
-  const cb = upload(cpuBackend, kernel, data);
+  const cb = upload(referenceBackend, kernel, data);
   const gb = upload(g, kernel, data);
-  cpuBackend.run(kernel, cb, uniforms);
+  referenceBackend.run(kernel, cb, uniforms);
   g.run(kernel, gb, uniforms);
   for (const b of kernel.bindings) {
     if (b.access !== "read_write") continue;
-    const want = await cpuBackend.read(cb[b.name]);
+    const want = await referenceBackend.read(cb[b.name]);
     const got = await g.read(gb[b.name]);
     expectClose(got, want, tol.atol, tol.rtol, `${kernel.name} ${b.name}`);
     results[b.name] = want;
   }
   for (const b of kernel.bindings) {
-    cpuBackend.free(cb[b.name]);
+    referenceBackend.free(cb[b.name]);
     g.free(gb[b.name]);
   }
   return results;
@@ -146,8 +147,8 @@ function allocInit(be: Backend, name: string, init: Init): Buf {
 }
 
 /**
- * Runs the same launcher sequence on the CPU and the WebGPU backend, from the same initial
- * buffers, and compares the named outputs (GPU vs CPU reference). Returns the CPU's outputs.
+ * Runs the same launcher sequence on the reference and the WebGPU backend, from the same initial
+ * buffers, and compares the named outputs (GPU vs reference). Returns the reference's outputs.
  */
 export async function parity(
   init: Record<string, Init>,
@@ -157,7 +158,7 @@ export async function parity(
 ): Promise<Record<string, AnyTypedArray>> {
   const g = await gpuBackend();
   const result: Record<string, AnyTypedArray> = {};
-  const sides = [cpuBackend, g].map((be) => {
+  const sides = [referenceBackend, g].map((be) => {
     const bufs: Record<string, Buf> = {};
     for (const [k, v] of Object.entries(init)) bufs[k] = allocInit(be, k, v);
     body(be, bufs);

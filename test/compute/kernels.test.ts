@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Backend, Buf } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
+import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import { NONE } from "../../src/compute/kernels/gather.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { NUM_ACTIONS, moveToAction } from "../../src/shogi/actions.ts";
@@ -327,9 +328,9 @@ describe("per-mover gather (conv policy head)", () => {
     expect(NONE).toBe(NO_CELL); // the kernel's "no source" is the tables' "no cell"
   }
 
-  for (const fast of [false, true]) {
-    test(`the map on the cpu backend (${fast ? "fast path" : "twins"}): anchors, both movers, adjoint backward`, async () => {
-      const be = new CpuBackend(undefined, { fast });
+  for (const [name, make] of [["reference", () => new ReferenceBackend()], ["cpu", () => new CpuBackend()]] as const) {
+    test(`the map on the ${name} backend: anchors, both movers, adjoint backward`, async () => {
+      const be = make();
       const b = Object.fromEntries(Object.entries(init).map(([k, v]) => {
         const buf = be.alloc(k, v.length, v instanceof Uint32Array ? "u32" : "f32");
         be.write(buf, v);

@@ -112,12 +112,12 @@ describe("kernel style selection", () => {
     expect(() => kernelStyleOverride("fast")).toThrow(/KEISEI_KERNELS is "fast"; it must be "tiled" .* or "register"/);
   });
 
-  test("the tiled variants share the twins and the cpu fast path", async () => {
+  test("the tiled variants share the twins and the cpu backend's wasm kernels", async () => {
     expect(conv3.convTiled.cpu).toBe(conv3.conv.cpu);
     expect(conv3.weightGradTiled.cpu).toBe(conv3.weightGrad.cpu);
     expect(gemmTiled.cpu).toBe(gemm.cpu);
-    // On the cpu backend (fast path on) a tiled spec computes what the register one does, bit for bit.
-    const be = new CpuBackend(undefined, { fast: true, threads: 1 });
+    // On the cpu backend (wasm kernels) a tiled spec computes what the register one does, bit for bit.
+    const be = new CpuBackend(undefined, { threads: 1 });
     const u = { batch: 2, cin: 5, cout: 7, wStrideOut: 45, wStrideIn: 9, flip: 0, hasBias: 1, accumulate: 0 };
     const outs: Float32Array[] = [];
     for (const k of [conv3.conv, conv3.convTiled]) {

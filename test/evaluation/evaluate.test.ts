@@ -9,7 +9,7 @@ import { EloRegistry } from "../../src/evaluation/elo.ts";
 import { EvaluationError, evaluateForTraining, runEvaluation } from "../../src/evaluation/evaluate.ts";
 import { type CheckpointLoader, HeuristicPolicy, heuristicPlayer, type LoadedPolicy } from "../../src/evaluation/opponents.ts";
 import { BENCHMARK_OPENINGS } from "../../src/evaluation/strategies.ts";
-import type { ActBatch } from "../../src/rl/selfplay.ts";
+import type { ActBatch } from "../../src/rl/acting.ts";
 import { UniformPolicy } from "../../src/rl/uniform-policy.ts";
 import { scratchDir } from "./helpers.ts";
 

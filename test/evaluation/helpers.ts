@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ActBatch, type ActingPolicy, allocActBatch } from "../../src/rl/selfplay.ts";
+import { type ActBatch, type ActingPolicy, allocActBatch } from "../../src/rl/acting.ts";
 import { moveToAction } from "../../src/shogi/actions.ts";
 import { encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
 import { MAX_LEGAL_MOVES } from "../../src/shogi/movegen.ts";

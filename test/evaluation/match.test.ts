@@ -6,7 +6,7 @@ import { agentColorOf, type PlayedGame, playMatch } from "../../src/evaluation/m
 import { heuristicPlayer, randomPlayer } from "../../src/evaluation/opponents.ts";
 import { summarize, summaryLines } from "../../src/evaluation/report.ts";
 import { sfenAfter } from "../../src/evaluation/strategies.ts";
-import type { ActBatch } from "../../src/rl/selfplay.ts";
+import type { ActBatch } from "../../src/rl/acting.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
 import { parseUsiMove } from "../../src/shogi/sfen.ts";

@@ -2,7 +2,7 @@
 // the fixed-batch adapter for networks that plan one batch size.
 import { describe, expect, test } from "bun:test";
 import { HeuristicPolicy, heuristicPlayer, padToFixedBatch } from "../../src/evaluation/opponents.ts";
-import type { ActBatch } from "../../src/rl/selfplay.ts";
+import type { ActBatch } from "../../src/rl/acting.ts";
 import { actionToMove } from "../../src/shogi/actions.ts";
 import { moveToUsi } from "../../src/shogi/sfen.ts";
 import { batchOf } from "./helpers.ts";

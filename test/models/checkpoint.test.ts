@@ -14,7 +14,7 @@ import { loadCheckpoint, optimizerPathOf, readCheckpoint, readOptimizerState, re
 import { architectureOf, createNetwork, modelFactory } from "../../src/models/factory.ts";
 import { Adam } from "../../src/models/optimizer.ts";
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../../src/models/safetensors.ts";
-import { LinearLoss, cpuBackend as be, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
+import { LinearLoss, referenceBackend as be, forwardBackward, randomObs, tensorOf } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

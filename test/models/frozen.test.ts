@@ -12,10 +12,10 @@ import { architectureOf, createNetwork } from "../../src/models/factory.ts";
 import type { Network } from "../../src/models/network.ts";
 import type { ModelOptions } from "../../src/models/factory.ts";
 import type { ModelType } from "../../src/models/params.ts";
-import { cpuBackend, expectClose, gpuBackend, hasWebGpu, normals, randomObs, stemStatistics, tensorOf } from "./helpers.ts";
+import { referenceBackend, expectClose, gpuBackend, hasWebGpu, normals, randomObs, stemStatistics, tensorOf } from "./helpers.ts";
 
 const backends: [string, () => Promise<Backend>, boolean][] = [
-  ["cpu", async () => cpuBackend, false],
+  ["reference", async () => referenceBackend, false],
   ["webgpu", gpuBackend, !hasWebGpu],
 ];
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Backend } from "../../src/compute/backend.ts";
 import { decodeSafetensors, type SafeTensor } from "../../src/models/safetensors.ts";
 import { GOLDEN, GOLDEN_FILE, GOLDEN_VERSION, INIT_PEEK, REGENERATE, runGolden, sample, sampleIndices, type GoldenInputs } from "../fixtures/golden.ts";
-import { cpuBackend, expectClose, gpuBackend, hasWebGpu } from "./helpers.ts";
+import { referenceBackend, expectClose, gpuBackend, hasWebGpu } from "./helpers.ts";
 
 const fixture = decodeSafetensors(new Uint8Array(readFileSync(GOLDEN_FILE)), GOLDEN_FILE);
 const HINT = `HINT: if the change is intended, regenerate the fixture with \`${REGENERATE}\``;
@@ -36,15 +36,15 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, label: string, r
   return expectClose(got, want, atolScale * maxAbs(want) + 1e-7, rtol, `${label} (${HINT})`);
 }
 
-describe.each([["cpu"], ["webgpu"]] as const)("golden fixture on %s", (kind) => {
+describe.each([["reference"], ["webgpu"]] as const)("golden fixture on %s", (kind) => {
   test.skipIf(kind === "webgpu" && !hasWebGpu)(`reproduces ${GOLDEN.steps} training steps of the 2 × 16 SE tower`, async () => {
     expect(fixture.metadata.golden_version).toBe(GOLDEN_VERSION);
     expect(JSON.parse(fixture.metadata.config)).toEqual(JSON.parse(JSON.stringify(GOLDEN)));
-    const be: Backend = kind === "cpu" ? cpuBackend : await gpuBackend();
+    const be: Backend = kind === "reference" ? referenceBackend : await gpuBackend();
     const { run, table, statsTable } = await runGolden(be, inputs());
     // PyTorch sums in another order than either backend: loose enough for that (and WGSL's),
     // tight enough to catch any real change.
-    const [rtol, atol] = kind === "cpu" ? [1e-5, 1e-6] : [2e-3, 2e-4];
+    const [rtol, atol] = kind === "reference" ? [1e-5, 1e-6] : [2e-3, 2e-4];
     const lr = GOLDEN.adam.lr;
     const report: string[] = [];
 

@@ -14,9 +14,9 @@ import { describe, expect, test } from "bun:test";
 import { Random } from "../../src/util/random.ts";
 import { architectureOf, createNetwork, type ModelOptions } from "../../src/models/factory.ts";
 import type { ModelType } from "../../src/models/params.ts";
-import { LinearLoss, cpuBackend, forwardBackward, normals, randomObs, tensorOf } from "./helpers.ts";
+import { LinearLoss, referenceBackend, forwardBackward, normals, randomObs, tensorOf } from "./helpers.ts";
 
-const be = cpuBackend;
+const be = referenceBackend;
 const STEPS = [1e-3, 1e-4, 1e-5];
 
 async function gradCheck(type: ModelType, o: ModelOptions, samples: number, mode: "train" | "frozen" = "train") {

@@ -6,11 +6,11 @@ import { SIDE_TO_MOVE_PLANE } from "../../src/shogi/features.ts";
 import type { Backend } from "../../src/compute/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { Random } from "../../src/util/random.ts";
-import type { Network, Plan } from "../../src/models/network.ts";
+import type { Network, Plan, TrainingPlan } from "../../src/models/network.ts";
 import type { SizeTable } from "../../src/models/params.ts";
-import { cpuBackend, expectClose, gpuBackend, hasWebGpu } from "../compute/helpers.ts";
+import { referenceBackend, expectClose, gpuBackend, hasWebGpu } from "../compute/helpers.ts";
 
-export { cpuBackend, expectClose, gpuBackend, hasWebGpu };
+export { referenceBackend, expectClose, gpuBackend, hasWebGpu };
 
 /** Observations like core46's: sparse 0/1 planes plus a few constant planes. */
 export function randomObs(rng: Random, batch: number, planes = 46): Float32Array {
@@ -76,14 +76,14 @@ export class LinearLoss {
     return l;
   }
 
-  setGradients(be: Backend, plan: Plan): void {
-    be.write(plan.dlogits!, this.r);
-    be.write(plan.dvalue!, this.s);
+  setGradients(be: Backend, plan: TrainingPlan): void {
+    be.write(plan.dlogits, this.r);
+    be.write(plan.dvalue, this.s);
   }
 }
 
 /** One training step's forward ("train" or "frozen") + backward of the test loss: returns the loss. */
-export async function forwardBackward(net: Network, plan: Plan, loss: LinearLoss, mode: "train" | "frozen" = "train"): Promise<number> {
+export async function forwardBackward(net: Network, plan: TrainingPlan, loss: LinearLoss, mode: "train" | "frozen" = "train"): Promise<number> {
   net.forward(plan, mode);
   const l = await loss.value(net.backend, plan);
   loss.setGradients(net.backend, plan);
@@ -98,7 +98,7 @@ export async function stemStatistics(net: Network, batches: Float32Array[]): Pro
   const W = net.arch.width;
   const cin = net.arch.inputPlanes;
   const B = batches[0].length / net.obsSize;
-  const cpu = cpuBackend;
+  const cpu = referenceBackend;
   const x = cpu.alloc("x", B * cin * 81);
   const w = cpu.alloc("w", W * cin * 9);
   const b = cpu.alloc("b", W);

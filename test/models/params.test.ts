@@ -7,7 +7,7 @@ import { Random } from "../../src/util/random.ts";
 import { architectureOf, modelFactory } from "../../src/models/factory.ts";
 import { initTable } from "../../src/models/init.ts";
 import { countParameters, parameterTable, statsTable } from "../../src/models/params.ts";
-import { cpuBackend as be, randomObs } from "./helpers.ts";
+import { referenceBackend as be, randomObs } from "./helpers.ts";
 
 describe("parameter counts (reference §4.1 table)", () => {
   test.each([

@@ -9,7 +9,7 @@ import { Random } from "../../src/util/random.ts";
 import { architectureOf, createNetwork } from "../../src/models/factory.ts";
 import type { ModelOptions } from "../../src/models/factory.ts";
 import type { ModelType } from "../../src/models/params.ts";
-import { LinearLoss, cpuBackend, expectClose, forwardBackward, gpuBackend, hasWebGpu, randomMask, randomObs, tensorOf } from "./helpers.ts";
+import { LinearLoss, referenceBackend, expectClose, forwardBackward, gpuBackend, hasWebGpu, randomMask, randomObs, tensorOf } from "./helpers.ts";
 
 const B = 4;
 const BIAS_BEFORE_BN = /^(stem|res_blocks\.\d+\.conv[12]|policy_head\.0|value_head\.0)\.bias$/;
@@ -59,7 +59,7 @@ const cases: [string, ModelType, ModelOptions][] = [
 describe("webgpu vs cpu, whole network", () => {
   for (const [title, type, o] of cases) {
     test.skipIf(!hasWebGpu)(title, async () => {
-      const want = await run(cpuBackend, type, o);
+      const want = await run(referenceBackend, type, o);
       const got = await run(await gpuBackend(), type, o);
       const diffs: string[] = [];
       const note = (label: string, d: number) => diffs.push(`${label} ${d.toExponential(1)}`);

@@ -18,7 +18,7 @@ import type { Architecture } from "../../src/models/params.ts";
 import { encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../../src/models/safetensors.ts";
 import { writeFileAtomic } from "../../src/util/atomic-write.ts";
 import { train } from "../../src/training/trainer.ts";
-import { cpuBackend, expectClose, randomObs } from "../models/helpers.ts";
+import { referenceBackend, expectClose, randomObs } from "../models/helpers.ts";
 import { f32, gatherTensor, hasTorch, randomisedNetwork, runTorch } from "./torch.ts";
 
 const B = 6;
@@ -68,7 +68,7 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       if (c.arch.policyHead === "conv") input.push(gatherTensor());
       writeFileAtomic(join(dir, `${c.name}.in.safetensors`), encodeSafetensors(input));
       // keisei → PyTorch: the real checkpoint writer
-      const net = await randomisedNetwork(cpuBackend, c.arch, 10 + k);
+      const net = await randomisedNetwork(referenceBackend, c.arch, 10 + k);
       await saveCheckpoint(join(dir, `${c.name}.keisei.safetensors`), net);
       expected.set(c.name, await infer(net, obs));
       net.destroy();
@@ -83,7 +83,7 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       const torchOut = (name: string) => ({ logits: tensor(join(dir, `${name}.out.safetensors`), "logits"), value: tensor(join(dir, `${name}.out.safetensors`), "value") });
       const toTorch = compare(torchOut(c.name), expected.get(c.name)!, `${c.name} keisei → PyTorch`);
       // PyTorch → keisei: the loader's own strict checks, then the forward pass
-      const { net } = loadCheckpoint(cpuBackend, join(dir, `${c.name}.pt.torch.safetensors`));
+      const { net } = loadCheckpoint(referenceBackend, join(dir, `${c.name}.pt.torch.safetensors`));
       expect(net.arch).toEqual(c.arch);
       const toKeisei = compare(await infer(net, obs), torchOut(`${c.name}.pt`), `${c.name} PyTorch → keisei`);
       net.destroy();
@@ -126,7 +126,7 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       writeFileSync(join(cdir, "manifest.json"), JSON.stringify({ cases }));
       runTorch(["crossload", cdir]); // strict=True: an extra or missing tensor fails here
       for (const c of cases) {
-        const { net } = loadCheckpoint(cpuBackend, c.file);
+        const { net } = loadCheckpoint(referenceBackend, c.file);
         compare({ logits: tensor(join(cdir, `${c.name}.out.safetensors`), "logits"), value: tensor(join(cdir, `${c.name}.out.safetensors`), "value") }, await infer(net, obs), c.name);
         net.destroy();
       }

@@ -31,16 +31,17 @@ import type { Architecture } from "../../src/models/params.ts";
 import { bytesOf, encodeSafetensors, readSafetensorsFile, type SafeTensor } from "../../src/models/safetensors.ts";
 import { writeFileAtomic } from "../../src/util/atomic-write.ts";
 import { compare } from "../compute/helpers.ts";
-import { cpuBackend, gpuBackend, hasWebGpu, randomObs } from "../models/helpers.ts";
+import { referenceBackend, gpuBackend, hasWebGpu, randomObs } from "../models/helpers.ts";
 import { f32, gatherTensor, hasTorch, randomisedNetwork, runTorch } from "./torch.ts";
+import { finishRollout } from "../rl/helpers.ts";
 
 const A = 13_527;
 const WORDS = ops.maskWords(A);
 const BIAS_BEFORE_BN = /^(stem|res_blocks\.\d+\.conv[12]|policy_head\.0|value_head\.0)\.bias$/;
 // "reference": the TypeScript twins; "cpu": the wasm SIMD backend `env.device: cpu` runs; "webgpu": the WGSL kernels
 const BACKENDS = [["reference"], ["cpu"], ["webgpu"]] as const;
-const fastCpu = new CpuBackend(undefined, { fast: true });
-const backendOf = async (kind: (typeof BACKENDS)[number][0]): Promise<Backend> => (kind === "reference" ? cpuBackend : kind === "cpu" ? fastCpu : await gpuBackend());
+const fastCpu = new CpuBackend();
+const backendOf = async (kind: (typeof BACKENDS)[number][0]): Promise<Backend> => (kind === "reference" ? referenceBackend : kind === "cpu" ? fastCpu : await gpuBackend());
 
 const readOut = (path: string) => {
   const { tensors } = readSafetensorsFile(path);
@@ -142,7 +143,7 @@ describe.skipIf(!hasTorch)("one PPO step against PyTorch", () => {
     if (have) return have;
     const dir = mkdtempSync(join(tmpdir(), "keisei-step-"));
     const inputs = stepInputs(100 + k);
-    const net = await randomisedNetwork(cpuBackend, c.arch, 200 + k);
+    const net = await randomisedNetwork(referenceBackend, c.arch, 200 + k);
     await saveCheckpoint(join(dir, "weights.safetensors"), net);
     net.destroy();
     const s = inputs.samples;
@@ -174,15 +175,17 @@ describe.skipIf(!hasTorch)("one PPO step against PyTorch", () => {
       const net = await randomisedNetwork(be, c.arch, 200 + k);
       const adam = new Adam(net, c.adam);
       const plan = net.plan(STEP_B, { training: true });
+      // The PPO loss kernel's buffers (the learner's own, not the network's).
+      const ppo = { actions: be.alloc("ppo.actions", STEP_B, "u32"), samples: be.alloc("ppo.samples", STEP_B * 4), stats: be.alloc("ppo.stats", STEP_B * 6), means: be.alloc("ppo.means", 7) };
       net.setInputs(plan, inputs.obs, inputs.mask);
-      be.write(plan.actions, inputs.actions);
-      be.write(plan.samples!, inputs.samples);
+      be.write(ppo.actions, inputs.actions);
+      be.write(ppo.samples, inputs.samples);
       net.zeroGrad();
       net.forward(plan, c.mode);
-      ops.ppoLoss(be, { dlogits: plan.dlogits!, dvalues: plan.dvalue!, stats: plan.ppoStats!, means: plan.ppoMeans! }, { logits: plan.logits, mask: plan.mask, actions: plan.actions, samples: plan.samples!, values: plan.value }, { rows: STEP_B, actions: A }, PPO);
+      ops.ppoLoss(be, { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: ppo.stats, means: ppo.means }, { logits: plan.logits, mask: plan.mask, actions: ppo.actions, samples: ppo.samples, values: plan.value }, { rows: STEP_B, actions: A }, PPO);
       net.backward(plan);
       adam.update();
-      const [logits, value, stats, means] = await Promise.all([be.read(plan.logits), be.read(plan.value), be.read(plan.ppoStats!), be.read(plan.ppoMeans!)]);
+      const [logits, value, stats, means] = await Promise.all([be.read(plan.logits), be.read(plan.value), be.read(ppo.stats), be.read(ppo.means)]);
       const [grads, after, afterStats, norm] = [await net.readGradients(), await net.readParameters(), await net.readStats(), await adam.gradNorm()];
 
       const judge = new Judge();
@@ -264,7 +267,7 @@ function makeRollout(seed: number) {
   }
   // trajectories still in progress bootstrap with a value of the position they reached
   const bootstrap = new Map<number, number>();
-  buffer.finish((g, c) => {
+  finishRollout(buffer, (g, c) => {
     const v = 0.5 * (2 * rng.next() - 1);
     bootstrap.set(2 * g + c, v);
     return v;
@@ -291,7 +294,7 @@ describe.skipIf(!hasTorch)("a whole PPO update (rl/ppo.ts) against PyTorch", () 
     const dir = mkdtempSync(join(tmpdir(), "keisei-update-"));
     const { buffer, dense, events, terminals } = makeRollout(7);
     expect(terminals).toBeGreaterThan(3); // the log exercises terminal handling
-    const net = await randomisedNetwork(cpuBackend, UPDATE.arch, 56);
+    const net = await randomisedNetwork(referenceBackend, UPDATE.arch, 56);
     await saveCheckpoint(join(dir, "weights.safetensors"), net);
     net.destroy();
     const N = UPDATE.transitions;
@@ -334,7 +337,7 @@ describe.skipIf(!hasTorch)("a whole PPO update (rl/ppo.ts) against PyTorch", () 
     const adam = new Adam(net, UPDATE.adam);
     const learner = new PpoLearner(net, adam, {
       epochs: UPDATE.epochs, minibatchSize: UPDATE.minibatch, clipEpsilon: PPO.clipEps, valueLossCoeff: PPO.valueCoef, entropyCoef: PPO.entropyCoef,
-      normalizeAdvantages: true, enableValueClipping: PPO.valueClip, targetKl: null, learningRate: UPDATE.adam.lr,
+      normalizeAdvantages: true, enableValueClipping: PPO.valueClip, targetKl: null,
       schedule: { type: "linear", kwargs: { final_lr_fraction: 0.3 }, stepOn: "update" }, scheduleTotalSteps: 8,
     }, new Random(seed));
     const m = await learner.update(makeRollout(7).buffer);

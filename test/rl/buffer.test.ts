@@ -8,6 +8,7 @@ import { Position } from "../../src/shogi/position.ts";
 import { positionFromCommand } from "../../src/shogi/position-command.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
 import { parseUsiMove } from "../../src/shogi/sfen.ts";
+import { finishRollout } from "./helpers.ts";
 
 const G = 0.99;
 const L = 0.95;
@@ -47,7 +48,7 @@ describe("per-colour credit", () => {
     expect([...buf.rewards.subarray(0, 3)]).toEqual([0, -1, 1]);
     expect([...buf.dones.subarray(0, 3)]).toEqual([0, 1, 1]);
     expect([...buf.next.subarray(0, 3)]).toEqual([2, -1, -1]); // Black's first move links to Black's second
-    buf.finish(() => 99, G, L); // no trajectory is open: the bootstrap value must not be used
+    finishRollout(buf, () => 99, G, L); // no trajectory is open: the bootstrap value must not be used
     const a2 = 1 - 0.3;
     const a1 = -1 - -0.2;
     const a0 = 0 + G * 0.3 - 0.1 + G * L * a2;
@@ -64,7 +65,7 @@ describe("per-colour credit", () => {
     expect([...buf.rewards.subarray(0, 12)].every((r) => r === 0)).toBe(true);
     expect([...buf.dones.subarray(0, 12)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
     for (let t = 0; t < 10; t++) expect(colours[buf.next[t]]).toBe(colours[t]); // links stay within a colour
-    buf.finish(() => 99, G, L);
+    finishRollout(buf, () => 99, G, L);
     expect(buf.advantages[11]).toBeCloseTo(-0.5, 6); // terminal: r − V
     expect(buf.advantages[9]).toBeCloseTo(0 + G * 0.5 - 0.5 + G * L * -0.5, 6);
   });
@@ -82,7 +83,7 @@ describe("per-colour credit", () => {
     const { pos } = play(buf, "startpos", ["7g7f", "3c3d", "2g2f"], 500, () => 0);
     expect(pos.sideToMove).toBe(1); // White to move
     const vWhite = 0.25; // value of the current position for the side to move
-    buf.finish((_game, colour) => (colour === pos.sideToMove ? vWhite : -vWhite), G, L);
+    finishRollout(buf, (_game, colour) => (colour === pos.sideToMove ? vWhite : -vWhite), G, L);
     expect(buf.bootstrap[1]).toBe(0.25); // White's last move (3c3d) continues from White's turn
     expect(buf.bootstrap[2]).toBe(-0.25); // Black's last move (2g2f): the opponent is to move
     expect(buf.advantages[2]).toBeCloseTo(G * -0.25, 6);
@@ -92,7 +93,7 @@ describe("per-colour credit", () => {
   test("minibatches carry the legal action lists and advantages", () => {
     const buf = new RolloutBuffer(8, 4, 1);
     play(buf, "startpos", ["7g7f", "3c3d"], 500, () => 0);
-    buf.finish(() => 0, G, L);
+    finishRollout(buf, () => 0, G, L);
     const mb = allocMinibatch(2, 4);
     buf.gather(Int32Array.from([1, 0]), 0, mb);
     expect(mb.legalOffsets[1]).toBe(30); // White's 30 legal moves first
@@ -119,7 +120,7 @@ describe("potential-based material shaping", () => {
     // Black's rook takes the pawn, the king steps aside, the rook promotes; the rollout ends there.
     const { pos } = play(buf, "sfen 4k4/9/9/9/4p4/9/9/4R4/4K4 b - 1", ["5h5e", "5a6b", "5e5b+"], 500, () => 0, w);
     expect([...buf.potentials.subarray(0, 3)].map((p) => p / w)).toEqual([10, -12, 12].map((x) => expect.closeTo(x, 5)));
-    buf.finish(() => 0, G, L, (_game, colour) => w * materialBalance(pos, colour as 0 | 1));
+    finishRollout(buf, () => 0, G, L, (_game, colour) => w * materialBalance(pos, colour as 0 | 1));
     const expected = [G * w * 12 - w * 10, G * w * -16.5 - w * -12, G * w * 16.5 - w * 12];
     expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
     expect(buf.rewards[0]).toBeGreaterThan(0); // the capture
@@ -129,20 +130,20 @@ describe("potential-based material shaping", () => {
     const buf = new RolloutBuffer(16, 4, 1);
     // Black: gold on the board and one in hand (12) against two lances (7): Φ = ±5w throughout.
     play(buf, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);
-    buf.finish(() => 99, G, L, () => 99);
+    finishRollout(buf, () => 99, G, L, () => 99);
     const expected = [G * 5 * w - 5 * w, -1 + 5 * w, 1 - 5 * w];
     expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
     // With γ = 1 Black's rewards sum to its result − Φ(start): over a whole game shaping adds a constant.
     const undiscounted = new RolloutBuffer(16, 4, 1);
     play(undiscounted, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);
-    undiscounted.finish(() => 0, 1, L);
+    finishRollout(undiscounted, () => 0, 1, L);
     expect(undiscounted.rewards[0] + undiscounted.rewards[2]).toBeCloseTo(1 - 5 * w, 6);
   });
 
   test("without potentials the rewards are the results alone", () => {
     const buf = new RolloutBuffer(16, 4, 1);
     play(buf, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0);
-    buf.finish(() => 0, G, L);
+    finishRollout(buf, () => 0, G, L);
     expect([...buf.rewards.subarray(0, 3)]).toEqual([0, -1, 1]);
   });
 });

@@ -18,6 +18,7 @@ import { modelFactory } from "../../src/models/factory.ts";
 import { Adam } from "../../src/models/optimizer.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
 import { expectClose, stemStatistics, tensorOf } from "../models/helpers.ts";
+import { finishRollout } from "./helpers.ts";
 
 const GAMES = 12;
 const STEPS = 5; // a rollout of 60 transitions
@@ -26,7 +27,7 @@ const N = GAMES * STEPS;
 function settings(epochs: number, minibatchSize: number): PpoSettings {
   return {
     epochs, minibatchSize, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0.01, normalizeAdvantages: true,
-    enableValueClipping: false, targetKl: null, learningRate: 1e-2, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
+    enableValueClipping: false, targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
   };
 }
 
@@ -34,7 +35,7 @@ function settings(epochs: number, minibatchSize: number): PpoSettings {
 async function rollout(selfplay: SelfPlay, policy: NetworkPolicy): Promise<RolloutBuffer> {
   const buf = new RolloutBuffer(N, OBS_SIZE, GAMES);
   for (let k = 0; k < STEPS; k++) await selfplay.step(policy, buf);
-  buf.finish(() => 0, 0.99, 0.95);
+  finishRollout(buf, () => 0, 0.99, 0.95);
   return buf;
 }
 

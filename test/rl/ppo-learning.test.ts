@@ -8,7 +8,7 @@ import { Random } from "../../src/util/random.ts";
 import { RolloutBuffer } from "../../src/rl/buffer.ts";
 import { NetworkPolicy } from "../../src/rl/network-policy.ts";
 import { PpoLearner } from "../../src/rl/ppo.ts";
-import { allocActBatch } from "../../src/rl/selfplay.ts";
+import { allocActBatch } from "../../src/rl/acting.ts";
 import { moveToAction } from "../../src/shogi/actions.ts";
 import { encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
 import { Position } from "../../src/shogi/position.ts";
@@ -17,6 +17,7 @@ import { modelFactory } from "../../src/models/factory.ts";
 import { packLegalActions } from "../../src/models/network.ts";
 import { Adam } from "../../src/models/optimizer.ts";
 import { hasWebGpu } from "../helpers/webgpu.ts";
+import { finishRollout } from "./helpers.ts";
 
 const MATE_IN_ONE = [
   "3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", // G*5b
@@ -112,7 +113,7 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
   const adam = new Adam(net, { lr: 2e-3, maxGradNorm: 0.5 });
   const learner = new PpoLearner(net, adam, {
     epochs: 4, minibatchSize: 30, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0, normalizeAdvantages: true,
-    enableValueClipping: false, targetKl: null, learningRate: 2e-3, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
+    enableValueClipping: false, targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
   }, rng.fork());
   const rows = fillBatch(s);
   const heldRows = fillBatch(held);
@@ -127,7 +128,7 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
       buf.add(i, spot.pos.sideToMove, rows.batch.obs, i * OBS_SIZE, a, rows.batch.logProbs[i], rows.batch.values[i], rows.batch.legalActions, rows.batch.legalOffsets[i], spot.legal.length);
       buf.endGame(i, spot.mating.has(a) ? spot.pos.sideToMove : null); // one-ply episodes: mate +1, else 0
     }
-    buf.finish(() => 0, 0.99, 0.95);
+    finishRollout(buf, () => 0, 0.99, 0.95);
     const m = await learner.update(buf);
     expect(Number.isFinite(m["losses/policy_loss"])).toBe(true);
     expect(m["losses/minibatch_updates"]).toBe(8);

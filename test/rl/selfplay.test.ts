@@ -8,6 +8,7 @@ import { OBS_SIZE } from "../../src/shogi/features.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { gameStatus } from "../../src/shogi/rules.ts";
 import { materialBalance } from "../../src/shogi/material.ts";
+import { finishRollout } from "./helpers.ts";
 
 describe("self-play", () => {
   test("lock-step games restart at once and replay to the same result", async () => {
@@ -87,7 +88,7 @@ describe("self-play", () => {
       expect(buf.potentials[t]).toBeCloseTo(w * materialBalance(replay, mover), 6);
       replay.makeMove(finished.length ? finished[0].moves[t] : sp.movesOf(0)[t]);
     }
-    buf.finish(() => 0, 1, 0.95);
+    finishRollout(buf, () => 0, 1, 0.95);
     // γ = 1: a colour's rewards sum to its result − Φ(start) = its result (the start is level)
     const result = (colour: number) => (finished[0].winner === null ? 0 : finished[0].winner === colour ? 1 : -1);
     for (const colour of [0, 1]) {

@@ -94,7 +94,7 @@ describe.skipIf(host === null || process.platform === "win32")("the keisei binar
     const r = runBare(bare, ["doctor"], { VK_ICD_FILENAMES: join(dir, "no-such-icd.json") });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^adapter +NONE: no WebGPU adapter: .*(apt-get install|mesa-vulkan-drivers)/m);
-    expect(r.out).toMatch(/^backend +cpu \(TypeScript kernels\): training still works on the CPU backend/m);
+    expect(r.out).toMatch(/^backend +cpu \(wasm SIMD kernels\): training still works on the CPU backend/m);
   }, 60_000);
 
   test("an unusable TMPDIR: doctor says why Dawn did not load; perft still runs", () => {

@@ -28,6 +28,7 @@ import {
   type BackendInfo,
   type Buf,
   type DType,
+  type TypedArrayOf,
   type KernelSpec,
   type KernelStyle,
   type Uniforms,
@@ -111,7 +112,7 @@ export class WebGpuBackend implements Backend {
 
   // ---------------------------------------------------------------- buffers
 
-  alloc<D extends DType = "f32">(label: string, length: number, dtype: D = "f32" as D): Buf {
+  alloc<D extends DType = "f32">(label: string, length: number, dtype: D = "f32" as D): Buf<D> {
     this.alive();
     if (!Number.isInteger(length) || length < 0) throw new Error(`alloc ${label}: bad length ${length}`);
     // Storage bindings must be non-empty and 4-byte multiples; round tiny buffers up to 16 bytes.
@@ -134,7 +135,7 @@ export class WebGpuBackend implements Backend {
     gpu.destroy();
   }
 
-  view(buf: Buf, offset: number, length: number, label?: string): Buf {
+  view<D extends DType>(buf: Buf<D>, offset: number, length: number, label?: string): Buf<D> {
     return viewOf(buf, offset, length, this.nextId++, label);
   }
 
@@ -147,12 +148,12 @@ export class WebGpuBackend implements Backend {
     this.device.queue.writeBuffer(gpu, (buf.offset + offset) * 4, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  async read(buf: Buf, offset = 0, length = buf.length - offset): Promise<any> {
+  async read<D extends DType>(buf: Buf<D>, offset = 0, length = buf.length - offset): Promise<TypedArrayOf<D>> {
     this.alive();
     const src = this.gpuOf(buf);
     if (offset < 0 || length < 0 || offset + length > buf.length) throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
     const bytes = length * 4;
-    const out = buf.dtype === "f32" ? new Float32Array(length) : buf.dtype === "u32" ? new Uint32Array(length) : new Int32Array(length);
+    const out = (buf.dtype === "f32" ? new Float32Array(length) : buf.dtype === "u32" ? new Uint32Array(length) : new Int32Array(length)) as TypedArrayOf<D>;
     if (length === 0) return out;
     const size = Math.ceil(bytes / 16) * 16;
     const staging = this.staging.get(size)?.pop() ?? this.device.createBuffer({ label: `staging ${size}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });

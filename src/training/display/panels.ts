@@ -7,6 +7,7 @@ import type { Config } from "../../config/schema.ts";
 import { BOARD_WIDTH, moveListLines, renderBoard } from "./board.ts";
 import { fmtCount, fmtDuration, fmtNum, fmtPct, fmtSig } from "./format.ts";
 import type { DashboardFrame, WeightStat } from "./frame.ts";
+import { TRENDS } from "../metrics.ts";
 import { sparkline, trendArrow } from "./sparkline.ts";
 import { displayWidth, fitWidth, padStartWidth } from "./width.ts";
 
@@ -153,25 +154,16 @@ const boardPanel: Panel = {
   },
 };
 
+/** How each kind of trend value reads (the list itself is metrics.ts's TRENDS). */
+const TREND_FORMAT: Record<(typeof TRENDS)[number]["kind"], (v: number | undefined) => string> = {
+  count: (v) => (v === undefined || !Number.isFinite(v) ? "-" : String(Math.round(v))),
+  number: fmtNum,
+  rate: (v) => fmtPct(v),
+  exponent: (v) => (v === undefined || !Number.isFinite(v) ? "-" : v.toExponential(2)),
+};
 /** Metric rows of the trends panel: label, record key, value format. */
-const TRENDS: [string, string, (v: number | undefined) => string][] = [
-  ["steps/s", "charts/SPS", (v) => (v === undefined || !Number.isFinite(v) ? "-" : String(Math.round(v)))],
-  ["policy loss", "losses/policy_loss", fmtNum],
-  ["value loss", "losses/value_loss", fmtNum],
-  ["entropy", "losses/entropy", fmtNum],
-  ["approx KL", "losses/approx_kl", fmtNum],
-  ["clip frac", "losses/clipfrac", fmtNum],
-  ["explained var", "losses/explained_variance", fmtNum],
-  ["grad norm", "losses/grad_norm", fmtNum],
-  ["learning rate", "charts/learning_rate", (v) => (v === undefined || !Number.isFinite(v) ? "-" : v.toExponential(2))],
-  ["Black wins", "game/black_win_rate", (v) => fmtPct(v)],
-  ["White wins", "game/white_win_rate", (v) => fmtPct(v)],
-  ["draws", "game/draw_rate", (v) => fmtPct(v)],
-  ["game length", "game/mean_length", fmtNum],
-  ["eval win rate", "eval/win_rate", (v) => fmtPct(v)],
-  ["Elo", "eval/elo", fmtNum],
-];
-const KNOWN_TREND_KEYS = new Set(TRENDS.map((t) => t[1]));
+const TREND_ROWS: [string, string, (v: number | undefined) => string][] = TRENDS.map((t) => [t.label, t.key, TREND_FORMAT[t.kind]]);
+const KNOWN_TREND_KEYS = new Set(TRENDS.map((t) => t.key));
 
 const trendsPanel: Panel = {
   id: "trends",
@@ -185,7 +177,7 @@ const trendsPanel: Panel = {
     if (!ctx.display.enable_trend_visualization) return null;
     // Elo has a panel of its own when that is on.
     const eloPanelShown = ctx.display.enable_elo_ratings && frame.elo !== null;
-    const rows = TRENDS.filter(([, key]) => (key in frame.history || key in frame.record) && !(eloPanelShown && key === "eval/elo"));
+    const rows = TREND_ROWS.filter(([, key]) => (key in frame.history || key in frame.record) && !(eloPanelShown && key === "eval/elo"));
     // History keys this table does not know yet still get a row, under their tag.
     for (const key of Object.keys(frame.history)) if (!KNOWN_TREND_KEYS.has(key)) rows.push([key.replace(/^[a-z]+\//, ""), key, fmtNum]);
     if (rows.length === 0) return ["waiting for the first iteration"];

@@ -1,4 +1,4 @@
-// The CPU backend's wasm heap: one WebAssembly.Memory that holds the backend's buffers, so the
+// The cpu backend's wasm heap: one WebAssembly.Memory that holds the backend's buffers, so the
 // wasm kernels work on them in place (no copies in or out), plus named scratch regions.
 //
 // A first-fit free list with coalescing; blocks aligned to 256 bytes (VIEW_ALIGN elements, so
@@ -14,6 +14,8 @@ const ALIGN = 256;
 const GUARD = 1024;
 /** wasm32's limit: 65536 pages (4 GiB). */
 const MAX_PAGES = 65536;
+/** The most bytes the heap can hold (allocations plus its guard): wasm32's 4 GiB. */
+export const HEAP_LIMIT_BYTES = MAX_PAGES * PAGE;
 
 export interface Kernels {
   gemm(M: number, N: number, K: number, batch: number, a: number, sAm: number, sAk: number, sAb: number, b: number, ldb: number, sBp: number, sBb: number, c: number, ldc: number, sCb: number, flags: number): void;
@@ -144,7 +146,7 @@ export class Heap {
     if (have) this.free(have.at);
     const size = Math.max(bytes, have ? have.size * 2 : 0);
     const at = this.alloc(size);
-    if (at === null) throw new Error(`cpu fast path: scratch ${name} of ${bytes} bytes does not fit the wasm heap`);
+    if (at === null) throw new Error(`cpu backend: scratch ${name} of ${bytes} bytes does not fit the wasm heap`);
     this.scratch_.set(name, { at, size });
     return at;
   }

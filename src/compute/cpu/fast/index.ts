@@ -1,7 +1,7 @@
-// The CPU backend's fast path: kernel name → a wasm SIMD128 (or leaner TypeScript) implementation
-// of that kernel. The TypeScript twins in src/compute/kernels/ stay the reference; every entry
-// here has a parity test against its twin (test/compute/cpu-fast*.test.ts). KEISEI_CPU_FAST=0 (or
-// `new CpuBackend(reason, { fast: false })`) turns the whole map off.
+// The cpu backend's own kernels: kernel name → a wasm SIMD128 (or leaner TypeScript) implementation
+// of that kernel, run on the backend's wasm heap. A kernel not listed here runs its TypeScript
+// twin on views of the heap. The twins in src/compute/kernels/ stay the definition; every entry
+// here has a parity test against its twin on the reference backend (test/compute/cpu-fast.test.ts).
 
 import { gatherRows } from "./gather.ts";
 import * as gemm from "./gemm.ts";
@@ -14,7 +14,7 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "gemm.gemm": gemm.gemm,
   "conv3x3.conv": gemm.conv,
   "conv3x3.weight_grad": gemm.weightGrad,
-  // the workgroup-tiled GPU variants compute the same (same uniforms, same twin): same fast path
+  // the workgroup-tiled GPU variants compute the same (same uniforms, same twin): same wasm kernel
   "gemm.gemm_tiled": gemm.gemm,
   "conv3x3.conv_tiled": gemm.conv,
   "conv3x3.weight_grad_tiled": gemm.weightGrad,

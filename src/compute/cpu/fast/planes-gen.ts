@@ -1,4 +1,4 @@
-// Generators of the fast path's memory-bound kernels (part of the module kernels-gen.ts builds):
+// Generators of the cpu backend's memory-bound wasm kernels (part of the module kernels-gen.ts builds):
 // batch norm, squeeze-excitation, reductions, elementwise maps and Adam, vectorised over f32x4.
 //
 // Most work on "planes": the 81 squares of one (sample, channel), 20 vectors + 1 float. A plane

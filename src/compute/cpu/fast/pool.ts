@@ -1,4 +1,4 @@
-// A second thread for the fast path: one Worker sharing the wasm heap (a shared
+// A second thread for the cpu backend's wasm kernels: one Worker sharing the wasm heap (a shared
 // WebAssembly.Memory) and its own instance of the same kernels module.
 //
 // A job is a list of independent units; a unit is a list of wasm calls (export index + numeric
@@ -249,7 +249,7 @@ export class Pool {
     if (Atomics.load(ctl, FAILED)) {
       // A unit threw on the worker (its share of the job is missing): stop using it, and fail this job.
       this.live = false;
-      throw new Error(`cpu fast path: a kernel failed on the worker thread${this.failure ? `: ${this.failure}` : ""}; later jobs run on the main thread`);
+      throw new Error(`cpu backend: a kernel failed on the worker thread${this.failure ? `: ${this.failure}` : ""}; later jobs run on the main thread`);
     }
   }
 

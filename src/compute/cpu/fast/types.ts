@@ -1,4 +1,4 @@
-// Shared types of the CPU backend's fast path.
+// Shared types of the cpu backend's wasm kernels.
 
 import type { Heap } from "./heap.ts";
 import type { Pool } from "./pool.ts";

@@ -1,12 +1,12 @@
-// A tiny WebAssembly encoder: just what the CPU backend's fast kernels need (one imported memory,
+// A tiny WebAssembly encoder: just what the cpu backend's wasm kernels need (one imported memory,
 // functions over i32 / f32 / v128 locals, structured control flow, SIMD128 and relaxed SIMD).
 // With `Func.listing` on, every instruction is also written as WebAssembly text (WAT), so the
 // generated module can be read as a listing.
 //
 // The kernel generator (kernels-gen.ts) is the source of truth; `bun dev/cpu-gemm/gen-kernels.ts`
-// writes its bytes (kernels.bytes.ts, base64: what the backend loads, inside `bun build
-// --compile` binaries too) and its listing (kernels.wat) beside it, and a test checks both
-// against a fresh generation.
+// writes its bytes (kernels.bytes.ts beside it, base64: what the backend loads, inside `bun build
+// --compile` binaries too) and its listing (dev/cpu-gemm/kernels.wat, for review), and a test
+// checks both against a fresh generation.
 
 export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
