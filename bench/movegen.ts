@@ -23,8 +23,18 @@ export interface PerftBenchCase {
 }
 
 export const PERFT_BENCH_CASES: readonly PerftBenchCase[] = [
-  { name: "start position", sfen: "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b - 1", depth: 5, leaves: 19_861_490 },
-  { name: "matsuri", sfen: "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1", depth: 3, leaves: 4_809_015 },
+  {
+    name: "start position",
+    sfen: "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b - 1",
+    depth: 5,
+    leaves: 19_861_490,
+  },
+  {
+    name: "matsuri",
+    sfen: "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1",
+    depth: 3,
+    leaves: 4_809_015,
+  },
 ];
 
 export interface PerftBenchResult {
@@ -50,13 +60,23 @@ export function runPerftBench(log: (line: string) => void = () => {}): PerftBenc
     const pos = Position.fromSfen(c.sfen);
     perft(pos, c.depth - 1); // warm-up
     let keisei = 0;
-    for (let i = 0; i < 3; i++) keisei = Math.max(keisei, timed(() => perft(pos, c.depth), c.leaves, `keisei ${c.name}`));
+    for (let i = 0; i < 3; i++)
+      keisei = Math.max(
+        keisei,
+        timed(() => perft(pos, c.depth), c.leaves, `keisei ${c.name}`),
+      );
     log(`keisei  ${c.name} depth ${c.depth}: ${(keisei / 1e6).toFixed(2)} M leaves/s`);
     const tpos = TsshogiPosition.newBySFEN(c.sfen);
     if (tpos === null) throw new Error(`tsshogi refused ${c.sfen}`);
     const tsshogi = timed(() => tsshogiPerft(tpos, c.depth), c.leaves, `tsshogi ${c.name}`);
     log(`tsshogi ${c.name} depth ${c.depth}: ${(tsshogi / 1e6).toFixed(2)} M leaves/s`);
-    results.push({ name: c.name, depth: c.depth, leaves: c.leaves, keiseiLeavesPerSecond: keisei, tsshogiLeavesPerSecond: tsshogi });
+    results.push({
+      name: c.name,
+      depth: c.depth,
+      leaves: c.leaves,
+      keiseiLeavesPerSecond: keisei,
+      tsshogiLeavesPerSecond: tsshogi,
+    });
   }
   return results;
 }
@@ -75,14 +95,18 @@ if (import.meta.main) {
   }
 
   console.log("");
-  console.log("random self-play, one thread (legal moves, observation and legal-action list every ply; games restart at once)");
+  console.log(
+    "random self-play, one thread (legal moves, observation and legal-action list every ply; games restart at once)",
+  );
   const sp = await runSelfPlayBench(64, 3);
   const dense = await runSelfPlayBench(64, 3, true);
   const ts = runTsshogiSelfPlay(2);
   console.log(`keisei   ${fmt(sp)} plies/s   (${sp.games} games finished)`);
   console.log(`keisei   ${fmt(dense)} plies/s   with a dense 13 527-byte legal mask built every ply as well`);
   console.log(`tsshogi  ${fmt(ts)} plies/s   (legal-move listing + random move only: no observation, no mask)`);
-  console.log(`ratio    ${(sp.pliesPerSecond / ts.pliesPerSecond).toFixed(1)}× tsshogi; the Python reference measured ~18.6 plies/s on this machine class (keisei-python.md §13.1; not re-run here)`);
+  console.log(
+    `ratio    ${(sp.pliesPerSecond / ts.pliesPerSecond).toFixed(1)}× tsshogi; the Python reference measured ~18.6 plies/s on this machine class (keisei-python.md §13.1; not re-run here)`,
+  );
 }
 
 function fmt(r: { pliesPerSecond: number }): string {
@@ -94,7 +118,11 @@ function fmt(r: { pliesPerSecond: number }): string {
  * encodes the 46-plane observation, lists the legal actions (the rollout's mask), checks the game
  * end, and restarts finished games — everything self-play does but the network.
  */
-export async function runSelfPlayBench(numGames: number, seconds: number, denseMask = false): Promise<{ pliesPerSecond: number; games: number }> {
+export async function runSelfPlayBench(
+  numGames: number,
+  seconds: number,
+  denseMask = false,
+): Promise<{ pliesPerSecond: number; games: number }> {
   const sp = new SelfPlay(numGames, { maxMovesPerGame: 500, impasse: "csa27" });
   const uniform = new UniformPolicy(1);
   const mask = new Uint8Array(NUM_ACTIONS);
@@ -109,7 +137,8 @@ export async function runSelfPlayBench(numGames: number, seconds: number, denseM
     },
   };
   const run = async (limit: number) => {
-    let plies = 0, games = 0;
+    let plies = 0,
+      games = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < limit * 1000) {
       games += (await sp.step(policy, null)).length;
@@ -124,10 +153,11 @@ export async function runSelfPlayBench(numGames: number, seconds: number, denseM
 /** The same random playout with tsshogi listing the legal moves (no observation or mask). */
 function runTsshogiSelfPlay(seconds: number): { pliesPerSecond: number } {
   let rng = 1;
-  const rand = (n: number) => ((rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) % n);
+  const rand = (n: number) => (rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) % n;
   const start = TsshogiPosition.newBySFEN(PERFT_BENCH_CASES[0].sfen)!;
   let pos = start.clone();
-  let plies = 0, ply = 0;
+  let plies = 0,
+    ply = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     const moves = tsshogiLegalMoves(pos);

@@ -56,10 +56,11 @@ function median(xs: number[]): number {
 export function syntheticInputs(net: Network, batch: number): { obs: Float32Array; mask: Uint32Array } {
   const obs = new Float32Array(batch * net.obsSize).map((_, i) => ((i * 2654435761) % 1000) / 1000);
   const mask = new Uint32Array(batch * net.maskWords);
-  for (let r = 0; r < batch; r++) for (let k = 0; k < 40; k++) {
-    const a = (r * 7919 + k * 337) % ACTIONS;
-    mask[r * net.maskWords + (a >>> 5)] |= 1 << (a & 31);
-  }
+  for (let r = 0; r < batch; r++)
+    for (let k = 0; k < 40; k++) {
+      const a = (r * 7919 + k * 337) % ACTIONS;
+      mask[r * net.maskWords + (a >>> 5)] |= 1 << (a & 31);
+    }
   return { obs, mask };
 }
 
@@ -68,10 +69,20 @@ export function syntheticInputs(net: Network, batch: number): { obs: Float32Arra
  * and value read back) or training (forward, PPO loss, backward, Adam, the loss means read back),
  * on fixed synthetic inputs with 40 legal actions per row. `destroy` frees the optimizer.
  */
-export function networkStep(be: Backend, net: Network, mode: "inference" | "train", batch: number): { once: () => Promise<void>; destroy: () => void } {
+export function networkStep(
+  be: Backend,
+  net: Network,
+  mode: "inference" | "train",
+  batch: number,
+): { once: () => Promise<void>; destroy: () => void } {
   const plan = net.plan(batch, { training: true });
   // The PPO loss kernel's own buffers (the learner's, in rl/ppo.ts).
-  const ppo = { actions: be.alloc("ppo.actions", batch, "u32"), samples: be.alloc("ppo.samples", batch * 4), stats: be.alloc("ppo.stats", batch * 6), means: be.alloc("ppo.means", 7) };
+  const ppo = {
+    actions: be.alloc("ppo.actions", batch, "u32"),
+    samples: be.alloc("ppo.samples", batch * 4),
+    stats: be.alloc("ppo.stats", batch * 6),
+    means: be.alloc("ppo.means", 7),
+  };
   const { obs, mask } = syntheticInputs(net, batch);
   const firstLegal = Uint32Array.from({ length: batch }, (_, r) => (r * 7919) % ACTIONS);
   const samples = new Float32Array(batch * 4).map((_, i) => (i % 4 === 0 ? -3.7 : ((i * 37) % 100) / 100 - 0.5));
@@ -101,8 +112,19 @@ export function networkStep(be: Backend, net: Network, mode: "inference" | "trai
   return { once, destroy: () => adam.destroy() };
 }
 
-async function timeKeisei(be: Backend, shape: TowerShape, mode: "inference" | "train", batch: number, iterations: number): Promise<{ seconds: number; cpuSeconds: number }> {
-  const net = modelFactory(be, "resnet", { depth: shape.depth, width: shape.width, seRatio: shape.seRatio }, { seed: 1 });
+async function timeKeisei(
+  be: Backend,
+  shape: TowerShape,
+  mode: "inference" | "train",
+  batch: number,
+  iterations: number,
+): Promise<{ seconds: number; cpuSeconds: number }> {
+  const net = modelFactory(
+    be,
+    "resnet",
+    { depth: shape.depth, width: shape.width, seRatio: shape.seRatio },
+    { seed: 1 },
+  );
   await net.prepare();
   const { once, destroy } = networkStep(be, net, mode, batch);
   await once(); // warm-up: pipeline compilation, first-touch allocation
@@ -133,13 +155,27 @@ async function main() {
     },
   });
   const sizes: { name: string; shape: TowerShape; batch: number; iters: number }[] = [];
-  if (values.sizes!.includes("small")) sizes.push({ name: "32×2", shape: { width: 32, depth: 2, seRatio: 0.25 }, batch: Number(values["batch-small"]), iters: 5 });
-  if (values.sizes!.includes("ref")) sizes.push({ name: "256×9", shape: { width: 256, depth: 9, seRatio: 0.25 }, batch: Number(values["batch-ref"]), iters: 1 });
+  if (values.sizes!.includes("small"))
+    sizes.push({
+      name: "32×2",
+      shape: { width: 32, depth: 2, seRatio: 0.25 },
+      batch: Number(values["batch-small"]),
+      iters: 5,
+    });
+  if (values.sizes!.includes("ref"))
+    sizes.push({
+      name: "256×9",
+      shape: { width: 256, depth: 9, seRatio: 0.25 },
+      batch: Number(values["batch-ref"]),
+      iters: 1,
+    });
 
   const rows: Row[] = [];
   const print = (r: Row) => {
     const f = (v: number | null, d: number) => (v === null ? "-" : v.toFixed(d));
-    console.log(`${r.who.padEnd(16)} ${r.size.padEnd(6)} ${r.mode.padEnd(9)} batch ${String(r.batch).padStart(3)}  ${f(r.samplesPerSecond, 1).padStart(9)} samples/s  ${f(r.gflops, 2).padStart(7)} GFLOP/s  ${f(r.gflopsPerCpuSecond, 2).padStart(7)} GFLOP/CPU-s${r.note ? `  (${r.note})` : ""}`);
+    console.log(
+      `${r.who.padEnd(16)} ${r.size.padEnd(6)} ${r.mode.padEnd(9)} batch ${String(r.batch).padStart(3)}  ${f(r.samplesPerSecond, 1).padStart(9)} samples/s  ${f(r.gflops, 2).padStart(7)} GFLOP/s  ${f(r.gflopsPerCpuSecond, 2).padStart(7)} GFLOP/CPU-s${r.note ? `  (${r.note})` : ""}`,
+    );
     rows.push(r);
   };
 
@@ -156,7 +192,15 @@ async function main() {
       for (const mode of ["inference", "train"] as const) {
         const { seconds, cpuSeconds } = await timeKeisei(be, s.shape, mode, s.batch, s.iters);
         const flop = (mode === "train" ? trainFlops(s.shape) : forwardFlops(s.shape)) * s.batch;
-        print({ who: `keisei ${kind}`, size: s.name, mode, batch: s.batch, samplesPerSecond: s.batch / seconds, gflops: flop / seconds / 1e9, gflopsPerCpuSecond: flop / cpuSeconds / 1e9 });
+        print({
+          who: `keisei ${kind}`,
+          size: s.name,
+          mode,
+          batch: s.batch,
+          samplesPerSecond: s.batch / seconds,
+          gflops: flop / seconds / 1e9,
+          gflopsPerCpuSecond: flop / cpuSeconds / 1e9,
+        });
       }
     be.destroy();
   }
@@ -168,29 +212,70 @@ async function main() {
           const who = `tfjs ${backend}`;
           // tfjs cpu at the reference size needs hours per training step (anchors: ~70 min at batch 64).
           if (backend === "cpu" && s.name === "256×9" && mode === "train") {
-            print({ who, size: s.name, mode, batch: s.batch, samplesPerSecond: null, gflops: null, gflopsPerCpuSecond: null, note: "not run: about an hour per step" });
+            print({
+              who,
+              size: s.name,
+              mode,
+              batch: s.batch,
+              samplesPerSecond: null,
+              gflops: null,
+              gflopsPerCpuSecond: null,
+              note: "not run: about an hour per step",
+            });
             continue;
           }
           const t = await timeTfjs(backend, s.shape, mode, s.batch, s.iters, s.name === "256×9" ? 0 : 1);
           if (!t) {
-            print({ who, size: s.name, mode, batch: s.batch, samplesPerSecond: null, gflops: null, gflopsPerCpuSecond: null, note: backend === "wasm" && mode === "train" ? "cannot train: no Conv2DBackpropFilter" : "backend unavailable" });
+            print({
+              who,
+              size: s.name,
+              mode,
+              batch: s.batch,
+              samplesPerSecond: null,
+              gflops: null,
+              gflopsPerCpuSecond: null,
+              note:
+                backend === "wasm" && mode === "train"
+                  ? "cannot train: no Conv2DBackpropFilter"
+                  : "backend unavailable",
+            });
             continue;
           }
           const flop = (mode === "train" ? trainFlops(s.shape) : forwardFlops(s.shape)) * s.batch;
-          print({ who, size: s.name, mode, batch: s.batch, samplesPerSecond: t.samplesPerSecond, gflops: flop / t.secondsPerBatch / 1e9, gflopsPerCpuSecond: flop / t.cpuSecondsPerBatch / 1e9 });
+          print({
+            who,
+            size: s.name,
+            mode,
+            batch: s.batch,
+            samplesPerSecond: t.samplesPerSecond,
+            gflops: flop / t.secondsPerBatch / 1e9,
+            gflopsPerCpuSecond: flop / t.cpuSecondsPerBatch / 1e9,
+          });
         }
   }
 
   console.log("\nratios (keisei's best backend ÷ TensorFlow.js's best backend, same size and mode):");
   for (const s of sizes)
     for (const mode of ["inference", "train"] as const) {
-      const best = (prefix: string) => rows.filter((r) => r.who.startsWith(prefix) && r.size === s.name && r.mode === mode && r.samplesPerSecond !== null).sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0];
+      const best = (prefix: string) =>
+        rows
+          .filter(
+            (r) => r.who.startsWith(prefix) && r.size === s.name && r.mode === mode && r.samplesPerSecond !== null,
+          )
+          .sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0];
       const ours = best("keisei");
       const theirs = best("tfjs");
-      const wasm = rows.find((r) => r.who === "tfjs wasm" && r.size === s.name && r.mode === mode && r.samplesPerSecond !== null);
+      const wasm = rows.find(
+        (r) => r.who === "tfjs wasm" && r.size === s.name && r.mode === mode && r.samplesPerSecond !== null,
+      );
       if (!ours || !theirs) continue;
-      const extra = mode === "inference" && wasm ? `; vs tfjs wasm ${(ours.samplesPerSecond! / wasm.samplesPerSecond!).toFixed(2)}×` : "";
-      console.log(`  ${s.name} ${mode}: ${ours.who} ${ours.samplesPerSecond!.toFixed(1)} vs ${theirs.who} ${theirs.samplesPerSecond!.toFixed(1)} samples/s = ${(ours.samplesPerSecond! / theirs.samplesPerSecond!).toFixed(2)}×${extra}`);
+      const extra =
+        mode === "inference" && wasm
+          ? `; vs tfjs wasm ${(ours.samplesPerSecond! / wasm.samplesPerSecond!).toFixed(2)}×`
+          : "";
+      console.log(
+        `  ${s.name} ${mode}: ${ours.who} ${ours.samplesPerSecond!.toFixed(1)} vs ${theirs.who} ${theirs.samplesPerSecond!.toFixed(1)} samples/s = ${(ours.samplesPerSecond! / theirs.samplesPerSecond!).toFixed(2)}×${extra}`,
+      );
     }
   process.exit(0);
 }

@@ -35,7 +35,12 @@ interface Size {
 }
 
 async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
-  const net = modelFactory(be, "resnet", { depth: size.depth, width: size.width, seRatio: 0.25, policyHead }, { seed: 1 });
+  const net = modelFactory(
+    be,
+    "resnet",
+    { depth: size.depth, width: size.width, seRatio: 0.25, policyHead },
+    { seed: 1 },
+  );
   await net.prepare();
   const rng = new Random(1);
   const policy = new NetworkPolicy(net, size.games, rng.fork());
@@ -64,10 +69,23 @@ async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
   const collect = performance.now() - t0;
   const minibatch = Math.min(256, buffer.size);
   const adam = new Adam(net, { lr: 3e-4, maxGradNorm: 0.5 });
-  const learner = new PpoLearner(net, adam, {
-    epochs: 1, minibatchSize: minibatch, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0.01, normalizeAdvantages: true, enableValueClipping: false,
-    targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
-  }, rng.fork());
+  const learner = new PpoLearner(
+    net,
+    adam,
+    {
+      epochs: 1,
+      minibatchSize: minibatch,
+      clipEpsilon: 0.2,
+      valueLossCoeff: 0.5,
+      entropyCoef: 0.01,
+      normalizeAdvantages: true,
+      enableValueClipping: false,
+      targetKl: null,
+      schedule: { type: null, kwargs: null, stepOn: "epoch" },
+      scheduleTotalSteps: 1,
+    },
+    rng.fork(),
+  );
   const u0 = performance.now();
   await learner.update(buffer);
   const update = performance.now() - u0;
@@ -76,13 +94,24 @@ async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
   policy.destroy();
   net.destroy();
   const plies = steps * size.games;
-  return { plies, stepsPerSecond: plies / (collect / 1000), inference, engine: collect - inference, update, transitions: buffer.size, minibatch };
+  return {
+    plies,
+    stepsPerSecond: plies / (collect / 1000),
+    inference,
+    engine: collect - inference,
+    update,
+    transitions: buffer.size,
+    minibatch,
+  };
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "small,ref" }, heads: { type: "string", default: "dense,conv" } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "small,ref" }, heads: { type: "string", default: "dense,conv" } },
+  });
   const heads = values.heads!.split(",") as PolicyHead[];
-  for (const h of heads) if (h !== "dense" && h !== "conv") throw new Error(`--heads: "${h}" is not a policy head (dense | conv)`);
+  for (const h of heads)
+    if (h !== "dense" && h !== "conv") throw new Error(`--heads: "${h}" is not a policy head (dense | conv)`);
   const sizes: Size[] = [];
   if (values.sizes!.includes("small")) sizes.push({ name: "32×2", depth: 2, width: 32, games: 64, seconds: 8 });
   if (values.sizes!.includes("ref")) sizes.push({ name: "256×9", depth: 9, width: 256, games: 32, seconds: 30 });
@@ -96,7 +125,9 @@ async function main() {
     await sp.step(uniform, null);
     n += 64;
   }
-  console.log(`engine only (uniform random policy, 64 games): ${Math.round(n / ((performance.now() - e0) / 1000)).toLocaleString("en-US")} steps/s`);
+  console.log(
+    `engine only (uniform random policy, 64 games): ${Math.round(n / ((performance.now() - e0) / 1000)).toLocaleString("en-US")} steps/s`,
+  );
 
   for (const kind of ["webgpu", "cpu"] as const) {
     let be: Backend;
@@ -121,7 +152,9 @@ async function main() {
     }
     be.destroy();
   }
-  console.log("\nanchor: the Python reference collected ~18 plies/s with no network (keisei-python.md §13.1); target for 32×2: > 300 steps/s");
+  console.log(
+    "\nanchor: the Python reference collected ~18 plies/s with no network (keisei-python.md §13.1); target for 32×2: > 300 steps/s",
+  );
   process.exit(0);
 }
 

@@ -26,7 +26,8 @@ function runOnce(argv: string[]): { wallMs: number; cpuMs: number } {
   const started = performance.now();
   const r = Bun.spawnSync(argv, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   const wallMs = performance.now() - started;
-  if (r.exitCode !== 0 || !r.stdout.toString().includes("Usage:")) throw new Error(`${argv.join(" ")}: exit ${r.exitCode}\n${r.stderr}`);
+  if (r.exitCode !== 0 || !r.stdout.toString().includes("Usage:"))
+    throw new Error(`${argv.join(" ")}: exit ${r.exitCode}\n${r.stderr}`);
   return { wallMs, cpuMs: Number(r.resourceUsage.cpuTime.total) / 1000 };
 }
 
@@ -57,19 +58,32 @@ if (import.meta.main) {
   const binary = arg("--binary") ?? join(ROOT, "dist", process.platform === "win32" ? "keisei.exe" : "keisei");
   if (!existsSync(binary)) {
     console.error(`${binary} is missing: building it (bun scripts/build.ts)`);
-    const b = Bun.spawnSync([process.execPath, join(ROOT, "scripts/build.ts")], { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
+    const b = Bun.spawnSync([process.execPath, join(ROOT, "scripts/build.ts")], {
+      cwd: ROOT,
+      stdout: "inherit",
+      stderr: "inherit",
+    });
     if (b.exitCode !== 0) process.exit(1);
   }
   const bytes = statSync(binary).size;
-  const timings = measureStartup({ binary: [binary, "--help"], source: [process.execPath, join(ROOT, "src/cli.ts"), "--help"] }, runs);
+  const timings = measureStartup(
+    { binary: [binary, "--help"], source: [process.execPath, join(ROOT, "src/cli.ts"), "--help"] },
+    runs,
+  );
   console.log(`binary ${binary}: ${bytes.toLocaleString("en-US")} bytes (${(bytes / 2 ** 20).toFixed(1)} MiB)`);
-  console.log(`start-up of \`keisei --help\`, ${runs} runs each, alternating (Bun ${Bun.version}, ${process.platform}-${process.arch})`);
+  console.log(
+    `start-up of \`keisei --help\`, ${runs} runs each, alternating (Bun ${Bun.version}, ${process.platform}-${process.arch})`,
+  );
   console.log(`${"".padEnd(28)} ${"median".padStart(9)} ${"fastest".padStart(9)} ${"median CPU".padStart(11)}`);
   const label = { binary: "binary (dist/keisei --help)", source: "source (bun src/cli.ts)" } as const;
   for (const name of ["binary", "source"] as const) {
     const t = timings[name];
-    console.log(`${label[name].padEnd(28)} ${`${median(t.wallMs).toFixed(1)} ms`.padStart(9)} ${`${Math.min(...t.wallMs).toFixed(1)} ms`.padStart(9)} ${`${median(t.cpuMs).toFixed(1)} ms`.padStart(11)}`);
+    console.log(
+      `${label[name].padEnd(28)} ${`${median(t.wallMs).toFixed(1)} ms`.padStart(9)} ${`${Math.min(...t.wallMs).toFixed(1)} ms`.padStart(9)} ${`${median(t.cpuMs).toFixed(1)} ms`.padStart(11)}`,
+    );
   }
   const ratio = median(timings.source.wallMs) / median(timings.binary.wallMs);
-  console.log(`binary/source: ${ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`} (median wall)`);
+  console.log(
+    `binary/source: ${ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`} (median wall)`,
+  );
 }

@@ -26,7 +26,8 @@ export async function useTfjsBackend(name: TfjsBackend): Promise<boolean> {
     // The backend registers itself at import only when navigator.gpu exists, so import it after.
     await import("@tensorflow/tfjs-backend-webgpu");
   }
-  if (name === "wasm") setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).pathname);
+  if (name === "wasm")
+    setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).pathname);
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
@@ -46,12 +47,31 @@ function buildParams({ width: C, depth, seRatio }: TowerShape) {
   return {
     stem: { w: uniform([3, 3, 46, C], 46 * 9), b: uniform([C], 46 * 9), bn: bn(C) },
     blocks: Array.from({ length: depth }, () => ({
-      w1: uniform([3, 3, C, C], C * 9), b1: uniform([C], C * 9), bn1: bn(C),
-      w2: uniform([3, 3, C, C], C * 9), b2: uniform([C], C * 9), bn2: bn(C),
-      se: seRatio > 0 ? { w1: uniform([C, h], C), b1: uniform([h], C), w2: uniform([h, C], h), b2: uniform([C], h) } : null,
+      w1: uniform([3, 3, C, C], C * 9),
+      b1: uniform([C], C * 9),
+      bn1: bn(C),
+      w2: uniform([3, 3, C, C], C * 9),
+      b2: uniform([C], C * 9),
+      bn2: bn(C),
+      se:
+        seRatio > 0
+          ? { w1: uniform([C, h], C), b1: uniform([h], C), w2: uniform([h, C], h), b2: uniform([C], h) }
+          : null,
     })),
-    policy: { w: uniform([1, 1, C, 2], C), b: uniform([2], C), bn: bn(2), fw: uniform([162, ACTIONS], 162), fb: uniform([ACTIONS], 162) },
-    value: { w: uniform([1, 1, C, 2], C), b: uniform([2], C), bn: bn(2), fw: uniform([162, 1], 162), fb: uniform([1], 162) },
+    policy: {
+      w: uniform([1, 1, C, 2], C),
+      b: uniform([2], C),
+      bn: bn(2),
+      fw: uniform([162, ACTIONS], 162),
+      fb: uniform([ACTIONS], 162),
+    },
+    value: {
+      w: uniform([1, 1, C, 2], C),
+      b: uniform([2], C),
+      bn: bn(2),
+      fw: uniform([162, 1], 162),
+      fb: uniform([1], 162),
+    },
   };
 }
 type Params = ReturnType<typeof buildParams>;
@@ -62,7 +82,8 @@ function batchNorm(x: tf.Tensor4D, p: { g: tf.Variable; b: tf.Variable }): tf.Te
 }
 
 function forward(P: Params, x: tf.Tensor4D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
-  const conv = (t: tf.Tensor4D, w: tf.Variable, b: tf.Variable) => tf.add(tf.conv2d(t, w as tf.Tensor4D, 1, "same"), b) as tf.Tensor4D;
+  const conv = (t: tf.Tensor4D, w: tf.Variable, b: tf.Variable) =>
+    tf.add(tf.conv2d(t, w as tf.Tensor4D, 1, "same"), b) as tf.Tensor4D;
   let h = tf.relu(batchNorm(conv(x, P.stem.w, P.stem.b), P.stem.bn));
   for (const blk of P.blocks) {
     let y = tf.relu(batchNorm(conv(h, blk.w1, blk.b1), blk.bn1));
@@ -75,9 +96,13 @@ function forward(P: Params, x: tf.Tensor4D): { logits: tf.Tensor2D; value: tf.Te
     }
     h = tf.relu(tf.add(y, h)) as tf.Tensor4D;
   }
-  const head = (q: Params["policy"]) => tf.reshape(tf.relu(batchNorm(conv(h, q.w, q.b), q.bn)), [-1, 162]) as tf.Tensor2D;
+  const head = (q: Params["policy"]) =>
+    tf.reshape(tf.relu(batchNorm(conv(h, q.w, q.b), q.bn)), [-1, 162]) as tf.Tensor2D;
   const logits = tf.add(tf.matMul(head(P.policy), P.policy.fw as tf.Tensor2D), P.policy.fb) as tf.Tensor2D;
-  const value = tf.reshape(tf.add(tf.matMul(head(P.value), P.value.fw as tf.Tensor2D), P.value.fb), [-1]) as tf.Tensor1D;
+  const value = tf.reshape(
+    tf.add(tf.matMul(head(P.value), P.value.fw as tf.Tensor2D), P.value.fb),
+    [-1],
+  ) as tf.Tensor1D;
   return { logits, value };
 }
 
@@ -96,7 +121,14 @@ export interface TfjsTiming {
  * Median seconds per batch after `warmup` untimed iterations. Inference reads back the logits and
  * values; a training step (cross-entropy on a target action + value MSE, Adam) reads back the loss.
  */
-export async function timeTfjs(backend: TfjsBackend, shape: TowerShape, mode: "inference" | "train", batch: number, iterations: number, warmup = 1): Promise<TfjsTiming | null> {
+export async function timeTfjs(
+  backend: TfjsBackend,
+  shape: TowerShape,
+  mode: "inference" | "train",
+  batch: number,
+  iterations: number,
+  warmup = 1,
+): Promise<TfjsTiming | null> {
   if (!(await useTfjsBackend(backend))) return null;
   const P = buildParams(shape);
   const x = tf.randomUniform([batch, 9, 9, 46], 0, 1, "float32", 2) as tf.Tensor4D;
@@ -134,7 +166,15 @@ export async function timeTfjs(backend: TfjsBackend, shape: TowerShape, mode: "i
     const c = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);
     const s = times[Math.floor(times.length / 2)];
-    return { backend, mode, batch, samplesPerSecond: batch / s, secondsPerBatch: s, cpuSecondsPerBatch: (c.user + c.system) / 1e6 / times.length, iterations: times.length };
+    return {
+      backend,
+      mode,
+      batch,
+      samplesPerSecond: batch / s,
+      secondsPerBatch: s,
+      cpuSecondsPerBatch: (c.user + c.system) / 1e6 / times.length,
+      iterations: times.length,
+    };
   } catch (e) {
     // wasm has no Conv2DBackpropFilter: it cannot train. Report that as "unavailable", not as a figure.
     if (/not registered/.test((e as Error).message)) return null;
@@ -151,6 +191,7 @@ export async function timeTfjs(backend: TfjsBackend, shape: TowerShape, mode: "i
 if (import.meta.main) {
   const shape = { width: 32, depth: 2, seRatio: 0.25 };
   for (const backend of ["webgpu", "wasm", "cpu"] as const)
-    for (const mode of ["inference", "train"] as const) console.log(JSON.stringify(await timeTfjs(backend, shape, mode, 64, 3)));
+    for (const mode of ["inference", "train"] as const)
+      console.log(JSON.stringify(await timeTfjs(backend, shape, mode, 64, 3)));
   process.exit(0);
 }

@@ -75,16 +75,27 @@ export function compile(o: BuildOptions): void {
   if (!t) throw new Error(`unknown target "${o.target}" (targets: ${Object.keys(TARGETS).join(", ")}, all)`);
   mkdirSync(resolve(o.outfile, ".."), { recursive: true });
   const args = [
-    "build", "--compile", join(ROOT, "src/cli.ts"), "--outfile", o.outfile,
+    "build",
+    "--compile",
+    join(ROOT, "src/cli.ts"),
+    "--outfile",
+    o.outfile,
     `--target=${t.bun}`,
-    `--define`, `KEISEI_TARGET=${JSON.stringify(t.node)}`,
-    `--define`, `KEISEI_COMMIT=${JSON.stringify(o.commit)}`,
+    `--define`,
+    `KEISEI_TARGET=${JSON.stringify(t.node)}`,
+    `--define`,
+    `KEISEI_COMMIT=${JSON.stringify(o.commit)}`,
     // Start-up: bytecode cuts `keisei --help` by ~30% (bench/startup.ts); it needs ESM because
     // cli.ts awaits at top level. Minifying costs nothing at start-up and keeps the bundle small;
     // --keep-names and the embedded source map keep stack traces readable.
-    "--bytecode", "--format=esm", "--minify", "--keep-names", "--sourcemap=linked",
+    "--bytecode",
+    "--format=esm",
+    "--minify",
+    "--keep-names",
+    "--sourcemap=linked",
     // A user's .env or bunfig.toml in the working directory must not change what keisei does.
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
   ];
   const r = Bun.spawnSync([process.execPath, ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   // The source map is embedded; the compiler also leaves a copy beside the binary.
@@ -107,7 +118,8 @@ export function dawnProbes(): Map<string, { head: Buffer; tail: Buffer; bytes: B
   }
   for (const [d, p] of probes)
     for (const [other, q] of probes)
-      if (d !== other && (q.bytes.includes(p.head) || q.bytes.includes(p.tail))) throw new Error(`dawn.node probes of ${d} also occur in ${other}'s`);
+      if (d !== other && (q.bytes.includes(p.head) || q.bytes.includes(p.tail)))
+        throw new Error(`dawn.node probes of ${d} also occur in ${other}'s`);
   return probes;
 }
 
@@ -136,7 +148,9 @@ export function checkAddon(file: string, target: string, probes = dawnProbes()):
   const want = TARGETS[target].dawn;
   const { found, whole } = embeddedDawn(file, probes, want);
   if (found.length !== 1 || found[0] !== want || !whole) {
-    throw new Error(`${file}: expected only ${want}/dawn.node embedded whole; found [${found.join(", ")}]${whole ? "" : ` (${want} not whole)`}`);
+    throw new Error(
+      `${file}: expected only ${want}/dawn.node embedded whole; found [${found.join(", ")}]${whole ? "" : ` (${want} not whole)`}`,
+    );
   }
 }
 
@@ -144,7 +158,8 @@ export function checkAddon(file: string, target: string, probes = dawnProbes()):
 export function checkVersion(file: string, commit: string): string {
   const r = Bun.spawnSync([file, "--version"], { stdout: "pipe", stderr: "pipe" });
   const out = r.stdout.toString().trim();
-  if (r.exitCode !== 0 || !out.includes(`(${commit})`)) throw new Error(`${file} --version: exit ${r.exitCode}, printed "${out}" ${r.stderr}`);
+  if (r.exitCode !== 0 || !out.includes(`(${commit})`))
+    throw new Error(`${file} --version: exit ${r.exitCode}, printed "${out}" ${r.stderr}`);
   return out;
 }
 
@@ -171,13 +186,17 @@ export function buildTarget(target: string, file: string, commit: string, probes
 /** `--target all`: every release artifact, then SHA256SUMS (sha256sum's format, names relative to outdir). */
 export function buildRelease(outdir: string, commit: string): Artifact[] {
   const probes = dawnProbes();
-  const artifacts = Object.entries(TARGETS).map(([name, t]) => buildTarget(name, join(outdir, `keisei-${name}${t.ext}`), commit, probes));
+  const artifacts = Object.entries(TARGETS).map(([name, t]) =>
+    buildTarget(name, join(outdir, `keisei-${name}${t.ext}`), commit, probes),
+  );
   writeFileSync(join(outdir, "SHA256SUMS"), artifacts.map((a) => `${sha256(a.file)}  ${basename(a.file)}\n`).join(""));
   return artifacts;
 }
 
 function usage(message: string): never {
-  console.error(`build: ${message}\nusage: bun scripts/build.ts [--target ${Object.keys(TARGETS).join("|")}|all] [--outdir DIR] [--commit ID]`);
+  console.error(
+    `build: ${message}\nusage: bun scripts/build.ts [--target ${Object.keys(TARGETS).join("|")}|all] [--outdir DIR] [--commit ID]`,
+  );
   process.exit(2);
 }
 
@@ -194,7 +213,9 @@ if (import.meta.main) {
   const outdir = resolve(opts.outdir ?? join(ROOT, "dist"));
   const commit = opts.commit ?? commitId();
   const say = (a: Artifact) =>
-    console.log(`${a.file}  ${(a.bytes / 2 ** 20).toFixed(1)} MiB  ${a.seconds.toFixed(1)} s  ${TARGETS[a.target].dawn}/dawn.node${a.version ? `  ${a.version}` : ""}`);
+    console.log(
+      `${a.file}  ${(a.bytes / 2 ** 20).toFixed(1)} MiB  ${a.seconds.toFixed(1)} s  ${TARGETS[a.target].dawn}/dawn.node${a.version ? `  ${a.version}` : ""}`,
+    );
   try {
     if (opts.target === "all") {
       for (const a of buildRelease(outdir, commit)) say(a);

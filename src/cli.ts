@@ -9,7 +9,15 @@ import { configFields } from "./config/schema.ts";
 import { doctorReport } from "./compute/doctor.ts";
 import { perft, perftDivide } from "./shogi/perft.ts";
 import { Display } from "./training/display.ts";
-import { abortOnSignals, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep } from "./sweep/commands.ts";
+import {
+  abortOnSignals,
+  sweepAgent,
+  sweepBest,
+  sweepCreate,
+  sweepExport,
+  sweepStatus,
+  trainSweep,
+} from "./sweep/commands.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 import { type EvaluateFlags, runEvaluateCommand } from "./cli/evaluate.ts";
 import { configSources, list, UsageError, wholeNumber } from "./cli/flags.ts";
@@ -29,11 +37,16 @@ cli
   .option("--divide", "List every legal root move (USI) with its subtree count")
   .option("--json", 'Print {"nodes": N, "divide": {...}} as JSON')
   .example("keisei perft --depth 5")
-  .example('keisei perft --sfen "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1" --depth 3 --divide')
+  .example(
+    'keisei perft --sfen "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1" --depth 3 --divide',
+  )
   .action((opts: { sfen?: string; position?: string; depth: unknown; divide?: boolean; json?: boolean }) => {
-    if (opts.sfen !== undefined && opts.position !== undefined) throw new UsageError("give --sfen or --position, not both");
+    if (opts.sfen !== undefined && opts.position !== undefined)
+      throw new UsageError("give --sfen or --position, not both");
     const depth = wholeNumber(opts.depth, "--depth");
-    const pos = positionFromCommand(opts.position ?? (opts.sfen !== undefined ? `sfen ${String(opts.sfen)}` : "startpos"));
+    const pos = positionFromCommand(
+      opts.position ?? (opts.sfen !== undefined ? `sfen ${String(opts.sfen)}` : "startpos"),
+    );
     const started = performance.now();
     let nodes: number;
     let divide: Map<string, number> | null = null;
@@ -51,7 +64,9 @@ cli
     }
     if (divide) for (const [move, n] of divide) console.log(`${move}: ${n}`);
     console.log(`nodes ${nodes}`);
-    console.error(`depth ${depth}, ${seconds.toFixed(3)} s, ${(nodes / Math.max(seconds, 1e-9) / 1e6).toFixed(2)} M nodes/s`);
+    console.error(
+      `depth ${depth}, ${seconds.toFixed(3)} s, ${(nodes / Math.max(seconds, 1e-9) / 1e6).toFixed(2)} M nodes/s`,
+    );
   });
 
 cli
@@ -74,38 +89,69 @@ cli
 
 const train = cli
   .command("train", "Train by PPO self-play (the run folder gets checkpoints, metrics.jsonl, TensorBoard events, logs)")
-  .option("--config <file>", "YAML config file, or a built-in one: default, tiny (repeatable; later ones deep-merge over earlier ones)")
+  .option(
+    "--config <file>",
+    "YAML config file, or a built-in one: default, tiny (repeatable; later ones deep-merge over earlier ones)",
+  )
   .option("--override <key=value>", "Set one config field, e.g. training.learning_rate=1e-3 (repeatable)")
   .option("--resume <latest|path>", "Continue a run: latest (of --run-name, else the newest run) or a checkpoint path")
   .option("--sweep <file>", "Run a hyperparameter sweep (W&B sweep YAML): create or join the study, then run trials")
   .option("--count <n>", "With --sweep: trials this agent runs at most")
-  .option("--storage <url>", "With --sweep: study database, sqlite://FILE or postgres://… (default <savedir>/sweeps.sqlite)")
-  .option("--max-consecutive-failures <n>", "With --sweep: stop this agent after this many failed trials in a row", { default: 3 });
+  .option(
+    "--storage <url>",
+    "With --sweep: study database, sqlite://FILE or postgres://… (default <savedir>/sweeps.sqlite)",
+  )
+  .option("--max-consecutive-failures <n>", "With --sweep: stop this agent after this many failed trials in a row", {
+    default: 3,
+  });
 for (const f of TRAIN_FLAGS) train.option(`--${f.flag} <value>`, `${f.doc} (${f.field})`);
 train
   .example("keisei train --config tiny")
   .example("keisei train --resume latest --run-name my_run")
-  .action(async (opts: TrainCommandOptions & { sweep?: string; count?: number; storage?: string; maxConsecutiveFailures?: number }) => {
-    if (opts.sweep !== undefined) {
-      // The train flags become overrides of every trial's base config (a trial's own --override wins over them).
-      if (opts.runName !== undefined || opts.resume !== undefined) throw new UsageError("--sweep names each trial's run itself; --run-name and --resume do not apply");
-      const overrides = [...list(opts.override), ...trainFlagOverrides(opts).filter((o) => !o.startsWith("logging.model_dir="))];
-      process.exitCode = await trainSweep({
-        sweep: String(opts.sweep), count: opts.count === undefined ? undefined : wholeNumber(opts.count, "--count", 1), storage: opts.storage,
-        savedir: opts.savedir === undefined ? undefined : String(opts.savedir), config: list(opts.config), override: overrides,
-        maxConsecutiveFailures: wholeNumber(opts.maxConsecutiveFailures, "--max-consecutive-failures", 1), signal: abortOnSignals(),
-      });
-      return;
-    }
-    const r = await runTrainCommand(opts, (config) => new Display(config.display));
-    console.log(r.stoppedEarly ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}` : `done: ${r.runDir}`);
-  });
+  .action(
+    async (
+      opts: TrainCommandOptions & { sweep?: string; count?: number; storage?: string; maxConsecutiveFailures?: number },
+    ) => {
+      if (opts.sweep !== undefined) {
+        // The train flags become overrides of every trial's base config (a trial's own --override wins over them).
+        if (opts.runName !== undefined || opts.resume !== undefined)
+          throw new UsageError("--sweep names each trial's run itself; --run-name and --resume do not apply");
+        const overrides = [
+          ...list(opts.override),
+          ...trainFlagOverrides(opts).filter((o) => !o.startsWith("logging.model_dir=")),
+        ];
+        process.exitCode = await trainSweep({
+          sweep: String(opts.sweep),
+          count: opts.count === undefined ? undefined : wholeNumber(opts.count, "--count", 1),
+          storage: opts.storage,
+          savedir: opts.savedir === undefined ? undefined : String(opts.savedir),
+          config: list(opts.config),
+          override: overrides,
+          maxConsecutiveFailures: wholeNumber(opts.maxConsecutiveFailures, "--max-consecutive-failures", 1),
+          signal: abortOnSignals(),
+        });
+        return;
+      }
+      const r = await runTrainCommand(opts, (config) => new Display(config.display));
+      console.log(
+        r.stoppedEarly
+          ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}`
+          : `done: ${r.runDir}`,
+      );
+    },
+  );
 
 cli
   .command("evaluate", "Play a checkpoint against opponents and report wins, draws and losses with 95% intervals")
   .option("--agent <checkpoint>", "The checkpoint to evaluate (.safetensors)")
-  .option("--opponent <spec>", "random | heuristic | self | a checkpoint path (repeatable, or comma-separated)", { default: "random" })
-  .option("--games <n>", "Games (per opponent; per pair in a tournament; per match in a ladder; per case in a benchmark)", { default: 20 })
+  .option("--opponent <spec>", "random | heuristic | self | a checkpoint path (repeatable, or comma-separated)", {
+    default: "random",
+  })
+  .option(
+    "--games <n>",
+    "Games (per opponent; per pair in a tournament; per match in a ladder; per case in a benchmark)",
+    { default: 20 },
+  )
   .option("--strategy <name>", "single | tournament | ladder | benchmark", { default: "single" })
   .option("--seed <n>", "Seed (same seed, same games)", { default: 0 })
   .option("--max-moves <n>", "Move limit per game (a draw)", { default: 500 })
@@ -123,14 +169,20 @@ cli
   });
 
 cli
-  .command("doctor", "Say what this machine offers keisei: runtime, GPU adapter, driver, features, limits, and the backend it will use")
+  .command(
+    "doctor",
+    "Say what this machine offers keisei: runtime, GPU adapter, driver, features, limits, and the backend it will use",
+  )
   .action(async () => {
     const { lines } = await doctorReport(`${pkg.version} (${commit})`);
     for (const line of lines) console.log(line);
   });
 
 cli
-  .command("sweep <action> [target]", "Hyperparameter sweeps: create SWEEP.yaml | agent [STUDY] | status [STUDY] | best [STUDY] | export [STUDY]")
+  .command(
+    "sweep <action> [target]",
+    "Hyperparameter sweeps: create SWEEP.yaml | agent [STUDY] | status [STUDY] | best [STUDY] | export [STUDY]",
+  )
   .option("--storage <url>", "Study database: sqlite://FILE or postgres://… (default <savedir>/sweeps.sqlite)")
   .option("--savedir <dir>", "Models directory (where trials' runs and the default database live)")
   .option("--config <file>", "create: base config of every trial (repeatable)")
@@ -141,29 +193,49 @@ cli
   .example("keisei sweep create sweep.yaml --config configs/tiny.yaml --savedir models")
   .example("keisei sweep agent --savedir models --count 4")
   .example("keisei sweep best --savedir models > best.yaml && keisei train --config best.yaml")
-  .action(async (action: string, target: string | undefined, o: { storage?: string; savedir?: string; config?: string | string[]; override?: string | string[]; count?: number; maxConsecutiveFailures?: number; out?: string }) => {
-    const where = { storage: o.storage, savedir: o.savedir === undefined ? undefined : String(o.savedir) };
-    switch (action) {
-      case "create":
-        if (!target) throw new UsageError("sweep create needs the sweep file: keisei sweep create SWEEP.yaml");
-        await sweepCreate({ sweep: target, ...where, config: list(o.config), override: list(o.override) });
-        return;
-      case "agent":
-        process.exitCode = await sweepAgent({ study: target, ...where, count: o.count === undefined ? undefined : wholeNumber(o.count, "--count", 1), maxConsecutiveFailures: wholeNumber(o.maxConsecutiveFailures, "--max-consecutive-failures", 1), signal: abortOnSignals() });
-        return;
-      case "status":
-        await sweepStatus({ study: target, ...where });
-        return;
-      case "best":
-        await sweepBest({ study: target, ...where });
-        return;
-      case "export":
-        await sweepExport({ study: target, ...where, out: o.out });
-        return;
-      default:
-        throw new UsageError(`unknown sweep action "${action}" (create, agent, status, best, export)`);
-    }
-  });
+  .action(
+    async (
+      action: string,
+      target: string | undefined,
+      o: {
+        storage?: string;
+        savedir?: string;
+        config?: string | string[];
+        override?: string | string[];
+        count?: number;
+        maxConsecutiveFailures?: number;
+        out?: string;
+      },
+    ) => {
+      const where = { storage: o.storage, savedir: o.savedir === undefined ? undefined : String(o.savedir) };
+      switch (action) {
+        case "create":
+          if (!target) throw new UsageError("sweep create needs the sweep file: keisei sweep create SWEEP.yaml");
+          await sweepCreate({ sweep: target, ...where, config: list(o.config), override: list(o.override) });
+          return;
+        case "agent":
+          process.exitCode = await sweepAgent({
+            study: target,
+            ...where,
+            count: o.count === undefined ? undefined : wholeNumber(o.count, "--count", 1),
+            maxConsecutiveFailures: wholeNumber(o.maxConsecutiveFailures, "--max-consecutive-failures", 1),
+            signal: abortOnSignals(),
+          });
+          return;
+        case "status":
+          await sweepStatus({ study: target, ...where });
+          return;
+        case "best":
+          await sweepBest({ study: target, ...where });
+          return;
+        case "export":
+          await sweepExport({ study: target, ...where, out: o.out });
+          return;
+        default:
+          throw new UsageError(`unknown sweep action "${action}" (create, agent, status, best, export)`);
+      }
+    },
+  );
 
 cli.help();
 cli.version(`${pkg.version} (${commit})`);

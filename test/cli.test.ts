@@ -3,7 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { hasWebGpu } from "./helpers/webgpu.ts";
 
 function keisei(...args: string[]) {
-  const r = Bun.spawnSync([process.execPath, "src/cli.ts", ...args], { env: { ...process.env, XDG_RUNTIME_DIR: "/tmp" } });
+  const r = Bun.spawnSync([process.execPath, "src/cli.ts", ...args], {
+    env: { ...process.env, XDG_RUNTIME_DIR: "/tmp" },
+  });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
@@ -27,7 +29,14 @@ describe("keisei perft", () => {
     expect(keisei("perft", "--position", "startpos moves 7g7f 3c3d 8h2b+", "--depth", "1").out).toBe("nodes 33\n");
   });
   test("matsuri depth 2 from --sfen", () => {
-    const r = keisei("perft", "--sfen", "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1", "--depth", "2", "--json");
+    const r = keisei(
+      "perft",
+      "--sfen",
+      "l6nl/5+P1gk/2np1S3/p1p4Pp/3P2Sp1/1PPb2P1P/P5GS1/R8/LN4bKL w RGgsn5p 1",
+      "--depth",
+      "2",
+      "--json",
+    );
     expect(JSON.parse(r.out)).toEqual({ nodes: 28684 });
   });
   test.each([
@@ -53,11 +62,14 @@ describe("keisei doctor", () => {
     expect(r.out).toMatch(/^adapter\s+\S/m);
     expect(r.out).toMatch(/^limit\s+maxStorageBufferBindingSize = [\d,]+$/m);
     // a GPU takes webgpu; lavapipe (a CPU adapter) loses to keisei's own cpu backend
-    if (/^driver\s+.*llvmpipe/m.test(r.out)) expect(r.out).toMatch(/^backend\s+cpu \(env\.device auto: the only WebGPU adapter, .*llvmpipe.*runs on the CPU/m);
+    if (/^driver\s+.*llvmpipe/m.test(r.out))
+      expect(r.out).toMatch(/^backend\s+cpu \(env\.device auto: the only WebGPU adapter, .*llvmpipe.*runs on the CPU/m);
     else expect(r.out).toMatch(/^backend\s+webgpu \(env\.device auto: GPU adapter/m);
   });
   test("without a Vulkan driver it says so, and that training still works on the CPU", () => {
-    const none = Bun.spawnSync([process.execPath, "src/cli.ts", "doctor"], { env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" } });
+    const none = Bun.spawnSync([process.execPath, "src/cli.ts", "doctor"], {
+      env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" },
+    });
     const out = none.stdout.toString();
     expect(none.exitCode).toBe(0);
     expect(out).toMatch(/^adapter\s+NONE: no WebGPU adapter/m);
@@ -65,7 +77,20 @@ describe("keisei doctor", () => {
   });
   test("train --device webgpu without an adapter fails with the reason and leaves no run folder", () => {
     const dir = `/tmp/keisei-cli-nogpu-${process.pid}`;
-    const r = Bun.spawnSync([process.execPath, "src/cli.ts", "train", "--config", "configs/tiny.yaml", "--device", "webgpu", "--savedir", dir], { env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" } });
+    const r = Bun.spawnSync(
+      [
+        process.execPath,
+        "src/cli.ts",
+        "train",
+        "--config",
+        "configs/tiny.yaml",
+        "--device",
+        "webgpu",
+        "--savedir",
+        dir,
+      ],
+      { env: { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json", XDG_RUNTIME_DIR: "/tmp" } },
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stderr.toString()).toContain('env.device is "webgpu" but no WebGPU adapter');
     expect(require("node:fs").existsSync(dir)).toBe(false);

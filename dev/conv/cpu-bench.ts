@@ -23,7 +23,8 @@ function naive(x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Arra
           for (let t = 0; t < 9; t++) {
             const ir = r + ((t / 3) | 0) - 1;
             const ic = c + (t % 3) - 1;
-            if (ir >= 0 && ir < 9 && ic >= 0 && ic < 9) acc += w[(o * u.cin + i) * 9 + t] * x[(n * u.cin + i) * 81 + ir * 9 + ic];
+            if (ir >= 0 && ir < 9 && ic >= 0 && ic < 9)
+              acc += w[(o * u.cin + i) * 9 + t] * x[(n * u.cin + i) * 81 + ir * 9 + ic];
           }
         y[(n * u.cout + o) * 81 + pos] = acc;
       }
@@ -42,7 +43,7 @@ function plane4(x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Arr
         for (let t = 0; t < 9; t++) {
           const dr = ((t / 3) | 0) - 1;
           const dc = (t % 3) - 1;
-          const w0 = w[((o0) * cin + i) * 9 + t];
+          const w0 = w[(o0 * cin + i) * 9 + t];
           const w1 = nb > 1 ? w[((o0 + 1) * cin + i) * 9 + t] : 0;
           const w2 = nb > 2 ? w[((o0 + 2) * cin + i) * 9 + t] : 0;
           const w3 = nb > 3 ? w[((o0 + 3) * cin + i) * 9 + t] : 0;
@@ -75,12 +76,18 @@ function rand(n: number, seed: number) {
 }
 
 const u = { batch, cin: C, cout: C };
-const x = rand(batch * C * 81, 1), w = rand(C * C * 9, 2), b = rand(C, 3);
+const x = rand(batch * C * 81, 1),
+  w = rand(C * C * 9, 2),
+  b = rand(C, 3);
 const flop = 2 * batch * 81 * C * C * 9;
 const ref = new Float32Array(batch * C * 81);
 naive(x, w, b, ref, u);
 console.log(`CPU conv3x3 forward, batch ${batch}, ${C}→${C}: ${(flop / 1e6).toFixed(0)} MFLOP per call (one thread)`);
-for (const [name, f] of [["01 naive", naive], ["02 im2col + 4×4 A·Bᵀ (twin)", twin], ["03 direct, 4 planes", plane4]] as const) {
+for (const [name, f] of [
+  ["01 naive", naive],
+  ["02 im2col + 4×4 A·Bᵀ (twin)", twin],
+  ["03 direct, 4 planes", plane4],
+] as const) {
   const y = new Float32Array(batch * C * 81);
   f(x, w, b, y, u);
   let maxd = 0;
@@ -92,5 +99,7 @@ for (const [name, f] of [["01 naive", naive], ["02 im2col + 4×4 A·Bᵀ (twin)"
     it++;
   }
   const ms = (performance.now() - t0) / it;
-  console.log(`${name.padEnd(26)} ${ms.toFixed(1).padStart(8)} ms  ${(flop / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s  (max |diff| vs naive ${maxd.toExponential(1)})`);
+  console.log(
+    `${name.padEnd(26)} ${ms.toFixed(1).padStart(8)} ms  ${(flop / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s  (max |diff| vs naive ${maxd.toExponential(1)})`,
+  );
 }

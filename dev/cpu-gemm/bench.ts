@@ -41,17 +41,44 @@ function time(fn: () => void, flop: number) {
 }
 
 const variants: Variant[] = [];
-for (const [mr, nv] of [[4, 2], [6, 2], [4, 3], [3, 3], [5, 2], [3, 4], [2, 4], [8, 1], [4, 4]])
-  for (const fma of [false, true]) for (const unroll of [1, 2] as const) variants.push({ name: `${fma ? "03" : "02"}-wasm-simd-${mr}x${nv * 4}-${fma ? "fma" : "mul"}${unroll === 2 ? "-k2" : ""}`, mr, nv, fma, unroll });
+for (const [mr, nv] of [
+  [4, 2],
+  [6, 2],
+  [4, 3],
+  [3, 3],
+  [5, 2],
+  [3, 4],
+  [2, 4],
+  [8, 1],
+  [4, 4],
+])
+  for (const fma of [false, true])
+    for (const unroll of [1, 2] as const)
+      variants.push({
+        name: `${fma ? "03" : "02"}-wasm-simd-${mr}x${nv * 4}-${fma ? "fma" : "mul"}${unroll === 2 ? "-k2" : ""}`,
+        mr,
+        nv,
+        fma,
+        unroll,
+      });
 
 const rnd = (n: number) => Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 500 - 1);
 
 for (const s of shapes) {
   console.log(`\n${s.name}`);
   if ("01-ts-blocked".includes(filter) || !filter) {
-    const A = rnd(s.M * s.K), B = rnd(s.N * s.K), C = new Float32Array(s.M * s.N);
-    const r = time(() => { for (let i = 0; i < s.reps; i++) gemmABt(s.M, s.N, s.K, A, 0, s.K, B, 0, s.K, C, 0, s.N, false); }, 2 * s.M * s.N * s.K * s.reps);
-    console.log(`  ${"01-ts-blocked".padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s`);
+    const A = rnd(s.M * s.K),
+      B = rnd(s.N * s.K),
+      C = new Float32Array(s.M * s.N);
+    const r = time(
+      () => {
+        for (let i = 0; i < s.reps; i++) gemmABt(s.M, s.N, s.K, A, 0, s.K, B, 0, s.K, C, 0, s.N, false);
+      },
+      2 * s.M * s.N * s.K * s.reps,
+    );
+    console.log(
+      `  ${"01-ts-blocked".padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s`,
+    );
   }
   let ref: Float32Array | null = null;
   for (const v of variants) {
@@ -59,20 +86,32 @@ for (const s of shapes) {
     const M = s.M - (s.M % v.mr);
     const N = s.N - (s.N % (4 * v.nv));
     const mem = new WebAssembly.Memory({ initial: Math.ceil(((M * s.K + s.K * s.N + M * s.N) * 4 + 4096) / 65536) });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(buildVariant(v) as BufferSource), { env: { memory: mem } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(buildVariant(v) as BufferSource), {
+      env: { memory: mem },
+    });
     const gemm = inst.exports.gemm as (...a: number[]) => void;
     const f = new Float32Array(mem.buffer);
-    const a = 16, b = a + M * s.K, c = b + s.K * s.N;
+    const a = 16,
+      b = a + M * s.K,
+      c = b + s.K * s.N;
     f.set(rnd(M * s.K), a);
     f.set(rnd(s.K * s.N), b);
-    const r = time(() => { for (let i = 0; i < s.reps; i++) gemm(M, N, s.K, a * 4, s.K * 4, 4, b * 4, s.N * 4, c * 4, s.N * 4, 0); }, 2 * M * N * s.K * s.reps);
+    const r = time(
+      () => {
+        for (let i = 0; i < s.reps; i++) gemm(M, N, s.K, a * 4, s.K * 4, 4, b * 4, s.N * 4, c * 4, s.N * 4, 0);
+      },
+      2 * M * N * s.K * s.reps,
+    );
     // spot check against a dot product
-    const m = M - 1, n = N - 1;
+    const m = M - 1,
+      n = N - 1;
     let want = 0;
     for (let k = 0; k < s.K; k++) want += f[a + m * s.K + k] * f[b + k * s.N + n];
     const got = f[c + m * s.N + n];
     const ok = Math.abs(got - want) <= 1e-3 * (1 + Math.abs(want));
     ref ??= null;
-    console.log(`  ${v.name.padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s${ok ? "" : `  WRONG ${got} vs ${want}`}`);
+    console.log(
+      `  ${v.name.padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s${ok ? "" : `  WRONG ${got} vs ${want}`}`,
+    );
   }
 }

@@ -13,10 +13,19 @@ import { FAST_KERNELS } from "../../src/compute/cpu/fast/index.ts";
 import { modelFactory } from "../../src/models/factory.ts";
 import { forwardFlops, networkStep, syntheticInputs, trainFlops } from "../../bench/nn.ts";
 
-const { values } = parseArgs({ options: { size: { type: "string", default: "32x2" }, batch: { type: "string", default: "256" }, backend: { type: "string", default: "cpu" }, profile: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
+const { values } = parseArgs({
+  options: {
+    size: { type: "string", default: "32x2" },
+    batch: { type: "string", default: "256" },
+    backend: { type: "string", default: "cpu" },
+    profile: { type: "boolean", default: false },
+    seconds: { type: "string", default: "6" },
+  },
+});
 const [width, depth] = values.size!.split("x").map(Number);
 const batch = Number(values.batch);
-if (values.backend !== "cpu" && values.backend !== "reference") throw new Error(`--backend is "${values.backend}"; it must be "cpu" or "reference"`);
+if (values.backend !== "cpu" && values.backend !== "reference")
+  throw new Error(`--backend is "${values.backend}"; it must be "cpu" or "reference"`);
 const be = values.backend === "cpu" ? new CpuBackend() : new ReferenceBackend();
 console.log(be.info.description);
 
@@ -64,11 +73,15 @@ async function measure(label: string, B: number, mode: "inference" | "train" | "
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const sec = med(times);
   const cpu = med(cpus);
-  console.log(`${label.padEnd(24)} batch ${String(B).padStart(3)}  ${(sec * 1000).toFixed(1).padStart(8)} ms  ${(B / sec).toFixed(1).padStart(8)} samples/s  ${((flop * B) / sec / 1e9).toFixed(2).padStart(6)} GFLOP/s  ${((flop * B) / cpu / 1e9).toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  console.log(
+    `${label.padEnd(24)} batch ${String(B).padStart(3)}  ${(sec * 1000).toFixed(1).padStart(8)} ms  ${(B / sec).toFixed(1).padStart(8)} samples/s  ${((flop * B) / sec / 1e9).toFixed(2).padStart(6)} GFLOP/s  ${((flop * B) / cpu / 1e9).toFixed(2).padStart(6)} GFLOP/CPU-s`,
+  );
   if (values.profile) {
     const total = [...prof.values()].reduce((s, e) => s + e.ms, 0);
     for (const [name, e] of [...prof.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16))
-      console.log(`    ${name.padEnd(36)} ${(e.ms / times.length).toFixed(2).padStart(8)} ms/iter  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${(e.calls / times.length).toFixed(0)} calls`);
+      console.log(
+        `    ${name.padEnd(36)} ${(e.ms / times.length).toFixed(2).padStart(8)} ms/iter  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${(e.calls / times.length).toFixed(0)} calls`,
+      );
   }
   step?.destroy();
   net.destroy();

@@ -13,7 +13,9 @@ const batch = Number(process.argv[2] ?? 64);
 const shape = { width: 256, depth: 9, seRatio: 0.25 };
 const flop = 2 * macsPerSample(shape) * batch;
 const line = (who: string, sec: number, cpu: number) =>
-  console.log(`${who.padEnd(26)} 256×9 inference batch ${batch}  ${(batch / sec).toFixed(1).padStart(7)} samples/s  ${(flop / sec / 1e9).toFixed(2).padStart(6)} GFLOP/s  ${(flop / cpu / 1e9).toFixed(2).padStart(6)} GFLOP/CPU-s`);
+  console.log(
+    `${who.padEnd(26)} 256×9 inference batch ${batch}  ${(batch / sec).toFixed(1).padStart(7)} samples/s  ${(flop / sec / 1e9).toFixed(2).padStart(6)} GFLOP/s  ${(flop / cpu / 1e9).toFixed(2).padStart(6)} GFLOP/CPU-s`,
+  );
 
 for (const threads of [1, 2]) {
   const be = new CpuBackend(undefined, { threads });

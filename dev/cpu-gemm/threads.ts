@@ -21,10 +21,28 @@ async function setup(threads: number) {
   await be.prepare([]);
   const a = (n: number) => {
     const b = be.alloc("t", n);
-    be.write(b, Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5));
+    be.write(
+      b,
+      Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5),
+    );
     return b;
   };
-  const t: Record<string, Buf> = { x: a(B * C * 81), w: a(C * C * 9), b: a(C), y: a(B * C * 81), dw: a(C * C * 9), db: a(C), dx: a(B * C * 81), fx: a(B * 162), fw: a(162 * 13527), fb: a(13527), fy: a(B * 13527), fdx: a(B * 162), fdw: a(162 * 13527), fdb: a(13527) };
+  const t: Record<string, Buf> = {
+    x: a(B * C * 81),
+    w: a(C * C * 9),
+    b: a(C),
+    y: a(B * C * 81),
+    dw: a(C * C * 9),
+    db: a(C),
+    dx: a(B * C * 81),
+    fx: a(B * 162),
+    fw: a(162 * 13527),
+    fb: a(13527),
+    fy: a(B * 13527),
+    fdx: a(B * 162),
+    fdw: a(162 * 13527),
+    fdb: a(13527),
+  };
   const step = () => {
     ops.conv3x3Forward(be, t.y, t.x, t.w, t.b, d);
     ops.conv3x3BackwardData(be, t.dx, t.y, t.w, d);
@@ -49,6 +67,8 @@ for (let r = 0; r < rounds; r++)
     const c = process.cpuUsage(c0);
     const cpu = (c.user + c.system) / 3e6;
     const units = pool.unitsRun().map((v, i) => v - before[i]);
-    console.log(`${be.threads} thread(s): ${(wall * 1000).toFixed(1).padStart(7)} ms/step  ${(flop / wall / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${(flop / cpu / 1e9).toFixed(1).padStart(6)} GFLOP/CPU-s  units per thread ${units.join(" / ")}`);
+    console.log(
+      `${be.threads} thread(s): ${(wall * 1000).toFixed(1).padStart(7)} ms/step  ${(flop / wall / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${(flop / cpu / 1e9).toFixed(1).padStart(6)} GFLOP/CPU-s  units per thread ${units.join(" / ")}`,
+    );
   }
 process.exit(0);

@@ -31,7 +31,10 @@ export function buildVariant(v: Variant): Uint8Array {
   for (let j = 0; j < nv; j++) f.local(`b${j}`, "v128");
   f.local("s", "v128");
   const step = () => {
-    for (let j = 0; j < nv; j++) f.get("pb").mem("v128.load", 16 * j).set(`b${j}`);
+    for (let j = 0; j < nv; j++)
+      f.get("pb")
+        .mem("v128.load", 16 * j)
+        .set(`b${j}`);
     for (let i = 0; i < mr; i++) {
       f.get(`pa${i}`).mem("v128.load32_splat").set("s");
       for (let j = 0; j < nv; j++) {
@@ -46,7 +49,8 @@ export function buildVariant(v: Variant): Uint8Array {
   f.loop("npanel", () => {
     f.i32(0).set("m0");
     f.loop("mblock", () => {
-      for (let i = 0; i < mr; i++) f.get("a").get("m0").i32(i).op("i32.add").get("sAm").op("i32.mul").op("i32.add").set(`pa${i}`);
+      for (let i = 0; i < mr; i++)
+        f.get("a").get("m0").i32(i).op("i32.add").get("sAm").op("i32.mul").op("i32.add").set(`pa${i}`);
       f.get("b").get("n0").i32(4).op("i32.mul").op("i32.add").set("pb");
       for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) f.v128i32(0, 0, 0, 0).set(`c${i}_${j}`);
       f.get("K").set("k");
@@ -68,15 +72,41 @@ export function buildVariant(v: Variant): Uint8Array {
         });
       });
       for (let i = 0; i < mr; i++) {
-        f.get("c").get("m0").i32(i).op("i32.add").get("ldc").op("i32.mul").op("i32.add").get("n0").i32(4).op("i32.mul").op("i32.add").set("pc");
+        f.get("c")
+          .get("m0")
+          .i32(i)
+          .op("i32.add")
+          .get("ldc")
+          .op("i32.mul")
+          .op("i32.add")
+          .get("n0")
+          .i32(4)
+          .op("i32.mul")
+          .op("i32.add")
+          .set("pc");
         for (let j = 0; j < nv; j++) {
-          f.get("acc").if("acc", () => f.get("pc").mem("v128.load", 16 * j).get(`c${i}_${j}`).op("f32x4.add").set(`c${i}_${j}`));
-          f.get("pc").get(`c${i}_${j}`).mem("v128.store", 16 * j);
+          f.get("acc").if("acc", () =>
+            f
+              .get("pc")
+              .mem("v128.load", 16 * j)
+              .get(`c${i}_${j}`)
+              .op("f32x4.add")
+              .set(`c${i}_${j}`),
+          );
+          f.get("pc")
+            .get(`c${i}_${j}`)
+            .mem("v128.store", 16 * j);
         }
       }
       f.get("m0").i32(mr).op("i32.add").tee("m0").get("M").op("i32.lt_s").brIf("mblock");
     });
-    f.get("n0").i32(4 * nv).op("i32.add").tee("n0").get("N").op("i32.lt_s").brIf("npanel");
+    f.get("n0")
+      .i32(4 * nv)
+      .op("i32.add")
+      .tee("n0")
+      .get("N")
+      .op("i32.lt_s")
+      .brIf("npanel");
   });
   return encodeModule({ memory: { initial: 1 }, funcs: [f] });
 }

@@ -14,7 +14,12 @@ const be = new CpuBackend();
 const net = modelFactory(be, "resnet", { depth, width, seRatio: 0.25, policyHead: head }, { seed: 1 });
 const adam = new Adam(net, { lr: 1e-3, maxGradNorm: 0.5 });
 const plan = net.plan(B, { training: true });
-const ppo = { actions: be.alloc("ppo.actions", B, "u32"), samples: be.alloc("ppo.samples", B * 4), stats: be.alloc("ppo.stats", B * 6), means: be.alloc("ppo.means", 7) };
+const ppo = {
+  actions: be.alloc("ppo.actions", B, "u32"),
+  samples: be.alloc("ppo.samples", B * 4),
+  stats: be.alloc("ppo.stats", B * 6),
+  means: be.alloc("ppo.means", 7),
+};
 const rng = new Random(1);
 const obs = randomObs(rng, B);
 const { mask, actions } = randomMask(rng, B, NUM_ACTIONS, 40);
@@ -34,14 +39,20 @@ const phase = async (name: string, f: () => unknown) => {
 };
 const steps = Number(process.argv[6] ?? 20);
 for (let i = 0; i < steps + 2; i++) {
-  if (i === 2) (times.clear(), phases.clear());
+  if (i === 2) times.clear(), phases.clear();
   await phase("setInputs", () => net.setInputs(plan, obs, mask));
   be.write(ppo.actions, actions);
   be.write(ppo.samples, samples);
   await phase("zeroGrad", () => net.zeroGrad());
   await phase("forward", () => net.forward(plan, "frozen"));
   await phase("ppoLoss", () =>
-    ops.ppoLoss(be, { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: ppo.stats, means: ppo.means }, { logits: plan.logits, mask: plan.mask, actions: ppo.actions, samples: ppo.samples, values: plan.value }, { rows: B, actions: NUM_ACTIONS }, { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false }),
+    ops.ppoLoss(
+      be,
+      { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: ppo.stats, means: ppo.means },
+      { logits: plan.logits, mask: plan.mask, actions: ppo.actions, samples: ppo.samples, values: plan.value },
+      { rows: B, actions: NUM_ACTIONS },
+      { clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip: false },
+    ),
   );
   await phase("backward", () => net.backward(plan));
   await phase("adam", async () => {
@@ -52,6 +63,7 @@ for (let i = 0; i < steps + 2; i++) {
 const total = [...phases.values()].reduce((a, b) => a + b, 0);
 console.log(`resnet ${depth}×${width} ${head} head, batch ${B}: ${(total / steps).toFixed(1)} ms per minibatch step`);
 for (const [k, v] of phases) console.log(`  ${k.padEnd(12)} ${(v / steps).toFixed(2)} ms`);
-for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${k.padEnd(32)} ${(v / steps).toFixed(2)} ms`);
+for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 14))
+  console.log(`    ${k.padEnd(32)} ${(v / steps).toFixed(2)} ms`);
 be.destroy();
 process.exit(0);

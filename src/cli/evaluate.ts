@@ -22,7 +22,8 @@ export interface EvaluateFlags {
 export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
   if (!f.agent) throw new UsageError("--agent CHECKPOINT is required");
   const strategy = oneOf(f.strategy ?? "single", "--strategy", STRATEGIES);
-  if (strategy === "ladder" && !f.savedir) throw new UsageError("--strategy ladder needs --savedir DIR (the models directory whose Elo registry it climbs)");
+  if (strategy === "ladder" && !f.savedir)
+    throw new UsageError("--strategy ladder needs --savedir DIR (the models directory whose Elo registry it climbs)");
   return {
     agent: String(f.agent),
     opponents: f.opponent === undefined ? ["random"] : commaList(f.opponent),

@@ -13,19 +13,24 @@ export class UsageError extends Error {
 export const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
 
 /** A repeatable flag whose values may also be comma-separated (`--opponent a,b --opponent c`). */
-export const commaList = (v: unknown): string[] => list(v).flatMap((s) => s.split(",")).filter(Boolean);
+export const commaList = (v: unknown): string[] =>
+  list(v)
+    .flatMap((s) => s.split(","))
+    .filter(Boolean);
 
 /** `--flag` as a whole number ≥ min, or a UsageError naming the flag and the value. */
 export function wholeNumber(value: unknown, flag: string, min = 0): number {
   const n = Number(value);
-  if (value === "" || typeof value === "boolean" || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
+  if (value === "" || typeof value === "boolean" || !Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
   return n;
 }
 
 /** `--flag` as one of `choices`, or a UsageError listing them (with a did-you-mean). */
 export function oneOf<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
   const s = String(value);
-  if (!(choices as readonly string[]).includes(s)) throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got "${s}"${didYouMean(s, choices)}`);
+  if (!(choices as readonly string[]).includes(s))
+    throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got "${s}"${didYouMean(s, choices)}`);
   return s as T;
 }
 

@@ -41,7 +41,8 @@ export function trainFlagOverrides(opts: TrainCommandOptions): string[] {
 }
 
 // cac camel-cases dashed flags (total-timesteps → totalTimesteps) and keeps underscored ones.
-const flagKey = (flag: string) => (flag.includes("-") ? flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : flag);
+const flagKey = (flag: string) =>
+  flag.includes("-") ? flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : flag;
 
 /** Config sources of a train command line, in merge order. */
 export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
@@ -55,7 +56,10 @@ export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
   return sources;
 }
 
-export async function runTrainCommand(opts: TrainCommandOptions, makeView: (config: Config) => TrainerView): Promise<TrainResult> {
+export async function runTrainCommand(
+  opts: TrainCommandOptions,
+  makeView: (config: Config) => TrainerView,
+): Promise<TrainResult> {
   const config = buildConfig(trainConfigSources(opts));
   const signal = { stop: false };
   let interrupts = 0;
@@ -63,20 +67,25 @@ export async function runTrainCommand(opts: TrainCommandOptions, makeView: (conf
     interrupts++;
     if (interrupts > 1) process.exit(130);
     signal.stop = true;
-    process.stderr.write("\nkeisei: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)\n");
+    process.stderr.write(
+      "\nkeisei: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)\n",
+    );
   };
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
   // A sweep trial stops like on Ctrl-C when the agent that launched it is gone (killed with -9).
   const agent = Number(process.env.KEISEI_SWEEP_AGENT_PID);
-  const watchdog = Number.isInteger(agent) && agent > 0 ? setInterval(() => {
-    try {
-      process.kill(agent, 0);
-    } catch {
-      if (!signal.stop) process.stderr.write(`keisei: the sweep agent (pid ${agent}) is gone; stopping\n`);
-      signal.stop = true;
-    }
-  }, 2000) : null;
+  const watchdog =
+    Number.isInteger(agent) && agent > 0
+      ? setInterval(() => {
+          try {
+            process.kill(agent, 0);
+          } catch {
+            if (!signal.stop) process.stderr.write(`keisei: the sweep agent (pid ${agent}) is gone; stopping\n`);
+            signal.stop = true;
+          }
+        }, 2000)
+      : null;
   try {
     return await train(config, { resume: opts.resume, view: makeView(config), signal });
   } finally {

@@ -48,10 +48,25 @@ export function alignUp(n: number, a = VIEW_ALIGN): number {
 }
 
 /** Checks a view request; returns the view's fields. */
-export function viewOf<D extends DType>(buf: Buf<D>, offset: number, length: number, id: number, label?: string): Buf<D> {
-  if (!Number.isInteger(offset) || offset % VIEW_ALIGN !== 0) throw new Error(`view of ${buf.label}: offset ${offset} is not a multiple of ${VIEW_ALIGN} elements`);
-  if (!Number.isInteger(length) || length < 0 || offset + length > buf.length) throw new Error(`view of ${buf.label}: [${offset}, ${offset + length}) outside length ${buf.length}`);
-  return { id, label: label ?? `${buf.label}[${offset}:${offset + length}]`, length, dtype: buf.dtype, root: buf.root, offset: buf.offset + offset };
+export function viewOf<D extends DType>(
+  buf: Buf<D>,
+  offset: number,
+  length: number,
+  id: number,
+  label?: string,
+): Buf<D> {
+  if (!Number.isInteger(offset) || offset % VIEW_ALIGN !== 0)
+    throw new Error(`view of ${buf.label}: offset ${offset} is not a multiple of ${VIEW_ALIGN} elements`);
+  if (!Number.isInteger(length) || length < 0 || offset + length > buf.length)
+    throw new Error(`view of ${buf.label}: [${offset}, ${offset + length}) outside length ${buf.length}`);
+  return {
+    id,
+    label: label ?? `${buf.label}[${offset}:${offset + length}]`,
+    length,
+    dtype: buf.dtype,
+    root: buf.root,
+    offset: buf.offset + offset,
+  };
 }
 
 export interface BindingSpec {
@@ -137,7 +152,10 @@ export function checkDispatch(kernel: KernelSpec, buffers: Record<string, Buf>, 
     const buf = buffers[b.name];
     if (!buf) throw new Error(`kernel ${kernel.name}: binding "${b.name}" not given`);
     const want = b.type ?? "f32";
-    if (buf.dtype !== want) throw new Error(`kernel ${kernel.name}: binding "${b.name}" wants ${want}, got ${buf.dtype} buffer "${buf.label}"`);
+    if (buf.dtype !== want)
+      throw new Error(
+        `kernel ${kernel.name}: binding "${b.name}" wants ${want}, got ${buf.dtype} buffer "${buf.label}"`,
+      );
   }
   // WebGPU forbids one allocation bound both read-only and writable in a dispatch (even disjoint
   // views); two writable bindings must not overlap (a race).
@@ -148,16 +166,21 @@ export function checkDispatch(kernel: KernelSpec, buffers: Record<string, Buf>, 
       if (x.root !== y.root || (b.access === "read" && c.access === "read")) continue;
       const overlap = x.offset < y.offset + y.length && y.offset < x.offset + x.length;
       if (b.access !== c.access || overlap)
-        throw new Error(`kernel ${kernel.name}: "${b.name}" (${x.label}) and "${c.name}" (${y.label}) share an allocation and one is written`);
+        throw new Error(
+          `kernel ${kernel.name}: "${b.name}" (${x.label}) and "${c.name}" (${y.label}) share an allocation and one is written`,
+        );
     }
   });
   for (const name of Object.keys(buffers)) {
-    if (!kernel.bindings.some((b) => b.name === name)) throw new Error(`kernel ${kernel.name}: no binding named "${name}"`);
+    if (!kernel.bindings.some((b) => b.name === name))
+      throw new Error(`kernel ${kernel.name}: no binding named "${name}"`);
   }
   for (const u of kernel.uniforms) {
     const v = uniforms[u.name];
-    if (v === undefined || !Number.isFinite(v)) throw new Error(`kernel ${kernel.name}: uniform "${u.name}" missing or not finite (${v})`);
-    if (u.type !== "f32" && !Number.isInteger(v)) throw new Error(`kernel ${kernel.name}: uniform "${u.name}" (${u.type}) is not an integer: ${v}`);
+    if (v === undefined || !Number.isFinite(v))
+      throw new Error(`kernel ${kernel.name}: uniform "${u.name}" missing or not finite (${v})`);
+    if (u.type !== "f32" && !Number.isInteger(v))
+      throw new Error(`kernel ${kernel.name}: uniform "${u.name}" (${u.type}) is not an integer: ${v}`);
   }
 }
 
@@ -178,7 +201,11 @@ export function uniformBytes(kernel: KernelSpec): number {
 }
 
 export function typedArrayFor(dtype: DType, length: number): AnyTypedArray {
-  return dtype === "f32" ? new Float32Array(length) : dtype === "u32" ? new Uint32Array(length) : new Int32Array(length);
+  return dtype === "f32"
+    ? new Float32Array(length)
+    : dtype === "u32"
+      ? new Uint32Array(length)
+      : new Int32Array(length);
 }
 
 /**

@@ -2,7 +2,14 @@
 
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
-import { type AdapterDetails, adapterDetails, adapterName, isCpuAdapter, openDevice, requestAdapter } from "./webgpu/adapter.ts";
+import {
+  type AdapterDetails,
+  adapterDetails,
+  adapterName,
+  isCpuAdapter,
+  openDevice,
+  requestAdapter,
+} from "./webgpu/adapter.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
 export type DevicePreference = "auto" | "webgpu" | "cpu";
@@ -14,7 +21,10 @@ export type DevicePreference = "auto" | "webgpu" | "cpu";
  */
 export function autoChoice(d: AdapterDetails): { kind: "webgpu" | "cpu"; why: string } {
   if (!isCpuAdapter(d)) return { kind: "webgpu", why: `GPU adapter ${adapterName(d)}` };
-  return { kind: "cpu", why: `the only WebGPU adapter, ${adapterName(d)}, runs on the CPU, where keisei's own cpu backend is faster; env.device=webgpu forces it` };
+  return {
+    kind: "cpu",
+    why: `the only WebGPU adapter, ${adapterName(d)}, runs on the CPU, where keisei's own cpu backend is faster; env.device=webgpu forces it`,
+  };
 }
 
 /**

@@ -8,12 +8,23 @@ import { adapterDetails, diagnoseNoAdapter, kernelStyleFor } from "./webgpu/adap
 import { getGpu } from "./webgpu/dawn.ts";
 
 const LIMITS = [
-  "maxBufferSize", "maxStorageBufferBindingSize", "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupStorageSize",
-  "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupsPerDimension",
+  "maxBufferSize",
+  "maxStorageBufferBindingSize",
+  "maxStorageBuffersPerShaderStage",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupsPerDimension",
 ] as const;
 
 function vulkanFiles(): { loader: string | null; drivers: string[] } {
-  const libDirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
+  const libDirs = [
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+  ];
   const loader = libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
   const drivers: string[] = [];
   for (const d of ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"]) {
@@ -31,10 +42,14 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   const lines: string[] = [];
   const compiled = import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
   lines.push(`keisei ${version}`);
-  lines.push(`runtime      Bun ${Bun.version} on ${process.platform}-${process.arch}${compiled ? " (standalone binary)" : " (from source)"}`);
+  lines.push(
+    `runtime      Bun ${Bun.version} on ${process.platform}-${process.arch}${compiled ? " (standalone binary)" : " (from source)"}`,
+  );
   if (process.platform === "linux") {
     const v = vulkanFiles();
-    lines.push(`vulkan       loader ${v.loader ?? "MISSING (libvulkan.so.1)"}; drivers: ${v.drivers.length ? v.drivers.map((p) => p.split("/").pop()).join(", ") : "none"}`);
+    lines.push(
+      `vulkan       loader ${v.loader ?? "MISSING (libvulkan.so.1)"}; drivers: ${v.drivers.length ? v.drivers.map((p) => p.split("/").pop()).join(", ") : "none"}`,
+    );
   }
   const gpu = getGpu();
   if (gpu instanceof Error) {
@@ -50,11 +65,15 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
     return { lines, ok: false };
   }
   const d = adapterDetails(adapter);
-  lines.push(`adapter      ${d.vendor || "?"} / ${d.architecture || "?"}${d.isFallbackAdapter ? " (fallback adapter: a CPU implementation)" : ""}`);
+  lines.push(
+    `adapter      ${d.vendor || "?"} / ${d.architecture || "?"}${d.isFallbackAdapter ? " (fallback adapter: a CPU implementation)" : ""}`,
+  );
   lines.push(`driver       ${d.description || d.device || "?"}`);
   lines.push(`features     ${[...adapter.features].sort().join(", ")}`);
   for (const k of LIMITS) lines.push(`limit        ${k} = ${adapter.limits[k].toLocaleString("en-US")}`);
-  lines.push(`kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`);
+  lines.push(
+    `kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`,
+  );
   const choice = autoChoice(d);
   lines.push(`backend      ${choice.kind} (env.device auto: ${choice.why})`);
   if (choice.kind === "cpu") lines.push("note         a real GPU driver would be much faster than either");

@@ -70,18 +70,48 @@ export interface ConvDims {
 
 /** y = conv3x3(x, w) + b.  y: [N, cout, 9, 9], x: [N, cin, 9, 9], w: [cout, cin, 3, 3], b: [cout] */
 export function conv3x3Forward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: ConvDims): void {
-  be.run(pick(be, conv3.conv, conv3.convTiled), { x, w, bias: b, y }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: d.cin * 9, wStrideIn: 9, flip: 0, hasBias: 1, accumulate: 0 });
+  be.run(
+    pick(be, conv3.conv, conv3.convTiled),
+    { x, w, bias: b, y },
+    {
+      batch: d.batch,
+      cin: d.cin,
+      cout: d.cout,
+      wStrideOut: d.cin * 9,
+      wStrideIn: 9,
+      flip: 0,
+      hasBias: 1,
+      accumulate: 0,
+    },
+  );
 }
 
 /** dx (+)= conv3x3ᵀ(dy, w).  dx: [N, cin, 9, 9], dy: [N, cout, 9, 9], w: [cout, cin, 3, 3] */
 export function conv3x3BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: ConvDims, accumulate = false): void {
   // The transposed convolution is a convolution of dy with w transposed over channels and flipped.
-  be.run(pick(be, conv3.conv, conv3.convTiled), { x: dy, w, bias: w, y: dx }, { batch: d.batch, cin: d.cout, cout: d.cin, wStrideOut: 9, wStrideIn: d.cin * 9, flip: 1, hasBias: 0, accumulate: b01(accumulate) });
+  be.run(
+    pick(be, conv3.conv, conv3.convTiled),
+    { x: dy, w, bias: w, y: dx },
+    {
+      batch: d.batch,
+      cin: d.cout,
+      cout: d.cin,
+      wStrideOut: 9,
+      wStrideIn: d.cin * 9,
+      flip: 1,
+      hasBias: 0,
+      accumulate: b01(accumulate),
+    },
+  );
 }
 
 /** dw += ∂/∂w, db += Σ dy.  dw: [cout, cin, 3, 3], db: [cout], x: [N, cin, 9, 9], dy: [N, cout, 9, 9] */
 export function conv3x3BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: ConvDims): void {
-  be.run(pick(be, conv3.weightGrad, conv3.weightGradTiled), { x, dy, dw }, { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate: 1 });
+  be.run(
+    pick(be, conv3.weightGrad, conv3.weightGradTiled),
+    { x, dy, dw },
+    { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate: 1 },
+  );
   be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
 }
 
@@ -114,11 +144,23 @@ function runGemm(be: Backend, c: Buf, a: Buf, b: Buf, bias: Buf | null, g: GemmA
     pick(be, gemm, gemmTiled),
     { a, b, bias: bias ?? a, c },
     {
-      m: g.m, n: g.n, k: g.k, batch: g.batch ?? 1,
-      sAb: g.sAb ?? 0, sAm: g.sAm, sAk: g.sAk,
-      sBb: g.sBb ?? 0, sBk: g.sBk, sBn: g.sBn,
-      sCb: g.sCb ?? 0, sCm: g.sCm, sCn: g.sCn,
-      biasMode: g.biasMode ?? BIAS.none, act: g.act ?? ACT.none, accumulate: b01(g.accumulate), sumBatch: b01(g.sumBatch),
+      m: g.m,
+      n: g.n,
+      k: g.k,
+      batch: g.batch ?? 1,
+      sAb: g.sAb ?? 0,
+      sAm: g.sAm,
+      sAk: g.sAk,
+      sBb: g.sBb ?? 0,
+      sBk: g.sBk,
+      sBn: g.sBn,
+      sCb: g.sCb ?? 0,
+      sCm: g.sCm,
+      sCn: g.sCn,
+      biasMode: g.biasMode ?? BIAS.none,
+      act: g.act ?? ACT.none,
+      accumulate: b01(g.accumulate),
+      sumBatch: b01(g.sumBatch),
     },
   );
 }
@@ -130,34 +172,119 @@ export interface LinearDims {
 }
 
 /** y = act(x·wᵀ + b).  y: [N, out], x: [N, in], w: [out, in] (PyTorch layout), b: [out] */
-export function linearForward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: LinearDims, act: Activation = "none"): void {
-  runGemm(be, y, x, w, b, { m: d.batch, n: d.out, k: d.in, sAm: d.in, sAk: 1, sBk: 1, sBn: d.in, sCm: d.out, sCn: 1, biasMode: BIAS.perColumn, act: ACT[act] });
+export function linearForward(
+  be: Backend,
+  y: Buf,
+  x: Buf,
+  w: Buf,
+  b: Buf,
+  d: LinearDims,
+  act: Activation = "none",
+): void {
+  runGemm(be, y, x, w, b, {
+    m: d.batch,
+    n: d.out,
+    k: d.in,
+    sAm: d.in,
+    sAk: 1,
+    sBk: 1,
+    sBn: d.in,
+    sCm: d.out,
+    sCn: 1,
+    biasMode: BIAS.perColumn,
+    act: ACT[act],
+  });
 }
 
 /** dx (+)= dy·w.  dx: [N, in], dy: [N, out], w: [out, in] */
 export function linearBackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: LinearDims, accumulate = false): void {
-  runGemm(be, dx, dy, w, null, { m: d.batch, n: d.in, k: d.out, sAm: d.out, sAk: 1, sBk: d.in, sBn: 1, sCm: d.in, sCn: 1, accumulate });
+  runGemm(be, dx, dy, w, null, {
+    m: d.batch,
+    n: d.in,
+    k: d.out,
+    sAm: d.out,
+    sAk: 1,
+    sBk: d.in,
+    sBn: 1,
+    sCm: d.in,
+    sCn: 1,
+    accumulate,
+  });
 }
 
 /** dw += dyᵀ·x, db += Σ_N dy.  dw: [out, in], db: [out], x: [N, in], dy: [N, out] */
 export function linearBackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: LinearDims): void {
-  runGemm(be, dw, dy, x, null, { m: d.out, n: d.in, k: d.batch, sAm: 1, sAk: d.out, sBk: d.in, sBn: 1, sCm: d.in, sCn: 1, accumulate: true });
+  runGemm(be, dw, dy, x, null, {
+    m: d.out,
+    n: d.in,
+    k: d.batch,
+    sAm: 1,
+    sAk: d.out,
+    sBk: d.in,
+    sBn: 1,
+    sCm: d.in,
+    sCn: 1,
+    accumulate: true,
+  });
   be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.out, inner: 1, scale: 1, accumulate: 1 });
 }
 
 /** y = w·x[n] + b per sample.  y: [N, cout, 9, 9], x: [N, cin, 9, 9], w: [cout, cin, 1, 1], b: [cout] */
 export function conv1x1Forward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: ConvDims): void {
-  runGemm(be, y, w, x, b, { m: d.cout, n: 81, k: d.cin, batch: d.batch, sAm: d.cin, sAk: 1, sBb: d.cin * 81, sBk: 81, sBn: 1, sCb: d.cout * 81, sCm: 81, sCn: 1, biasMode: BIAS.perRow });
+  runGemm(be, y, w, x, b, {
+    m: d.cout,
+    n: 81,
+    k: d.cin,
+    batch: d.batch,
+    sAm: d.cin,
+    sAk: 1,
+    sBb: d.cin * 81,
+    sBk: 81,
+    sBn: 1,
+    sCb: d.cout * 81,
+    sCm: 81,
+    sCn: 1,
+    biasMode: BIAS.perRow,
+  });
 }
 
 /** dx (+)= wᵀ·dy[n].  dx: [N, cin, 9, 9], dy: [N, cout, 9, 9], w: [cout, cin, 1, 1] */
 export function conv1x1BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: ConvDims, accumulate = false): void {
-  runGemm(be, dx, w, dy, null, { m: d.cin, n: 81, k: d.cout, batch: d.batch, sAm: 1, sAk: d.cin, sBb: d.cout * 81, sBk: 81, sBn: 1, sCb: d.cin * 81, sCm: 81, sCn: 1, accumulate });
+  runGemm(be, dx, w, dy, null, {
+    m: d.cin,
+    n: 81,
+    k: d.cout,
+    batch: d.batch,
+    sAm: 1,
+    sAk: d.cin,
+    sBb: d.cout * 81,
+    sBk: 81,
+    sBn: 1,
+    sCb: d.cin * 81,
+    sCm: 81,
+    sCn: 1,
+    accumulate,
+  });
 }
 
 /** dw += Σ_n dy[n]·x[n]ᵀ, db += Σ dy.  dw: [cout, cin, 1, 1], db: [cout] */
 export function conv1x1BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: ConvDims): void {
-  runGemm(be, dw, dy, x, null, { m: d.cout, n: d.cin, k: 81, batch: d.batch, sAb: d.cout * 81, sAm: 81, sAk: 1, sBb: d.cin * 81, sBk: 1, sBn: 81, sCm: d.cin, sCn: 1, accumulate: true, sumBatch: true });
+  runGemm(be, dw, dy, x, null, {
+    m: d.cout,
+    n: d.cin,
+    k: 81,
+    batch: d.batch,
+    sAb: d.cout * 81,
+    sAm: 81,
+    sAk: 1,
+    sBb: d.cin * 81,
+    sBk: 1,
+    sBn: 81,
+    sCm: d.cin,
+    sCn: 1,
+    accumulate: true,
+    sumBatch: true,
+  });
   be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
 }
 
@@ -177,10 +304,22 @@ export interface GatherDims {
  * dst: [N, dstCols]
  */
 export function gatherByMover(be: Backend, dst: Buf, src: Buf, table: Buf, obs: Buf, d: GatherDims): void {
-  const need: [Buf, number, string][] = [[dst, d.rows * d.dstCols, "dst"], [src, d.rows * d.srcCols, "src"], [table, 2 * d.dstCols, "table"], [obs, d.rows * d.obsStride, "obs"]];
-  for (const [buf, n, name] of need) if (buf.length < n) throw new Error(`gatherByMover: ${name} "${buf.label}" holds ${buf.length} elements, needs ${n}`);
-  if (d.moverAt >= d.obsStride) throw new Error(`gatherByMover: moverAt ${d.moverAt} is outside an observation row of ${d.obsStride}`);
-  be.run(gatherRows, { src, table, obs, dst }, { rows: d.rows, srcCols: d.srcCols, dstCols: d.dstCols, obsStride: d.obsStride, moverAt: d.moverAt });
+  const need: [Buf, number, string][] = [
+    [dst, d.rows * d.dstCols, "dst"],
+    [src, d.rows * d.srcCols, "src"],
+    [table, 2 * d.dstCols, "table"],
+    [obs, d.rows * d.obsStride, "obs"],
+  ];
+  for (const [buf, n, name] of need)
+    if (buf.length < n)
+      throw new Error(`gatherByMover: ${name} "${buf.label}" holds ${buf.length} elements, needs ${n}`);
+  if (d.moverAt >= d.obsStride)
+    throw new Error(`gatherByMover: moverAt ${d.moverAt} is outside an observation row of ${d.obsStride}`);
+  be.run(
+    gatherRows,
+    { src, table, obs, dst },
+    { rows: d.rows, srcCols: d.srcCols, dstCols: d.dstCols, obsStride: d.obsStride, moverAt: d.moverAt },
+  );
 }
 
 // ---------------------------------------------------------------- batch norm (+ fused ReLU)
@@ -200,18 +339,70 @@ export interface BnOptions {
  * y: [N, C, 9, 9], saved: [2, C] (mean, 1/std; keep for backward), x: [N, C, 9, 9],
  * gamma, beta, runMean, runVar: [C]
  */
-export function batchNormForwardTrain(be: Backend, y: Buf, saved: Buf, x: Buf, gamma: Buf, beta: Buf, runMean: Buf, runVar: Buf, d: BnDims, o: BnOptions = {}): void {
-  be.run(bn.forwardTrain, { x, gamma, beta, runMean, runVar, saved, y }, { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: o.momentum ?? 0.1, relu: b01(o.relu), accumulate: 0 });
+export function batchNormForwardTrain(
+  be: Backend,
+  y: Buf,
+  saved: Buf,
+  x: Buf,
+  gamma: Buf,
+  beta: Buf,
+  runMean: Buf,
+  runVar: Buf,
+  d: BnDims,
+  o: BnOptions = {},
+): void {
+  be.run(
+    bn.forwardTrain,
+    { x, gamma, beta, runMean, runVar, saved, y },
+    {
+      batch: d.batch,
+      channels: d.channels,
+      eps: o.eps ?? 1e-5,
+      momentum: o.momentum ?? 0.1,
+      relu: b01(o.relu),
+      accumulate: 0,
+    },
+  );
 }
 
 /** Inference mode: running statistics. Shapes as batchNormForwardTrain. */
-export function batchNormForwardInfer(be: Backend, y: Buf, x: Buf, gamma: Buf, beta: Buf, runMean: Buf, runVar: Buf, d: BnDims, o: BnOptions = {}): void {
-  be.run(bn.forwardInfer, { x, gamma, beta, runMean, runVar, y }, { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 });
+export function batchNormForwardInfer(
+  be: Backend,
+  y: Buf,
+  x: Buf,
+  gamma: Buf,
+  beta: Buf,
+  runMean: Buf,
+  runVar: Buf,
+  d: BnDims,
+  o: BnOptions = {},
+): void {
+  be.run(
+    bn.forwardInfer,
+    { x, gamma, beta, runMean, runVar, y },
+    { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 },
+  );
 }
 
 /** dx (+)= ∂/∂x, dgamma += Σ g·xhat, dbeta += Σ g (g = dy masked by y > 0 when relu). x, y: the forward's input and output. */
-export function batchNormBackward(be: Backend, dx: Buf, dgamma: Buf, dbeta: Buf, dy: Buf, x: Buf, y: Buf, gamma: Buf, saved: Buf, d: BnDims, o: { relu?: boolean; accumulate?: boolean } = {}): void {
-  be.run(bn.backward, { x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) });
+export function batchNormBackward(
+  be: Backend,
+  dx: Buf,
+  dgamma: Buf,
+  dbeta: Buf,
+  dy: Buf,
+  x: Buf,
+  y: Buf,
+  gamma: Buf,
+  saved: Buf,
+  d: BnDims,
+  o: { relu?: boolean; accumulate?: boolean } = {},
+): void {
+  be.run(
+    bn.backward,
+    { x, y, dy, gamma, saved, dx, dgamma, dbeta },
+    { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) },
+  );
 }
 
 /**
@@ -219,16 +410,47 @@ export function batchNormBackward(be: Backend, dx: Buf, dgamma: Buf, dbeta: Buf,
  * trainable: saved ← [runMean, 1/√(runVar + eps)] for batchNormBackwardFrozen. The running
  * statistics are not updated. Shapes as batchNormForwardTrain.
  */
-export function batchNormForwardFrozen(be: Backend, y: Buf, saved: Buf, x: Buf, gamma: Buf, beta: Buf, runMean: Buf, runVar: Buf, d: BnDims, o: BnOptions = {}): void {
-  be.run(bn.forwardFrozen, { x, gamma, beta, runMean, runVar, saved, y }, { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 });
+export function batchNormForwardFrozen(
+  be: Backend,
+  y: Buf,
+  saved: Buf,
+  x: Buf,
+  gamma: Buf,
+  beta: Buf,
+  runMean: Buf,
+  runVar: Buf,
+  d: BnDims,
+  o: BnOptions = {},
+): void {
+  be.run(
+    bn.forwardFrozen,
+    { x, gamma, beta, runMean, runVar, saved, y },
+    { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 },
+  );
 }
 
 /**
  * Backward of batchNormForwardFrozen (statistics constant): dx (+)= gamma·invStd·g,
  * dgamma += Σ g·xhat, dbeta += Σ g (g = dy masked by y > 0 when relu). Arguments as batchNormBackward.
  */
-export function batchNormBackwardFrozen(be: Backend, dx: Buf, dgamma: Buf, dbeta: Buf, dy: Buf, x: Buf, y: Buf, gamma: Buf, saved: Buf, d: BnDims, o: { relu?: boolean; accumulate?: boolean } = {}): void {
-  be.run(bn.backwardFrozen, { x, y, dy, gamma, saved, dx, dgamma, dbeta }, { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) });
+export function batchNormBackwardFrozen(
+  be: Backend,
+  dx: Buf,
+  dgamma: Buf,
+  dbeta: Buf,
+  dy: Buf,
+  x: Buf,
+  y: Buf,
+  gamma: Buf,
+  saved: Buf,
+  d: BnDims,
+  o: { relu?: boolean; accumulate?: boolean } = {},
+): void {
+  be.run(
+    bn.backwardFrozen,
+    { x, y, dy, gamma, saved, dx, dgamma, dbeta },
+    { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) },
+  );
 }
 
 // ---------------------------------------------------------------- squeeze-excitation + residual join
@@ -258,8 +480,23 @@ export interface SeScratch {
  * out = ReLU(x · gate + skip): SE on x (the block's second BN output), residual add, ReLU.
  * out, x, skip: [N, C, 9, 9]; w1: [h, C, 1, 1], b1: [h], w2: [C, h, 1, 1], b2: [C] (fc1, fc2)
  */
-export function seResidualForward(be: Backend, out: Buf, act: SeActivations, x: Buf, skip: Buf, w1: Buf, b1: Buf, w2: Buf, b2: Buf, d: SeDims): void {
-  be.run(red.rowMean, { x, out: act.pooled }, { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 });
+export function seResidualForward(
+  be: Backend,
+  out: Buf,
+  act: SeActivations,
+  x: Buf,
+  skip: Buf,
+  w1: Buf,
+  b1: Buf,
+  w2: Buf,
+  b2: Buf,
+  d: SeDims,
+): void {
+  be.run(
+    red.rowMean,
+    { x, out: act.pooled },
+    { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 },
+  );
   linearForward(be, act.hidden, act.pooled, w1, b1, { batch: d.batch, in: d.channels, out: d.hidden }, "relu");
   linearForward(be, act.gate, act.hidden, w2, b2, { batch: d.batch, in: d.hidden, out: d.channels }, "sigmoid");
   be.run(se.scaleAddRelu, { x, g: act.gate, skip, out }, { batch: d.batch, channels: d.channels });
@@ -270,16 +507,40 @@ export function seResidualForward(be: Backend, out: Buf, act: SeActivations, x: 
  * of the residual input (overwritten; the block's conv1 backward-data then accumulates into it),
  * dw1, db1, dw2, db2: accumulated. dout, out: the block output's gradient and value.
  */
-export function seResidualBackward(be: Backend, dx: Buf, dskip: Buf, dw1: Buf, db1: Buf, dw2: Buf, db2: Buf, s: SeScratch, dout: Buf, out: Buf, x: Buf, act: SeActivations, w1: Buf, w2: Buf, d: SeDims): void {
+export function seResidualBackward(
+  be: Backend,
+  dx: Buf,
+  dskip: Buf,
+  dw1: Buf,
+  db1: Buf,
+  dw2: Buf,
+  db2: Buf,
+  s: SeScratch,
+  dout: Buf,
+  out: Buf,
+  x: Buf,
+  act: SeActivations,
+  w1: Buf,
+  w2: Buf,
+  d: SeDims,
+): void {
   const fc1 = { batch: d.batch, in: d.channels, out: d.hidden };
   const fc2 = { batch: d.batch, in: d.hidden, out: d.channels };
-  be.run(se.scaleBackward, { dout, out, x, g: act.gate, dskip, dx, dz: s.dz }, { batch: d.batch, channels: d.channels });
+  be.run(
+    se.scaleBackward,
+    { dout, out, x, g: act.gate, dskip, dx, dz: s.dz },
+    { batch: d.batch, channels: d.channels },
+  );
   linearBackwardWeight(be, dw2, db2, act.hidden, s.dz, fc2);
   linearBackwardData(be, s.dhPre, s.dz, w2, fc2);
   reluBackward(be, s.dh, s.dhPre, act.hidden);
   linearBackwardWeight(be, dw1, db1, act.pooled, s.dh, fc1);
   linearBackwardData(be, s.dpooled, s.dh, w1, fc1);
-  be.run(red.broadcastAdd, { v: s.dpooled, y: dx }, { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 });
+  be.run(
+    red.broadcastAdd,
+    { v: s.dpooled, y: dx },
+    { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 },
+  );
 }
 
 // ---------------------------------------------------------------- policy: masked softmax, sampling
@@ -303,15 +564,32 @@ export const maskWords = (actions: number) => Math.ceil(actions / 32);
 
 /** logp = log-softmax over legal actions, −inf elsewhere.  logp, logits: [N, A], mask: [N, words] u32 */
 export function maskedLogSoftmax(be: Backend, logp: Buf, logits: Buf, mask: Buf, d: PolicyDims): void {
-  be.run(sm.logSoftmax, { logits, mask, logp }, { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: 0 });
+  be.run(
+    sm.logSoftmax,
+    { logits, mask, logp },
+    { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: 0 },
+  );
 }
 
 /**
  * action[n] ~ softmax over legal actions by inverse CDF at u[n] (or the argmax when greedy), and
  * its log-probability.  action: [N] u32, actionLogp: [N], logits: [N, A], mask: [N, words] u32, u: [N] in [0, 1)
  */
-export function sampleActions(be: Backend, action: Buf, actionLogp: Buf, logits: Buf, mask: Buf, u: Buf, d: PolicyDims, greedy = false): void {
-  be.run(sm.sample, { logits, mask, u, action, actionLogp }, { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: b01(greedy) });
+export function sampleActions(
+  be: Backend,
+  action: Buf,
+  actionLogp: Buf,
+  logits: Buf,
+  mask: Buf,
+  u: Buf,
+  d: PolicyDims,
+  greedy = false,
+): void {
+  be.run(
+    sm.sample,
+    { logits, mask, u, action, actionLogp },
+    { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: b01(greedy) },
+  );
 }
 
 // ---------------------------------------------------------------- PPO loss
@@ -345,8 +623,14 @@ export interface PpoInputs {
 
 export function ppoLoss(be: Backend, o: PpoOutputs, i: PpoInputs, d: PolicyDims, opt: PpoOptions): void {
   const u = {
-    rows: d.rows, actions: d.actions, words: maskWords(d.actions), valueClip: b01(opt.valueClip),
-    clipEps: opt.clipEps, valueCoef: opt.valueCoef, entropyCoef: opt.entropyCoef, invBatch: 1 / (opt.batchSize ?? d.rows),
+    rows: d.rows,
+    actions: d.actions,
+    words: maskWords(d.actions),
+    valueClip: b01(opt.valueClip),
+    clipEps: opt.clipEps,
+    valueCoef: opt.valueCoef,
+    entropyCoef: opt.entropyCoef,
+    invBatch: 1 / (opt.batchSize ?? d.rows),
   };
   be.run(ppo.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
   if (o.means) be.run(ppo.statsMean, { stats: o.stats, means: o.means }, u);
@@ -357,7 +641,20 @@ export function ppoLoss(be: Backend, o: PpoOutputs, i: PpoInputs, d: PolicyDims,
 /** Number of partial sums gradNorm uses (the length of its `partials` scratch). */
 export const NORM_PARTIALS = 256;
 
-const optUniforms = { n: 0, lr: 0, beta1: 0, beta2: 0, eps: 0, weightDecay: 0, decoupled: 0, useClip: 0, bc1: 1, bc2: 1, partials: NORM_PARTIALS, maxNorm: 0 };
+const optUniforms = {
+  n: 0,
+  lr: 0,
+  beta1: 0,
+  beta2: 0,
+  eps: 0,
+  weightDecay: 0,
+  decoupled: 0,
+  useClip: 0,
+  bc1: 1,
+  bc2: 1,
+  partials: NORM_PARTIALS,
+  maxNorm: 0,
+};
 
 /**
  * clip = [‖grads‖₂, min(1, maxNorm / (‖grads‖₂ + 1e-6))] computed on the device (maxNorm ≤ 0:
@@ -394,9 +691,21 @@ export interface AdamOptions {
 export function adamStep(be: Backend, params: Buf, grads: Buf, m: Buf, v: Buf, clip: Buf | null, o: AdamOptions): void {
   const beta1 = o.beta1 ?? 0.9;
   const beta2 = o.beta2 ?? 0.999;
-  be.run(opt.adam, { param: params, grad: grads, m, v, clip: clip ?? grads }, {
-    ...optUniforms,
-    n: params.length, lr: o.lr, beta1, beta2, eps: o.eps ?? 1e-8, weightDecay: o.weightDecay ?? 0,
-    decoupled: b01(o.decoupled), useClip: b01(clip !== null), bc1: 1 - beta1 ** o.step, bc2: 1 - beta2 ** o.step,
-  });
+  be.run(
+    opt.adam,
+    { param: params, grad: grads, m, v, clip: clip ?? grads },
+    {
+      ...optUniforms,
+      n: params.length,
+      lr: o.lr,
+      beta1,
+      beta2,
+      eps: o.eps ?? 1e-8,
+      weightDecay: o.weightDecay ?? 0,
+      decoupled: b01(o.decoupled),
+      useClip: b01(clip !== null),
+      bc1: 1 - beta1 ** o.step,
+      bc2: 1 - beta2 ** o.step,
+    },
+  );
 }

@@ -32,11 +32,13 @@ export interface ConfigSource {
 }
 
 /** The configs built into keisei, by the name `--config NAME` takes: configs/NAME.yaml. */
-export const EMBEDDED_CONFIGS: Readonly<Record<string, string>> = { default: defaultYaml as string, tiny: tinyYaml as string };
+export const EMBEDDED_CONFIGS: Readonly<Record<string, string>> = {
+  default: defaultYaml as string,
+  tiny: tinyYaml as string,
+};
 
 /** A bare name (no path separator, no .yaml/.yml) may name an embedded config. */
 const isBareName = (path: string): boolean => !/[/\\]/.test(path) && !/\.ya?ml$/i.test(path);
-
 
 /** Config files, then `field=value` overrides, as sources in merge order (later ones win). */
 export function configSources(files: readonly string[], overrides: readonly string[]): ConfigSource[] {
@@ -51,7 +53,9 @@ export function readConfigFile(path: string): ConfigSource {
   if (isBareName(path) && !existsSync(path)) {
     const text = Object.hasOwn(EMBEDDED_CONFIGS, path) ? EMBEDDED_CONFIGS[path] : undefined;
     if (text === undefined) {
-      throw new ConfigError(`${path}: no such config file, and no embedded config of that name (embedded: ${Object.keys(EMBEDDED_CONFIGS).join(", ")})`);
+      throw new ConfigError(
+        `${path}: no such config file, and no embedded config of that name (embedded: ${Object.keys(EMBEDDED_CONFIGS).join(", ")})`,
+      );
     }
     return parseConfigText(text, `${path} (embedded configs/${path}.yaml)`);
   }
@@ -61,8 +65,12 @@ export function readConfigFile(path: string): ConfigSource {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // configs/tiny.yaml from a folder without configs/ (the binary's usual case): point at the built-in one.
-    const name = path.split(/[/\\]/).pop()!.replace(/\.ya?ml$/i, "");
-    const hint = code === "ENOENT" && Object.hasOwn(EMBEDDED_CONFIGS, name) ? `; the built-in one is --config ${name}` : "";
+    const name = path
+      .split(/[/\\]/)
+      .pop()!
+      .replace(/\.ya?ml$/i, "");
+    const hint =
+      code === "ENOENT" && Object.hasOwn(EMBEDDED_CONFIGS, name) ? `; the built-in one is --config ${name}` : "";
     throw new ConfigError(`${path}: cannot read config file (${code ?? (e as Error).message})${hint}`);
   }
   return parseConfigText(text, path);
@@ -76,7 +84,8 @@ function parseConfigText(text: string, path: string): ConfigSource {
     throw new ConfigError(`${path}: YAML syntax error${at}: ${err.message.split("\n")[0]}`);
   }
   const values = doc.toJS() ?? {};
-  if (!isPlain(values)) throw new ConfigError(`${path}: a config file must be a mapping of sections (env:, training:, …)`);
+  if (!isPlain(values))
+    throw new ConfigError(`${path}: a config file must be a mapping of sections (env:, training:, …)`);
   return { name: path, values };
 }
 
@@ -116,10 +125,12 @@ function describeIssues(source: ConfigSource, issues: z.core.$ZodIssue[]): strin
   const lines = issues.map((issue) => {
     const path = issue.path.join(".");
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => {
-        const full = path ? `${path}.${k}` : k;
-        return `${source.name}: ${full}: unknown field${suggestion(full)}`;
-      }).join("\n");
+      return issue.keys
+        .map((k) => {
+          const full = path ? `${path}.${k}` : k;
+          return `${source.name}: ${full}: unknown field${suggestion(full)}`;
+        })
+        .join("\n");
     }
     const got = valueAt(source.values, issue.path);
     return `${source.name}: ${path}: ${issue.message.replace(/^Invalid input: /, "")}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`;

@@ -14,53 +14,121 @@ const probability = () => z.number().min(0).max(1);
 
 export const envSchema = z
   .object({
-    device: field(z.enum(["auto", "webgpu", "cpu"]), "auto", "Compute backend: auto takes a GPU adapter when there is one, else the cpu backend (faster than a software adapter such as lavapipe)"),
+    device: field(
+      z.enum(["auto", "webgpu", "cpu"]),
+      "auto",
+      "Compute backend: auto takes a GPU adapter when there is one, else the cpu backend (faster than a software adapter such as lavapipe)",
+    ),
     seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
-    max_moves_per_game: field(positiveInt(), 500, "Plies after which a game is a draw; also the observation's move-count normaliser"),
-    impasse: field(z.enum(["none", "csa27"]), "csa27", "Entering-king declaration rule: csa27 adjudicates the CSA 27-point rule, none never does"),
+    max_moves_per_game: field(
+      positiveInt(),
+      500,
+      "Plies after which a game is a draw; also the observation's move-count normaliser",
+    ),
+    impasse: field(
+      z.enum(["none", "csa27"]),
+      "csa27",
+      "Entering-king declaration rule: csa27 adjudicates the CSA 27-point rule, none never does",
+    ),
   })
   .strict();
 
 export const trainingSchema = z
   .object({
     total_timesteps: field(positiveInt(), 500_000, "Self-play steps (plies) to train for"),
-    steps_per_epoch: field(positiveInt(), 2048, "Steps collected per rollout before each PPO update (all games together)"),
+    steps_per_epoch: field(
+      positiveInt(),
+      2048,
+      "Steps collected per rollout before each PPO update (all games together)",
+    ),
     num_envs: field(positiveInt(), 16, "Games played in lock-step; one batched forward pass serves them all"),
     ppo_epochs: field(positiveInt(), 10, "Passes over each rollout in the PPO update"),
     minibatch_size: field(positiveInt(), 64, "Transitions per PPO gradient step"),
     learning_rate: field(z.number().positive(), 3e-4, "Adam learning rate at the start of the schedule"),
     gamma: field(probability(), 0.99, "Discount factor"),
     lambda_gae: field(probability(), 0.95, "GAE lambda"),
-    clip_epsilon: field(z.number().positive(), 0.2, "PPO ratio clip range (also the value clip range when value clipping is on)"),
+    clip_epsilon: field(
+      z.number().positive(),
+      0.2,
+      "PPO ratio clip range (also the value clip range when value clipping is on)",
+    ),
     value_loss_coeff: field(z.number().min(0), 0.5, "Weight of the value loss"),
-    material_shaping: field(z.number().min(0), 0, "Potential-based reward shaping: weight per pawn of material balance (board + hand); 0 = off (the reference's pure win/loss reward)"),
+    material_shaping: field(
+      z.number().min(0),
+      0,
+      "Potential-based reward shaping: weight per pawn of material balance (board + hand); 0 = off (the reference's pure win/loss reward)",
+    ),
     entropy_coef: field(z.number().min(0), 0.01, "Weight of the entropy bonus (entropy over legal moves)"),
     gradient_clip_max_norm: field(z.number().positive(), 0.5, "Global gradient L2 norm is clipped to this"),
     weight_decay: field(z.number().min(0), 0, "Adam weight decay (L2 added to the gradient, as PyTorch's Adam)"),
     normalize_advantages: field(z.boolean(), true, "Normalise advantages over the rollout before the update"),
-    enable_value_clipping: field(z.boolean(), false, "Clip the value prediction's change around the rollout's value, as in PPO2"),
-    target_kl: field(z.number().positive().nullable(), null, "Stop the update's epochs early once approximate KL exceeds this (null: never)"),
-    lr_schedule_type: field(z.enum(["linear", "cosine", "exponential", "step"]).nullable(), null, "Learning-rate schedule (null: constant)"),
-    lr_schedule_kwargs: field(z.record(z.string(), z.number()).nullable(), null, "Schedule parameters: final_lr_fraction, eta_min_fraction, gamma, step_size"),
-    lr_schedule_step_on: field(z.enum(["epoch", "update"]), "epoch", "Step the schedule once per PPO epoch or once per minibatch update"),
-    model_type: field(z.enum(["resnet", "cnn"]), "resnet", "Network: resnet (tower with squeeze-excitation) or cnn (the reference's small CNN)"),
+    enable_value_clipping: field(
+      z.boolean(),
+      false,
+      "Clip the value prediction's change around the rollout's value, as in PPO2",
+    ),
+    target_kl: field(
+      z.number().positive().nullable(),
+      null,
+      "Stop the update's epochs early once approximate KL exceeds this (null: never)",
+    ),
+    lr_schedule_type: field(
+      z.enum(["linear", "cosine", "exponential", "step"]).nullable(),
+      null,
+      "Learning-rate schedule (null: constant)",
+    ),
+    lr_schedule_kwargs: field(
+      z.record(z.string(), z.number()).nullable(),
+      null,
+      "Schedule parameters: final_lr_fraction, eta_min_fraction, gamma, step_size",
+    ),
+    lr_schedule_step_on: field(
+      z.enum(["epoch", "update"]),
+      "epoch",
+      "Step the schedule once per PPO epoch or once per minibatch update",
+    ),
+    model_type: field(
+      z.enum(["resnet", "cnn"]),
+      "resnet",
+      "Network: resnet (tower with squeeze-excitation) or cnn (the reference's small CNN)",
+    ),
     input_features: field(z.enum(["core46"]), "core46", "Observation encoding"),
     tower_depth: field(positiveInt(), 9, "Residual blocks in the tower"),
     tower_width: field(positiveInt(), 256, "Channels in the tower"),
     se_ratio: field(z.number().min(0).max(1), 0.25, "Squeeze-excitation bottleneck ratio (0: no SE)"),
-    policy_head: field(z.enum(["dense", "conv"]), "dense", "resnet policy head: dense (the reference's Linear to every action) or conv (per-square move planes, same weights on every square)"),
+    policy_head: field(
+      z.enum(["dense", "conv"]),
+      "dense",
+      "resnet policy head: dense (the reference's Linear to every action) or conv (per-square move planes, same weights on every square)",
+    ),
     mixed_precision: field(z.boolean(), false, "f16 storage with f32 accumulation where the adapter offers shader-f16"),
-    checkpoint_interval_timesteps: field(positiveInt(), 10_000, "Write a checkpoint every this many steps (rounded up to whole rollouts)"),
+    checkpoint_interval_timesteps: field(
+      positiveInt(),
+      10_000,
+      "Write a checkpoint every this many steps (rounded up to whole rollouts)",
+    ),
     render_every_steps: field(positiveInt(), 1, "Update the live display's game board every this many steps"),
   })
   .strict();
 
 export const evaluationSchema = z
   .object({
-    enable_periodic_evaluation: field(z.boolean(), true, "Evaluate against the previous-checkpoint pool during training"),
-    evaluation_interval_timesteps: field(positiveInt(), 50_000, "Evaluate every this many steps (rounded up to whole rollouts)"),
+    enable_periodic_evaluation: field(
+      z.boolean(),
+      true,
+      "Evaluate against the previous-checkpoint pool during training",
+    ),
+    evaluation_interval_timesteps: field(
+      positiveInt(),
+      50_000,
+      "Evaluate every this many steps (rounded up to whole rollouts)",
+    ),
     num_games: field(positiveInt(), 20, "Games per periodic evaluation"),
-    opponent_type: field(z.enum(["random", "heuristic", "pool"]), "random", "Opponent of periodic evaluation: random, heuristic, or the newest pool checkpoint"),
+    opponent_type: field(
+      z.enum(["random", "heuristic", "pool"]),
+      "random",
+      "Opponent of periodic evaluation: random, heuristic, or the newest pool checkpoint",
+    ),
     max_moves_per_game: field(positiveInt(), 500, "Move limit of evaluation games"),
     previous_model_pool_size: field(positiveInt(), 5, "Checkpoints kept in the opponent pool"),
     elo_k_factor: field(z.number().positive(), 32, "Elo K factor"),
@@ -71,7 +139,11 @@ export const evaluationSchema = z
 export const loggingSchema = z
   .object({
     model_dir: field(z.string().min(1), "models/", "Directory under which each run gets its own folder"),
-    run_name: field(z.string().min(1).nullable(), null, "Run folder name (null: keisei_<model>_feats_<features>_<timestamp>)"),
+    run_name: field(
+      z.string().min(1).nullable(),
+      null,
+      "Run folder name (null: keisei_<model>_feats_<features>_<timestamp>)",
+    ),
     log_file: field(z.string().min(1), "training_log.txt", "Name of the text log inside the run folder"),
   })
   .strict();
@@ -86,7 +158,11 @@ export const displaySchema = z
     move_list_length: field(positiveInt(), 6, "Recent moves shown beside the board"),
     sparkline_width: field(positiveInt(), 15, "Characters per sparkline"),
     trend_history_length: field(positiveInt(), 100, "Iterations of history kept for trends"),
-    log_layer_keyword_filters: field(z.array(z.string()), ["stem", "res_blocks.0", "policy_head", "value_head"], "Parameter-name substrings whose weight statistics are shown"),
+    log_layer_keyword_filters: field(
+      z.array(z.string()),
+      ["stem", "res_blocks.0", "policy_head", "value_head"],
+      "Parameter-name substrings whose weight statistics are shown",
+    ),
   })
   .strict();
 

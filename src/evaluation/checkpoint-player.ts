@@ -30,7 +30,8 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
     async load(path, { deterministic, seed }): Promise<LoadedPolicy> {
       const key = `${path}|${deterministic}`;
       let entry = cache.get(key);
-      if (entry) cache.delete(key); // re-inserted below as the most recently used
+      if (entry)
+        cache.delete(key); // re-inserted below as the most recently used
       else {
         const { net } = loadCheckpoint(backend, path); // errors name the file
         await net.prepare();
@@ -40,7 +41,11 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
       evict();
       const padded = padToFixedBatch(entry.policy, batch);
       const arch = entry.net.arch;
-      return { act: (b) => padded.act(b), describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width}${arch.policyHead === "conv" ? ", conv policy head" : ""})` };
+      return {
+        act: (b) => padded.act(b),
+        describe: () =>
+          `${path} (${arch.type} ${arch.depth}×${arch.width}${arch.policyHead === "conv" ? ", conv policy head" : ""})`,
+      };
     },
     destroy() {
       for (const { net } of cache.values()) net.destroy();

@@ -27,15 +27,28 @@ export interface EvaluateCheckpointOptions {
 }
 
 /** Plays the evaluation and returns the rendered report. */
-export async function evaluateCheckpoint(o: EvaluateCheckpointOptions, progress: (line: string) => void): Promise<string> {
+export async function evaluateCheckpoint(
+  o: EvaluateCheckpointOptions,
+  progress: (line: string) => void,
+): Promise<string> {
   const backend = await createBackend(o.device);
   const concurrency = Math.min(o.games, 64);
   const loader = checkpointLoader(backend, concurrency);
   const registry = o.savedir ? EloRegistry.open(o.savedir) : undefined;
   try {
     const { rendered } = await runEvaluation({
-      agent: o.agent, opponents: o.opponents, strategy: o.strategy, games: o.games, seed: o.seed, maxMoves: o.maxMoves, concurrency, deterministic: !o.sample,
-      loader: loader.load, registry, outDir: o.saveGames, format: o.format,
+      agent: o.agent,
+      opponents: o.opponents,
+      strategy: o.strategy,
+      games: o.games,
+      seed: o.seed,
+      maxMoves: o.maxMoves,
+      concurrency,
+      deterministic: !o.sample,
+      loader: loader.load,
+      registry,
+      outDir: o.saveGames,
+      format: o.format,
       onProgress: (p) => progress(`game ${p.finished}/${p.total}`),
     });
     return rendered;

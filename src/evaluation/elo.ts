@@ -89,12 +89,18 @@ export class EloRegistry {
   readonly poolSize: number;
   private readonly now: () => Date;
 
-  private constructor(readonly path: string, readonly modelDir: string, private readonly db: Database, o: EloRegistryOptions) {
+  private constructor(
+    readonly path: string,
+    readonly modelDir: string,
+    private readonly db: Database,
+    o: EloRegistryOptions,
+  ) {
     this.k = o.k ?? ELO_K;
     this.initial = o.initial ?? ELO_INITIAL;
     this.poolSize = o.poolSize ?? 5;
     this.now = o.now ?? (() => new Date());
-    if (!Number.isInteger(this.poolSize) || this.poolSize < 1) throw new RangeError(`Elo registry: pool size must be a positive integer, got ${this.poolSize}`);
+    if (!Number.isInteger(this.poolSize) || this.poolSize < 1)
+      throw new RangeError(`Elo registry: pool size must be a positive integer, got ${this.poolSize}`);
   }
 
   /** Opens (creating when needed) `<modelDir>/elo.sqlite`. */
@@ -123,7 +129,9 @@ export class EloRegistry {
   }
 
   private row(id: string): Rating {
-    const r = this.db.query<{ rating: number; games: number }, [string]>("SELECT rating, games FROM ratings WHERE id = ?").get(id);
+    const r = this.db
+      .query<{ rating: number; games: number }, [string]>("SELECT rating, games FROM ratings WHERE id = ?")
+      .get(id);
     return { id, rating: r?.rating ?? this.initial, games: r?.games ?? 0 };
   }
 
@@ -144,12 +152,16 @@ export class EloRegistry {
   recordMatch(a: string, b: string, outcomes: readonly Outcome[]): { a: number; b: number } {
     if (a === b) throw new Error(`Elo registry: a player cannot be rated against itself (${a})`);
     const at = this.now().toISOString();
-    const put = this.db.query("INSERT INTO ratings (id, rating, games) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET rating = excluded.rating, games = excluded.games");
+    const put = this.db.query(
+      "INSERT INTO ratings (id, rating, games) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET rating = excluded.rating, games = excluded.games",
+    );
     const log = this.db.query("INSERT INTO rating_history (id, at, rating, games) VALUES (?, ?, ?, ?)");
     return this.db.transaction(() => {
-      const ra = this.row(a), rb = this.row(b);
+      const ra = this.row(a),
+        rb = this.row(b);
       const [na, nb] = updateRatings(ra.rating, rb.rating, outcomes, this.k);
-      const ga = ra.games + outcomes.length, gb = rb.games + outcomes.length;
+      const ga = ra.games + outcomes.length,
+        gb = rb.games + outcomes.length;
       put.run(a, na, ga);
       put.run(b, nb, gb);
       log.run(a, at, na, ga);
@@ -160,7 +172,9 @@ export class EloRegistry {
 
   /** A player's rating after each of its rated matches, oldest first. */
   history(id: string): RatingHistoryEntry[] {
-    return this.db.query<RatingHistoryEntry, [string]>("SELECT at, rating, games FROM rating_history WHERE id = ? ORDER BY seq").all(id);
+    return this.db
+      .query<RatingHistoryEntry, [string]>("SELECT at, rating, games FROM rating_history WHERE id = ? ORDER BY seq")
+      .all(id);
   }
 
   /** The file a registry id names (ids inside the models directory are relative to it). */
@@ -176,12 +190,18 @@ export class EloRegistry {
   addToPool(checkpoint: string, pool = DEFAULT_POOL): string[] {
     const path = this.idOf(checkpoint);
     return this.db.transaction(() => {
-      const top = this.db.query<{ seq: number | null }, [string]>("SELECT MAX(seq) AS seq FROM model_pool WHERE pool = ?").get(pool);
+      const top = this.db
+        .query<{ seq: number | null }, [string]>("SELECT MAX(seq) AS seq FROM model_pool WHERE pool = ?")
+        .get(pool);
       this.db
-        .query("INSERT INTO model_pool (pool, path, seq, added) VALUES (?, ?, ?, ?) ON CONFLICT (pool, path) DO UPDATE SET seq = excluded.seq, added = excluded.added")
+        .query(
+          "INSERT INTO model_pool (pool, path, seq, added) VALUES (?, ?, ?, ?) ON CONFLICT (pool, path) DO UPDATE SET seq = excluded.seq, added = excluded.added",
+        )
         .run(pool, path, (top?.seq ?? 0) + 1, this.now().toISOString());
       const dropped = this.db
-        .query<{ path: string }, [string, number]>("SELECT path FROM model_pool WHERE pool = ? ORDER BY seq DESC LIMIT -1 OFFSET ?")
+        .query<{ path: string }, [string, number]>(
+          "SELECT path FROM model_pool WHERE pool = ? ORDER BY seq DESC LIMIT -1 OFFSET ?",
+        )
         .all(pool, this.poolSize)
         .map((r) => r.path);
       const del = this.db.query("DELETE FROM model_pool WHERE pool = ? AND path = ?");
@@ -192,12 +212,17 @@ export class EloRegistry {
 
   /** The pool's checkpoint paths, oldest first. */
   pool(pool = DEFAULT_POOL): string[] {
-    return this.db.query<{ path: string }, [string]>("SELECT path FROM model_pool WHERE pool = ? ORDER BY seq").all(pool).map((r) => this.pathOf(r.path));
+    return this.db
+      .query<{ path: string }, [string]>("SELECT path FROM model_pool WHERE pool = ? ORDER BY seq")
+      .all(pool)
+      .map((r) => this.pathOf(r.path));
   }
 
   /** The pool's newest checkpoint path, or null when the pool is empty. */
   newestInPool(pool = DEFAULT_POOL): string | null {
-    const row = this.db.query<{ path: string }, [string]>("SELECT path FROM model_pool WHERE pool = ? ORDER BY seq DESC LIMIT 1").get(pool);
+    const row = this.db
+      .query<{ path: string }, [string]>("SELECT path FROM model_pool WHERE pool = ? ORDER BY seq DESC LIMIT 1")
+      .get(pool);
     return row ? this.pathOf(row.path) : null;
   }
 }

@@ -14,7 +14,14 @@ import { Random } from "../util/random.ts";
 import { DEFAULT_POOL, type EloRegistry } from "./elo.ts";
 import { DEFAULT_MAX_MOVES } from "./match.ts";
 import { type CheckpointLoader, playerNameOf, heuristicPlayer, type Player, randomPlayer } from "./opponents.ts";
-import { type EvaluationReport, type MatchResult, renderReport, type ReportFormat, saveGames, summarize } from "./report.ts";
+import {
+  type EvaluationReport,
+  type MatchResult,
+  renderReport,
+  type ReportFormat,
+  saveGames,
+  summarize,
+} from "./report.ts";
 import {
   type BenchmarkCase,
   defaultBenchmarkSuite,
@@ -89,7 +96,13 @@ async function loadCheckpoint(path: string, seed: number, o: Loading, name = pla
 }
 
 /** The player a spec names: "random", "heuristic", "self" or a checkpoint path. */
-async function opponentOf(spec: string, agent: Player, agentPath: string | null, seed: number, o: Loading): Promise<Player> {
+async function opponentOf(
+  spec: string,
+  agent: Player,
+  agentPath: string | null,
+  seed: number,
+  o: Loading,
+): Promise<Player> {
   if (spec === "random") return randomPlayer(seed);
   if (spec === "heuristic") return heuristicPlayer(seed);
   if (spec === "self") {
@@ -105,9 +118,12 @@ export async function runEvaluation(o: EvaluationOptions): Promise<EvaluationOut
   const seed = o.seed ?? 42;
   const games = o.games ?? 20;
   const maxMoves = o.maxMoves ?? DEFAULT_MAX_MOVES;
-  if (!STRATEGIES.includes(strategy)) throw new EvaluationError(`unknown strategy "${strategy}" (expected ${STRATEGIES.join(", ")})`);
-  if (!Number.isInteger(games) || games < 1) throw new EvaluationError(`games must be a positive integer, got ${games}`);
-  if (strategy === "ladder" && !o.registry) throw new EvaluationError("the ladder strategy needs an Elo registry (a models directory)");
+  if (!STRATEGIES.includes(strategy))
+    throw new EvaluationError(`unknown strategy "${strategy}" (expected ${STRATEGIES.join(", ")})`);
+  if (!Number.isInteger(games) || games < 1)
+    throw new EvaluationError(`games must be a positive integer, got ${games}`);
+  if (strategy === "ladder" && !o.registry)
+    throw new EvaluationError("the ladder strategy needs an Elo registry (a models directory)");
   const loading: Loading = { loader: o.loader, deterministic: o.deterministic ?? true, registry: o.registry };
   const seeds = new Random(seed);
 
@@ -120,9 +136,21 @@ export async function runEvaluation(o: EvaluationOptions): Promise<EvaluationOut
   const opponents: Player[] = [];
   for (const spec of specs) opponents.push(await opponentOf(spec, agent, agentPath, seeds.nextU32(), loading));
 
-  const play: PlayOptions = { maxMoves, impasse: o.impasse, startSfens: o.startSfens, concurrency: o.concurrency, onProgress: o.onProgress };
+  const play: PlayOptions = {
+    maxMoves,
+    impasse: o.impasse,
+    startSfens: o.startSfens,
+    concurrency: o.concurrency,
+    onProgress: o.onProgress,
+  };
   const report: EvaluationReport = {
-    strategy, agent: agent.name, opponents: opponents.map((p) => p.name), seed, maxMoves, matches: [], overall: summarize([]),
+    strategy,
+    agent: agent.name,
+    opponents: opponents.map((p) => p.name),
+    seed,
+    maxMoves,
+    matches: [],
+    overall: summarize([]),
   };
   switch (strategy) {
     case "single": {
@@ -146,13 +174,22 @@ export async function runEvaluation(o: EvaluationOptions): Promise<EvaluationOut
     case "ladder": {
       const l = await evaluateLadder(agent, opponents, o.registry!, { ...play, ...o.ladder, gamesPerMatch: games });
       report.matches = l.rounds.map((r) => r.match);
-      report.ladder = { initialRating: l.initialRating, finalRating: l.finalRating, outOfWindow: l.outOfWindow, rounds: l.rounds.map(({ match: _, ...r }) => r) };
+      report.ladder = {
+        initialRating: l.initialRating,
+        finalRating: l.finalRating,
+        outOfWindow: l.outOfWindow,
+        rounds: l.rounds.map(({ match: _, ...r }) => r),
+      };
       break;
     }
     case "benchmark": {
       const b = await evaluateBenchmark(agent, o.benchmarkSuite ?? defaultBenchmarkSuite(seeds.nextU32(), games), play);
       report.matches = b.cases.map((c) => c.match);
-      report.benchmark = { casesPassed: b.casesPassed, overallPassRate: b.overallPassRate, cases: b.cases.map(({ match: _, ...c }) => c) };
+      report.benchmark = {
+        casesPassed: b.casesPassed,
+        overallPassRate: b.overallPassRate,
+        cases: b.cases.map(({ match: _, ...c }) => c),
+      };
       break;
     }
   }
@@ -167,7 +204,8 @@ export async function runEvaluation(o: EvaluationOptions): Promise<EvaluationOut
 }
 
 /** The agent's games from its own side (in a tournament it is always a match's first player). */
-const agentGames = (matches: readonly MatchResult[], agent: string) => matches.filter((m) => m.agent === agent).flatMap((m) => m.games);
+const agentGames = (matches: readonly MatchResult[], agent: string) =>
+  matches.filter((m) => m.agent === agent).flatMap((m) => m.games);
 
 // ---- periodic evaluation during training ---------------------------------------------------------
 
@@ -208,13 +246,34 @@ export async function evaluateForTraining(o: TrainingEvaluationOptions): Promise
   let opponent: Player = o.opponentType === "heuristic" ? heuristicPlayer(oppSeed) : randomPlayer(oppSeed);
   if (o.opponentType === "pool") {
     const agentId = ratingId(o.agent);
-    const newest = (o.registry?.pool(o.pool ?? DEFAULT_POOL) ?? []).filter((p) => o.registry!.idOf(p) !== agentId).at(-1);
-    if (newest !== undefined) opponent = await loadCheckpoint(newest, oppSeed, { loader: o.loader, deterministic: true, registry: o.registry });
+    const newest = (o.registry?.pool(o.pool ?? DEFAULT_POOL) ?? [])
+      .filter((p) => o.registry!.idOf(p) !== agentId)
+      .at(-1);
+    if (newest !== undefined)
+      opponent = await loadCheckpoint(newest, oppSeed, { loader: o.loader, deterministic: true, registry: o.registry });
   }
-  const match = await evaluateSingle(o.agent, opponent, o.numGames, { maxMoves: o.maxMoves, impasse: o.impasse, startSfens: o.startSfens });
+  const match = await evaluateSingle(o.agent, opponent, o.numGames, {
+    maxMoves: o.maxMoves,
+    impasse: o.impasse,
+    startSfens: o.startSfens,
+  });
   const elo = o.registry ? rateMatch(o.registry, o.agent, opponent, match).a : null;
   const s = match.summary;
-  const metrics: Record<string, number> = { "eval/win_rate": s.winRate, "eval/draw_rate": s.drawRate, "eval/loss_rate": s.lossRate, "eval/games": s.games };
+  const metrics: Record<string, number> = {
+    "eval/win_rate": s.winRate,
+    "eval/draw_rate": s.drawRate,
+    "eval/loss_rate": s.lossRate,
+    "eval/games": s.games,
+  };
   if (elo !== null) metrics["eval/elo"] = elo;
-  return { win_rate: s.winRate, draw_rate: s.drawRate, loss_rate: s.lossRate, elo, opponent: opponent.name, games: s.games, match, metrics };
+  return {
+    win_rate: s.winRate,
+    draw_rate: s.drawRate,
+    loss_rate: s.lossRate,
+    elo,
+    opponent: opponent.name,
+    games: s.games,
+    match,
+    metrics,
+  };
 }

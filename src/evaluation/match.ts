@@ -45,7 +45,8 @@ export const DEFAULT_MAX_MOVES = 500;
 
 export const agentColorOf = (game: number): Color => (game % 2 === 0 ? BLACK : WHITE);
 
-export const outcomeOf = (winner: Color | null, agentColor: Color): Outcome => (winner === null ? "draw" : winner === agentColor ? "win" : "loss");
+export const outcomeOf = (winner: Color | null, agentColor: Color): Outcome =>
+  winner === null ? "draw" : winner === agentColor ? "win" : "loss";
 
 /** One game in flight. */
 interface Slot {
@@ -55,10 +56,18 @@ interface Slot {
 }
 
 /** Plays `options.games` games of `agent` against `opponent` and returns them in game order. */
-export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, options: MatchOptions): Promise<PlayedGame[]> {
+export async function playMatch(
+  agent: ActingPolicy,
+  opponent: ActingPolicy,
+  options: MatchOptions,
+): Promise<PlayedGame[]> {
   const total = options.games;
-  if (!Number.isInteger(total) || total < 0) throw new RangeError(`match: games must be a non-negative integer, got ${total}`);
-  const rules: RulesOptions = { maxMovesPerGame: options.maxMoves ?? DEFAULT_MAX_MOVES, impasse: options.impasse ?? "csa27" };
+  if (!Number.isInteger(total) || total < 0)
+    throw new RangeError(`match: games must be a non-negative integer, got ${total}`);
+  const rules: RulesOptions = {
+    maxMovesPerGame: options.maxMoves ?? DEFAULT_MAX_MOVES,
+    impasse: options.impasse ?? "csa27",
+  };
   const starts = options.startSfens && options.startSfens.length > 0 ? options.startSfens : [START_SFEN];
   const width = Math.max(1, Math.min(total, options.concurrency ?? 256));
 
@@ -69,7 +78,8 @@ export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, opt
   const sides = [allocActBatch(width), allocActBatch(width)]; // 0: the agent's batch, 1: the opponent's
   const rowSlot = [new Int32Array(width), new Int32Array(width)]; // batch row → slot
   const results: PlayedGame[] = new Array(total);
-  let started = 0, finished = 0;
+  let started = 0,
+    finished = 0;
 
   const start = (s: Slot, si: number): void => {
     if (started >= total) {
@@ -81,7 +91,8 @@ export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, opt
     s.pos = Position.fromSfen(sfen);
     s.moves = [];
     legalCount[si] = s.pos.generateLegal(legal, si * MAX_LEGAL_MOVES);
-    if (gameStatus(s.pos, rules, legalCount[si]).over) throw new Error(`match: start position is already over: ${sfen}`);
+    if (gameStatus(s.pos, rules, legalCount[si]).over)
+      throw new Error(`match: start position is already over: ${sfen}`);
   };
   slots.forEach(start);
 
@@ -106,7 +117,9 @@ export async function playMatch(agent: ActingPolicy, opponent: ActingPolicy, opt
         if (move < 0) {
           // A choice outside the legal list is a bug in the player.
           const who = side === 0 ? "agent" : "opponent";
-          throw new Error(`match game ${slots[si].game}: the ${who} chose action ${batch.actions[r]}, which is not legal in ${slots[si].pos.toSfen()}`);
+          throw new Error(
+            `match game ${slots[si].game}: the ${who} chose action ${batch.actions[r]}, which is not legal in ${slots[si].pos.toSfen()}`,
+          );
         }
         chosen[si] = move;
       }

@@ -35,7 +35,10 @@ export interface LoadedPolicy extends ActingPolicy {
  * file must throw an Error whose message names the file: evaluation passes it on unchanged.
  * `act` is called with any batch size from 1 up to the match's concurrency (see `padToFixedBatch`).
  */
-export type CheckpointLoader = (path: string, options: { deterministic: boolean; seed: number }) => Promise<LoadedPolicy>;
+export type CheckpointLoader = (
+  path: string,
+  options: { deterministic: boolean; seed: number },
+) => Promise<LoadedPolicy>;
 
 export function randomPlayer(seed: number, name = "random"): Player {
   return { name, policy: new UniformPolicy(seed) };
@@ -48,7 +51,12 @@ export function heuristicPlayer(seed: number, name = "heuristic"): Player {
 /** The name a checkpoint plays under: its file name. */
 export const playerNameOf = (path: string): string => basename(path);
 
-export async function checkpointPlayer(path: string, load: CheckpointLoader, options: { deterministic: boolean; seed: number }, id?: string): Promise<Player> {
+export async function checkpointPlayer(
+  path: string,
+  load: CheckpointLoader,
+  options: { deterministic: boolean; seed: number },
+  id?: string,
+): Promise<Player> {
   return { name: playerNameOf(path), policy: await load(path, options), id };
 }
 
@@ -79,14 +87,16 @@ export class HeuristicPolicy implements ActingPolicy {
       const obs = b.obs.subarray(i * OBS_SIZE, (i + 1) * OBS_SIZE);
       // The observation is rotated 180° when White is to move (square s is cell 80 − s).
       const flip = obs[BLACK_TO_MOVE_PLANE * NUM_SQUARES] === 0;
-      let nc = 0, np = 0;
+      let nc = 0,
+        np = 0;
       for (let k = 0; k < n; k++) {
         const action = b.legalActions[start + k];
         const move = actionToMove(action);
         if (moveIsDrop(move)) continue; // drops are "everything else"
         const to = flip ? 80 - moveTo(move) : moveTo(move);
         let capture = false;
-        for (let p = THEIR_FIRST_PLANE; p < THEIR_FIRST_PLANE + THEIR_PLANES && !capture; p++) capture = obs[p * NUM_SQUARES + to] !== 0;
+        for (let p = THEIR_FIRST_PLANE; p < THEIR_FIRST_PLANE + THEIR_PLANES && !capture; p++)
+          capture = obs[p * NUM_SQUARES + to] !== 0;
         if (capture) {
           this.captures[nc++] = action;
           continue;

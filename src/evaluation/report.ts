@@ -60,7 +60,9 @@ export function wilsonInterval(successes: number, n: number, z = Z95): [number, 
 }
 
 export function tally(games: readonly PlayedGame[]): Tally {
-  let wins = 0, losses = 0, draws = 0;
+  let wins = 0,
+    losses = 0,
+    draws = 0;
   for (const g of games) {
     if (g.outcome === "win") wins++;
     else if (g.outcome === "loss") losses++;
@@ -74,7 +76,9 @@ export function summarize(games: readonly PlayedGame[]): MatchSummary {
   const t = tally(games);
   const n = t.games;
   const terminations: Partial<Record<GameEndReason, number>> = {};
-  let sum = 0, min = n === 0 ? 0 : Infinity, max = 0;
+  let sum = 0,
+    min = n === 0 ? 0 : Infinity,
+    max = 0;
   for (const g of games) {
     terminations[g.reason] = (terminations[g.reason] ?? 0) + 1;
     const len = g.moves.length;
@@ -89,7 +93,10 @@ export function summarize(games: readonly PlayedGame[]): MatchSummary {
     drawRate: n === 0 ? 0 : t.draws / n,
     scoreInterval: wilsonInterval(t.wins + t.draws / 2, n),
     eloDifference: t.score > 0 && t.score < 1 ? -400 * Math.log10(1 / t.score - 1) : null,
-    byColor: { black: tally(games.filter((g) => g.agentColor === BLACK)), white: tally(games.filter((g) => g.agentColor !== BLACK)) },
+    byColor: {
+      black: tally(games.filter((g) => g.agentColor === BLACK)),
+      white: tally(games.filter((g) => g.agentColor !== BLACK)),
+    },
     length: { mean: n === 0 ? 0 : sum / n, min, max },
     terminations,
   };
@@ -122,7 +129,14 @@ export function matchJson(m: MatchResult): object {
     agent: m.agent,
     opponent: m.opponent,
     summary: m.summary,
-    games: m.games.map((g) => ({ index: g.index, agentColor: g.agentColor === BLACK ? "black" : "white", plies: g.moves.length, outcome: g.outcome, reason: g.reason, startSfen: g.startSfen })),
+    games: m.games.map((g) => ({
+      index: g.index,
+      agentColor: g.agentColor === BLACK ? "black" : "white",
+      plies: g.moves.length,
+      outcome: g.outcome,
+      reason: g.reason,
+      startSfen: g.startSfen,
+    })),
   };
 }
 
@@ -201,18 +215,29 @@ function renderText(r: EvaluationReport): string {
   }
   if (r.tournament) {
     out.push("", "standings (points = wins + ½ draws)");
-    r.tournament.standings.forEach((s, i) => out.push(`  ${i + 1}. ${s.name}  ${s.points} / ${s.games}  (${s.wins}-${s.losses}-${s.draws}, score ${pct(s.score)})`));
+    r.tournament.standings.forEach((s, i) =>
+      out.push(
+        `  ${i + 1}. ${s.name}  ${s.points} / ${s.games}  (${s.wins}-${s.losses}-${s.draws}, score ${pct(s.score)})`,
+      ),
+    );
   }
   if (r.ladder) {
     const l = r.ladder;
     out.push("", `ladder: ${r.agent} ${l.initialRating.toFixed(1)} → ${l.finalRating.toFixed(1)}`);
-    for (const x of l.rounds) out.push(`  vs ${x.opponent} (${x.opponentBefore.toFixed(1)} → ${x.opponentAfter.toFixed(1)}): agent ${x.agentBefore.toFixed(1)} → ${x.agentAfter.toFixed(1)}`);
+    for (const x of l.rounds)
+      out.push(
+        `  vs ${x.opponent} (${x.opponentBefore.toFixed(1)} → ${x.opponentAfter.toFixed(1)}): agent ${x.agentBefore.toFixed(1)} → ${x.agentAfter.toFixed(1)}`,
+      );
     if (l.outOfWindow.length > 0) out.push(`  outside the rating window: ${l.outOfWindow.join(", ")}`);
   }
   if (r.benchmark) {
     const b = r.benchmark;
-    out.push("", `benchmark: ${b.casesPassed} / ${b.cases.length} cases passed, overall pass rate ${pct(b.overallPassRate)}`);
-    for (const c of b.cases) out.push(`  ${c.passed ? "PASS" : "FAIL"} ${c.name}: ${pct(c.passRate)} (threshold ${pct(c.threshold)})`);
+    out.push(
+      "",
+      `benchmark: ${b.casesPassed} / ${b.cases.length} cases passed, overall pass rate ${pct(b.overallPassRate)}`,
+    );
+    for (const c of b.cases)
+      out.push(`  ${c.passed ? "PASS" : "FAIL"} ${c.name}: ${pct(c.passRate)} (threshold ${pct(c.threshold)})`);
   }
   if (r.ratings) {
     out.push("", "Elo ratings");
@@ -223,7 +248,11 @@ function renderText(r: EvaluationReport): string {
 }
 
 function renderMarkdown(r: EvaluationReport): string {
-  const out = [`# keisei evaluation: ${r.agent}`, "", `Strategy **${r.strategy}**, seed ${r.seed}, max moves ${r.maxMoves}.`];
+  const out = [
+    `# keisei evaluation: ${r.agent}`,
+    "",
+    `Strategy **${r.strategy}**, seed ${r.seed}, max moves ${r.maxMoves}.`,
+  ];
   for (const m of r.matches) {
     out.push("", `## ${m.agent} vs ${m.opponent}`, "");
     for (const line of summaryLines(m.summary)) out.push(`- ${line}`);
@@ -233,19 +262,49 @@ function renderMarkdown(r: EvaluationReport): string {
     for (const line of summaryLines(r.overall)) out.push(`- ${line}`);
   }
   if (r.tournament) {
-    out.push("", "## Standings", "", "| # | player | points | games | W-L-D | score |", "| ---: | --- | ---: | ---: | --- | ---: |");
-    r.tournament.standings.forEach((s, i) => out.push(`| ${i + 1} | ${s.name} | ${s.points} | ${s.games} | ${s.wins}-${s.losses}-${s.draws} | ${pct(s.score)} |`));
+    out.push(
+      "",
+      "## Standings",
+      "",
+      "| # | player | points | games | W-L-D | score |",
+      "| ---: | --- | ---: | ---: | --- | ---: |",
+    );
+    r.tournament.standings.forEach((s, i) =>
+      out.push(
+        `| ${i + 1} | ${s.name} | ${s.points} | ${s.games} | ${s.wins}-${s.losses}-${s.draws} | ${pct(s.score)} |`,
+      ),
+    );
   }
   if (r.ladder) {
     const l = r.ladder;
-    out.push("", "## Ladder", "", `${r.agent}: ${l.initialRating.toFixed(1)} → ${l.finalRating.toFixed(1)}`, "", "| opponent | opponent rating | agent before | agent after |", "| --- | ---: | ---: | ---: |");
-    for (const x of l.rounds) out.push(`| ${x.opponent} | ${x.opponentBefore.toFixed(1)} → ${x.opponentAfter.toFixed(1)} | ${x.agentBefore.toFixed(1)} | ${x.agentAfter.toFixed(1)} |`);
+    out.push(
+      "",
+      "## Ladder",
+      "",
+      `${r.agent}: ${l.initialRating.toFixed(1)} → ${l.finalRating.toFixed(1)}`,
+      "",
+      "| opponent | opponent rating | agent before | agent after |",
+      "| --- | ---: | ---: | ---: |",
+    );
+    for (const x of l.rounds)
+      out.push(
+        `| ${x.opponent} | ${x.opponentBefore.toFixed(1)} → ${x.opponentAfter.toFixed(1)} | ${x.agentBefore.toFixed(1)} | ${x.agentAfter.toFixed(1)} |`,
+      );
     if (l.outOfWindow.length > 0) out.push("", `Outside the rating window: ${l.outOfWindow.join(", ")}`);
   }
   if (r.benchmark) {
     const b = r.benchmark;
-    out.push("", "## Benchmark", "", `${b.casesPassed} / ${b.cases.length} cases passed; overall pass rate ${pct(b.overallPassRate)}.`, "", "| case | pass rate | threshold | |", "| --- | ---: | ---: | --- |");
-    for (const c of b.cases) out.push(`| ${c.name} | ${pct(c.passRate)} | ${pct(c.threshold)} | ${c.passed ? "pass" : "fail"} |`);
+    out.push(
+      "",
+      "## Benchmark",
+      "",
+      `${b.casesPassed} / ${b.cases.length} cases passed; overall pass rate ${pct(b.overallPassRate)}.`,
+      "",
+      "| case | pass rate | threshold | |",
+      "| --- | ---: | ---: | --- |",
+    );
+    for (const c of b.cases)
+      out.push(`| ${c.name} | ${pct(c.passRate)} | ${pct(c.threshold)} | ${c.passed ? "pass" : "fail"} |`);
   }
   if (r.ratings) {
     out.push("", "## Elo ratings", "", "| player | rating | games |", "| --- | ---: | ---: |");

@@ -40,13 +40,25 @@ export const ratingId = (p: Player): string => p.id ?? p.name;
 
 /** Rates a match in the registry (a player against itself is not rated); returns the new ratings. */
 export function rateMatch(registry: EloRegistry, a: Player, b: Player, m: MatchResult): { a: number; b: number } {
-  const ia = ratingId(a), ib = ratingId(b);
+  const ia = ratingId(a),
+    ib = ratingId(b);
   if (ia === ib) return { a: registry.rating(ia), b: registry.rating(ib) };
-  return registry.recordMatch(ia, ib, m.games.map((g) => g.outcome));
+  return registry.recordMatch(
+    ia,
+    ib,
+    m.games.map((g) => g.outcome),
+  );
 }
 
 /** Plays one match and wraps it with its summary; `progress` counts across a strategy's matches. */
-async function match(a: Player, b: Player, games: number, o: PlayOptions, progress: { finished: number; total: number }, startSfens = o.startSfens): Promise<MatchResult> {
+async function match(
+  a: Player,
+  b: Player,
+  games: number,
+  o: PlayOptions,
+  progress: { finished: number; total: number },
+  startSfens = o.startSfens,
+): Promise<MatchResult> {
   const label = `${a.name} vs ${b.name}`;
   const played = await playMatch(a.policy, b.policy, {
     ...o,
@@ -59,7 +71,12 @@ async function match(a: Player, b: Player, games: number, o: PlayOptions, progre
 
 // ---- single opponent ----------------------------------------------------------------------------
 
-export async function evaluateSingle(agent: Player, opponent: Player, games: number, o: PlayOptions = {}): Promise<MatchResult> {
+export async function evaluateSingle(
+  agent: Player,
+  opponent: Player,
+  games: number,
+  o: PlayOptions = {},
+): Promise<MatchResult> {
   return match(agent, opponent, games, o, { finished: 0, total: games });
 }
 
@@ -87,19 +104,28 @@ export interface TournamentResult {
  * Every pair of entrants plays `gamesPerPair` games (colours balanced). With a registry, each
  * match is rated. Points add up to the games played: Σ points = Σ games / 2 = pairs × gamesPerPair.
  */
-export async function evaluateTournament(entrants: readonly Player[], gamesPerPair: number, o: PlayOptions = {}, registry?: EloRegistry): Promise<TournamentResult> {
+export async function evaluateTournament(
+  entrants: readonly Player[],
+  gamesPerPair: number,
+  o: PlayOptions = {},
+  registry?: EloRegistry,
+): Promise<TournamentResult> {
   const names = new Set(entrants.map((p) => p.name));
-  if (names.size !== entrants.length) throw new Error(`tournament: entrant names must differ (${entrants.map((p) => p.name).join(", ")})`);
+  if (names.size !== entrants.length)
+    throw new Error(`tournament: entrant names must differ (${entrants.map((p) => p.name).join(", ")})`);
   if (entrants.length < 2) throw new Error("tournament: needs at least two entrants");
   const pairs = (entrants.length * (entrants.length - 1)) / 2;
   const progress = { finished: 0, total: pairs * gamesPerPair };
-  const table = new Map<string, Standing>(entrants.map((p) => [p.name, { name: p.name, games: 0, wins: 0, losses: 0, draws: 0, points: 0, score: 0 }]));
+  const table = new Map<string, Standing>(
+    entrants.map((p) => [p.name, { name: p.name, games: 0, wins: 0, losses: 0, draws: 0, points: 0, score: 0 }]),
+  );
   const matches: MatchResult[] = [];
   for (let i = 0; i < entrants.length; i++) {
     for (let j = i + 1; j < entrants.length; j++) {
       const m = await match(entrants[i], entrants[j], gamesPerPair, o, progress);
       matches.push(m);
-      const a = table.get(m.agent)!, b = table.get(m.opponent)!;
+      const a = table.get(m.agent)!,
+        b = table.get(m.opponent)!;
       const s = m.summary;
       a.games += s.games;
       b.games += s.games;
@@ -154,7 +180,12 @@ export interface LadderResult {
  * is nearest the agent's current rating, provided it is within the window (ties: pool order); plays
  * it; rates the match. Stops after `opponents` rounds or when no one is left within the window.
  */
-export async function evaluateLadder(agent: Player, pool: readonly Player[], registry: EloRegistry, o: LadderOptions = {}): Promise<LadderResult> {
+export async function evaluateLadder(
+  agent: Player,
+  pool: readonly Player[],
+  registry: EloRegistry,
+  o: LadderOptions = {},
+): Promise<LadderResult> {
   const window = o.window ?? 200;
   const maxRounds = o.opponents ?? 3;
   const games = o.gamesPerMatch ?? 2;
@@ -165,7 +196,8 @@ export async function evaluateLadder(agent: Player, pool: readonly Player[], reg
   const rounds: LadderRound[] = [];
   while (rounds.length < maxRounds) {
     const ra = registry.rating(agentId);
-    let best = -1, bestGap = Infinity;
+    let best = -1,
+      bestGap = Infinity;
     left.forEach((p, i) => {
       const gap = Math.abs(registry.rating(ratingId(p)) - ra);
       if (gap <= window && gap < bestGap) [best, bestGap] = [i, gap];
@@ -175,9 +207,21 @@ export async function evaluateLadder(agent: Player, pool: readonly Player[], reg
     const rb = registry.rating(ratingId(opp));
     const m = await match(agent, opp, games, o, progress);
     const after = rateMatch(registry, agent, opp, m);
-    rounds.push({ opponent: opp.name, agentBefore: ra, opponentBefore: rb, agentAfter: after.a, opponentAfter: after.b, match: m });
+    rounds.push({
+      opponent: opp.name,
+      agentBefore: ra,
+      opponentBefore: rb,
+      agentAfter: after.a,
+      opponentAfter: after.b,
+      match: m,
+    });
   }
-  return { rounds, outOfWindow: rounds.length < maxRounds ? left.map((p) => p.name) : [], initialRating, finalRating: registry.rating(agentId) };
+  return {
+    rounds,
+    outOfWindow: rounds.length < maxRounds ? left.map((p) => p.name) : [],
+    initialRating,
+    finalRating: registry.rating(agentId),
+  };
 }
 
 // ---- benchmark ----------------------------------------------------------------------------------
@@ -208,10 +252,15 @@ export interface BenchmarkResult {
   overallPassRate: number;
 }
 
-export async function evaluateBenchmark(agent: Player, suite: readonly BenchmarkCase[], o: PlayOptions = {}): Promise<BenchmarkResult> {
+export async function evaluateBenchmark(
+  agent: Player,
+  suite: readonly BenchmarkCase[],
+  o: PlayOptions = {},
+): Promise<BenchmarkResult> {
   const progress = { finished: 0, total: suite.reduce((n, c) => n + c.games, 0) };
   const cases: BenchmarkCaseResult[] = [];
-  let wins = 0, games = 0;
+  let wins = 0,
+    games = 0;
   for (const c of suite) {
     const m = await match(agent, c.opponent, c.games, o, progress, c.startSfens ?? o.startSfens);
     const passRate = m.summary.games === 0 ? 0 : m.summary.wins / m.summary.games;
@@ -249,6 +298,12 @@ export function defaultBenchmarkSuite(seed: number, gamesPerCase = 20): Benchmar
   return [
     { name: "random/startpos", opponent: randomPlayer(seed + 1), games: gamesPerCase, threshold: 0.9 },
     { name: "heuristic/startpos", opponent: heuristicPlayer(seed + 2), games: gamesPerCase, threshold: 0.6 },
-    { name: "heuristic/openings", opponent: heuristicPlayer(seed + 3), startSfens: BENCHMARK_OPENINGS, games: Math.max(gamesPerCase, 2 * BENCHMARK_OPENINGS.length), threshold: 0.6 },
+    {
+      name: "heuristic/openings",
+      opponent: heuristicPlayer(seed + 3),
+      startSfens: BENCHMARK_OPENINGS,
+      games: Math.max(gamesPerCase, 2 * BENCHMARK_OPENINGS.length),
+      threshold: 0.6,
+    },
   ];
 }

@@ -94,15 +94,28 @@ export function architectureMetadata(arch: Architecture): Record<string, string>
 function architectureFrom(meta: Record<string, string>, path: string): Architecture {
   const num = (k: string) => {
     const v = Number(meta[k]);
-    if (meta[k] === undefined || !Number.isFinite(v)) throw new Error(`${path}: metadata "${k}" is ${meta[k] === undefined ? "missing" : `"${meta[k]}"`}; not a keisei checkpoint (or pass its architecture)`);
+    if (meta[k] === undefined || !Number.isFinite(v))
+      throw new Error(
+        `${path}: metadata "${k}" is ${meta[k] === undefined ? "missing" : `"${meta[k]}"`}; not a keisei checkpoint (or pass its architecture)`,
+      );
     return v;
   };
   const type = meta.model_type;
-  if (type !== "resnet" && type !== "cnn") throw new Error(`${path}: metadata model_type is ${type === undefined ? "missing" : `"${type}"`} (resnet | cnn); not a keisei checkpoint (or pass its architecture)`);
+  if (type !== "resnet" && type !== "cnn")
+    throw new Error(
+      `${path}: metadata model_type is ${type === undefined ? "missing" : `"${type}"`} (resnet | cnn); not a keisei checkpoint (or pass its architecture)`,
+    );
   try {
     // policy_head is absent from checkpoints written before the conv head existed: theirs is dense.
     const policyHead = (meta.policy_head ?? "dense") as PolicyHead;
-    return architectureOf(type, { depth: num("tower_depth"), width: num("tower_width"), seRatio: num("se_ratio"), inputPlanes: num("input_planes"), numActions: num("num_actions"), policyHead });
+    return architectureOf(type, {
+      depth: num("tower_depth"),
+      width: num("tower_width"),
+      seRatio: num("se_ratio"),
+      inputPlanes: num("input_planes"),
+      numActions: num("num_actions"),
+      policyHead,
+    });
   } catch (e) {
     throw new Error(`${path}: metadata describes no valid network: ${(e as Error).message}`);
   }
@@ -113,24 +126,53 @@ function architectureFrom(meta: Record<string, string>, path: string): Architect
  * each atomically, the weights first. `metadata` adds string entries to both files' __metadata__
  * (e.g. global_timestep).
  */
-export async function saveCheckpoint(path: string, net: Network, o: { optimizer?: Adam; metadata?: Record<string, string> } = {}): Promise<void> {
-  for (const [k, v] of Object.entries(o.metadata ?? {})) if (typeof v !== "string") throw new Error(`saveCheckpoint: metadata "${k}" must be a string`);
+export async function saveCheckpoint(
+  path: string,
+  net: Network,
+  o: { optimizer?: Adam; metadata?: Record<string, string> } = {},
+): Promise<void> {
+  for (const [k, v] of Object.entries(o.metadata ?? {}))
+    if (typeof v !== "string") throw new Error(`saveCheckpoint: metadata "${k}" must be a string`);
   const [params, stats, opt] = await Promise.all([net.readParameters(), net.readStats(), o.optimizer?.readState()]);
-  const f32 = (flat: Float32Array, offset: number, shape: number[]): SafeTensor => ({ dtype: "F32", shape, data: bytesOf(flat.subarray(offset, offset + shape.reduce((a, b) => a * b, 1))) });
+  const f32 = (flat: Float32Array, offset: number, shape: number[]): SafeTensor => ({
+    dtype: "F32",
+    shape,
+    data: bytesOf(flat.subarray(offset, offset + shape.reduce((a, b) => a * b, 1))),
+  });
   const tensors: [string, SafeTensor][] = [];
   for (const e of stateDictLayout(net.arch)) {
     const t = net.table.byName.get(e.name) ?? net.statsTable.byName.get(e.name);
-    if (e.dtype === "I64") tensors.push([e.name, { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(net.numBatchesTracked))) }]);
+    if (e.dtype === "I64")
+      tensors.push([
+        e.name,
+        { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(net.numBatchesTracked))) },
+      ]);
     else tensors.push([e.name, f32(net.table.byName.has(e.name) ? params : stats, t!.offset, e.shape)]);
   }
-  writeFileAtomic(path, encodeSafetensors(tensors, { ...o.metadata, format: "pt", keisei_checkpoint: CHECKPOINT_FORMAT, ...architectureMetadata(net.arch) }));
+  writeFileAtomic(
+    path,
+    encodeSafetensors(tensors, {
+      ...o.metadata,
+      format: "pt",
+      keisei_checkpoint: CHECKPOINT_FORMAT,
+      ...architectureMetadata(net.arch),
+    }),
+  );
   if (!opt) return;
   const moments: [string, SafeTensor][] = [];
-  for (const [key, flat] of [["exp_avg", opt.m], ["exp_avg_sq", opt.v]] as const)
+  for (const [key, flat] of [
+    ["exp_avg", opt.m],
+    ["exp_avg_sq", opt.v],
+  ] as const)
     for (const t of net.table.tensors) moments.push([`${key}.${t.name}`, f32(flat, t.offset, t.shape)]);
   moments.push(["step", { dtype: "I64", shape: [], data: bytesOf(BigInt64Array.of(BigInt(opt.step))) }]);
   // The weights file is named without its directory: the pair is moved together.
-  const meta = { ...o.metadata, keisei_optimizer: OPTIMIZER_FORMAT, weights: basename(path), ...architectureMetadata(net.arch) };
+  const meta = {
+    ...o.metadata,
+    keisei_optimizer: OPTIMIZER_FORMAT,
+    weights: basename(path),
+    ...architectureMetadata(net.arch),
+  };
   writeFileAtomic(optimizerPathOf(path), encodeSafetensors(moments, meta));
 }
 
@@ -138,7 +180,10 @@ export async function saveCheckpoint(path: string, net: Network, o: { optimizer?
 export function readCheckpoint(path: string, arch?: Architecture): Checkpoint {
   const { metadata, tensors } = readSafetensorsFile(path);
   // An optimizer file has architecture metadata too: without this its tensors would be reported one by one as unexpected.
-  if (metadata.keisei_optimizer !== undefined) throw new Error(`${path}: holds optimizer state (of ${metadata.weights ?? "unknown weights"}), not network weights`);
+  if (metadata.keisei_optimizer !== undefined)
+    throw new Error(
+      `${path}: holds optimizer state (of ${metadata.weights ?? "unknown weights"}), not network weights`,
+    );
   return { path, arch: arch ?? architectureFrom(metadata, path), metadata, tensors };
 }
 
@@ -147,7 +192,9 @@ function sameShape(a: number[], b: number[]): boolean {
 }
 
 function describeArch(a: Architecture): string {
-  return a.type === "cnn" ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})` : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes}, actions ${a.numActions})`;
+  return a.type === "cnn"
+    ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})`
+    : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes}, actions ${a.numActions})`;
 }
 
 /** The tensor `e` names, checked for presence, dtype and shape; errors start with `where`. */
@@ -155,7 +202,8 @@ function checked(tensors: Map<string, SafeTensor>, e: Expected, where: string): 
   const t = tensors.get(e.name);
   if (!t) throw new Error(`${where}: tensor "${e.name}" is missing`);
   if (t.dtype !== e.dtype) throw new Error(`${where}: tensor "${e.name}" is ${t.dtype}, expected ${e.dtype}`);
-  if (!sameShape(t.shape, e.shape)) throw new Error(`${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`);
+  if (!sameShape(t.shape, e.shape))
+    throw new Error(`${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`);
   return t;
 }
 
@@ -163,7 +211,10 @@ function checked(tensors: Map<string, SafeTensor>, e: Expected, where: string): 
 function adamState(net: Network, tensors: Map<string, SafeTensor>, prefix: string, where: string): AdamState {
   const m = new Float32Array(net.table.length);
   const v = new Float32Array(net.table.length);
-  for (const [key, flat] of [["exp_avg", m], ["exp_avg_sq", v]] as const) {
+  for (const [key, flat] of [
+    ["exp_avg", m],
+    ["exp_avg_sq", v],
+  ] as const) {
     for (const p of net.table.tensors) {
       const t = checked(tensors, { name: `${prefix}${key}.${p.name}`, dtype: "F32", shape: p.shape }, where);
       flat.set(new Float32Array(t.data.buffer, t.data.byteOffset, p.size), p.offset);
@@ -171,7 +222,8 @@ function adamState(net: Network, tensors: Map<string, SafeTensor>, prefix: strin
   }
   const t = checked(tensors, { name: `${prefix}step`, dtype: "I64", shape: [] }, where);
   const step = new BigInt64Array(t.data.buffer, t.data.byteOffset, 1)[0];
-  if (step < 0n || step > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${where}: tensor "${prefix}step" is ${step}, not a step count`);
+  if (step < 0n || step > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new Error(`${where}: tensor "${prefix}step" is ${step}, not a step count`);
   return { m, v, step: Number(step) };
 }
 
@@ -188,7 +240,8 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
   const legacy = ck.metadata.keisei_checkpoint === "1";
   const layout = stateDictLayout(net.arch);
   const known = new Set(layout.map((e) => e.name));
-  for (const name of ck.tensors.keys()) if (!known.has(name) && !(legacy && name.startsWith(OPT))) throw new Error(`${where}: unexpected tensor "${name}"`);
+  for (const name of ck.tensors.keys())
+    if (!known.has(name) && !(legacy && name.startsWith(OPT))) throw new Error(`${where}: unexpected tensor "${name}"`);
   const params = new Float32Array(net.table.length);
   const stats = new Float32Array(net.statsTable.length);
   let tracked: number | null = null;
@@ -201,7 +254,10 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
     }
     const p = net.table.byName.get(e.name);
     const dst = p ? params : stats;
-    dst.set(new Float32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4), (p ?? net.statsTable.byName.get(e.name)!).offset);
+    dst.set(
+      new Float32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4),
+      (p ?? net.statsTable.byName.get(e.name)!).offset,
+    );
   }
   net.writeParameters(params);
   net.writeStats(stats);
@@ -223,12 +279,17 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
 export function readOptimizerState(path: string, net: Network, weights: string): AdamState {
   const { metadata, tensors } = readSafetensorsFile(path);
   if (metadata.keisei_optimizer !== OPTIMIZER_FORMAT)
-    throw new Error(`${path}: not a keisei optimizer file (metadata keisei_optimizer is ${metadata.keisei_optimizer === undefined ? "missing" : `"${metadata.keisei_optimizer}"`}, expected "${OPTIMIZER_FORMAT}")`);
-  if (metadata.weights !== basename(weights)) throw new Error(`${path}: optimizer state of ${metadata.weights ?? "an unnamed weights file"}, not of ${weights}`);
+    throw new Error(
+      `${path}: not a keisei optimizer file (metadata keisei_optimizer is ${metadata.keisei_optimizer === undefined ? "missing" : `"${metadata.keisei_optimizer}"`}, expected "${OPTIMIZER_FORMAT}")`,
+    );
+  if (metadata.weights !== basename(weights))
+    throw new Error(`${path}: optimizer state of ${metadata.weights ?? "an unnamed weights file"}, not of ${weights}`);
   const arch = architectureFrom(metadata, path);
   // describeArch names every field that fixes a shape.
   if (describeArch(arch) !== describeArch(net.arch))
-    throw new Error(`${path}: optimizer state of a ${describeArch(arch)}, but ${weights} holds a ${describeArch(net.arch)}`);
+    throw new Error(
+      `${path}: optimizer state of a ${describeArch(arch)}, but ${weights} holds a ${describeArch(net.arch)}`,
+    );
   const where = `${path} (network: ${describeArch(net.arch)})`;
   const known = new Set(["step", ...net.table.tensors.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])]);
   for (const name of tensors.keys()) if (!known.has(name)) throw new Error(`${where}: unexpected tensor "${name}"`);
@@ -239,9 +300,16 @@ export function readOptimizerState(path: string, net: Network, weights: string):
  * A network built from the checkpoint's own architecture, with its weights; plus the optimizer
  * state a format-1 file carries (null for format 2: readOptimizerState reads its optimizer file).
  */
-export function loadCheckpoint(backend: Backend, path: string, arch?: Architecture): { net: Network; optimizer: AdamState | null; metadata: Record<string, string> } {
+export function loadCheckpoint(
+  backend: Backend,
+  path: string,
+  arch?: Architecture,
+): { net: Network; optimizer: AdamState | null; metadata: Record<string, string> } {
   const ck = readCheckpoint(path, arch);
-  const zeros = { params: new Float32Array(parameterTable(ck.arch).length), stats: new Float32Array(statsTable(ck.arch).length) };
+  const zeros = {
+    params: new Float32Array(parameterTable(ck.arch).length),
+    stats: new Float32Array(statsTable(ck.arch).length),
+  };
   const net = createNetwork(backend, ck.arch, zeros);
   try {
     return { net, optimizer: restoreNetwork(net, ck), metadata: ck.metadata };

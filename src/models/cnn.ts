@@ -47,9 +47,17 @@ export class SimpleCnn extends Network<CnnActs> {
   protected forwardLayers(plan: Plan, a: CnnActs, _mode: Mode, _momentum: number): void {
     const be = this.backend;
     const B = plan.batch;
-    ops.conv3x3Forward(be, a.conv, plan.obs, this.conv.w, this.conv.b, { batch: B, cin: this.arch.inputPlanes, cout: CH });
+    ops.conv3x3Forward(be, a.conv, plan.obs, this.conv.w, this.conv.b, {
+      batch: B,
+      cin: this.arch.inputPlanes,
+      cout: CH,
+    });
     ops.reluForward(be, a.flat, a.conv);
-    ops.linearForward(be, plan.logits, a.flat, this.policyHead.w, this.policyHead.b, { batch: B, in: FLAT, out: this.numActions });
+    ops.linearForward(be, plan.logits, a.flat, this.policyHead.w, this.policyHead.b, {
+      batch: B,
+      in: FLAT,
+      out: this.numActions,
+    });
     ops.linearForward(be, plan.value, a.flat, this.valueHead.w, this.valueHead.b, { batch: B, in: FLAT, out: 1 });
   }
 
@@ -63,6 +71,10 @@ export class SimpleCnn extends Network<CnnActs> {
     ops.linearBackwardWeight(be, this.policyHead.dw, this.policyHead.db, a.flat, plan.dlogits, policy);
     ops.linearBackwardData(be, a.dflat!, plan.dlogits, this.policyHead.w, policy, true);
     ops.reluBackward(be, a.dconv!, a.dflat!, a.flat);
-    ops.conv3x3BackwardWeight(be, this.conv.dw, this.conv.db, plan.obs, a.dconv!, { batch: B, cin: this.arch.inputPlanes, cout: CH });
+    ops.conv3x3BackwardWeight(be, this.conv.dw, this.conv.db, plan.obs, a.dconv!, {
+      batch: B,
+      cin: this.arch.inputPlanes,
+      cout: CH,
+    });
   }
 }

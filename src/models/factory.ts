@@ -25,25 +25,46 @@ export interface ModelOptions {
 /** The full architecture for `type` with defaults filled in and sizes checked. */
 export function architectureOf(type: ModelType, o: ModelOptions = {}): Architecture {
   if (type !== "resnet" && type !== "cnn") throw new Error(`unknown model type "${type}" (resnet | cnn)`);
-  const io = { inputPlanes: o.inputPlanes ?? CORE46_PLANES, numActions: o.numActions ?? NUM_ACTIONS, policyHead: o.policyHead ?? "dense" };
+  const io = {
+    inputPlanes: o.inputPlanes ?? CORE46_PLANES,
+    numActions: o.numActions ?? NUM_ACTIONS,
+    policyHead: o.policyHead ?? "dense",
+  };
   // The CNN's shape is fixed but for its inputs and outputs (depth, width, seRatio are ignored).
-  const arch: Architecture = type === "cnn" ? { type, depth: 0, width: 16, seRatio: 0, ...io } : { type, depth: o.depth ?? 9, width: o.width ?? 256, seRatio: o.seRatio ?? 0.25, ...io };
-  if (arch.policyHead !== "dense" && arch.policyHead !== "conv") throw new Error(`unknown policy head "${arch.policyHead}" (dense | conv)`);
+  const arch: Architecture =
+    type === "cnn"
+      ? { type, depth: 0, width: 16, seRatio: 0, ...io }
+      : { type, depth: o.depth ?? 9, width: o.width ?? 256, seRatio: o.seRatio ?? 0.25, ...io };
+  if (arch.policyHead !== "dense" && arch.policyHead !== "conv")
+    throw new Error(`unknown policy head "${arch.policyHead}" (dense | conv)`);
   if (arch.policyHead === "conv") {
-    if (type === "cnn") throw new Error("the cnn model has only the dense policy head; policy_head: conv needs model_type resnet");
+    if (type === "cnn")
+      throw new Error("the cnn model has only the dense policy head; policy_head: conv needs model_type resnet");
     // The planes are the 13 527 actions' cells, and the mover is read from core46's side-to-move plane.
-    if (arch.numActions !== NUM_ACTIONS || arch.inputPlanes !== CORE46_PLANES) throw new Error(`policy_head conv needs the core46 observation and ${NUM_ACTIONS} actions, got ${arch.inputPlanes} planes and ${arch.numActions} actions`);
+    if (arch.numActions !== NUM_ACTIONS || arch.inputPlanes !== CORE46_PLANES)
+      throw new Error(
+        `policy_head conv needs the core46 observation and ${NUM_ACTIONS} actions, got ${arch.inputPlanes} planes and ${arch.numActions} actions`,
+      );
   }
-  for (const k of type === "cnn" ? (["inputPlanes", "numActions"] as const) : (["depth", "width", "inputPlanes", "numActions"] as const)) {
-    if (!Number.isInteger(arch[k]) || arch[k] < 1) throw new Error(`model ${k} must be a positive integer, got ${arch[k]}`);
+  for (const k of type === "cnn"
+    ? (["inputPlanes", "numActions"] as const)
+    : (["depth", "width", "inputPlanes", "numActions"] as const)) {
+    if (!Number.isInteger(arch[k]) || arch[k] < 1)
+      throw new Error(`model ${k} must be a positive integer, got ${arch[k]}`);
   }
-  if (!(arch.seRatio >= 0 && arch.seRatio <= 1)) throw new Error(`model seRatio must be in [0, 1], got ${arch.seRatio}`);
+  if (!(arch.seRatio >= 0 && arch.seRatio <= 1))
+    throw new Error(`model seRatio must be in [0, 1], got ${arch.seRatio}`);
   return arch;
 }
 
 /** The architecture `training.*` asks for: the one builder the trainer, resume and the benches share. */
 export function configuredArchitecture(t: Config["training"]): Architecture {
-  return architectureOf(t.model_type, { depth: t.tower_depth, width: t.tower_width, seRatio: t.se_ratio, policyHead: t.policy_head });
+  return architectureOf(t.model_type, {
+    depth: t.tower_depth,
+    width: t.tower_width,
+    seRatio: t.se_ratio,
+    policyHead: t.policy_head,
+  });
 }
 
 /** "resnet 9×256 network with a dense policy head". */

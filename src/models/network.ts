@@ -137,7 +137,8 @@ export abstract class Network<Acts = unknown> {
       this.gradViews.set(t.name, be.view(this.grads, t.offset, t.size, `grad ${t.name}`));
     }
     for (const t of this.statsTable.tensors) this.statViews.set(t.name, be.view(this.stats, t.offset, t.size, t.name));
-    const values = "seed" in init ? { params: initTable(this.table, init.seed), stats: initTable(this.statsTable, 0) } : init;
+    const values =
+      "seed" in init ? { params: initTable(this.table, init.seed), stats: initTable(this.statsTable, 0) } : init;
     this.writeParameters(values.params);
     this.writeStats(values.stats);
   }
@@ -164,15 +165,23 @@ export abstract class Network<Acts = unknown> {
 
   /** Weight, bias and their gradients of the conv / linear layer `name`. */
   protected layer(name: string): Layer {
-    return { w: this.param(`${name}.weight`), b: this.param(`${name}.bias`), dw: this.grad(`${name}.weight`), db: this.grad(`${name}.bias`) };
+    return {
+      w: this.param(`${name}.weight`),
+      b: this.param(`${name}.bias`),
+      dw: this.grad(`${name}.weight`),
+      db: this.grad(`${name}.bias`),
+    };
   }
 
   /** Affine parameters, their gradients and the running statistics of the BatchNorm `name`. */
   protected batchNorm(name: string): BatchNorm {
     return {
-      gamma: this.param(`${name}.weight`), beta: this.param(`${name}.bias`),
-      dgamma: this.grad(`${name}.weight`), dbeta: this.grad(`${name}.bias`),
-      mean: this.stat(`${name}.running_mean`), var: this.stat(`${name}.running_var`),
+      gamma: this.param(`${name}.weight`),
+      beta: this.param(`${name}.bias`),
+      dgamma: this.grad(`${name}.weight`),
+      dbeta: this.grad(`${name}.bias`),
+      mean: this.stat(`${name}.running_mean`),
+      var: this.stat(`${name}.running_var`),
     };
   }
 
@@ -192,7 +201,8 @@ export abstract class Network<Acts = unknown> {
   plan(batch: number, opts: { training: false }): Plan;
   plan(batch: number, opts: { training: boolean }): Plan | TrainingPlan;
   plan(batch: number, opts: { training: boolean }): Plan | TrainingPlan {
-    if (!Number.isInteger(batch) || batch < 1) throw new Error(`plan: batch size must be a positive integer, got ${batch}`);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new Error(`plan: batch size must be a positive integer, got ${batch}`);
     for (const [p] of this.plans) if (p.batch === batch && p.training === opts.training) return p;
     const be = this.backend;
     const owned: Buf[] = [];
@@ -214,7 +224,9 @@ export abstract class Network<Acts = unknown> {
       uniforms: alloc("uniforms", batch),
       actionLogp: alloc("actionLogp", batch),
     };
-    const plan: Plan | TrainingPlan = t ? { ...common, training: true, dlogits: alloc("dlogits", batch * A), dvalue: alloc("dvalue", batch) } : common;
+    const plan: Plan | TrainingPlan = t
+      ? { ...common, training: true, dlogits: alloc("dlogits", batch * A), dvalue: alloc("dvalue", batch) }
+      : common;
     const acts = this.planActivations(batch, t, alloc);
     this.plans.set(plan, { acts, owned, lastForward: null });
     return plan;
@@ -229,7 +241,11 @@ export abstract class Network<Acts = unknown> {
   }
 
   /** Subclass: allocate (with `alloc`) the activations of one batch size. */
-  protected abstract planActivations(batch: number, training: boolean, alloc: (label: string, length: number) => Buf): Acts;
+  protected abstract planActivations(
+    batch: number,
+    training: boolean,
+    alloc: (label: string, length: number) => Buf,
+  ): Acts;
 
   private stateOf(plan: Plan): PlanState<Acts> {
     const st = this.plans.get(plan);
@@ -246,7 +262,10 @@ export abstract class Network<Acts = unknown> {
    */
   forward(plan: Plan, mode: Mode): void {
     const st = this.stateOf(plan);
-    if (mode !== "infer" && !plan.training) throw new Error(`forward("${mode}") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`);
+    if (mode !== "infer" && !plan.training)
+      throw new Error(
+        `forward("${mode}") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`,
+      );
     this.forwardLayers(plan, st.acts, mode, BN_MOMENTUM);
     if (mode === "train") this.numBatchesTracked++;
     st.lastForward = mode;
@@ -260,7 +279,8 @@ export abstract class Network<Acts = unknown> {
   backward(plan: TrainingPlan): void {
     const st = this.stateOf(plan);
     if (!plan.training) throw new Error(`backward() on the inference plan for batch ${plan.batch}`);
-    if (st.lastForward !== "train" && st.lastForward !== "frozen") throw new Error(`backward() needs forward(plan, "train") or forward(plan, "frozen") first (batch ${plan.batch})`);
+    if (st.lastForward !== "train" && st.lastForward !== "frozen")
+      throw new Error(`backward() needs forward(plan, "train") or forward(plan, "frozen") first (batch ${plan.batch})`);
     this.backwardLayers(plan, st.acts, st.lastForward);
   }
 
@@ -315,12 +335,26 @@ export abstract class Network<Acts = unknown> {
     this.setInputs(plan, obs, legalMask);
     const greedy = "deterministic" in choose;
     if (!greedy) {
-      if (choose.uniforms.length !== plan.batch) throw new Error(`getActionAndValue: ${choose.uniforms.length} uniforms for batch ${plan.batch}`);
+      if (choose.uniforms.length !== plan.batch)
+        throw new Error(`getActionAndValue: ${choose.uniforms.length} uniforms for batch ${plan.batch}`);
       be.write(plan.uniforms, choose.uniforms);
     }
     this.forward(plan, mode);
-    ops.sampleActions(be, plan.actions, plan.actionLogp, plan.logits, plan.mask, plan.uniforms, { rows: plan.batch, actions: this.numActions }, greedy);
-    const [actions, logProbs, values] = await Promise.all([be.read(plan.actions), be.read(plan.actionLogp), be.read(plan.value)]);
+    ops.sampleActions(
+      be,
+      plan.actions,
+      plan.actionLogp,
+      plan.logits,
+      plan.mask,
+      plan.uniforms,
+      { rows: plan.batch, actions: this.numActions },
+      greedy,
+    );
+    const [actions, logProbs, values] = await Promise.all([
+      be.read(plan.actions),
+      be.read(plan.actionLogp),
+      be.read(plan.value),
+    ]);
     return { actions, logProbs, values };
   }
 
@@ -330,14 +364,21 @@ export abstract class Network<Acts = unknown> {
    * "train" needs a training plan). Computed on the host from the logits read back: this is for
    * analysis and tests, while PPO gets the same terms from its loss kernel on the device.
    */
-  async evaluateActions(plan: Plan, obs: Float32Array, actions: Uint32Array, legalMask: Uint32Array, mode: Mode = "infer"): Promise<EvaluateResult> {
+  async evaluateActions(
+    plan: Plan,
+    obs: Float32Array,
+    actions: Uint32Array,
+    legalMask: Uint32Array,
+    mode: Mode = "infer",
+  ): Promise<EvaluateResult> {
     const B = plan.batch;
     const A = this.numActions;
     const words = this.maskWords;
     if (actions.length !== B) throw new Error(`evaluateActions: ${actions.length} actions for batch ${B}`);
     for (let r = 0; r < B; r++) {
       const a = actions[r];
-      if (!(a < A) || ((legalMask[r * words + (a >>> 5)] >>> (a & 31)) & 1) === 0) throw new Error(`evaluateActions: action ${a} of row ${r} is not legal`);
+      if (!(a < A) || ((legalMask[r * words + (a >>> 5)] >>> (a & 31)) & 1) === 0)
+        throw new Error(`evaluateActions: action ${a} of row ${r} is not legal`);
     }
     this.setInputs(plan, obs, legalMask);
     this.forward(plan, mode);
@@ -361,10 +402,14 @@ export abstract class Network<Acts = unknown> {
   /** Writes observations and legal masks into a plan, checking their sizes and that every row has a legal move. */
   setInputs(plan: Plan, obs: Float32Array, legalMask?: Uint32Array): void {
     const B = plan.batch;
-    if (obs.length !== B * this.obsSize) throw new Error(`observations hold ${obs.length / this.obsSize} rows (${obs.length} floats); the plan is for batch ${B} × ${this.obsSize}`);
+    if (obs.length !== B * this.obsSize)
+      throw new Error(
+        `observations hold ${obs.length / this.obsSize} rows (${obs.length} floats); the plan is for batch ${B} × ${this.obsSize}`,
+      );
     this.backend.write(plan.obs, obs);
     if (legalMask) {
-      if (legalMask.length !== B * this.maskWords) throw new Error(`legal mask holds ${legalMask.length} words; batch ${B} needs ${B} × ${this.maskWords}`);
+      if (legalMask.length !== B * this.maskWords)
+        throw new Error(`legal mask holds ${legalMask.length} words; batch ${B} needs ${B} × ${this.maskWords}`);
       checkLegalRows(legalMask, B, this.numActions);
       this.backend.write(plan.mask, legalMask);
     }
@@ -386,12 +431,14 @@ export abstract class Network<Acts = unknown> {
 
   /** data: [table.length] in the table's layout. */
   writeParameters(data: Float32Array): void {
-    if (data.length !== this.table.length) throw new Error(`writeParameters: ${data.length} floats, the table holds ${this.table.length}`);
+    if (data.length !== this.table.length)
+      throw new Error(`writeParameters: ${data.length} floats, the table holds ${this.table.length}`);
     this.backend.write(this.params, data);
   }
 
   writeStats(data: Float32Array): void {
-    if (data.length !== this.statsTable.length) throw new Error(`writeStats: ${data.length} floats, the table holds ${this.statsTable.length}`);
+    if (data.length !== this.statsTable.length)
+      throw new Error(`writeStats: ${data.length} floats, the table holds ${this.statsTable.length}`);
     this.backend.write(this.stats, data);
   }
 
@@ -414,11 +461,12 @@ function lookup(m: Map<string, Buf>, name: string, what: string): Buf {
  */
 export function checkLegalRows(mask: Uint32Array, rows: number, numActions: number): void {
   const words = ops.maskWords(numActions);
-  const tail = numActions % 32 === 0 ? 0xffffffff : (1 << numActions % 32) - 1; // valid bits of the last word
+  const tail = numActions % 32 === 0 ? 0xffffffff : (1 << (numActions % 32)) - 1; // valid bits of the last word
   for (let r = 0; r < rows; r++) {
     let any = mask[(r + 1) * words - 1] & tail;
     for (let w = r * words; w < (r + 1) * words - 1; w++) any |= mask[w];
-    if (any === 0) throw new Error(`legal mask row ${r} has no legal action (a finished game must not be asked for a move)`);
+    if (any === 0)
+      throw new Error(`legal mask row ${r} has no legal action (a finished game must not be asked for a move)`);
   }
 }
 
@@ -426,14 +474,21 @@ export function checkLegalRows(mask: Uint32Array, rows: number, numActions: numb
  * Legal-action lists in CSR form (the rollout buffer's: row r holds indices[offsets[r] ..
  * offsets[r+1])) → bit mask [rows, ceil(A/32)].
  */
-export function packLegalActions(offsets: Int32Array, indices: Int32Array, rows: number, numActions: number, out?: Uint32Array): Uint32Array {
+export function packLegalActions(
+  offsets: Int32Array,
+  indices: Int32Array,
+  rows: number,
+  numActions: number,
+  out?: Uint32Array,
+): Uint32Array {
   const words = ops.maskWords(numActions);
   const bits = out ?? new Uint32Array(rows * words);
   bits.fill(0, 0, rows * words);
   for (let r = 0; r < rows; r++) {
     for (let k = offsets[r]; k < offsets[r + 1]; k++) {
       const a = indices[k];
-      if (!(a >= 0 && a < numActions)) throw new Error(`packLegalActions: row ${r} lists action ${a} outside [0, ${numActions})`);
+      if (!(a >= 0 && a < numActions))
+        throw new Error(`packLegalActions: row ${r} lists action ${a} outside [0, ${numActions})`);
       bits[r * words + (a >>> 5)] |= 1 << (a & 31);
     }
   }

@@ -53,7 +53,13 @@ export class Adam {
     this.step++;
     ops.gradNorm(be, this.clip, this.partials, this.net.grads, c.maxGradNorm ?? 0);
     ops.adamStep(be, this.net.params, this.net.grads, this.m, this.v, this.clip, {
-      lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, decoupled: c.decoupled, step: this.step,
+      lr,
+      beta1: c.beta1,
+      beta2: c.beta2,
+      eps: c.eps,
+      weightDecay: c.weightDecay,
+      decoupled: c.decoupled,
+      step: this.step,
     });
   }
 
@@ -70,7 +76,8 @@ export class Adam {
 
   writeState(s: AdamState): void {
     const n = this.net.table.length;
-    if (s.m.length !== n || s.v.length !== n) throw new Error(`Adam state holds ${s.m.length} / ${s.v.length} floats; the network's table holds ${n}`);
+    if (s.m.length !== n || s.v.length !== n)
+      throw new Error(`Adam state holds ${s.m.length} / ${s.v.length} floats; the network's table holds ${n}`);
     this.net.backend.write(this.m, s.m);
     this.net.backend.write(this.v, s.v);
     this.step = s.step;

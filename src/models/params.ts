@@ -102,7 +102,12 @@ class TableBuilder {
 
   build(): SizeTable {
     const byName = new Map(this.tensors.map((t) => [t.name, t]));
-    return { tensors: this.tensors, byName, length: Math.max(this.cursor, VIEW_ALIGN), count: this.tensors.reduce((s, t) => s + t.size, 0) };
+    return {
+      tensors: this.tensors,
+      byName,
+      length: Math.max(this.cursor, VIEW_ALIGN),
+      count: this.tensors.reduce((s, t) => s + t.size, 0),
+    };
   }
 }
 
@@ -111,8 +116,12 @@ export function batchNormLayers(arch: Architecture): { name: string; channels: n
   if (arch.type === "cnn") return [];
   const W = arch.width;
   const out = [{ name: "bn_stem", channels: W }];
-  for (let i = 0; i < arch.depth; i++) out.push({ name: `res_blocks.${i}.bn1`, channels: W }, { name: `res_blocks.${i}.bn2`, channels: W });
-  out.push({ name: "policy_head.1", channels: arch.policyHead === "conv" ? W : 2 }, { name: "value_head.1", channels: 2 });
+  for (let i = 0; i < arch.depth; i++)
+    out.push({ name: `res_blocks.${i}.bn1`, channels: W }, { name: `res_blocks.${i}.bn2`, channels: W });
+  out.push(
+    { name: "policy_head.1", channels: arch.policyHead === "conv" ? W : 2 },
+    { name: "value_head.1", channels: 2 },
+  );
   return out;
 }
 

@@ -19,7 +19,15 @@
 
 import { alignUp, type Backend, type Buf } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
-import { Network, type BatchNorm, type Layer, type Mode, type NetworkInit, type Plan, type TrainingPlan } from "./network.ts";
+import {
+  Network,
+  type BatchNorm,
+  type Layer,
+  type Mode,
+  type NetworkInit,
+  type Plan,
+  type TrainingPlan,
+} from "./network.ts";
 import { seHidden, type Architecture } from "./params.ts";
 import { SIDE_TO_MOVE_PLANE } from "../shogi/features.ts";
 import { POLICY_PLANES, policyPlaneTables } from "../shogi/policy-planes.ts";
@@ -117,7 +125,11 @@ export class ResTower extends Network<TowerActs> {
         fc2: this.hidden ? this.layer(`${p}.se.fc2`) : null,
       });
     }
-    const head = (name: string): HeadParams => ({ conv: this.layer(`${name}.0`), bn: this.batchNorm(`${name}.1`), fc: this.layer(`${name}.4`) });
+    const head = (name: string): HeadParams => ({
+      conv: this.layer(`${name}.0`),
+      bn: this.batchNorm(`${name}.1`),
+      fc: this.layer(`${name}.4`),
+    });
     this.valueHead = head("value_head");
     if (arch.policyHead === "conv") {
       const tables = policyPlaneTables();
@@ -125,7 +137,13 @@ export class ResTower extends Network<TowerActs> {
       const scatter = backend.alloc("policy.scatter", tables.scatter.length, "u32");
       backend.write(gather, tables.gather);
       backend.write(scatter, tables.scatter);
-      this.convPolicy = { conv: this.layer("policy_head.0"), bn: this.batchNorm("policy_head.1"), planes: this.layer("policy_head.3"), gather, scatter };
+      this.convPolicy = {
+        conv: this.layer("policy_head.0"),
+        bn: this.batchNorm("policy_head.1"),
+        planes: this.layer("policy_head.3"),
+        gather,
+        scatter,
+      };
       this.policyHead = null;
     } else {
       this.policyHead = head("policy_head");
@@ -154,7 +172,14 @@ export class ResTower extends Network<TowerActs> {
       savedAt += alignUp(2 * W);
       return v;
     };
-    const se = (i: number): ops.SeActivations | null => (h ? { pooled: alloc(`b${i}.pooled`, B * W), hidden: alloc(`b${i}.hidden`, B * h), gate: alloc(`b${i}.gate`, B * W) } : null);
+    const se = (i: number): ops.SeActivations | null =>
+      h
+        ? {
+            pooled: alloc(`b${i}.pooled`, B * W),
+            hidden: alloc(`b${i}.hidden`, B * h),
+            gate: alloc(`b${i}.gate`, B * W),
+          }
+        : null;
     const blocks: BlockActs[] = [];
     for (let i = 0; i < this.blocks.length; i++) {
       if (training) {
@@ -170,9 +195,23 @@ export class ResTower extends Network<TowerActs> {
       const s0 = first?.c1 ?? alloc("s0", board);
       const s1 = first?.r1 ?? alloc("s1", board);
       const out = i < 2 ? alloc(`b${i}.out`, board) : blocks[i - 2].out;
-      blocks.push({ c1: s0, r1: s1, c2: s0, b2: s1, se: first ? first.se : se(0), out, saved1: first?.saved1 ?? saved(W), saved2: first?.saved2 ?? saved(W) });
+      blocks.push({
+        c1: s0,
+        r1: s1,
+        c2: s0,
+        b2: s1,
+        se: first ? first.se : se(0),
+        out,
+        saved1: first?.saved1 ?? saved(W),
+        saved2: first?.saved2 ?? saved(W),
+      });
     }
-    const head = (name: string): HeadActs => ({ conv: alloc(`${name}.conv`, B * 162), flat: alloc(`${name}.flat`, B * 162), saved: saved(2), planes: null });
+    const head = (name: string): HeadActs => ({
+      conv: alloc(`${name}.conv`, B * 162),
+      flat: alloc(`${name}.flat`, B * 162),
+      saved: saved(2),
+      planes: null,
+    });
     const cells = B * POLICY_PLANES * 81;
     const convPolicy = this.convPolicy !== null;
     return {
@@ -180,14 +219,28 @@ export class ResTower extends Network<TowerActs> {
       stemOut: alloc("stem.out", board),
       stemSaved: saved(W),
       blocks,
-      policy: convPolicy ? { conv: alloc("policy.conv", board), flat: alloc("policy.flat", board), saved: saved(W), planes: alloc("policy.planes", cells) } : head("policy"),
+      policy: convPolicy
+        ? {
+            conv: alloc("policy.conv", board),
+            flat: alloc("policy.flat", board),
+            saved: saved(W),
+            planes: alloc("policy.planes", cells),
+          }
+        : head("policy"),
       value: head("value"),
       grad: training
         ? {
             g: [alloc("g0", board), alloc("g1", board)],
             t1: alloc("t1", board),
             t2: alloc("t2", board),
-            se: h ? { dz: alloc("se.dz", B * W), dhPre: alloc("se.dhPre", B * h), dh: alloc("se.dh", B * h), dpooled: alloc("se.dpooled", B * W) } : null,
+            se: h
+              ? {
+                  dz: alloc("se.dz", B * W),
+                  dhPre: alloc("se.dhPre", B * h),
+                  dh: alloc("se.dh", B * h),
+                  dpooled: alloc("se.dpooled", B * W),
+                }
+              : null,
             dflat: alloc("head.dflat", B * 162),
             dconv: alloc("head.dconv", B * 162),
             dplanes: convPolicy ? alloc("policy.dplanes", cells) : null,
@@ -205,12 +258,18 @@ export class ResTower extends Network<TowerActs> {
     const tower = { batch: B, cin: W, cout: W };
     const bn = (y: Buf, saved: Buf, x: Buf, p: BatchNorm, channels: number, relu: boolean) => {
       const d = { batch: B, channels };
-      if (mode === "train") ops.batchNormForwardTrain(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu, momentum });
-      else if (mode === "frozen") ops.batchNormForwardFrozen(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu });
+      if (mode === "train")
+        ops.batchNormForwardTrain(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu, momentum });
+      else if (mode === "frozen")
+        ops.batchNormForwardFrozen(be, y, saved, x, p.gamma, p.beta, p.mean, p.var, d, { relu });
       else ops.batchNormForwardInfer(be, y, x, p.gamma, p.beta, p.mean, p.var, d, { relu });
     };
 
-    ops.conv3x3Forward(be, a.stemConv, plan.obs, this.stem.w, this.stem.b, { batch: B, cin: this.arch.inputPlanes, cout: W });
+    ops.conv3x3Forward(be, a.stemConv, plan.obs, this.stem.w, this.stem.b, {
+      batch: B,
+      cin: this.arch.inputPlanes,
+      cout: W,
+    });
     bn(a.stemOut, a.stemSaved, a.stemConv, this.bnStem, W, true);
     let x = a.stemOut;
     for (let i = 0; i < this.blocks.length; i++) {
@@ -220,11 +279,19 @@ export class ResTower extends Network<TowerActs> {
       bn(s.r1, s.saved1, s.c1, p.bn1, W, true);
       ops.conv3x3Forward(be, s.c2, s.r1, p.conv2.w, p.conv2.b, tower);
       bn(s.b2, s.saved2, s.c2, p.bn2, W, false);
-      if (s.se) ops.seResidualForward(be, s.out, s.se, s.b2, x, p.fc1!.w, p.fc1!.b, p.fc2!.w, p.fc2!.b, { batch: B, channels: W, hidden: this.hidden });
+      if (s.se)
+        ops.seResidualForward(be, s.out, s.se, s.b2, x, p.fc1!.w, p.fc1!.b, p.fc2!.w, p.fc2!.b, {
+          batch: B,
+          channels: W,
+          hidden: this.hidden,
+        });
       else ops.addRelu(be, s.out, s.b2, x);
       x = s.out;
     }
-    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.logits, this.numActions], [this.valueHead, a.value, plan.value, 1]];
+    const heads: [HeadParams | null, HeadActs, Buf, number][] = [
+      [this.policyHead, a.policy, plan.logits, this.numActions],
+      [this.valueHead, a.value, plan.value, 1],
+    ];
     for (const [p, h, out, outF] of heads) {
       if (!p) continue;
       ops.conv1x1Forward(be, h.conv, x, p.conv.w, p.conv.b, { batch: B, cin: W, cout: 2 });
@@ -237,7 +304,14 @@ export class ResTower extends Network<TowerActs> {
       ops.conv3x3Forward(be, h.conv, x, cp.conv.w, cp.conv.b, tower);
       bn(h.flat, h.saved, h.conv, cp.bn, W, true);
       ops.conv1x1Forward(be, h.planes!, h.flat, cp.planes.w, cp.planes.b, { batch: B, cin: W, cout: POLICY_PLANES });
-      ops.gatherByMover(be, plan.logits, h.planes!, cp.gather, plan.obs, this.gatherDims(B, POLICY_PLANES * 81, this.numActions));
+      ops.gatherByMover(
+        be,
+        plan.logits,
+        h.planes!,
+        cp.gather,
+        plan.obs,
+        this.gatherDims(B, POLICY_PLANES * 81, this.numActions),
+      );
     }
   }
 
@@ -263,20 +337,54 @@ export class ResTower extends Network<TowerActs> {
     if (cp) {
       const h = a.policy;
       const planes = { batch: B, cin: W, cout: POLICY_PLANES };
-      ops.gatherByMover(be, g.dplanes!, plan.dlogits, cp.scatter, plan.obs, this.gatherDims(B, this.numActions, POLICY_PLANES * 81));
+      ops.gatherByMover(
+        be,
+        g.dplanes!,
+        plan.dlogits,
+        cp.scatter,
+        plan.obs,
+        this.gatherDims(B, this.numActions, POLICY_PLANES * 81),
+      );
       ops.conv1x1BackwardWeight(be, cp.planes.dw, cp.planes.db, h.flat, g.dplanes!, planes);
       ops.conv1x1BackwardData(be, g.t1, g.dplanes!, cp.planes.w, planes);
-      bnBackward(be, g.t2, cp.bn.dgamma, cp.bn.dbeta, g.t1, h.conv, h.flat, cp.bn.gamma, h.saved, { batch: B, channels: W }, { relu: true });
+      bnBackward(
+        be,
+        g.t2,
+        cp.bn.dgamma,
+        cp.bn.dbeta,
+        g.t1,
+        h.conv,
+        h.flat,
+        cp.bn.gamma,
+        h.saved,
+        { batch: B, channels: W },
+        { relu: true },
+      );
       ops.conv3x3BackwardWeight(be, cp.conv.dw, cp.conv.db, towerOut, g.t2, tower);
       ops.conv3x3BackwardData(be, g.g[cur], g.t2, cp.conv.w, tower);
     }
-    const heads: [HeadParams | null, HeadActs, Buf, number][] = [[this.policyHead, a.policy, plan.dlogits, this.numActions], [this.valueHead, a.value, plan.dvalue, 1]];
+    const heads: [HeadParams | null, HeadActs, Buf, number][] = [
+      [this.policyHead, a.policy, plan.dlogits, this.numActions],
+      [this.valueHead, a.value, plan.dvalue, 1],
+    ];
     heads.forEach(([p, h, dOut, outF], k) => {
       if (!p) return;
       const fc = { batch: B, in: 162, out: outF };
       ops.linearBackwardWeight(be, p.fc.dw, p.fc.db, h.flat, dOut, fc);
       ops.linearBackwardData(be, g.dflat, dOut, p.fc.w, fc);
-      bnBackward(be, g.dconv, p.bn.dgamma, p.bn.dbeta, g.dflat, h.conv, h.flat, p.bn.gamma, h.saved, { batch: B, channels: 2 }, { relu: true });
+      bnBackward(
+        be,
+        g.dconv,
+        p.bn.dgamma,
+        p.bn.dbeta,
+        g.dflat,
+        h.conv,
+        h.flat,
+        p.bn.gamma,
+        h.saved,
+        { batch: B, channels: 2 },
+        { relu: true },
+      );
       ops.conv1x1BackwardWeight(be, p.conv.dw, p.conv.db, towerOut, g.dconv, { batch: B, cin: W, cout: 2 });
       ops.conv1x1BackwardData(be, g.g[cur], g.dconv, p.conv.w, { batch: B, cin: W, cout: 2 }, k > 0);
     });
@@ -288,20 +396,68 @@ export class ResTower extends Network<TowerActs> {
       const dIn = g.g[1 - cur];
       // residual join (+ SE): dIn ← skip part; ∂b2 → t1 (without SE the two are the same tensor)
       let db2 = g.t1;
-      if (s.se) ops.seResidualBackward(be, g.t1, dIn, p.fc1!.dw, p.fc1!.db, p.fc2!.dw, p.fc2!.db, g.se!, dOut, s.out, s.b2, s.se, p.fc1!.w, p.fc2!.w, { batch: B, channels: W, hidden: this.hidden });
+      if (s.se)
+        ops.seResidualBackward(
+          be,
+          g.t1,
+          dIn,
+          p.fc1!.dw,
+          p.fc1!.db,
+          p.fc2!.dw,
+          p.fc2!.db,
+          g.se!,
+          dOut,
+          s.out,
+          s.b2,
+          s.se,
+          p.fc1!.w,
+          p.fc2!.w,
+          { batch: B, channels: W, hidden: this.hidden },
+        );
       else {
         ops.reluBackward(be, dIn, dOut, s.out);
         db2 = dIn;
       }
-      bnBackward(be, g.t2, p.bn2.dgamma, p.bn2.dbeta, db2, s.c2, s.b2, p.bn2.gamma, s.saved2, { batch: B, channels: W });
+      bnBackward(be, g.t2, p.bn2.dgamma, p.bn2.dbeta, db2, s.c2, s.b2, p.bn2.gamma, s.saved2, {
+        batch: B,
+        channels: W,
+      });
       ops.conv3x3BackwardWeight(be, p.conv2.dw, p.conv2.db, s.r1, g.t2, tower);
       ops.conv3x3BackwardData(be, g.t1, g.t2, p.conv2.w, tower);
-      bnBackward(be, g.t2, p.bn1.dgamma, p.bn1.dbeta, g.t1, s.c1, s.r1, p.bn1.gamma, s.saved1, { batch: B, channels: W }, { relu: true });
+      bnBackward(
+        be,
+        g.t2,
+        p.bn1.dgamma,
+        p.bn1.dbeta,
+        g.t1,
+        s.c1,
+        s.r1,
+        p.bn1.gamma,
+        s.saved1,
+        { batch: B, channels: W },
+        { relu: true },
+      );
       ops.conv3x3BackwardWeight(be, p.conv1.dw, p.conv1.db, input, g.t2, tower);
       ops.conv3x3BackwardData(be, dIn, g.t2, p.conv1.w, tower, true);
       cur = 1 - cur;
     }
-    bnBackward(be, g.t2, this.bnStem.dgamma, this.bnStem.dbeta, g.g[cur], a.stemConv, a.stemOut, this.bnStem.gamma, a.stemSaved, { batch: B, channels: W }, { relu: true });
-    ops.conv3x3BackwardWeight(be, this.stem.dw, this.stem.db, plan.obs, g.t2, { batch: B, cin: this.arch.inputPlanes, cout: W });
+    bnBackward(
+      be,
+      g.t2,
+      this.bnStem.dgamma,
+      this.bnStem.dbeta,
+      g.g[cur],
+      a.stemConv,
+      a.stemOut,
+      this.bnStem.gamma,
+      a.stemSaved,
+      { batch: B, channels: W },
+      { relu: true },
+    );
+    ops.conv3x3BackwardWeight(be, this.stem.dw, this.stem.db, plan.obs, g.t2, {
+      batch: B,
+      cin: this.arch.inputPlanes,
+      cout: W,
+    });
   }
 }

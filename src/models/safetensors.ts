@@ -10,7 +10,6 @@
 
 import { readFileSync } from "node:fs";
 
-
 export type SafeDType = "F32" | "I64" | "U32" | "U8";
 
 const BYTES: Record<SafeDType, number> = { F32: 4, I64: 8, U32: 4, U8: 1 };
@@ -22,21 +21,28 @@ export interface SafeTensor {
   data: Uint8Array;
 }
 
-if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error("safetensors: keisei assumes a little-endian host");
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1)
+  throw new Error("safetensors: keisei assumes a little-endian host");
 
 /** Bytes of a typed array (shares memory). */
 export function bytesOf(a: Float32Array | BigInt64Array | Uint32Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-export function encodeSafetensors(tensors: Iterable<[string, SafeTensor]>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Iterable<[string, SafeTensor]>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   const parts: Uint8Array[] = [];
   let at = 0;
   for (const [name, t] of tensors) {
     if (name in header) throw new Error(`safetensors: tensor "${name}" given twice`);
     const want = t.shape.reduce((a, b) => a * b, 1) * BYTES[t.dtype];
-    if (t.data.byteLength !== want) throw new Error(`safetensors: tensor "${name}" has ${t.data.byteLength} bytes, shape [${t.shape}] ${t.dtype} needs ${want}`);
+    if (t.data.byteLength !== want)
+      throw new Error(
+        `safetensors: tensor "${name}" has ${t.data.byteLength} bytes, shape [${t.shape}] ${t.dtype} needs ${want}`,
+      );
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [at, at + want] };
     parts.push(t.data);
     at += want;
@@ -59,7 +65,10 @@ export function encodeSafetensors(tensors: Iterable<[string, SafeTensor]>, metad
  * Parses a safetensors blob. Every malformation (short file, header past the end, bad JSON, an
  * unknown dtype, offsets outside the data or not matching the shape) is an Error naming `source`.
  */
-export function decodeSafetensors(bytes: Uint8Array, source: string): { metadata: Record<string, string>; tensors: Map<string, SafeTensor> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  source: string,
+): { metadata: Record<string, string>; tensors: Map<string, SafeTensor> } {
   const bad = (why: string) => new Error(`${source}: not a readable safetensors file (${why})`);
   if (bytes.length < 8) throw bad(`${bytes.length} bytes, truncated before the header length`);
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
@@ -79,15 +88,23 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { metadata
   for (const [name, v] of Object.entries(header)) {
     if (name === "__metadata__") continue;
     const t = v as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-    if (!t || typeof t.dtype !== "string" || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets)) throw bad(`entry "${name}" lacks dtype, shape or data_offsets`);
-    if (!(t.dtype in BYTES)) throw bad(`tensor "${name}" has dtype ${t.dtype}; keisei reads ${Object.keys(BYTES).join(", ")}`);
+    if (!t || typeof t.dtype !== "string" || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets))
+      throw bad(`entry "${name}" lacks dtype, shape or data_offsets`);
+    if (!(t.dtype in BYTES))
+      throw bad(`tensor "${name}" has dtype ${t.dtype}; keisei reads ${Object.keys(BYTES).join(", ")}`);
     const [begin, end] = t.data_offsets;
     const want = t.shape.reduce((a, b) => a * b, 1) * BYTES[t.dtype as SafeDType];
-    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end - begin === want)) throw bad(`tensor "${name}": data_offsets [${begin}, ${end}] do not hold shape [${t.shape}] ${t.dtype}`);
-    if (end > dataLength) throw bad(`tensor "${name}" ends at byte ${end} of the data but the file holds ${dataLength}: truncated`);
+    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end - begin === want))
+      throw bad(`tensor "${name}": data_offsets [${begin}, ${end}] do not hold shape [${t.shape}] ${t.dtype}`);
+    if (end > dataLength)
+      throw bad(`tensor "${name}" ends at byte ${end} of the data but the file holds ${dataLength}: truncated`);
     maxEnd = Math.max(maxEnd, end);
     // A copy (not Buffer.slice, which shares): aligned for typed-array views, independent of `bytes`.
-    tensors.set(name, { dtype: t.dtype as SafeDType, shape: t.shape, data: new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end)) });
+    tensors.set(name, {
+      dtype: t.dtype as SafeDType,
+      shape: t.shape,
+      data: new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end)),
+    });
   }
   if (maxEnd !== dataLength) throw bad(`${dataLength - maxEnd} bytes after the last tensor`);
   return { metadata, tensors };

@@ -54,7 +54,15 @@ export function batchRows(b: ActBatch, n: number): ActBatch {
  * `maxMovesPerGame`) and its legal moves legalMoves[legalAt .. legalAt + legalCount) as the row's
  * legal actions, in that order, starting where row − 1 ended. Rows are written in order from 0.
  */
-export function encodeRow(b: ActBatch, row: number, pos: Position, maxMovesPerGame: number, legalMoves: Uint32Array, legalAt: number, legalCount: number): void {
+export function encodeRow(
+  b: ActBatch,
+  row: number,
+  pos: Position,
+  maxMovesPerGame: number,
+  legalMoves: Uint32Array,
+  legalAt: number,
+  legalCount: number,
+): void {
   encodeCore46(pos, maxMovesPerGame, b.obs, row * OBS_SIZE);
   if (row === 0) b.legalOffsets[0] = 0;
   const first = b.legalOffsets[row];

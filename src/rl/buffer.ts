@@ -50,7 +50,11 @@ export class RolloutBuffer {
   /** Whether cut() ran since the last add: only then are bootstrap values, hence advantages, defined. */
   private cutDone = false;
 
-  constructor(readonly capacity: number, readonly obsSize: number, readonly numGames: number) {
+  constructor(
+    readonly capacity: number,
+    readonly obsSize: number,
+    readonly numGames: number,
+  ) {
     this.obs = new Float32Array(capacity * obsSize);
     this.actions = new Int32Array(capacity);
     this.logProbs = new Float32Array(capacity);
@@ -78,7 +82,19 @@ export class RolloutBuffer {
    * potential Φ of the decision's position from `colour`'s view (0 without shaping). Returns the
    * transition's index.
    */
-  add(game: number, colour: number, obs: Float32Array, obsOffset: number, action: number, logProb: number, value: number, legal: Int32Array, legalStart: number, legalCount: number, potential = 0): number {
+  add(
+    game: number,
+    colour: number,
+    obs: Float32Array,
+    obsOffset: number,
+    action: number,
+    logProb: number,
+    value: number,
+    legal: Int32Array,
+    legalStart: number,
+    legalCount: number,
+    potential = 0,
+  ): number {
     if (this.full) throw new Error(`rollout buffer full (${this.capacity} transitions)`);
     if (legalCount <= 0 || legalCount > MAX_LEGAL_MOVES) throw new Error(`transition with ${legalCount} legal moves`);
     const t = this.size++;
@@ -138,7 +154,11 @@ export class RolloutBuffer {
   addShapingRewards(gamma: number): void {
     if (!this.cutDone) throw new Error("rollout: shaping rewards need the rollout cut first (cut)");
     for (let t = 0; t < this.size; t++) {
-      const reached = this.dones[t] ? 0 : this.next[t] >= 0 ? this.potentials[this.next[t]] : this.bootstrapPotentials[t];
+      const reached = this.dones[t]
+        ? 0
+        : this.next[t] >= 0
+          ? this.potentials[this.next[t]]
+          : this.bootstrapPotentials[t];
       this.rewards[t] += gamma * reached - this.potentials[t];
     }
   }

@@ -20,7 +20,14 @@ export interface GaeInput {
   bootstrap: Float32Array; // [T] value of the reached state where next = −1 and not done
 }
 
-export function computeGae(input: GaeInput, count: number, gamma: number, lambda: number, advantages: Float32Array, returns: Float32Array): void {
+export function computeGae(
+  input: GaeInput,
+  count: number,
+  gamma: number,
+  lambda: number,
+  advantages: Float32Array,
+  returns: Float32Array,
+): void {
   const { rewards, values, dones, next, bootstrap } = input;
   for (let t = count - 1; t >= 0; t--) {
     const n = next[t];

@@ -158,7 +158,8 @@ export class PpoLearner {
     const B = this.settings.minibatchSize;
     const size = B * this.net.obsSize;
     const batches = function* () {
-      for (let start = 0; start + B <= buffer.size; start += B) yield buffer.obs.subarray(start * buffer.obsSize, start * buffer.obsSize + size);
+      for (let start = 0; start + B <= buffer.size; start += B)
+        yield buffer.obs.subarray(start * buffer.obsSize, start * buffer.obsSize + size);
     };
     this.net.refreshStatistics(this.plan, batches());
     await this.net.backend.submit();
@@ -190,14 +191,24 @@ export class PpoLearner {
       { dlogits: plan.dlogits, dvalues: plan.dvalue, stats: d.stats },
       { logits: plan.logits, mask: plan.mask, actions: d.actions, samples: d.samples, values: plan.value },
       { rows: B, actions: net.numActions },
-      { clipEps: s.clipEpsilon, valueCoef: s.valueLossCoeff, entropyCoef: s.entropyCoef, valueClip: s.enableValueClipping },
+      {
+        clipEps: s.clipEpsilon,
+        valueCoef: s.valueLossCoeff,
+        entropyCoef: s.entropyCoef,
+        valueClip: s.enableValueClipping,
+      },
     );
     net.backward(plan);
     adam.update(this.learningRate);
 
     // Per-sample terms: [policy, value, entropy, oldLogp − logp, clipped, logp].
     const [stats, norm] = await Promise.all([be.read(d.stats), adam.gradNorm()]);
-    let policy = 0, value = 0, entropy = 0, oldKl = 0, kl = 0, clip = 0;
+    let policy = 0,
+      value = 0,
+      entropy = 0,
+      oldKl = 0,
+      kl = 0,
+      clip = 0;
     for (let i = 0; i < B; i++) {
       const r = i * 6;
       policy += stats[r];
@@ -209,8 +220,19 @@ export class PpoLearner {
       kl += Math.exp(logRatio) - 1 - logRatio;
       clip += stats[r + 4];
     }
-    if (!Number.isFinite(policy + value + entropy)) throw new NonFiniteLossError(`PPO loss is not finite (policy ${policy / B}, value ${value / B}, entropy ${entropy / B})`);
-    return { policy: policy / B, value: value / B, entropy: entropy / B, oldKl: oldKl / B, kl: kl / B, clip: clip / B, norm };
+    if (!Number.isFinite(policy + value + entropy))
+      throw new NonFiniteLossError(
+        `PPO loss is not finite (policy ${policy / B}, value ${value / B}, entropy ${entropy / B})`,
+      );
+    return {
+      policy: policy / B,
+      value: value / B,
+      entropy: entropy / B,
+      oldKl: oldKl / B,
+      kl: kl / B,
+      clip: clip / B,
+      norm,
+    };
   }
 
   destroy(): void {
@@ -225,14 +247,16 @@ export class NonFiniteLossError extends Error {
 
 /** 1 − Var(R − V) / Var(R) over the rollout (NaN when the returns do not vary). */
 export function explainedVarianceOf(values: Float32Array, returns: Float32Array, n: number): number {
-  let mr = 0, md = 0;
+  let mr = 0,
+    md = 0;
   for (let i = 0; i < n; i++) {
     mr += returns[i];
     md += returns[i] - values[i];
   }
   mr /= n;
   md /= n;
-  let vr = 0, vd = 0;
+  let vr = 0,
+    vd = 0;
   for (let i = 0; i < n; i++) {
     vr += (returns[i] - mr) ** 2;
     vd += (returns[i] - values[i] - md) ** 2;

@@ -17,7 +17,13 @@ export interface ScheduleConfig {
  * the transitions one rollout really holds; each epoch takes floor(rolloutSize / minibatch) full
  * minibatches (rl/ppo.ts).
  */
-export function scheduleTotalSteps(totalTimesteps: number, rolloutSize: number, ppoEpochs: number, minibatchSize: number, stepOn: StepOn): number {
+export function scheduleTotalSteps(
+  totalTimesteps: number,
+  rolloutSize: number,
+  ppoEpochs: number,
+  minibatchSize: number,
+  stepOn: StepOn,
+): number {
   const rollouts = Math.ceil(totalTimesteps / rolloutSize);
   const perRollout = stepOn === "epoch" ? ppoEpochs : ppoEpochs * Math.floor(rolloutSize / minibatchSize);
   return rollouts * perRollout;
@@ -34,7 +40,10 @@ const KNOWN_KWARGS: Record<ScheduleType, Record<string, number>> = {
 export function scheduleKwargs(type: ScheduleType, given: Record<string, number> | null): Record<string, number> {
   const known = KNOWN_KWARGS[type];
   for (const k of Object.keys(given ?? {}))
-    if (!(k in known)) throw new Error(`training.lr_schedule_kwargs.${k}: not a parameter of the ${type} schedule (it takes ${Object.keys(known).join(", ")})`);
+    if (!(k in known))
+      throw new Error(
+        `training.lr_schedule_kwargs.${k}: not a parameter of the ${type} schedule (it takes ${Object.keys(known).join(", ")})`,
+      );
   return { ...known, ...given };
 }
 

@@ -50,7 +50,11 @@ export class SelfPlay {
    * `materialShaping`: weight of the shaping potential Φ = weight × material balance (pawn units,
    * the mover's view) recorded with each decision; 0 records no shaping (buffer.ts explains).
    */
-  constructor(readonly numGames: number, readonly rules: Readonly<RulesOptions>, options: { startSfen?: string; materialShaping?: number } = {}) {
+  constructor(
+    readonly numGames: number,
+    readonly rules: Readonly<RulesOptions>,
+    options: { startSfen?: string; materialShaping?: number } = {},
+  ) {
     this.materialShaping = options.materialShaping ?? 0;
     this.startSfen = options.startSfen ?? Position.startpos().toSfen();
     this.startPly = Position.fromSfen(this.startSfen).ply;
@@ -82,14 +86,23 @@ export class SelfPlay {
   private newGame(i: number): Position {
     const pos = Position.fromSfen(this.startSfen);
     this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
-    if (gameStatus(pos, this.rules, this.legalCount[i]).over) throw new Error(`self-play start position is already over: ${this.startSfen}`);
+    if (gameStatus(pos, this.rules, this.legalCount[i]).over)
+      throw new Error(`self-play start position is already over: ${this.startSfen}`);
     this.counters.fill(0, i * 6, i * 6 + 6);
     return pos;
   }
 
   private encodeBatch(): void {
     for (let i = 0; i < this.numGames; i++) {
-      encodeRow(this.batch, i, this.games[i], this.rules.maxMovesPerGame, this.legalMoves, i * MAX_LEGAL_MOVES, this.legalCount[i]);
+      encodeRow(
+        this.batch,
+        i,
+        this.games[i],
+        this.rules.maxMovesPerGame,
+        this.legalMoves,
+        i * MAX_LEGAL_MOVES,
+        this.legalCount[i],
+      );
     }
   }
 
@@ -107,9 +120,24 @@ export class SelfPlay {
       const n = b.legalOffsets[i + 1] - start;
       const action = b.actions[i];
       const move = chosenMove(b, i, this.legalMoves, i * MAX_LEGAL_MOVES);
-      if (move < 0) throw new Error(`self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`);
+      if (move < 0)
+        throw new Error(
+          `self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`,
+        );
       const mover = pos.sideToMove;
-      buffer?.add(i, mover, b.obs, i * OBS_SIZE, action, b.logProbs[i], b.values[i], b.legalActions, start, n, this.potential(pos, mover));
+      buffer?.add(
+        i,
+        mover,
+        b.obs,
+        i * OBS_SIZE,
+        action,
+        b.logProbs[i],
+        b.values[i],
+        b.legalActions,
+        start,
+        n,
+        this.potential(pos, mover),
+      );
 
       const c = i * 6 + mover;
       if (moveIsDrop(move)) this.counters[c + 2]++;
@@ -132,7 +160,11 @@ export class SelfPlay {
         reason: status.reason!,
         startSfen: this.startSfen,
         moves: plies.slice(0, played + 1),
-        counters: { captures: [cs[i * 6], cs[i * 6 + 1]], drops: [cs[i * 6 + 2], cs[i * 6 + 3]], promotions: [cs[i * 6 + 4], cs[i * 6 + 5]] },
+        counters: {
+          captures: [cs[i * 6], cs[i * 6 + 1]],
+          drops: [cs[i * 6 + 2], cs[i * 6 + 3]],
+          promotions: [cs[i * 6 + 4], cs[i * 6 + 5]],
+        },
       });
       this.games[i] = this.newGame(i);
     }
@@ -142,12 +174,18 @@ export class SelfPlay {
 
   /** The games in progress (moves and counters), for a checkpoint. */
   snapshot(): GameSnapshot[] {
-    return this.games.map((_, i) => ({ moves: Array.from(this.movesOf(i)), counters: Array.from(this.counters.subarray(i * 6, i * 6 + 6)) }));
+    return this.games.map((_, i) => ({
+      moves: Array.from(this.movesOf(i)),
+      counters: Array.from(this.counters.subarray(i * 6, i * 6 + 6)),
+    }));
   }
 
   /** Replays saved games in progress (each move checked for legality), so a resumed run continues them. */
   restore(saved: readonly GameSnapshot[]): void {
-    if (saved.length !== this.numGames) throw new Error(`self-play: ${saved.length} saved games for ${this.numGames} game slots (training.num_envs changed?)`);
+    if (saved.length !== this.numGames)
+      throw new Error(
+        `self-play: ${saved.length} saved games for ${this.numGames} game slots (training.num_envs changed?)`,
+      );
     saved.forEach((g, i) => {
       const pos = this.newGame(i);
       for (const m of g.moves) {
@@ -156,7 +194,8 @@ export class SelfPlay {
         pos.makeMove(m);
       }
       this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
-      if (gameStatus(pos, this.rules, this.legalCount[i]).over) throw new Error(`self-play: saved game ${i} is already over`);
+      if (gameStatus(pos, this.rules, this.legalCount[i]).over)
+        throw new Error(`self-play: saved game ${i} is already over`);
       this.counters.set(g.counters, i * 6);
       this.games[i] = pos;
     });
@@ -170,7 +209,10 @@ export class SelfPlay {
   async bootstrap(policy: ActingPolicy, buffer: RolloutBuffer): Promise<void> {
     await policy.act(this.batch);
     const values = this.batch.values;
-    const potentialOf = this.materialShaping === 0 ? undefined : (game: number, colour: number) => this.potential(this.games[game], colour as Color);
+    const potentialOf =
+      this.materialShaping === 0
+        ? undefined
+        : (game: number, colour: number) => this.potential(this.games[game], colour as Color);
     buffer.cut((game, colour) => (colour === this.games[game].sideToMove ? values[game] : -values[game]), potentialOf);
   }
 }

@@ -4,7 +4,16 @@
 //                (12 960 indices, every geometric pair, legal or not)
 //   drops:       index = 12 960 + 7·to + hand type (P L N S G B R)      (567 indices)
 
-import { DROP_BASE, makeBoardMove, makeDrop, moveFrom, moveIsDrop, moveIsPromote, moveTo, NUM_HAND_TYPES } from "./types.ts";
+import {
+  DROP_BASE,
+  makeBoardMove,
+  makeDrop,
+  moveFrom,
+  moveIsDrop,
+  moveIsPromote,
+  moveTo,
+  NUM_HAND_TYPES,
+} from "./types.ts";
 
 export const NUM_BOARD_ACTIONS = 81 * 80 * 2;
 export const NUM_ACTIONS = NUM_BOARD_ACTIONS + 81 * NUM_HAND_TYPES; // 13 527
@@ -20,7 +29,8 @@ export function moveToAction(m: number): number {
 
 /** The engine move of a policy index (a geometric move; legality is the position's business). */
 export function actionToMove(action: number): number {
-  if (!Number.isInteger(action) || action < 0 || action >= NUM_ACTIONS) throw new RangeError(`action index ${action} is outside 0..${NUM_ACTIONS - 1}`);
+  if (!Number.isInteger(action) || action < 0 || action >= NUM_ACTIONS)
+    throw new RangeError(`action index ${action} is outside 0..${NUM_ACTIONS - 1}`);
   if (action >= NUM_BOARD_ACTIONS) {
     const d = action - NUM_BOARD_ACTIONS;
     return makeDrop(d % NUM_HAND_TYPES, (d / NUM_HAND_TYPES) | 0);

@@ -7,8 +7,21 @@
 
 import type { Position } from "./position.ts";
 import {
-  ATTACKS_IN, CAN_PROMOTE, COL, DEAD, FORWARD_DIR, KNIGHT_TO, LINE, NEXT, ROW, SLIDES_IN, SLIDE_COUNT, SLIDE_DIRS,
-  STEP_COUNT, STEP_DIRS, ZONE,
+  ATTACKS_IN,
+  CAN_PROMOTE,
+  COL,
+  DEAD,
+  FORWARD_DIR,
+  KNIGHT_TO,
+  LINE,
+  NEXT,
+  ROW,
+  SLIDES_IN,
+  SLIDE_COUNT,
+  SLIDE_DIRS,
+  STEP_COUNT,
+  STEP_DIRS,
+  ZONE,
 } from "./tables.ts";
 import { DROP_BASE, KING, KNIGHT, LANCE, NUM_SQUARES, PAWN, PROMOTE_FLAG, ROOK, SILVER } from "./types.ts";
 
@@ -38,7 +51,8 @@ export function attackedBy(board: Int8Array, sq: number, by: number): boolean {
   }
   const knight = KNIGHT_CODE[by];
   const k = ((by ^ 1) * NUM_SQUARES + sq) * 2;
-  const k0 = KNIGHT_TO[k], k1 = KNIGHT_TO[k + 1];
+  const k0 = KNIGHT_TO[k],
+    k1 = KNIGHT_TO[k + 1];
   return (k0 >= 0 && board[k0] === knight) || (k1 >= 0 && board[k1] === knight);
 }
 
@@ -173,7 +187,14 @@ function emitBoardMove(out: Uint32Array, n: number, from: number, to: number, co
 }
 
 /** Moves of every non-king piece of `us` to squares with allowed[to] = 1, respecting pins. */
-function genPieceMoves(board: Int8Array, us: number, ksq: number, allowed: Uint8Array, out: Uint32Array, n: number): number {
+function genPieceMoves(
+  board: Int8Array,
+  us: number,
+  ksq: number,
+  allowed: Uint8Array,
+  out: Uint32Array,
+  n: number,
+): number {
   const kLine = ksq * NUM_SQUARES;
   for (let from = 0; from < NUM_SQUARES; from++) {
     const code = board[from];
@@ -238,11 +259,18 @@ function genKingMoves(board: Int8Array, us: number, ksq: number, out: Uint32Arra
 
 /** Drops from `us`'s hand onto empty squares with allowed[sq] = 1. */
 function genDrops(pos: Position, us: number, allowed: Uint8Array, out: Uint32Array, n: number): number {
-  const board = pos.board, hands = pos.hands;
+  const board = pos.board,
+    hands = pos.hands;
   const h = us * 7;
-  const hasP = hands[h + PAWN] > 0, hasL = hands[h + LANCE] > 0, hasN = hands[h + KNIGHT] > 0;
+  const hasP = hands[h + PAWN] > 0,
+    hasL = hands[h + LANCE] > 0,
+    hasN = hands[h + KNIGHT] > 0;
   // Pieces with no drop restriction, as drop-encoded `from` values.
-  let free0 = 0, free1 = 0, free2 = 0, free3 = 0, freeCount = 0;
+  let free0 = 0,
+    free1 = 0,
+    free2 = 0,
+    free3 = 0,
+    freeCount = 0;
   for (let t = SILVER; t <= ROOK; t++) {
     if (hands[h + t] === 0) continue;
     const f = DROP_BASE + t;
@@ -294,7 +322,9 @@ export function countCheckers(pos: Position): number {
  */
 export function generateLegal(pos: Position, out: Uint32Array, offset: number): number {
   if (out.length - offset < MAX_LEGAL_MOVES) {
-    throw new RangeError(`generateLegal: out needs ${MAX_LEGAL_MOVES} free slots from offset ${offset}, has ${out.length - offset}`);
+    throw new RangeError(
+      `generateLegal: out needs ${MAX_LEGAL_MOVES} free slots from offset ${offset}, has ${out.length - offset}`,
+    );
   }
   const board = pos.board;
   const us = pos.sideToMove;

@@ -78,7 +78,8 @@ function breakdownInto(pos: Position, depth: number, buf: Uint32Array, offset: n
       pos.unmakeMove();
       continue;
     }
-    const from = m & 127, to = (m >> 7) & 127;
+    const from = m & 127,
+      to = (m >> 7) & 127;
     acc.nodes++;
     if (from >= DROP_BASE) acc.drops++;
     else if (pos.board[to] !== 0) acc.captures++;

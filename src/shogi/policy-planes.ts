@@ -22,7 +22,17 @@
 // Defines: POLICY_PLANES, NO_CELL, PolicyPlaneTables, policyPlaneTables, actionCell.
 
 import { NUM_ACTIONS, actionToMove } from "./actions.ts";
-import { moveDropType, moveFrom, moveIsDrop, moveIsPromote, moveTo, NUM_HAND_TYPES, NUM_SQUARES, squareCol, squareRow } from "./types.ts";
+import {
+  moveDropType,
+  moveFrom,
+  moveIsDrop,
+  moveIsPromote,
+  moveTo,
+  NUM_HAND_TYPES,
+  NUM_SQUARES,
+  squareCol,
+  squareRow,
+} from "./types.ts";
 
 const LINE_PLANES = 64; // 8 directions × distances 1..8
 const GEOMETRIES = LINE_PLANES + 2; // + the two knight jumps
@@ -32,7 +42,16 @@ export const POLICY_PLANES = 2 * GEOMETRIES + NUM_HAND_TYPES; // 139
 export const NO_CELL = 0xffffffff;
 
 // Row and column steps of the 8 directions, in the mover's frame (row − 1 is forward).
-const DIRECTIONS: readonly [number, number][] = [[-1, 0], [-1, 1], [0, 1], [1, 1], [1, 0], [1, -1], [0, -1], [-1, -1]];
+const DIRECTIONS: readonly [number, number][] = [
+  [-1, 0],
+  [-1, 1],
+  [0, 1],
+  [1, 1],
+  [1, 0],
+  [1, -1],
+  [0, -1],
+  [-1, -1],
+];
 
 /** The geometry plane (0..65) of a step of (dr, dc) in the mover's frame, or −1. */
 function geometry(dr: number, dc: number): number {
@@ -77,7 +96,8 @@ export function policyPlaneTables(): PolicyPlaneTables {
     for (let a = 0; a < NUM_ACTIONS; a++) {
       const cell = actionCell(a, mover);
       if (cell < 0) continue;
-      if (scatter[mover * cells + cell] !== NO_CELL) throw new Error(`policy planes: actions ${scatter[mover * cells + cell]} and ${a} share cell ${cell}`);
+      if (scatter[mover * cells + cell] !== NO_CELL)
+        throw new Error(`policy planes: actions ${scatter[mover * cells + cell]} and ${a} share cell ${cell}`);
       gather[mover * NUM_ACTIONS + a] = cell;
       scatter[mover * cells + cell] = a;
     }

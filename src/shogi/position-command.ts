@@ -19,12 +19,16 @@ export function positionFromCommand(spec: string): Position {
     i = 1;
   } else {
     const start = words[0] === "sfen" ? 1 : 0;
-    if (words.length < start + 4) throw new PositionCommandError(`position "${spec}": expected "startpos" or "sfen <board> <side> <hands> <move number>"`);
+    if (words.length < start + 4)
+      throw new PositionCommandError(
+        `position "${spec}": expected "startpos" or "sfen <board> <side> <hands> <move number>"`,
+      );
     pos = Position.fromSfen(words.slice(start, start + 4).join(" "));
     i = start + 4;
   }
   if (i < words.length) {
-    if (words[i] !== "moves") throw new PositionCommandError(`position "${spec}": expected "moves" after the position, got "${words[i]}"`);
+    if (words[i] !== "moves")
+      throw new PositionCommandError(`position "${spec}": expected "moves" after the position, got "${words[i]}"`);
     for (const usi of words.slice(i + 1)) pos.makeMove(parseUsiMove(pos, usi));
   }
   return pos;

@@ -7,7 +7,16 @@ import { attackedBy, generateLegal, MAX_LEGAL_MOVES } from "./movegen.ts";
 import { parseSfen, START_SFEN, toSfen } from "./sfen.ts";
 import { COL } from "./tables.ts";
 import {
-  BLACK, type Color, DROP_BASE, HAND_TYPE, KING, NUM_SQUARES, PAWN, PROMOTE_FLAG, PROMOTED, pieceCode,
+  BLACK,
+  type Color,
+  DROP_BASE,
+  HAND_TYPE,
+  KING,
+  NUM_SQUARES,
+  PAWN,
+  PROMOTE_FLAG,
+  PROMOTED,
+  pieceCode,
 } from "./types.ts";
 
 // ---- Zobrist keys: two independent 32-bit halves, so a position key is 64 bits -------------------
@@ -95,11 +104,13 @@ export class Position {
     this.played = 0;
     this.kingSq[0] = this.kingSq[1] = -1;
     this.pawnFiles[0] = this.pawnFiles[1] = 0;
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let sq = 0; sq < NUM_SQUARES; sq++) {
       const code = this.board[sq];
       if (code === 0) continue;
-      const type = (code & 15) - 1, color = code >> 4;
+      const type = (code & 15) - 1,
+        color = code >> 4;
       if (type === KING) this.kingSq[color] = sq;
       if (type === PAWN) this.pawnFiles[color] |= 1 << COL[sq];
       lo ^= BOARD_KEY_LO[code * NUM_SQUARES + sq];
@@ -183,10 +194,14 @@ export class Position {
 
   /** Plays a move, which must be legal here (as from generateLegal); unchecked on this hot path. */
   makeMove(move: number): void {
-    const board = this.board, hands = this.hands;
-    const us = this.sideToMove, them = us ^ 1;
-    const from = move & 127, to = (move >> 7) & 127;
-    let lo = this.hashLo, hi = this.hashHi;
+    const board = this.board,
+      hands = this.hands;
+    const us = this.sideToMove,
+      them = us ^ 1;
+    const from = move & 127,
+      to = (move >> 7) & 127;
+    let lo = this.hashLo,
+      hi = this.hashHi;
     let captured = 0;
     if (from >= DROP_BASE) {
       const t = from - DROP_BASE;
@@ -246,10 +261,13 @@ export class Position {
     const i = --this.played;
     const move = this.historyMove[i];
     const captured = this.historyCaptured[i];
-    const board = this.board, hands = this.hands;
-    const us = (this.sideToMove ^ 1) as Color, them = this.sideToMove;
+    const board = this.board,
+      hands = this.hands;
+    const us = (this.sideToMove ^ 1) as Color,
+      them = this.sideToMove;
     this.sideToMove = us;
-    const from = move & 127, to = (move >> 7) & 127;
+    const from = move & 127,
+      to = (move >> 7) & 127;
     if (from >= DROP_BASE) {
       const t = from - DROP_BASE;
       hands[us * 7 + t]++;
@@ -276,8 +294,11 @@ export class Position {
 
   private growHistory(): void {
     const size = this.historyMove.length * 2;
-    const move = new Uint32Array(size), captured = new Int8Array(size);
-    const hashLo = new Int32Array(size), hashHi = new Int32Array(size), inCheck = new Uint8Array(size);
+    const move = new Uint32Array(size),
+      captured = new Int8Array(size);
+    const hashLo = new Int32Array(size),
+      hashHi = new Int32Array(size),
+      inCheck = new Uint8Array(size);
     move.set(this.historyMove);
     captured.set(this.historyCaptured);
     hashLo.set(this.historyHashLo);

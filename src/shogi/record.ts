@@ -19,7 +19,14 @@ import { Position } from "./position.ts";
 import { parseUsiMove } from "./sfen.ts";
 import { BLACK, WHITE, type Color } from "./types.ts";
 
-export type GameEndReason = "checkmate" | "no_legal_moves" | "repetition" | "perpetual_check" | "max_moves" | "impasse" | "resignation";
+export type GameEndReason =
+  | "checkmate"
+  | "no_legal_moves"
+  | "repetition"
+  | "perpetual_check"
+  | "max_moves"
+  | "impasse"
+  | "resignation";
 
 export interface GameResult {
   winner: Color | null; // null: a draw
@@ -78,7 +85,8 @@ function toTsRecord(rec: GameRecord): TsRecord {
   if (rec.date) record.metadata.setStandardMetadata(RecordMetadataKey.START_DATETIME, formatDate(rec.date));
   rec.moves.forEach((usi, i) => {
     const move = record.position.createMoveByUSI(usi);
-    if (!move || !record.append(move, { ignoreValidation: false })) throw new RecordError(`record move ${i + 1} (${usi}) is not legal`);
+    if (!move || !record.append(move, { ignoreValidation: false }))
+      throw new RecordError(`record move ${i + 1} (${usi}) is not legal`);
   });
   const end = endingMove(rec);
   if (end) record.append(end);
@@ -124,14 +132,20 @@ function resultOf(type: SpecialMoveType, sideToMove: Color): GameResult | null {
 /** Reads a KIF or CSA record (format detected from the text); `source` names it in errors. */
 export function importRecord(text: string, source = "record"): GameRecord {
   const format = detectRecordFormat(text);
-  const parsed = format === RecordFormatType.CSA ? importCSA(text) : format === RecordFormatType.KIF ? importKIF(text) : new Error(`not a KIF or CSA record (detected ${format})`);
+  const parsed =
+    format === RecordFormatType.CSA
+      ? importCSA(text)
+      : format === RecordFormatType.KIF
+        ? importKIF(text)
+        : new Error(`not a KIF or CSA record (detected ${format})`);
   if (parsed instanceof Error) throw new RecordError(`${source}: ${parsed.message}`);
   const startSfen = parsed.initialPosition.sfen;
   const moves: string[] = [];
   let ending: SpecialMoveType | null = null;
   for (const node of parsed.moves) {
     if (node.move instanceof TsMove) moves.push(node.move.usi);
-    else if ("type" in node.move && node.move.type !== SpecialMoveType.START && node.move.type !== "any") ending = node.move.type;
+    else if ("type" in node.move && node.move.type !== SpecialMoveType.START && node.move.type !== "any")
+      ending = node.move.type;
   }
   // Replay through our engine: the record's moves must be legal under our rules.
   let pos: Position;
@@ -155,4 +169,3 @@ export function importRecord(text: string, source = "record"): GameRecord {
   if (white) rec.white = white;
   return rec;
 }
-

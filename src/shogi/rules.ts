@@ -40,7 +40,11 @@ const scratch = new Uint32Array(MAX_LEGAL_MOVES);
  * The status of `pos`. Pass `legalCount` when the legal moves were just generated (self-play does,
  * for the policy mask) to save generating them again.
  */
-export function gameStatus(pos: Position, options: Readonly<RulesOptions> = DEFAULT_RULES, legalCount = -1): GameStatus {
+export function gameStatus(
+  pos: Position,
+  options: Readonly<RulesOptions> = DEFAULT_RULES,
+  legalCount = -1,
+): GameStatus {
   const us = pos.sideToMove;
   const them = (us ^ 1) as Color;
   const legal = legalCount >= 0 ? legalCount : pos.generateLegal(scratch, 0);
@@ -51,14 +55,17 @@ export function gameStatus(pos: Position, options: Readonly<RulesOptions> = DEFA
 
   if (options.impasse === "csa27" && canDeclareImpasse(pos, us)) return { over: true, winner: us, reason: "impasse" };
 
-  if (options.maxMovesPerGame > 0 && pos.ply >= options.maxMovesPerGame) return { over: true, winner: null, reason: "max_moves" };
+  if (options.maxMovesPerGame > 0 && pos.ply >= options.maxMovesPerGame)
+    return { over: true, winner: null, reason: "max_moves" };
   return ONGOING;
 }
 
 /** How many times the current position has occurred in the game so far, itself and the loaded position included. */
 export function repetitionCount(pos: Position): number {
-  const lo = pos.hashLo, hi = pos.hashHi;
-  const hashLo = pos.historyHashLo, hashHi = pos.historyHashHi;
+  const lo = pos.hashLo,
+    hi = pos.hashHi;
+  const hashLo = pos.historyHashLo,
+    hashHi = pos.historyHashHi;
   let count = 0;
   // Same side to move only at even distances.
   for (let i = pos.played; i >= 0; i -= 2) if (hashLo[i] === lo && hashHi[i] === hi) count++;
@@ -67,9 +74,12 @@ export function repetitionCount(pos: Position): number {
 
 /** The sennichite verdict when the current position occurs for the 4th time, else null. */
 function sennichite(pos: Position): GameStatus | null {
-  const lo = pos.hashLo, hi = pos.hashHi;
-  const hashLo = pos.historyHashLo, hashHi = pos.historyHashHi;
-  let count = 0, first = -1;
+  const lo = pos.hashLo,
+    hi = pos.hashHi;
+  const hashLo = pos.historyHashLo,
+    hashHi = pos.historyHashHi;
+  let count = 0,
+    first = -1;
   for (let i = pos.played; i >= 0; i -= 2) {
     if (hashLo[i] === lo && hashHi[i] === hi) {
       count++;
@@ -108,7 +118,8 @@ export function canDeclareImpasse(pos: Position, color: Color): boolean {
 
 /** Pieces of `color` in its enemy camp (king excluded) and their points plus the hand's. */
 export function impassePoints(pos: Position, color: Color): { pieces: number; points: number } {
-  let pieces = 0, points = 0;
+  let pieces = 0,
+    points = 0;
   for (let sq = 0; sq < NUM_SQUARES; sq++) {
     const code = pos.board[sq];
     if (code === 0 || code >> 4 !== color || ZONE[color * NUM_SQUARES + sq] === 0) continue;

@@ -9,8 +9,23 @@ import type { Position } from "./position.ts";
 import { attackedBy } from "./movegen.ts";
 import { DEAD } from "./tables.ts";
 import {
-  BLACK, type Color, HAND_TYPE, KING, makeBoardMove, makeDrop, moveDropType, moveFrom,
-  moveIsDrop, moveIsPromote, moveTo, NUM_SQUARES, PAWN, pieceCode, PROMOTED, USI_LETTER, WHITE,
+  BLACK,
+  type Color,
+  HAND_TYPE,
+  KING,
+  makeBoardMove,
+  makeDrop,
+  moveDropType,
+  moveFrom,
+  moveIsDrop,
+  moveIsPromote,
+  moveTo,
+  NUM_SQUARES,
+  PAWN,
+  pieceCode,
+  PROMOTED,
+  USI_LETTER,
+  WHITE,
 } from "./types.ts";
 
 export const START_SFEN = "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b - 1";
@@ -48,7 +63,8 @@ export const squareName = (sq: number): string => `${9 - (sq % 9)}${RANKS[(sq / 
 /** Parses a square name like "7g"; −1 when it is not one. */
 export function parseSquare(name: string): number {
   if (name.length !== 2) return -1;
-  const file = name.charCodeAt(0) - 48, row = RANKS.indexOf(name[1]);
+  const file = name.charCodeAt(0) - 48,
+    row = RANKS.indexOf(name[1]);
   if (file < 1 || file > 9 || row < 0) return -1;
   return 9 * row + (9 - file);
 }
@@ -106,13 +122,16 @@ export function parseSfen(sfen: string): SfenSetup {
       at = token.lastIndex;
       const [, digits, letter] = m!;
       const type = LETTER_TYPE[letter.toUpperCase()];
-      if (type === undefined || type === KING) fail(`hands "${handField}": '${letter}' is not a piece that can be held`);
+      if (type === undefined || type === KING)
+        fail(`hands "${handField}": '${letter}' is not a piece that can be held`);
       const color = letter === letter.toUpperCase() ? BLACK : WHITE;
       if (color === WHITE) seenWhite = true;
       else if (seenWhite) fail(`hands "${handField}": Black's pieces must come before White's`);
       const count = digits === "" ? 1 : Number(digits);
-      if (digits !== "" && count < 2) fail(`hands "${handField}": count ${digits} for '${letter}' (a lone letter means one; counts start at 2)`);
-      if (count > PIECES_IN_SET[type]) fail(`hands "${handField}": ${count} ${TYPE_NAME[type]}s in one hand; a set has ${PIECES_IN_SET[type]}`);
+      if (digits !== "" && count < 2)
+        fail(`hands "${handField}": count ${digits} for '${letter}' (a lone letter means one; counts start at 2)`);
+      if (count > PIECES_IN_SET[type])
+        fail(`hands "${handField}": ${count} ${TYPE_NAME[type]}s in one hand; a set has ${PIECES_IN_SET[type]}`);
       if (hands[color * 7 + type] !== 0) fail(`hands "${handField}": '${letter}' is listed twice`);
       hands[color * 7 + type] = count;
     }
@@ -134,24 +153,29 @@ export function positionProblem(board: Int8Array, hands: Uint8Array, sideToMove:
   for (let sq = 0; sq < NUM_SQUARES; sq++) {
     const code = board[sq];
     if (code === 0) continue;
-    const type = (code & 15) - 1, color = code >> 4;
+    const type = (code & 15) - 1,
+      color = code >> 4;
     if (type === KING) {
-      if (kings[color] >= 0) return `${COLOR_NAME[color]} has two kings (${squareName(kings[color])} and ${squareName(sq)})`;
+      if (kings[color] >= 0)
+        return `${COLOR_NAME[color]} has two kings (${squareName(kings[color])} and ${squareName(sq)})`;
       kings[color] = sq;
       continue;
     }
     pieces[HAND_TYPE[type]]++;
-    if (DEAD[code * NUM_SQUARES + sq] === 1) return `${COLOR_NAME[color]} ${TYPE_NAME[type]} on ${squareName(sq)} could never move`;
+    if (DEAD[code * NUM_SQUARES + sq] === 1)
+      return `${COLOR_NAME[color]} ${TYPE_NAME[type]} on ${squareName(sq)} could never move`;
     if (type === PAWN) {
       const file = 1 << (sq % 9);
-      if ((pawnFiles[color] & file) !== 0) return `two unpromoted ${COLOR_NAME[color]} pawns on file ${9 - (sq % 9)} (nifu)`;
+      if ((pawnFiles[color] & file) !== 0)
+        return `two unpromoted ${COLOR_NAME[color]} pawns on file ${9 - (sq % 9)} (nifu)`;
       pawnFiles[color] |= file;
     }
   }
   for (const color of [BLACK, WHITE]) if (kings[color] < 0) return `${COLOR_NAME[color]} has no king`;
   for (let t = 0; t < 7; t++) {
     const total = pieces[t] + hands[t] + hands[7 + t];
-    if (total > PIECES_IN_SET[t]) return `${total} ${TYPE_NAME[t]}s on the board and in hand; a set has ${PIECES_IN_SET[t]}`;
+    if (total > PIECES_IN_SET[t])
+      return `${total} ${TYPE_NAME[t]}s on the board and in hand; a set has ${PIECES_IN_SET[t]}`;
   }
   const waiting = sideToMove ^ 1;
   if (attackedBy(board, kings[waiting], sideToMove)) {
@@ -164,7 +188,8 @@ export function positionProblem(board: Int8Array, hands: Uint8Array, sideToMove:
 export function toSfen(pos: Pick<Position, "board" | "hands" | "sideToMove" | "ply">): string {
   const ranks: string[] = [];
   for (let row = 0; row < 9; row++) {
-    let rank = "", empty = 0;
+    let rank = "",
+      empty = 0;
     for (let col = 0; col < 9; col++) {
       const code = pos.board[9 * row + col];
       if (code === 0) {

@@ -13,7 +13,14 @@ export const NUM_DIRS = 8;
 const DIR_DR = [-1, -1, 0, 1, 1, 1, 0, -1];
 const DIR_DC = [0, 1, 1, 1, 0, -1, -1, -1];
 
-const N = 0, NE = 1, E = 2, SE = 3, S = 4, SW = 5, W = 6, NW = 7;
+const N = 0,
+  NE = 1,
+  E = 2,
+  SE = 3,
+  S = 4,
+  SW = 5,
+  W = 6,
+  NW = 7;
 
 const onBoard = (r: number, c: number): boolean => r >= 0 && r < 9 && c >= 0 && c < 9;
 
@@ -26,11 +33,13 @@ export const ROW = new Uint8Array(NUM_SQUARES);
 export const COL = new Uint8Array(NUM_SQUARES);
 
 for (let sq = 0; sq < NUM_SQUARES; sq++) {
-  const r = (sq / 9) | 0, c = sq % 9;
+  const r = (sq / 9) | 0,
+    c = sq % 9;
   ROW[sq] = r;
   COL[sq] = c;
   for (let d = 0; d < NUM_DIRS; d++) {
-    const r1 = r + DIR_DR[d], c1 = c + DIR_DC[d];
+    const r1 = r + DIR_DR[d],
+      c1 = c + DIR_DC[d];
     NEXT[d * NUM_SQUARES + sq] = onBoard(r1, c1) ? 9 * r1 + c1 : -1;
     for (let k = 1; onBoard(r + k * DIR_DR[d], c + k * DIR_DC[d]); k++) {
       LINE[sq * NUM_SQUARES + 9 * (r + k * DIR_DR[d]) + (c + k * DIR_DC[d])] = d + 1;
@@ -59,12 +68,36 @@ for (let color = 0; color < 2; color++) {
 // and directions slid along. The knight's jump is handled separately.
 const GOLD_STEPS = [N, NE, NW, E, W, S];
 const BLACK_STEPS: readonly (readonly number[])[] = [
-  [N], [], [], [N, NE, NW, SE, SW], GOLD_STEPS, [], [], [N, NE, E, SE, S, SW, W, NW],
-  GOLD_STEPS, GOLD_STEPS, GOLD_STEPS, GOLD_STEPS, [N, E, S, W], [NE, SE, SW, NW],
+  [N],
+  [],
+  [],
+  [N, NE, NW, SE, SW],
+  GOLD_STEPS,
+  [],
+  [],
+  [N, NE, E, SE, S, SW, W, NW],
+  GOLD_STEPS,
+  GOLD_STEPS,
+  GOLD_STEPS,
+  GOLD_STEPS,
+  [N, E, S, W],
+  [NE, SE, SW, NW],
 ];
 const BLACK_SLIDES: readonly (readonly number[])[] = [
-  [], [N], [], [], [], [NE, SE, SW, NW], [N, E, S, W], [],
-  [], [], [], [], [NE, SE, SW, NW], [N, E, S, W],
+  [],
+  [N],
+  [],
+  [],
+  [],
+  [NE, SE, SW, NW],
+  [N, E, S, W],
+  [],
+  [],
+  [],
+  [],
+  [],
+  [NE, SE, SW, NW],
+  [N, E, S, W],
 ];
 
 /** Per piece code: STEP_DIRS[code·8 + i] for i < STEP_COUNT[code], likewise for slides. */

@@ -27,9 +27,39 @@ export const NUM_PIECE_TYPES = 14;
 export const NUM_HAND_TYPES = 7;
 
 /** promote(type) for P L N S B R; −1 for types that cannot promote. */
-export const PROMOTED: readonly number[] = [PRO_PAWN, PRO_LANCE, PRO_KNIGHT, PRO_SILVER, -1, HORSE, DRAGON, -1, -1, -1, -1, -1, -1, -1];
+export const PROMOTED: readonly number[] = [
+  PRO_PAWN,
+  PRO_LANCE,
+  PRO_KNIGHT,
+  PRO_SILVER,
+  -1,
+  HORSE,
+  DRAGON,
+  -1,
+  -1,
+  -1,
+  -1,
+  -1,
+  -1,
+  -1,
+];
 /** The type a piece becomes in the captor's hand (promoted → base); −1 for the king. */
-export const HAND_TYPE: readonly number[] = [PAWN, LANCE, KNIGHT, SILVER, GOLD, BISHOP, ROOK, -1, PAWN, LANCE, KNIGHT, SILVER, BISHOP, ROOK];
+export const HAND_TYPE: readonly number[] = [
+  PAWN,
+  LANCE,
+  KNIGHT,
+  SILVER,
+  GOLD,
+  BISHOP,
+  ROOK,
+  -1,
+  PAWN,
+  LANCE,
+  KNIGHT,
+  SILVER,
+  BISHOP,
+  ROOK,
+];
 
 // A board cell is 0 when empty, else (type + 1) | (color << 4): 1..14 Black, 17..30 White.
 export const EMPTY = 0;
@@ -51,7 +81,8 @@ export const handIndex = (color: number, handType: number): number => color * NU
 export const DROP_BASE = 81;
 /** The promote bit of a move (moveIsPromote tests it), for hot loops that build moves by hand. */
 export const PROMOTE_FLAG = 1 << 14;
-export const makeBoardMove = (from: number, to: number, promote: boolean): number => from | (to << 7) | (promote ? 1 << 14 : 0);
+export const makeBoardMove = (from: number, to: number, promote: boolean): number =>
+  from | (to << 7) | (promote ? 1 << 14 : 0);
 export const makeDrop = (handType: number, to: number): number => (DROP_BASE + handType) | (to << 7);
 export const moveFrom = (m: number): number => m & 127;
 export const moveTo = (m: number): number => (m >> 7) & 127;
@@ -60,4 +91,19 @@ export const moveIsDrop = (m: number): boolean => (m & 127) >= DROP_BASE;
 export const moveDropType = (m: number): number => (m & 127) - DROP_BASE;
 
 /** USI letters of the types, uppercase; index by piece type (promoted ones carry a '+'). */
-export const USI_LETTER: readonly string[] = ["P", "L", "N", "S", "G", "B", "R", "K", "+P", "+L", "+N", "+S", "+B", "+R"];
+export const USI_LETTER: readonly string[] = [
+  "P",
+  "L",
+  "N",
+  "S",
+  "G",
+  "B",
+  "R",
+  "K",
+  "+P",
+  "+L",
+  "+N",
+  "+S",
+  "+B",
+  "+R",
+];

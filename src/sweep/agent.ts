@@ -19,7 +19,14 @@ import { makePruner, type PrunerTrial } from "./pruners.ts";
 import { type HistoryTrial, propose } from "./samplers.ts";
 import type { SweepSpec } from "./spec.ts";
 import type { StepValue, StudyRecord, StudyStorage, TrialRecord } from "./storage.ts";
-import { EFFECTIVE_CONFIG_FILE, JsonlFollower, keiseiTrainCommand, METRICS_FILE, TrialProcess, trialArgv } from "./trial-runner.ts";
+import {
+  EFFECTIVE_CONFIG_FILE,
+  JsonlFollower,
+  keiseiTrainCommand,
+  METRICS_FILE,
+  TrialProcess,
+  trialArgv,
+} from "./trial-runner.ts";
 
 export interface AgentTuning {
   heartbeatMs: number; // how often a running trial's heartbeat is refreshed
@@ -89,7 +96,12 @@ export function targetReachedBy(spec: SweepSpec, trials: TrialRecord[]): TrialRe
   const m = spec.metric;
   if (!m || m.target === null) return null;
   const target = m.target;
-  return trials.find((t) => t.state === "complete" && t.value !== null && (m.goal === "maximize" ? t.value >= target : t.value <= target)) ?? null;
+  return (
+    trials.find(
+      (t) =>
+        t.state === "complete" && t.value !== null && (m.goal === "maximize" ? t.value >= target : t.value <= target),
+    ) ?? null
+  );
 }
 
 /** Trials that count toward run_cap: every trial except retries. */
@@ -101,7 +113,14 @@ export function historyOf(trials: TrialRecord[], values: Map<number, StepValue[]
     .map((t) => {
       const vs = values.get(t.id) ?? [];
       const last = vs.at(-1);
-      return { number: t.number, state: t.state, value: t.value, internal: t.internal, lastStep: last?.step ?? null, lastValue: last?.value ?? null };
+      return {
+        number: t.number,
+        state: t.state,
+        value: t.value,
+        internal: t.internal,
+        lastStep: last?.step ?? null,
+        lastValue: last?.value ?? null,
+      };
     });
 }
 
@@ -114,7 +133,8 @@ export function metricValue(record: Record<string, unknown>, name: string): numb
   let v: unknown = record[name];
   if (v === undefined) {
     v = record;
-    for (const k of name.split(/[/.]/)) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+    for (const k of name.split(/[/.]/))
+      v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined;
   }
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
@@ -129,26 +149,36 @@ export function stepOf(record: Record<string, unknown>, index: number): number {
 }
 
 const sameValue = (a: unknown, b: unknown): boolean =>
-  typeof a === "number" && typeof b === "number" ? Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)) : JSON.stringify(a) === JSON.stringify(b);
+  typeof a === "number" && typeof b === "number"
+    ? Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))
+    : JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Swept parameters whose value did not reach the trial's effective config: `wrong` has a different
  * value there, `missing` none at all (the file may still be being written).
  */
-export function unappliedParams(effective: unknown, params: Record<string, unknown>): { wrong: string[]; missing: string[] } {
+export function unappliedParams(
+  effective: unknown,
+  params: Record<string, unknown>,
+): { wrong: string[]; missing: string[] } {
   const out = { wrong: [] as string[], missing: [] as string[] };
   for (const [name, want] of Object.entries(params)) {
     let got: unknown = effective;
-    for (const k of name.split(".")) got = typeof got === "object" && got !== null ? (got as Record<string, unknown>)[k] : undefined;
+    for (const k of name.split("."))
+      got = typeof got === "object" && got !== null ? (got as Record<string, unknown>)[k] : undefined;
     if (got === undefined) out.missing.push(`${name} (not in the trial's config)`);
-    else if (!sameValue(got, want)) out.wrong.push(`${name}=${JSON.stringify(want)} (the trial's config has ${JSON.stringify(got)})`);
+    else if (!sameValue(got, want))
+      out.wrong.push(`${name}=${JSON.stringify(want)} (the trial's config has ${JSON.stringify(got)})`);
   }
   return out;
 }
 
 const describeParams = (params: Record<string, unknown>) =>
   Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : JSON.stringify(v)}`,
+    )
     .join(" ");
 const fmtValue = (v: number | null) => (v === null ? "—" : Number.isInteger(v) ? String(v) : v.toPrecision(6));
 
@@ -172,7 +202,10 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
   if (Object.keys(study.base.config).length > 0) {
     baseConfigFile = join(sweepDir, "base.yaml");
     const tmp = `${baseConfigFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, `# Base config of every trial of sweep ${study.name} (written by keisei)\n${YAML.stringify(study.base.config)}`);
+    writeFileSync(
+      tmp,
+      `# Base config of every trial of sweep ${study.name} (written by keisei)\n${YAML.stringify(study.base.config)}`,
+    );
     renameSync(tmp, baseConfigFile); // atomic: another agent may be launching a trial from it
   }
 
@@ -181,10 +214,14 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
     const now = Date.now();
     const reaped = await storage.reapStale(study.id, tune.graceMs, tune.maxAttempts, now);
     for (const t of reaped.failed) say(`trial ${t.number} failed: ${t.message}`);
-    for (const t of reaped.retried) say(`trial ${t.number} queued: retry of a trial whose agent is gone (attempt ${t.attempts})`);
+    for (const t of reaped.retried)
+      say(`trial ${t.number} queued: retry of a trial whose agent is gone (attempt ${t.attempts})`);
     const trials = await storage.trials(study.id);
     const reached = targetReachedBy(spec, trials);
-    if (reached) return { done: `trial ${reached.number} reached metric.target (${spec.metric?.name} = ${fmtValue(reached.value)})` };
+    if (reached)
+      return {
+        done: `trial ${reached.number} reached metric.target (${spec.metric?.name} = ${fmtValue(reached.value)})`,
+      };
     const claimed = await storage.claimWaiting(study.id, worker, Date.now());
     if (claimed) return { trial: claimed };
     let capped = spec.method === "grid";
@@ -202,7 +239,8 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
       if (created) return { trial: created };
     }
     const pending = (await storage.trials(study.id)).filter((t) => t.state === "running" || t.state === "waiting");
-    if (pending.length > 0) return { wait: `waiting for ${pending.length} trial(s) of other agents (one may need a retry)` };
+    if (pending.length > 0)
+      return { wait: `waiting for ${pending.length} trial(s) of other agents (one may need a retry)` };
     if (spec.method === "grid") return { done: "every grid point has run" };
     if (capped) return { done: `run_cap ${spec.runCap} reached` };
     return { done: "metric.target reached" };
@@ -219,16 +257,33 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
       return "failed";
     };
     try {
-      buildConfig([{ name: "the study's base config", values: study.base.config }, ...Object.entries(trial.params).map(([k, v]) => ({ name: `--override ${k}=${JSON.stringify(v)}`, values: nested(k.split("."), v) }))]);
+      buildConfig([
+        { name: "the study's base config", values: study.base.config },
+        ...Object.entries(trial.params).map(([k, v]) => ({
+          name: `--override ${k}=${JSON.stringify(v)}`,
+          values: nested(k.split("."), v),
+        })),
+      ]);
     } catch (e) {
       if (e instanceof ConfigError) return fail(`invalid config: ${e.message}`);
       throw e;
     }
-    const argv = trialArgv({ program, baseConfigFile, baseArgs: study.base.args, modelDir, runName, params: trial.params });
+    const argv = trialArgv({
+      program,
+      baseConfigFile,
+      baseArgs: study.base.args,
+      modelDir,
+      runName,
+      params: trial.params,
+    });
     const logPath = join(sweepDir, `trial-${trial.number}.log`);
     const retryNote = trial.retryOf !== null ? ` (${trial.message ?? "retry"}, attempt ${trial.attempts})` : "";
     say(`trial ${trial.number} started${retryNote}: ${describeParams(trial.params)} → ${runDir}`);
-    const proc = TrialProcess.start({ argv, logPath, env: { ...opts.env, KEISEI_SWEEP_TRIAL: `${study.name}/${trial.number}` } });
+    const proc = TrialProcess.start({
+      argv,
+      logPath,
+      env: { ...opts.env, KEISEI_SWEEP_TRIAL: `${study.name}/${trial.number}` },
+    });
 
     const end = new AbortController();
     let lost = false;
@@ -325,7 +380,9 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
     const last = values.at(-1)?.value ?? null;
     if (!checkedConfig && !warnedUnverified && pruneReason === null && !interrupted && exit.code === 0) {
       warnedUnverified = true;
-      say(`note: ${join(runDir, EFFECTIVE_CONFIG_FILE)} was not written, so the agent could not check that the parameters were applied`);
+      say(
+        `note: ${join(runDir, EFFECTIVE_CONFIG_FILE)} was not written, so the agent could not check that the parameters were applied`,
+      );
     }
 
     if (lost) {
@@ -353,7 +410,9 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
       return fail(`metric "${metric}" never appeared in metrics.jsonl (${hint})`);
     }
     await storage.finish(trial.id, worker, "complete", last, null, Date.now());
-    say(`trial ${trial.number} complete: ${metric ?? "exit 0"}${metric ? ` = ${fmtValue(last)}` : ""} (${values.length} values, ${seconds} s)`);
+    say(
+      `trial ${trial.number} complete: ${metric ?? "exit 0"}${metric ? ` = ${fmtValue(last)}` : ""} (${values.length} values, ${seconds} s)`,
+    );
     return "complete";
   };
 
@@ -392,6 +451,8 @@ export async function runAgent(opts: AgentOptions): Promise<AgentSummary> {
       break;
     }
   }
-  say(`agent stopped: ${summary.stoppedBecause} (${summary.trials} trials: ${summary.complete} complete, ${summary.pruned} pruned, ${summary.failed} failed)`);
+  say(
+    `agent stopped: ${summary.stoppedBecause} (${summary.trials} trials: ${summary.complete} complete, ${summary.pruned} pruned, ${summary.failed} failed)`,
+  );
   return summary;
 }

@@ -65,7 +65,10 @@ export function trialBase(flags: BaseFlags): TrialBase {
   const config = buildConfig(sources); // each source validated, errors name it
   for (const a of flags.args ?? []) {
     const flag = a.split("=")[0];
-    if ((Object.values(TRAIN_FLAGS) as string[]).includes(flag)) throw new SweepCommandError(`${flag} is set by the sweep for each trial; pass it as a sweep option, not as a train flag`);
+    if ((Object.values(TRAIN_FLAGS) as string[]).includes(flag))
+      throw new SweepCommandError(
+        `${flag} is set by the sweep for each trial; pass it as a sweep option, not as a train flag`,
+      );
   }
   let values: Record<string, unknown> = {};
   for (const s of sources) values = deepMerge(values, s.values);
@@ -75,7 +78,8 @@ export function trialBase(flags: BaseFlags): TrialBase {
 /** --storage, else <--savedir or the config's logging.model_dir>/sweeps.sqlite. */
 export function storageUrl(flags: StorageFlags): string {
   if (flags.storage) return flags.storage;
-  const modelDir = flags.savedir ?? buildConfig(configSources(flags.config ?? [], flags.override ?? [])).logging.model_dir;
+  const modelDir =
+    flags.savedir ?? buildConfig(configSources(flags.config ?? [], flags.override ?? [])).logging.model_dir;
   return join(modelDir, "sweeps.sqlite");
 }
 
@@ -101,15 +105,26 @@ async function findStudy(storage: StudyStorage, name: string | undefined): Promi
     const s = await storage.study(name);
     if (s) return s;
     const names = (await storage.studies()).map((x) => x.name);
-    throw new SweepCommandError(`${storage.label}: no study "${name}"${names.length ? ` (studies: ${names.join(", ")})` : " (it has no studies yet)"}`);
+    throw new SweepCommandError(
+      `${storage.label}: no study "${name}"${names.length ? ` (studies: ${names.join(", ")})` : " (it has no studies yet)"}`,
+    );
   }
   const all = await storage.studies();
   if (all.length === 1) return all[0];
-  if (all.length === 0) throw new SweepCommandError(`${storage.label}: no studies yet (keisei sweep create SWEEP.yaml)`);
-  throw new SweepCommandError(`${storage.label} has ${all.length} studies; name one: ${all.map((s) => s.name).join(", ")}`);
+  if (all.length === 0)
+    throw new SweepCommandError(`${storage.label}: no studies yet (keisei sweep create SWEEP.yaml)`);
+  throw new SweepCommandError(
+    `${storage.label} has ${all.length} studies; name one: ${all.map((s) => s.name).join(", ")}`,
+  );
 }
 
-async function createOrJoin(storage: StudyStorage, sweepFile: string, spec: SweepSpec, base: TrialBase, io: SweepIO): Promise<StudyRecord> {
+async function createOrJoin(
+  storage: StudyStorage,
+  sweepFile: string,
+  spec: SweepSpec,
+  base: TrialBase,
+  io: SweepIO,
+): Promise<StudyRecord> {
   for (const note of spec.notes) io.err(note);
   const name = spec.name ?? basename(sweepFile, extname(sweepFile));
   const enqueue = spec.method === "grid" ? gridProposals(spec.parameters).slice(0, spec.runCap ?? Infinity) : [];
@@ -124,17 +139,27 @@ async function createOrJoin(storage: StudyStorage, sweepFile: string, spec: Swee
   });
   if (created) {
     const grid = spec.method === "grid" ? `, ${enqueue.length} grid points queued` : "";
-    io.err(`created study ${name} (${spec.method}${spec.metric ? `, ${spec.metric.goal} ${spec.metric.name}` : ""}${grid}) in ${storage.label}`);
+    io.err(
+      `created study ${name} (${spec.method}${spec.metric ? `, ${spec.metric.goal} ${spec.metric.name}` : ""}${grid}) in ${storage.label}`,
+    );
   } else {
     const trials = await storage.trials(study.id);
     io.err(`joined study ${name} in ${storage.label} (${trials.length} trials so far)`);
     if (JSON.stringify([study.base.config, study.base.args]) !== JSON.stringify([base.config, base.args]))
-      io.err("note: trials run with the study's base config and flags from when it was created; the ones given now differ and are not used");
+      io.err(
+        "note: trials run with the study's base config and flags from when it was created; the ones given now differ and are not used",
+      );
   }
   return study;
 }
 
-function agentOptions(storage: StudyStorage, study: StudyRecord, flags: AgentFlags, io: SweepIO, modelDir: string | undefined) {
+function agentOptions(
+  storage: StudyStorage,
+  study: StudyRecord,
+  flags: AgentFlags,
+  io: SweepIO,
+  modelDir: string | undefined,
+) {
   return {
     storage,
     study,
@@ -191,25 +216,36 @@ const better = (spec: SweepSpec, a: number, b: number) => (spec.metric?.goal ===
 /** The best complete trial, or null. */
 export function bestTrial(spec: SweepSpec, trials: TrialRecord[]): TrialRecord | null {
   let best: TrialRecord | null = null;
-  for (const t of trials) if (t.state === "complete" && t.value !== null && (best === null || better(spec, t.value, best.value as number))) best = t;
+  for (const t of trials)
+    if (t.state === "complete" && t.value !== null && (best === null || better(spec, t.value, best.value as number)))
+      best = t;
   return best;
 }
 
-const short = (v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : JSON.stringify(v));
+const short = (v: unknown) =>
+  typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : JSON.stringify(v);
 const paramsText = (p: Record<string, unknown>) =>
   Object.entries(p)
     .map(([k, v]) => `${k}=${short(v)}`)
     .join(" ");
 
 /** The status table of a study, as text. */
-export function statusText(study: StudyRecord, trials: TrialRecord[], steps: Map<number, number>, now = Date.now()): string {
+export function statusText(
+  study: StudyRecord,
+  trials: TrialRecord[],
+  steps: Map<number, number>,
+  now = Date.now(),
+): string {
   const spec = study.spec;
   const metric = spec.metric ? `${spec.metric.goal} ${spec.metric.name}` : "no metric";
   const cap = spec.runCap !== null ? `, run_cap ${spec.runCap}` : "";
   const et = spec.earlyTerminate ? `, early_terminate ${spec.earlyTerminate.type}` : "";
   const lines = [`study ${study.name}: ${spec.method}, ${metric}${cap}${et}`];
   const rows = trials.map((t) => {
-    const age = t.state === "running" && t.heartbeatAt !== null ? ` (heartbeat ${((now - t.heartbeatAt) / 1000).toFixed(0)} s ago)` : "";
+    const age =
+      t.state === "running" && t.heartbeatAt !== null
+        ? ` (heartbeat ${((now - t.heartbeatAt) / 1000).toFixed(0)} s ago)`
+        : "";
     return [
       String(t.number),
       t.state,
@@ -229,10 +265,18 @@ export function statusText(study: StudyRecord, trials: TrialRecord[], steps: Map
       .join("  ")
       .trimEnd();
   lines.push(fmtRow(header), ...rows.map(fmtRow));
-  const counts = ["waiting", "running", "complete", "pruned", "failed"].map((s) => [s, trials.filter((t) => t.state === s).length] as const).filter(([, n]) => n > 0);
-  lines.push(`${trials.length} trials (${cappedCount(trials)} toward run_cap): ${counts.map(([s, n]) => `${n} ${s}`).join(", ") || "none yet"}`);
+  const counts = ["waiting", "running", "complete", "pruned", "failed"]
+    .map((s) => [s, trials.filter((t) => t.state === s).length] as const)
+    .filter(([, n]) => n > 0);
+  lines.push(
+    `${trials.length} trials (${cappedCount(trials)} toward run_cap): ${counts.map(([s, n]) => `${n} ${s}`).join(", ") || "none yet"}`,
+  );
   const best = bestTrial(spec, trials);
-  lines.push(best ? `best: trial ${best.number}, ${spec.metric?.name ?? "value"} = ${short(best.value)}: ${paramsText(best.params)}` : "best: no complete trial yet");
+  lines.push(
+    best
+      ? `best: trial ${best.number}, ${spec.metric?.name ?? "value"} = ${short(best.value)}: ${paramsText(best.params)}`
+      : "best: no complete trial yet",
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -253,7 +297,10 @@ export async function sweepStatus(o: StorageFlags & { study?: string; io?: Sweep
 export function bestConfigYaml(study: StudyRecord, trial: TrialRecord): string {
   const config = buildConfig([
     { name: "the study's base config", values: study.base.config },
-    ...Object.entries(trial.params).map(([k, v]) => ({ name: `trial ${trial.number}: ${k}`, values: nested(k.split("."), v) })),
+    ...Object.entries(trial.params).map(([k, v]) => ({
+      name: `trial ${trial.number}: ${k}`,
+      values: nested(k.split("."), v),
+    })),
   ]);
   const metric = study.spec.metric?.name ?? "value";
   const head = [
@@ -269,7 +316,10 @@ export async function sweepBest(o: StorageFlags & { study?: string; io?: SweepIO
   const io = o.io ?? stdio;
   return withStorage(o, async (storage) => {
     const study = await findStudy(storage, o.study);
-    if (!study.spec.metric) throw new SweepCommandError(`study ${study.name} has no metric, so no trial is best (keisei sweep status lists them all)`);
+    if (!study.spec.metric)
+      throw new SweepCommandError(
+        `study ${study.name} has no metric, so no trial is best (keisei sweep status lists them all)`,
+      );
     const best = bestTrial(study.spec, await storage.trials(study.id));
     if (!best) throw new SweepCommandError(`study ${study.name} has no complete trial yet`);
     const yaml = bestConfigYaml(study, best);
@@ -279,7 +329,9 @@ export async function sweepBest(o: StorageFlags & { study?: string; io?: SweepIO
 }
 
 /** `keisei sweep export [STUDY] [--out DIR]`: writes <study>.csv and <study>.optuna.log (an Optuna journal). */
-export async function sweepExport(o: StorageFlags & { study?: string; out?: string; io?: SweepIO }): Promise<{ csv: string; journal: string }> {
+export async function sweepExport(
+  o: StorageFlags & { study?: string; out?: string; io?: SweepIO },
+): Promise<{ csv: string; journal: string }> {
   const io = o.io ?? stdio;
   return withStorage(o, async (storage) => {
     const study = await findStudy(storage, o.study);

@@ -33,7 +33,8 @@ export function optunaDatetime(ms: number): string {
 }
 
 type Choice = null | boolean | number | string;
-const asChoice = (v: unknown): Choice => (v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v));
+const asChoice = (v: unknown): Choice =>
+  v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "string" ? v : JSON.stringify(v);
 
 interface OptunaParam {
   distribution: string; // the JSON string Optuna stores
@@ -44,7 +45,8 @@ interface OptunaParam {
 export function optunaParam(p: ParamSpec, observed: unknown[]): OptunaParam {
   if (p.distribution === "constant" || p.distribution === "categorical") {
     const choices: Choice[] = [];
-    for (const v of p.values) if (!choices.some((c) => JSON.stringify(c) === JSON.stringify(asChoice(v)))) choices.push(asChoice(v));
+    for (const v of p.values)
+      if (!choices.some((c) => JSON.stringify(c) === JSON.stringify(asChoice(v)))) choices.push(asChoice(v));
     return {
       distribution: JSON.stringify({ name: "CategoricalDistribution", attributes: { choices } }),
       internal: (v) => {
@@ -56,7 +58,10 @@ export function optunaParam(p: ParamSpec, observed: unknown[]): OptunaParam {
   const xs = observed.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (p.distribution === "int_uniform")
     return {
-      distribution: JSON.stringify({ name: "IntDistribution", attributes: { log: false, step: 1, low: Math.min(p.min, ...xs), high: Math.max(p.max, ...xs) } }),
+      distribution: JSON.stringify({
+        name: "IntDistribution",
+        attributes: { log: false, step: 1, low: Math.min(p.min, ...xs), high: Math.max(p.max, ...xs) },
+      }),
       internal: (v) => (typeof v === "number" ? v : null),
     };
   let [low, high, log] = [Infinity, -Infinity, false];
@@ -98,10 +103,19 @@ export function optunaParam(p: ParamSpec, observed: unknown[]): OptunaParam {
 export function optunaJournal(study: StudyRecord, trials: TrialRecord[], values: Map<number, StepValue[]>): string {
   const worker = `keisei-export-${study.name}`;
   const lines: string[] = [];
-  const op = (code: number, fields: Record<string, unknown>) => lines.push(JSON.stringify({ op_code: code, worker_id: worker, ...fields }));
+  const op = (code: number, fields: Record<string, unknown>) =>
+    lines.push(JSON.stringify({ op_code: code, worker_id: worker, ...fields }));
   const goal = study.spec.metric?.goal ?? "minimize";
   op(OPTUNA_OP.CREATE_STUDY, { study_name: study.name, directions: [OPTUNA_DIRECTION[goal]] });
-  const params = new Map(study.spec.parameters.map((p) => [p.name, optunaParam(p, trials.map((t) => t.params[p.name]))]));
+  const params = new Map(
+    study.spec.parameters.map((p) => [
+      p.name,
+      optunaParam(
+        p,
+        trials.map((t) => t.params[p.name]),
+      ),
+    ]),
+  );
   const numberOf = new Map(trials.map((t) => [t.id, t.number]));
   const ordered = [...trials].sort((a, b) => a.number - b.number);
   ordered.forEach((t, trialId) => {
@@ -115,15 +129,22 @@ export function optunaJournal(study: StudyRecord, trials: TrialRecord[], values:
       const p = params.get(name);
       const internal = p?.internal(value) ?? null;
       if (!p || internal === null) continue;
-      op(OPTUNA_OP.SET_TRIAL_PARAM, { trial_id: trialId, param_name: name, param_value_internal: internal, distribution: p.distribution });
+      op(OPTUNA_OP.SET_TRIAL_PARAM, {
+        trial_id: trialId,
+        param_name: name,
+        param_value_internal: internal,
+        distribution: p.distribution,
+      });
     }
-    for (const v of values.get(t.id) ?? []) op(OPTUNA_OP.SET_TRIAL_INTERMEDIATE_VALUE, { trial_id: trialId, step: v.step, intermediate_value: v.value });
+    for (const v of values.get(t.id) ?? [])
+      op(OPTUNA_OP.SET_TRIAL_INTERMEDIATE_VALUE, { trial_id: trialId, step: v.step, intermediate_value: v.value });
     const attrs: Record<string, unknown> = { keisei_trial_id: t.id, attempts: t.attempts };
     if (t.retryOf !== null) attrs.retry_of_trial = numberOf.get(t.retryOf) ?? null;
     if (t.worker) attrs.worker = t.worker;
     if (t.runDir) attrs.run_dir = t.runDir;
     if (t.message) attrs.message = t.message;
-    for (const [key, value] of Object.entries(attrs)) op(OPTUNA_OP.SET_TRIAL_USER_ATTR, { trial_id: trialId, user_attr: { [key]: value } });
+    for (const [key, value] of Object.entries(attrs))
+      op(OPTUNA_OP.SET_TRIAL_USER_ATTR, { trial_id: trialId, user_attr: { [key]: value } });
     if (t.state === "complete" || t.state === "pruned" || t.state === "failed") {
       op(OPTUNA_OP.SET_TRIAL_STATE_VALUES, {
         trial_id: trialId,
@@ -147,13 +168,29 @@ export function trialsCsv(study: StudyRecord, trials: TrialRecord[], values: Map
   const names = study.spec.parameters.map((p) => p.name);
   const metric = study.spec.metric?.name ?? "value";
   const numberOf = new Map(trials.map((t) => [t.id, t.number]));
-  const header = ["number", "state", metric, ...names, "steps_reported", "last_step", "attempts", "retry_of", "worker", "run_dir", "started_at", "finished_at", "duration_s", "message"];
+  const header = [
+    "number",
+    "state",
+    metric,
+    ...names,
+    "steps_reported",
+    "last_step",
+    "attempts",
+    "retry_of",
+    "worker",
+    "run_dir",
+    "started_at",
+    "finished_at",
+    "duration_s",
+    "message",
+  ];
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const rows = [...trials]
     .sort((a, b) => a.number - b.number)
     .map((t) => {
       const vs = values.get(t.id) ?? [];
-      const duration = t.startedAt !== null && t.finishedAt !== null ? ((t.finishedAt - t.startedAt) / 1000).toFixed(1) : null;
+      const duration =
+        t.startedAt !== null && t.finishedAt !== null ? ((t.finishedAt - t.startedAt) / 1000).toFixed(1) : null;
       return [
         t.number,
         t.state,

@@ -64,13 +64,19 @@ export class HyperbandPruner implements Pruner {
   /** A trial's value at the rung of `count` reported values (null: it did not get there). */
   private valueAt(t: PrunerTrial, count: number): number | null {
     if (t.values.length < count) return null;
-    const v = this.strict ? t.values[count - 1].value : bestOf(t.values.slice(0, count).map((x) => x.value), this.goal);
+    const v = this.strict
+      ? t.values[count - 1].value
+      : bestOf(
+          t.values.slice(0, count).map((x) => x.value),
+          this.goal,
+        );
     return Number.isFinite(v) ? v : NaN;
   }
 
   decide(trial: PrunerTrial, all: PrunerTrial[]): PruneDecision {
     const count = trial.values.length;
-    if (!this.bands.includes(count)) return keep(`${count} values reported; next rung at ${this.bands.find((b) => b > count) ?? "none"}`);
+    if (!this.bands.includes(count))
+      return keep(`${count} values reported; next rung at ${this.bands.find((b) => b > count) ?? "none"}`);
     const mine = this.valueAt(trial, count) as number;
     const rung: number[] = [mine];
     for (const t of all) {
@@ -84,7 +90,10 @@ export class HyperbandPruner implements Pruner {
     const threshold = rung[kept - 1];
     const what = this.strict ? "value" : "best value";
     if (better(threshold, mine, this.goal))
-      return { prune: true, reason: `rung ${count}: ${what} ${fmt(mine)} is not in the top ${kept} of ${n} trials there (threshold ${fmt(threshold)})` };
+      return {
+        prune: true,
+        reason: `rung ${count}: ${what} ${fmt(mine)} is not in the top ${kept} of ${n} trials there (threshold ${fmt(threshold)})`,
+      };
     return keep(`rung ${count}: ${what} ${fmt(mine)} is in the top ${kept} of ${n}`);
   }
 }
@@ -115,10 +124,12 @@ export class MedianPruner implements Pruner {
     if (trial.values.length === 0) return keep("no values yet");
     const step = trial.values[trial.values.length - 1].step;
     const complete = all.filter((t) => t.state === "complete" && t.number !== trial.number);
-    if (complete.length === 0 || complete.length < this.nStartupTrials) return keep(`${complete.length} complete trials, pruning starts at ${Math.max(1, this.nStartupTrials)}`);
+    if (complete.length === 0 || complete.length < this.nStartupTrials)
+      return keep(`${complete.length} complete trials, pruning starts at ${Math.max(1, this.nStartupTrials)}`);
     if (step < this.nWarmupSteps) return keep(`step ${step} is in the warm-up (${this.nWarmupSteps} steps)`);
     // Optuna's _is_first_in_interval_step: only the first report at or past each interval boundary.
-    const boundary = Math.floor((step - this.nWarmupSteps) / this.intervalSteps) * this.intervalSteps + this.nWarmupSteps;
+    const boundary =
+      Math.floor((step - this.nWarmupSteps) / this.intervalSteps) * this.intervalSteps + this.nWarmupSteps;
     const previous = trial.values.slice(0, -1).reduce((m, v) => (v.step > m && v.step !== step ? v.step : m), -1);
     if (previous >= boundary) return keep(`step ${step} is not the first of its ${this.intervalSteps}-step interval`);
     const best = bestOf(
@@ -126,11 +137,20 @@ export class MedianPruner implements Pruner {
       this.goal,
     );
     if (Number.isNaN(best)) return { prune: true, reason: "every reported value is NaN" };
-    const atStep = complete.flatMap((t) => t.values.filter((v) => v.step === step && Number.isFinite(v.value)).map((v) => v.value).slice(-1));
-    if (atStep.length < this.nMinTrials) return keep(`${atStep.length} complete trials reported step ${step}, need ${this.nMinTrials}`);
+    const atStep = complete.flatMap((t) =>
+      t.values
+        .filter((v) => v.step === step && Number.isFinite(v.value))
+        .map((v) => v.value)
+        .slice(-1),
+    );
+    if (atStep.length < this.nMinTrials)
+      return keep(`${atStep.length} complete trials reported step ${step}, need ${this.nMinTrials}`);
     const median = percentile(atStep, 50);
     if (better(median, best, this.goal))
-      return { prune: true, reason: `step ${step}: best value ${fmt(best)} is worse than the median ${fmt(median)} of ${atStep.length} complete trials` };
+      return {
+        prune: true,
+        reason: `step ${step}: best value ${fmt(best)} is worse than the median ${fmt(median)} of ${atStep.length} complete trials`,
+      };
     return keep(`step ${step}: best value ${fmt(best)} vs median ${fmt(median)}`);
   }
 }

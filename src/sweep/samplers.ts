@@ -65,7 +65,9 @@ export function gridProposals(params: ParamSpec[]): Proposal[] {
   params.forEach((p, a) => {
     const next: Proposal[] = [];
     for (const point of points)
-      axes[a].forEach((v, i) => next.push({ params: { ...point.params, [p.name]: v }, internal: { ...point.internal, [p.name]: i } }));
+      axes[a].forEach((v, i) =>
+        next.push({ params: { ...point.params, [p.name]: v }, internal: { ...point.internal, [p.name]: i } }),
+      );
     points = next;
   });
   return points;
@@ -132,7 +134,9 @@ class ParzenEstimator {
     const w = [...defaultWeights(n), priorWeight];
     const total = w.reduce((a, b) => a + b, 0);
     this.weights = w.map((x) => x / total);
-    this.logNorm = this.mus.map((mu, k) => Math.log(Math.max(1e-300, normalCdf((1 - mu) / this.sigmas[k]) - normalCdf(-mu / this.sigmas[k]))));
+    this.logNorm = this.mus.map((mu, k) =>
+      Math.log(Math.max(1e-300, normalCdf((1 - mu) / this.sigmas[k]) - normalCdf(-mu / this.sigmas[k]))),
+    );
   }
 
   sample(rng: Random): number {
@@ -149,7 +153,9 @@ class ParzenEstimator {
   logPdf(x: number): number {
     const terms = this.mus.map((mu, k) => {
       const z = (x - mu) / this.sigmas[k];
-      return Math.log(this.weights[k]) - 0.5 * z * z - Math.log(this.sigmas[k] * Math.sqrt(2 * Math.PI)) - this.logNorm[k];
+      return (
+        Math.log(this.weights[k]) - 0.5 * z * z - Math.log(this.sigmas[k] * Math.sqrt(2 * Math.PI)) - this.logNorm[k]
+      );
     });
     const m = Math.max(...terms);
     return m + Math.log(terms.reduce((a, t) => a + Math.exp(t - m), 0));
@@ -180,14 +186,18 @@ function sampleIndex(probs: number[], rng: Random): number {
 }
 
 /** Splits trials into good and bad the way Optuna's TPE does (complete by value, then pruned by depth, running last). */
-export function tpeSplit(history: HistoryTrial[], goal: "minimize" | "maximize"): { below: HistoryTrial[]; above: HistoryTrial[]; n: number } {
+export function tpeSplit(
+  history: HistoryTrial[],
+  goal: "minimize" | "maximize",
+): { below: HistoryTrial[]; above: HistoryTrial[]; n: number } {
   const sign = goal === "maximize" ? -1 : 1;
   const complete = history.filter((t) => t.state === "complete" && t.value !== null && Number.isFinite(t.value));
   const pruned = history.filter((t) => t.state === "pruned");
   const pending = history.filter((t) => t.state === "running" || t.state === "waiting");
   complete.sort((a, b) => sign * (a.value as number) - sign * (b.value as number) || a.number - b.number);
   const depth = (t: HistoryTrial) => t.lastStep ?? -Infinity;
-  const last = (t: HistoryTrial) => (t.lastValue === null || !Number.isFinite(t.lastValue) ? Infinity : sign * t.lastValue);
+  const last = (t: HistoryTrial) =>
+    t.lastValue === null || !Number.isFinite(t.lastValue) ? Infinity : sign * t.lastValue;
   pruned.sort((a, b) => depth(b) - depth(a) || last(a) - last(b) || a.number - b.number);
   const n = complete.length + pruned.length;
   const ranked = [...complete, ...pruned];
@@ -195,7 +205,13 @@ export function tpeSplit(history: HistoryTrial[], goal: "minimize" | "maximize")
   return { below: ranked.slice(0, nBelow), above: [...ranked.slice(nBelow), ...pending], n };
 }
 
-export function tpeProposal(params: ParamSpec[], history: HistoryTrial[], goal: "minimize" | "maximize", rng: Random, opts: TpeOptions): Proposal {
+export function tpeProposal(
+  params: ParamSpec[],
+  history: HistoryTrial[],
+  goal: "minimize" | "maximize",
+  rng: Random,
+  opts: TpeOptions,
+): Proposal {
   const { below, above, n } = tpeSplit(history, goal);
   if (n < opts.nStartupTrials || n === 0) return randomProposal(params, rng);
   const priorWeight = opts.priorWeight ?? 1;
@@ -242,7 +258,8 @@ export function tpeProposal(params: ParamSpec[], history: HistoryTrial[], goal: 
 
 /** The next trial's parameters for a random or bayes sweep. */
 export function propose(spec: SweepSpec, history: HistoryTrial[], rng: Random): Proposal {
-  if (spec.method === "bayes") return tpeProposal(spec.parameters, history, spec.metric?.goal ?? "minimize", rng, spec.tpe);
+  if (spec.method === "bayes")
+    return tpeProposal(spec.parameters, history, spec.metric?.goal ?? "minimize", rng, spec.tpe);
   if (spec.method === "random") return randomProposal(spec.parameters, rng);
   throw new Error("grid sweeps enqueue every point when the study is created; there is nothing to propose");
 }

@@ -130,7 +130,12 @@ class Reader {
   isInt(path: string): boolean {
     return this.intLiterals.has(path);
   }
-  number(obj: Plain, key: string, path: string, opts: { int?: boolean; min?: number; exclusiveMin?: number } = {}): number | undefined {
+  number(
+    obj: Plain,
+    key: string,
+    path: string,
+    opts: { int?: boolean; min?: number; exclusiveMin?: number } = {},
+  ): number | undefined {
     const v = obj[key];
     if (v === undefined) return undefined;
     const p = `${path}.${key}`;
@@ -140,12 +145,14 @@ class Reader {
     }
     if (opts.int && !Number.isInteger(v)) this.error(p, `expected a whole number, got ${v}`);
     else if (opts.min !== undefined && v < opts.min) this.error(p, `must be ≥ ${opts.min}, got ${v}`);
-    else if (opts.exclusiveMin !== undefined && v <= opts.exclusiveMin) this.error(p, `must be > ${opts.exclusiveMin}, got ${v}`);
+    else if (opts.exclusiveMin !== undefined && v <= opts.exclusiveMin)
+      this.error(p, `must be > ${opts.exclusiveMin}, got ${v}`);
     else return v;
     return undefined;
   }
   unknownKeys(obj: Plain, allowed: readonly string[], path: string) {
-    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.error(path ? `${path}.${k}` : k, `unknown key${didYouMean(k, allowed)}`);
+    for (const k of Object.keys(obj))
+      if (!allowed.includes(k)) this.error(path ? `${path}.${k}` : k, `unknown key${didYouMean(k, allowed)}`);
   }
 }
 
@@ -165,7 +172,10 @@ function integerLiterals(node: unknown, path: string, out: Set<string>) {
 
 function parseParameter(r: Reader, name: string, key: string, raw: unknown, out: ParamSpec[]) {
   if (!isPlain(raw)) {
-    r.error(key, `a parameter is a mapping with values, value, distribution, min/max, … or nested parameters; got ${fmt(raw)}`);
+    r.error(
+      key,
+      `a parameter is a mapping with values, value, distribution, min/max, … or nested parameters; got ${fmt(raw)}`,
+    );
     return;
   }
   r.unknownKeys(raw, PARAM_KEYS, key);
@@ -177,22 +187,28 @@ function parseParameter(r: Reader, name: string, key: string, raw: unknown, out:
   }
   let dist = raw.distribution;
   if (dist === undefined) {
-    if (raw.values !== undefined) dist = raw.probabilities !== undefined ? "categorical_w_probabilities" : "categorical";
+    if (raw.values !== undefined)
+      dist = raw.probabilities !== undefined ? "categorical_w_probabilities" : "categorical";
     else if (raw.value !== undefined) dist = "constant";
-    else if (raw.min !== undefined && raw.max !== undefined) dist = r.isInt(`${key}.min`) && r.isInt(`${key}.max`) ? "int_uniform" : "uniform";
+    else if (raw.min !== undefined && raw.max !== undefined)
+      dist = r.isInt(`${key}.min`) && r.isInt(`${key}.max`) ? "int_uniform" : "uniform";
     else {
       r.error(key, "needs values, value, min and max, or a distribution");
       return;
     }
   } else if (typeof dist !== "string" || !(DISTRIBUTIONS as readonly string[]).includes(dist)) {
-    const extra = dist === "beta" || dist === "q_beta" ? " (beta distributions are not supported by keisei)" : didYouMean(String(dist), DISTRIBUTIONS);
+    const extra =
+      dist === "beta" || dist === "q_beta"
+        ? " (beta distributions are not supported by keisei)"
+        : didYouMean(String(dist), DISTRIBUTIONS);
     r.error(`${key}.distribution`, `unknown ${fmt(dist)}${extra}`);
     return;
   }
   const d = dist as (typeof DISTRIBUTIONS)[number];
   for (const k of Object.keys(raw)) {
     if (k === "distribution" || !PARAM_KEYS.includes(k)) continue;
-    if (!KEYS_OF[d].includes(k)) r.error(`${key}.${k}`, `not used by distribution ${d} (it takes ${KEYS_OF[d].join(", ")})`);
+    if (!KEYS_OF[d].includes(k))
+      r.error(`${key}.${k}`, `not used by distribution ${d} (it takes ${KEYS_OF[d].join(", ")})`);
   }
   const p: ParamSpec = {
     name,
@@ -211,17 +227,20 @@ function parseParameter(r: Reader, name: string, key: string, raw: unknown, out:
     if (raw.value === undefined) return r.error(key, "distribution constant needs value");
     p.values = [raw.value];
   } else if (d === "categorical" || d === "categorical_w_probabilities") {
-    if (!Array.isArray(raw.values) || raw.values.length === 0) return r.error(`${key}.values`, `expected a non-empty list, got ${fmt(raw.values)}`);
+    if (!Array.isArray(raw.values) || raw.values.length === 0)
+      return r.error(`${key}.values`, `expected a non-empty list, got ${fmt(raw.values)}`);
     p.values = raw.values;
     if (raw.probabilities !== undefined) {
       const probs = raw.probabilities;
       if (!Array.isArray(probs) || probs.some((x) => typeof x !== "number" || !(x >= 0)))
         return r.error(`${key}.probabilities`, `expected a list of numbers ≥ 0, got ${fmt(probs)}`);
-      if (probs.length !== p.values.length) return r.error(`${key}.probabilities`, `has ${probs.length} entries for ${p.values.length} values`);
+      if (probs.length !== p.values.length)
+        return r.error(`${key}.probabilities`, `has ${probs.length} entries for ${p.values.length} values`);
       const sum = (probs as number[]).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > 1e-6) return r.error(`${key}.probabilities`, `must sum to 1, sum to ${sum}`);
       p.probabilities = probs as number[];
-    } else if (d === "categorical_w_probabilities") return r.error(key, "distribution categorical_w_probabilities needs probabilities");
+    } else if (d === "categorical_w_probabilities")
+      return r.error(key, "distribution categorical_w_probabilities needs probabilities");
   } else if (KEYS_OF[d].includes("min")) {
     if (raw.min === undefined || raw.max === undefined) return r.error(key, `distribution ${d} needs min and max`);
     const positive = d === "log_uniform_values" || d === "q_log_uniform_values" || d === "inv_log_uniform_values";
@@ -232,10 +251,16 @@ function parseParameter(r: Reader, name: string, key: string, raw: unknown, out:
     p.min = min;
     p.max = max;
     // W&B's footgun: log_uniform takes exponents of e. Bounds like 1e-5…1e-2 are values meant for log_uniform_values.
-    if ((d === "log_uniform" || d === "q_log_uniform") && ((min > 0 && max <= 1) || Math.max(Math.abs(min), Math.abs(max)) > 700)) {
+    if (
+      (d === "log_uniform" || d === "q_log_uniform") &&
+      ((min > 0 && max <= 1) || Math.max(Math.abs(min), Math.abs(max)) > 700)
+    ) {
       const lo = Math.exp(min).toPrecision(4);
       const hi = Math.exp(max).toPrecision(4);
-      return r.error(`${key}.distribution`, `${d} takes exponents of e: min ${min}, max ${max} give values ${lo}…${hi}; for values from ${min} to ${max} use ${d}_values`);
+      return r.error(
+        `${key}.distribution`,
+        `${d} takes exponents of e: min ${min}, max ${max} give values ${lo}…${hi}; for values from ${min} to ${max} use ${d}_values`,
+      );
     }
   } else {
     p.mu = r.number(raw, "mu", key) ?? 0;
@@ -279,7 +304,8 @@ function parseEarlyTerminate(r: Reader, raw: unknown): EarlyTerminate | null {
       const minIter = r.number(raw, "min_iter", path, { int: true, min: 1 });
       if (minIter === undefined) return null;
       // W&B's bands: min_iter·eta^k (each truncated to an integer).
-      for (let band = minIter; band < 1e9; band *= eta) if (bands.at(-1) !== Math.trunc(band)) bands.push(Math.trunc(band));
+      for (let band = minIter; band < 1e9; band *= eta)
+        if (bands.at(-1) !== Math.trunc(band)) bands.push(Math.trunc(band));
     } else if (raw.max_iter !== undefined) {
       const maxIter = r.number(raw, "max_iter", path, { int: true, min: 1 });
       const s = r.number(raw, "s", path, { int: true, min: 1 });
@@ -293,7 +319,8 @@ function parseEarlyTerminate(r: Reader, raw: unknown): EarlyTerminate | null {
         bands.push(Math.trunc(band));
       }
       bands.sort((a, b) => a - b);
-      if (bands.length === 0) r.error(path, `no bands: max_iter ${maxIter} / eta ${eta} is below 1; raise max_iter or lower eta`);
+      if (bands.length === 0)
+        r.error(path, `no bands: max_iter ${maxIter} / eta ${eta} is below 1; raise max_iter or lower eta`);
     } else {
       r.error(path, "hyperband needs min_iter, or max_iter and s");
       return null;
@@ -310,7 +337,10 @@ function parseEarlyTerminate(r: Reader, raw: unknown): EarlyTerminate | null {
       nMinTrials: r.number(raw, "n_min_trials", path, { int: true, min: 1 }) ?? 1,
     };
   }
-  r.error(`${path}.type`, `unknown ${fmt(raw.type)}: hyperband or median${didYouMean(String(raw.type), ["hyperband", "median"])}`);
+  r.error(
+    `${path}.type`,
+    `unknown ${fmt(raw.type)}: hyperband or median${didYouMean(String(raw.type), ["hyperband", "median"])}`,
+  );
   return null;
 }
 
@@ -330,14 +360,19 @@ export function parseSweepSpec(text: string, file = "sweep.yaml", opts: { checkF
 
   for (const k of Object.keys(raw)) {
     if (k in IGNORED_TOP_KEYS) r.notes.push(`${file}: ${k}: ignored (${IGNORED_TOP_KEYS[k]})`);
-    else if (k === "metrics" || k === "scheduler") r.error(k, "multi-objective and custom schedulers are not supported by keisei");
-    else if (!TOP_KEYS.includes(k)) r.error(k, `unknown key${didYouMean(k, [...TOP_KEYS, ...Object.keys(IGNORED_TOP_KEYS)])}`);
+    else if (k === "metrics" || k === "scheduler")
+      r.error(k, "multi-objective and custom schedulers are not supported by keisei");
+    else if (!TOP_KEYS.includes(k))
+      r.error(k, `unknown key${didYouMean(k, [...TOP_KEYS, ...Object.keys(IGNORED_TOP_KEYS)])}`);
   }
 
   const method = raw.method;
   if (method === undefined) r.error("method", "required: grid, random or bayes");
   else if (method !== "grid" && method !== "random" && method !== "bayes")
-    r.error("method", `unknown ${fmt(method)}: grid, random or bayes${method === "custom" ? "" : didYouMean(String(method), ["grid", "random", "bayes"])}`);
+    r.error(
+      "method",
+      `unknown ${fmt(method)}: grid, random or bayes${method === "custom" ? "" : didYouMean(String(method), ["grid", "random", "bayes"])}`,
+    );
 
   let metric: SweepSpec["metric"] = null;
   if (raw.metric !== undefined) {
@@ -345,10 +380,17 @@ export function parseSweepSpec(text: string, file = "sweep.yaml", opts: { checkF
     if (!isPlain(m)) r.error("metric", `expected {name, goal, target}, got ${fmt(m)}`);
     else {
       r.unknownKeys(m, ["name", "goal", "target", "impute", "impute_while_running"], "metric");
-      for (const k of ["impute", "impute_while_running"]) if (m[k] !== undefined) r.notes.push(`${file}: metric.${k}: ignored (failed trials are left out of the search)`);
-      if (typeof m.name !== "string" || m.name.length === 0) r.error("metric.name", `required: the metrics.jsonl key to optimise, e.g. eval/win_rate; got ${fmt(m.name)}`);
+      for (const k of ["impute", "impute_while_running"])
+        if (m[k] !== undefined)
+          r.notes.push(`${file}: metric.${k}: ignored (failed trials are left out of the search)`);
+      if (typeof m.name !== "string" || m.name.length === 0)
+        r.error("metric.name", `required: the metrics.jsonl key to optimise, e.g. eval/win_rate; got ${fmt(m.name)}`);
       const goal = m.goal ?? "minimize";
-      if (goal !== "minimize" && goal !== "maximize") r.error("metric.goal", `unknown ${fmt(goal)}: minimize or maximize${didYouMean(String(goal), ["minimize", "maximize"])}`);
+      if (goal !== "minimize" && goal !== "maximize")
+        r.error(
+          "metric.goal",
+          `unknown ${fmt(goal)}: minimize or maximize${didYouMean(String(goal), ["minimize", "maximize"])}`,
+        );
       const target = r.number(m, "target", "metric") ?? null;
       metric = { name: String(m.name), goal: goal === "maximize" ? "maximize" : "minimize", target };
     }
@@ -364,9 +406,11 @@ export function parseSweepSpec(text: string, file = "sweep.yaml", opts: { checkF
     seen.set(p.name, p.key);
   }
 
-  const runCap = raw.run_cap === undefined ? null : (r.number(raw, "run_cap", "", { int: true, exclusiveMin: 0 }) ?? null);
+  const runCap =
+    raw.run_cap === undefined ? null : (r.number(raw, "run_cap", "", { int: true, exclusiveMin: 0 }) ?? null);
   const earlyTerminate = raw.early_terminate === undefined ? null : parseEarlyTerminate(r, raw.early_terminate);
-  if ((method === "bayes" || earlyTerminate) && raw.metric === undefined) r.error("metric", `required with ${earlyTerminate ? "early_terminate" : "method: bayes"}`);
+  if ((method === "bayes" || earlyTerminate) && raw.metric === undefined)
+    r.error("metric", `required with ${earlyTerminate ? "early_terminate" : "method: bayes"}`);
 
   let tpe = { nStartupTrials: 10, nEiCandidates: 24 };
   if (raw.tpe !== undefined) {
@@ -398,8 +442,12 @@ export function parseSweepSpec(text: string, file = "sweep.yaml", opts: { checkF
   if (r.errors.length === 0 && spec.method === "grid") {
     for (const p of parameters) {
       if (!["constant", "categorical", "int_uniform", "q_uniform"].includes(p.distribution))
-        r.error(p.key, `method grid needs a finite set of values; distribution ${p.distribution} is continuous (use values, int_uniform or q_uniform, or method random/bayes)`);
-      else if (p.probabilities) r.error(`${p.key}.probabilities`, "method grid runs every value; probabilities are for random/bayes");
+        r.error(
+          p.key,
+          `method grid needs a finite set of values; distribution ${p.distribution} is continuous (use values, int_uniform or q_uniform, or method random/bayes)`,
+        );
+      else if (p.probabilities)
+        r.error(`${p.key}.probabilities`, "method grid runs every value; probabilities are for random/bayes");
     }
   }
   if (r.errors.length === 0 && opts.checkFields !== false) checkFields(r, spec);
@@ -428,7 +476,11 @@ function checkFields(r: Reader, spec: SweepSpec) {
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         const line = e.message.split("\n")[0];
-        r.errors.push(/expected int/.test(line) ? `${line} (an integer field: use int_uniform, values, or q_uniform with an integer q)` : line);
+        r.errors.push(
+          /expected int/.test(line)
+            ? `${line} (an integer field: use int_uniform, values, or q_uniform with an integer q)`
+            : line,
+        );
         break;
       }
     }

@@ -303,7 +303,9 @@ export class StudyStorage {
   }
 
   async trials(studyId: number): Promise<TrialRecord[]> {
-    return (await this.query((sql) => sql`SELECT * FROM keisei_trials WHERE study_id = ${studyId} ORDER BY number`)).map(toTrial);
+    return (
+      await this.query((sql) => sql`SELECT * FROM keisei_trials WHERE study_id = ${studyId} ORDER BY number`)
+    ).map(toTrial);
   }
 
   async trial(id: number): Promise<TrialRecord | null> {
@@ -314,7 +316,9 @@ export class StudyStorage {
   /** Every intermediate value of the study, by trial id, in step order. */
   async values(studyId: number): Promise<Map<number, StepValue[]>> {
     const rows = await this.query(
-      (sql) => sql`SELECT v.trial_id, v.step, v.value FROM keisei_trial_values v JOIN keisei_trials t ON t.id = v.trial_id
+      (
+        sql,
+      ) => sql`SELECT v.trial_id, v.step, v.value FROM keisei_trial_values v JOIN keisei_trials t ON t.id = v.trial_id
         WHERE t.study_id = ${studyId} ORDER BY v.trial_id, v.step`,
     );
     const out = new Map<number, StepValue[]>();
@@ -352,9 +356,12 @@ export class StudyStorage {
     make: (trials: TrialRecord[], values: Map<number, StepValue[]>) => Proposal | null,
   ): Promise<TrialRecord | null> {
     return this.studyTransaction(studyId, async (tx) => {
-      const trials: TrialRecord[] = (await tx`SELECT * FROM keisei_trials WHERE study_id = ${studyId} ORDER BY number`).map(toTrial);
+      const trials: TrialRecord[] = (
+        await tx`SELECT * FROM keisei_trials WHERE study_id = ${studyId} ORDER BY number`
+      ).map(toTrial);
       const values = new Map<number, StepValue[]>();
-      const rows = await tx`SELECT v.trial_id, v.step, v.value FROM keisei_trial_values v JOIN keisei_trials t ON t.id = v.trial_id
+      const rows =
+        await tx`SELECT v.trial_id, v.step, v.value FROM keisei_trial_values v JOIN keisei_trials t ON t.id = v.trial_id
         WHERE t.study_id = ${studyId} ORDER BY v.trial_id, v.step`;
       for (const r of rows as Row[]) {
         const id = Number(r.trial_id);
@@ -363,7 +370,8 @@ export class StudyStorage {
       const proposal = make(trials, values);
       if (!proposal) return null;
       const number = trials.reduce((m, t) => Math.max(m, t.number), -1) + 1;
-      const [row] = await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, worker, heartbeat_at, attempts, created_at, started_at)
+      const [row] =
+        await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, worker, heartbeat_at, attempts, created_at, started_at)
         VALUES (${studyId}, ${number}, 'running', ${JSON.stringify(proposal.params)}, ${JSON.stringify(proposal.internal)}, ${worker}, ${now}, 1, ${now}, ${now})
         RETURNING *`;
       return toTrial(row);
@@ -373,11 +381,13 @@ export class StudyStorage {
   /** Adds trials with hand-picked parameters to the queue (Optuna's enqueue_trial). */
   async enqueue(studyId: number, proposals: Proposal[], now: number): Promise<TrialRecord[]> {
     return this.studyTransaction(studyId, async (tx) => {
-      const [{ n }] = await tx`SELECT COALESCE(MAX(number), -1) + 1 AS n FROM keisei_trials WHERE study_id = ${studyId}`;
+      const [{ n }] =
+        await tx`SELECT COALESCE(MAX(number), -1) + 1 AS n FROM keisei_trials WHERE study_id = ${studyId}`;
       let number = Number(n);
       const out: TrialRecord[] = [];
       for (const p of proposals) {
-        const [row] = await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, attempts, created_at)
+        const [row] =
+          await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, attempts, created_at)
           VALUES (${studyId}, ${number++}, 'waiting', ${JSON.stringify(p.params)}, ${JSON.stringify(p.internal)}, 1, ${now}) RETURNING *`;
         out.push(toTrial(row));
       }
@@ -388,7 +398,8 @@ export class StudyStorage {
   /** Refreshes a running trial's heartbeat; false when the trial is no longer this worker's (it was reaped). */
   async heartbeat(trialId: number, worker: string, now: number): Promise<boolean> {
     const rows = await this.query(
-      (sql) => sql`UPDATE keisei_trials SET heartbeat_at = ${now} WHERE id = ${trialId} AND state = 'running' AND worker = ${worker} RETURNING id`,
+      (sql) =>
+        sql`UPDATE keisei_trials SET heartbeat_at = ${now} WHERE id = ${trialId} AND state = 'running' AND worker = ${worker} RETURNING id`,
     );
     return rows.length > 0;
   }
@@ -406,9 +417,18 @@ export class StudyStorage {
   }
 
   /** Ends a running trial of `worker`; false when it was no longer this worker's. */
-  async finish(trialId: number, worker: string, state: "complete" | "pruned" | "failed", value: number | null, message: string | null, now: number): Promise<boolean> {
+  async finish(
+    trialId: number,
+    worker: string,
+    state: "complete" | "pruned" | "failed",
+    value: number | null,
+    message: string | null,
+    now: number,
+  ): Promise<boolean> {
     const rows = await this.query(
-      (sql) => sql`UPDATE keisei_trials SET state = ${state}, value = ${value}, message = ${message}, finished_at = ${now}, heartbeat_at = ${now}
+      (
+        sql,
+      ) => sql`UPDATE keisei_trials SET state = ${state}, value = ${value}, message = ${message}, finished_at = ${now}, heartbeat_at = ${now}
         WHERE id = ${trialId} AND state = 'running' AND worker = ${worker} RETURNING id`,
     );
     return rows.length > 0;
@@ -419,7 +439,14 @@ export class StudyStorage {
    * left. With `countAttempt: false` (the agent was stopped on purpose) the retry always happens and
    * keeps the attempt number.
    */
-  private async failAndRetry(tx: SQL, studyId: number, rows: TrialRecord[], maxAttempts: number, now: number, countAttempt = true): Promise<TrialRecord[]> {
+  private async failAndRetry(
+    tx: SQL,
+    studyId: number,
+    rows: TrialRecord[],
+    maxAttempts: number,
+    now: number,
+    countAttempt = true,
+  ): Promise<TrialRecord[]> {
     const retried: TrialRecord[] = [];
     if (rows.length === 0) return retried;
     const [{ n }] = await tx`SELECT COALESCE(MAX(number), -1) + 1 AS n FROM keisei_trials WHERE study_id = ${studyId}`;
@@ -427,7 +454,8 @@ export class StudyStorage {
     for (const t of rows) {
       if (countAttempt && t.attempts >= maxAttempts) continue;
       const attempts = countAttempt ? t.attempts + 1 : t.attempts;
-      const [row] = await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, attempts, retry_of, message, created_at)
+      const [row] =
+        await tx`INSERT INTO keisei_trials (study_id, number, state, params, internal, attempts, retry_of, message, created_at)
         VALUES (${studyId}, ${number++}, 'waiting', ${JSON.stringify(t.params)}, ${JSON.stringify(t.internal)}, ${attempts}, ${t.id},
                 ${`retry of trial ${t.number}`}, ${now}) RETURNING *`;
       retried.push(toTrial(row));
@@ -440,9 +468,16 @@ export class StudyStorage {
    * Running trials whose heartbeat is older than `graceMs` (their agent died) become failed, and each
    * is queued again once while `attempts < maxAttempts`.
    */
-  async reapStale(studyId: number, graceMs: number, maxAttempts: number, now: number): Promise<{ failed: TrialRecord[]; retried: TrialRecord[] }> {
+  async reapStale(
+    studyId: number,
+    graceMs: number,
+    maxAttempts: number,
+    now: number,
+  ): Promise<{ failed: TrialRecord[]; retried: TrialRecord[] }> {
     return this.studyTransaction(studyId, async (tx) => {
-      const stale: TrialRecord[] = (await tx`SELECT * FROM keisei_trials WHERE study_id = ${studyId} AND state = 'running' AND heartbeat_at < ${now - graceMs}`).map(toTrial);
+      const stale: TrialRecord[] = (
+        await tx`SELECT * FROM keisei_trials WHERE study_id = ${studyId} AND state = 'running' AND heartbeat_at < ${now - graceMs}`
+      ).map(toTrial);
       const failed: TrialRecord[] = [];
       for (const t of stale) {
         const message = `no heartbeat from ${t.worker} for ${((now - (t.heartbeatAt ?? now)) / 1000).toFixed(1)} s (agent gone)`;

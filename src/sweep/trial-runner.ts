@@ -15,7 +15,12 @@ import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** `keisei train` flags the runner relies on. */
-export const TRAIN_FLAGS = { config: "--config", override: "--override", savedir: "--savedir", runName: "--run-name" } as const;
+export const TRAIN_FLAGS = {
+  config: "--config",
+  override: "--override",
+  savedir: "--savedir",
+  runName: "--run-name",
+} as const;
 export const METRICS_FILE = "metrics.jsonl";
 export const EFFECTIVE_CONFIG_FILE = "effective_config.yaml";
 
@@ -110,10 +115,21 @@ export class TrialProcess {
     private readonly proc: Bun.Subprocess,
     readonly logPath: string,
   ) {
-    this.exited = proc.exited.then(() => (this.exit = { code: proc.signalCode ? null : proc.exitCode, signal: proc.signalCode ? String(proc.signalCode) : null }));
+    this.exited = proc.exited.then(
+      () =>
+        (this.exit = {
+          code: proc.signalCode ? null : proc.exitCode,
+          signal: proc.signalCode ? String(proc.signalCode) : null,
+        }),
+    );
   }
 
-  static start(o: { argv: string[]; logPath: string; env?: Record<string, string | undefined>; cwd?: string }): TrialProcess {
+  static start(o: {
+    argv: string[];
+    logPath: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+  }): TrialProcess {
     const fd = openSync(o.logPath, "a");
     try {
       const proc = Bun.spawn(o.argv, {

@@ -63,7 +63,8 @@ export class PeriodicEvaluation {
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     return {
       metrics: result.metrics,
-      elo: result.elo === null ? null : { rating: result.elo, opponent: result.opponent, history: [...this.eloHistory] },
+      elo:
+        result.elo === null ? null : { rating: result.elo, opponent: result.opponent, history: [...this.eloHistory] },
       line: `evaluation at timestep ${timestep} vs ${result.opponent}: ${result.games} games, win ${pct(result.win_rate)} draw ${pct(result.draw_rate)} loss ${pct(result.loss_rate)}${result.elo === null ? "" : `, Elo ${result.elo.toFixed(0)}`}`,
     };
   }

@@ -42,7 +42,12 @@ export class CheckpointError extends Error {
 export const checkpointStem = (timestep: number) => `checkpoint_ts${timestep}`;
 
 /** Writes weights, then the optimizer, then the trainer state; returns the weights path. */
-export async function writeCheckpoint(dir: string, net: Network, adam: Adam, state: Omit<TrainerState, "format" | "weights" | "optimizer">): Promise<string> {
+export async function writeCheckpoint(
+  dir: string,
+  net: Network,
+  adam: Adam,
+  state: Omit<TrainerState, "format" | "weights" | "optimizer">,
+): Promise<string> {
   const name = checkpointStem(state.timestep);
   const weights = join(dir, `${name}.safetensors`);
   const json = join(dir, `${name}.json`);
@@ -51,7 +56,12 @@ export async function writeCheckpoint(dir: string, net: Network, adam: Adam, sta
   // vouching for new weights beside old moments.
   rmSync(json, { force: true });
   await saveCheckpoint(weights, net, { optimizer: adam, metadata: { timestep: String(state.timestep) } });
-  const full: TrainerState = { format: TRAINER_STATE_FORMAT, weights: basename(weights), optimizer: basename(optimizerPathOf(weights)), ...state };
+  const full: TrainerState = {
+    format: TRAINER_STATE_FORMAT,
+    weights: basename(weights),
+    optimizer: basename(optimizerPathOf(weights)),
+    ...state,
+  };
   writeFileAtomic(json, new TextEncoder().encode(JSON.stringify(full)));
   return weights;
 }
@@ -66,12 +76,17 @@ function filesOf(json: string): { weights: string; optimizer: string | null } {
   try {
     state = JSON.parse(readFileSync(json, "utf8")) as TrainerState;
   } catch {}
-  const weights = join(dir, typeof state.weights === "string" ? state.weights : basename(json).replace(/\.json$/, ".safetensors"));
+  const weights = join(
+    dir,
+    typeof state.weights === "string" ? state.weights : basename(json).replace(/\.json$/, ".safetensors"),
+  );
   return { weights, optimizer: typeof state.optimizer === "string" ? join(dir, state.optimizer) : null };
 }
 
 /** Complete checkpoints of a run directory (the JSON and every file it names present), newest first. */
-export function listCheckpoints(dir: string): { timestep: number; json: string; weights: string; optimizer: string | null }[] {
+export function listCheckpoints(
+  dir: string,
+): { timestep: number; json: string; weights: string; optimizer: string | null }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((f) => /^checkpoint_ts(\d+)\.json$/.exec(f))
@@ -86,7 +101,12 @@ export function listCheckpoints(dir: string): { timestep: number; json: string; 
  * file and (format 2) its optimizer file, both present. `optimizer` is null for format 1, whose
  * optimizer state is inside the weights file.
  */
-export function readTrainerState(path: string): { state: TrainerState; weights: string; optimizer: string | null; dir: string } {
+export function readTrainerState(path: string): {
+  state: TrainerState;
+  weights: string;
+  optimizer: string | null;
+  dir: string;
+} {
   const json = path.endsWith(".safetensors") ? path.replace(/(\.optimizer)?\.safetensors$/, ".json") : path;
   let state: TrainerState;
   try {
@@ -95,15 +115,27 @@ export function readTrainerState(path: string): { state: TrainerState; weights: 
     const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
     throw new CheckpointError(`cannot resume from ${path}: trainer state ${json}: ${why}`);
   }
-  if (state.format !== 1 && state.format !== TRAINER_STATE_FORMAT) throw new CheckpointError(`${json}: trainer state format ${state.format}, this keisei reads 1 and ${TRAINER_STATE_FORMAT}`);
+  if (state.format !== 1 && state.format !== TRAINER_STATE_FORMAT)
+    throw new CheckpointError(
+      `${json}: trainer state format ${state.format}, this keisei reads 1 and ${TRAINER_STATE_FORMAT}`,
+    );
   for (const k of ["timestep", "iteration", "schedulerStep"] as const)
-    if (!Number.isInteger(state[k]) || state[k] < 0) throw new CheckpointError(`${json}: field ${k} is ${JSON.stringify(state[k])}, expected a whole number`);
+    if (!Number.isInteger(state[k]) || state[k] < 0)
+      throw new CheckpointError(`${json}: field ${k} is ${JSON.stringify(state[k])}, expected a whole number`);
   const dir = dirname(json);
-  if (typeof state.weights !== "string" || basename(state.weights) !== state.weights || !existsSync(join(dir, state.weights))) throw new CheckpointError(`${json}: its weights file ${state.weights} is missing`);
+  if (
+    typeof state.weights !== "string" ||
+    basename(state.weights) !== state.weights ||
+    !existsSync(join(dir, state.weights))
+  )
+    throw new CheckpointError(`${json}: its weights file ${state.weights} is missing`);
   const weights = join(dir, state.weights);
   if (state.format === 1) return { state, weights, optimizer: null, dir };
   // Never a silent fresh start of Adam's moments: format 2 must name its optimizer file, and it must be there.
-  if (typeof state.optimizer !== "string" || basename(state.optimizer) !== state.optimizer) throw new CheckpointError(`${json}: field optimizer is ${JSON.stringify(state.optimizer)}, expected the name of its optimizer file`);
+  if (typeof state.optimizer !== "string" || basename(state.optimizer) !== state.optimizer)
+    throw new CheckpointError(
+      `${json}: field optimizer is ${JSON.stringify(state.optimizer)}, expected the name of its optimizer file`,
+    );
   const optimizer = join(dir, state.optimizer);
   if (!existsSync(optimizer)) throw new CheckpointError(`${json}: its optimizer file ${state.optimizer} is missing`);
   return { state, weights, optimizer, dir };

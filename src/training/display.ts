@@ -28,7 +28,11 @@ export { displayWidth, fitWidth, stripAnsi } from "./display/width.ts";
 
 const stepsPerSecond = (f: DashboardFrame): number => {
   const sps = f.record["charts/SPS"];
-  return sps !== undefined && Number.isFinite(sps) ? sps : f.elapsedSeconds > 0 ? f.timestep / f.elapsedSeconds : Number.NaN;
+  return sps !== undefined && Number.isFinite(sps)
+    ? sps
+    : f.elapsedSeconds > 0
+      ? f.timestep / f.elapsedSeconds
+      : Number.NaN;
 };
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -48,14 +52,23 @@ export function renderPlainLine(frame: DashboardFrame): string {
     `ETA ${fmtDuration(eta)}`,
   ];
   const losses = (
-    [["policy", "losses/policy_loss"], ["value", "losses/value_loss"], ["entropy", "losses/entropy"], ["kl", "losses/approx_kl"], ["clip", "losses/clipfrac"]] as const
+    [
+      ["policy", "losses/policy_loss"],
+      ["value", "losses/value_loss"],
+      ["entropy", "losses/entropy"],
+      ["kl", "losses/approx_kl"],
+      ["clip", "losses/clipfrac"],
+    ] as const
   )
     .filter(([, k]) => r[k] !== undefined && Number.isFinite(r[k]))
     .map(([name, k]) => `${name} ${fmtSig(r[k])}`);
   if (losses.length) parts.push(losses.join(" "));
-  const b = r["game/black_win_rate"], w = r["game/white_win_rate"], d = r["game/draw_rate"];
+  const b = r["game/black_win_rate"],
+    w = r["game/white_win_rate"],
+    d = r["game/draw_rate"];
   if ([b, w, d].every((v) => v !== undefined && Number.isFinite(v))) parts.push(`B/W/D ${pct(b)}/${pct(w)}/${pct(d)}`);
-  if (r["game/mean_length"] !== undefined && Number.isFinite(r["game/mean_length"])) parts.push(`len ${fmtSig(r["game/mean_length"])}`);
+  if (r["game/mean_length"] !== undefined && Number.isFinite(r["game/mean_length"]))
+    parts.push(`len ${fmtSig(r["game/mean_length"])}`);
   if (frame.elo) parts.push(`elo ${Math.round(frame.elo.rating)}`);
   return parts.join("  ");
 }
@@ -96,8 +109,10 @@ export interface DisplayOptions {
 }
 
 const ESC = "\x1b[";
-const HIDE_CURSOR = `${ESC}?25l`, SHOW_CURSOR = `${ESC}?25h`;
-const SYNC_START = `${ESC}?2026h`, SYNC_END = `${ESC}?2026l`; // synchronized output; ignored where unsupported
+const HIDE_CURSOR = `${ESC}?25l`,
+  SHOW_CURSOR = `${ESC}?25h`;
+const SYNC_START = `${ESC}?2026h`,
+  SYNC_END = `${ESC}?2026l`; // synchronized output; ignored where unsupported
 
 export class Display {
   /** True when drawing the live dashboard, false when printing plain lines. */
@@ -138,9 +153,12 @@ export class Display {
     this.periodMs = this.live ? refreshMs : this.plainPeriodMs;
     this.now = opts.now ?? (() => performance.now());
     if (opts.timer ?? true) {
-      this.timer = setInterval(() => {
-        if (this.pending && this.now() >= this.nextAt) this.flush();
-      }, Math.max(50, Math.min(refreshMs, 1000)));
+      this.timer = setInterval(
+        () => {
+          if (this.pending && this.now() >= this.nextAt) this.flush();
+        },
+        Math.max(50, Math.min(refreshMs, 1000)),
+      );
       this.timer.unref?.();
     }
     if (this.live && out === process.stdout) {
@@ -187,7 +205,10 @@ export class Display {
     // Written over the dashboard's first lines (each clearing its old tail), the dashboard again
     // below. Not erased first: an erase from the screen's top-left corner is a clear screen,
     // which some terminals (tmux) copy into the scrollback.
-    const logged = line.split("\n").map((l) => `${l}${ESC}K\n`).join("");
+    const logged = line
+      .split("\n")
+      .map((l) => `${l}${ESC}K\n`)
+      .join("");
     this.out.write(`${SYNC_START}${this.moveToDashboardTop()}${logged}${this.drawLines(this.lastLines)}${SYNC_END}`);
   }
 
@@ -232,7 +253,9 @@ export class Display {
         // A display bug must not end a training run: say so once, then print plain lines.
         this.broken = true;
         this.periodMs = this.plainPeriodMs;
-        this.out.write(`${this.drawn > 0 ? "\n" : ""}${SHOW_CURSOR}display: ${(e as Error).message}; plain progress lines from here on\n`);
+        this.out.write(
+          `${this.drawn > 0 ? "\n" : ""}${SHOW_CURSOR}display: ${(e as Error).message}; plain progress lines from here on\n`,
+        );
         this.drawn = 0;
         this.cursorHidden = false;
       }
@@ -247,9 +270,14 @@ export class Display {
       this.prevWeights = this.weights;
       this.weights = frame.weightStats;
     }
-    const columns = this.out.columns || 80, rows = this.out.rows || 24;
+    const columns = this.out.columns || 80,
+      rows = this.out.rows || 24;
     // One column spare so a full line never leaves the cursor in the pending-wrap state.
-    const lines = renderDashboard(frame, columns - 1, rows - 1, { color: this.color, display: this.config, prevWeightStats: this.prevWeights });
+    const lines = renderDashboard(frame, columns - 1, rows - 1, {
+      color: this.color,
+      display: this.config,
+      prevWeightStats: this.prevWeights,
+    });
     let s = SYNC_START;
     if (this.clearScreen) {
       s += `${ESC}H${ESC}2J`;

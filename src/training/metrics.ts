@@ -9,7 +9,14 @@ import type { GameEndReason } from "../shogi/rules.ts";
 
 export type MetricsRecord = Record<string, number>;
 
-const REASONS: readonly GameEndReason[] = ["checkmate", "no_legal_moves", "repetition", "perpetual_check", "max_moves", "impasse"];
+const REASONS: readonly GameEndReason[] = [
+  "checkmate",
+  "no_legal_moves",
+  "repetition",
+  "perpetual_check",
+  "max_moves",
+  "impasse",
+];
 
 /**
  * The series kept per iteration for the dashboard's trends, in display order: record key, label,
@@ -57,8 +64,16 @@ export interface IterationTiming {
 export class MetricsManager {
   state: MetricsState;
 
-  constructor(private readonly windowSize: number, private readonly historyLength: number, state?: MetricsState) {
-    this.state = state ?? { totals: { games: 0, blackWins: 0, whiteWins: 0, draws: 0, reasons: {} }, window: [], history: {} };
+  constructor(
+    private readonly windowSize: number,
+    private readonly historyLength: number,
+    state?: MetricsState,
+  ) {
+    this.state = state ?? {
+      totals: { games: 0, blackWins: 0, whiteWins: 0, draws: 0, reasons: {} },
+      window: [],
+      history: {},
+    };
   }
 
   /** Counts finished games (called after every self-play step). */
@@ -88,7 +103,14 @@ export class MetricsManager {
    * PPO update's metrics, and the periodic evaluation's when one ran); then appends the trend keys
    * to the history.
    */
-  record(o: { timestep: number; iteration: number; wallSeconds: number; timing: IterationTiming; ppo: PpoMetrics; evaluation?: MetricsRecord | null }): MetricsRecord {
+  record(o: {
+    timestep: number;
+    iteration: number;
+    wallSeconds: number;
+    timing: IterationTiming;
+    ppo: PpoMetrics;
+    evaluation?: MetricsRecord | null;
+  }): MetricsRecord {
     const t = this.state.totals;
     const w = this.state.window;
     const n = w.length;

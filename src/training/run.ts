@@ -11,7 +11,12 @@ import type { Config } from "../config/schema.ts";
 import { checkpointLoader, type CachingLoader } from "../evaluation/checkpoint-player.ts";
 import { EloRegistry, padToFixedBatch } from "../evaluation/index.ts";
 import { loadCheckpoint, readOptimizerState } from "../models/checkpoint.ts";
-import { architectureDifferences, configuredArchitecture, createNetwork, describeArchitecture } from "../models/factory.ts";
+import {
+  architectureDifferences,
+  configuredArchitecture,
+  createNetwork,
+  describeArchitecture,
+} from "../models/factory.ts";
 import type { Network } from "../models/network.ts";
 import { Adam } from "../models/optimizer.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
@@ -92,10 +97,20 @@ export function rolloutSize(c: Config): number {
 export function checkTrainingConfig(c: Config): void {
   const t = c.training;
   const R = rolloutSize(c);
-  if (t.minibatch_size > R) throw new TrainingError(`training.minibatch_size (${t.minibatch_size}) is larger than a rollout (${R} transitions: steps_per_epoch rounded up to num_envs)`);
-  if (t.mixed_precision) throw new TrainingError("training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false");
-  if (t.model_type === "resnet" && t.tower_depth < 1) throw new TrainingError("training.tower_depth must be at least 1 for the resnet model");
-  if (t.model_type === "cnn" && t.policy_head !== "dense") throw new TrainingError(`training.policy_head ${t.policy_head} needs model_type resnet (the cnn has only the dense head)`);
+  if (t.minibatch_size > R)
+    throw new TrainingError(
+      `training.minibatch_size (${t.minibatch_size}) is larger than a rollout (${R} transitions: steps_per_epoch rounded up to num_envs)`,
+    );
+  if (t.mixed_precision)
+    throw new TrainingError(
+      "training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false",
+    );
+  if (t.model_type === "resnet" && t.tower_depth < 1)
+    throw new TrainingError("training.tower_depth must be at least 1 for the resnet model");
+  if (t.model_type === "cnn" && t.policy_head !== "dense")
+    throw new TrainingError(
+      `training.policy_head ${t.policy_head} needs model_type resnet (the cnn has only the dense head)`,
+    );
 }
 
 /** A fresh network of the configured architecture, initialised from `seed` (the trainer's, and the learning bench's untrained baseline). */
@@ -106,7 +121,9 @@ export function networkOf(backend: Backend, t: Config["training"], seed: number)
 /** Resolves --resume to a checkpoint's trainer-state JSON. */
 function resolveResume(resume: string, c: Config): string {
   if (resume !== "latest") return resume;
-  const dir = c.logging.run_name ? join(c.logging.model_dir, c.logging.run_name) : newestRunWithCheckpoint(c.logging.model_dir);
+  const dir = c.logging.run_name
+    ? join(c.logging.model_dir, c.logging.run_name)
+    : newestRunWithCheckpoint(c.logging.model_dir);
   if (!dir) throw new CheckpointError(`--resume latest: no run with a checkpoint under ${c.logging.model_dir}`);
   const newest = listCheckpoints(dir)[0];
   if (!newest) throw new CheckpointError(`--resume latest: no complete checkpoint in ${dir}`);
@@ -142,24 +159,39 @@ export async function openRun(config: Config, o: TrainOptions): Promise<Run> {
     const differences = architectureDifferences(net.arch, want);
     if (differences.length > 0) {
       net.destroy();
-      throw new TrainingError(`${resumeFrom.weights} holds a ${describeArchitecture(net.arch)}; the config asks for ${want.type} ${want.depth}×${want.width} with a ${want.policyHead} one (they differ in ${differences.join(", ")})`);
+      throw new TrainingError(
+        `${resumeFrom.weights} holds a ${describeArchitecture(net.arch)}; the config asks for ${want.type} ${want.depth}×${want.width} with a ${want.policyHead} one (they differ in ${differences.join(", ")})`,
+      );
     }
     adam = new Adam(net, adamConfig);
     // The optimizer file the JSON names (readTrainerState checked it exists); a format-1 checkpoint keeps it inside the weights file.
-    const moments = resumeFrom.optimizer ? readOptimizerState(resumeFrom.optimizer, net, resumeFrom.weights) : loaded.optimizer;
-    if (!moments) throw new CheckpointError(`${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`);
+    const moments = resumeFrom.optimizer
+      ? readOptimizerState(resumeFrom.optimizer, net, resumeFrom.weights)
+      : loaded.optimizer;
+    if (!moments)
+      throw new CheckpointError(
+        `${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`,
+      );
     adam.writeState(moments);
     for (const [k, r] of Object.entries(rngs)) if (resumeFrom.state.rng[k]) r.state = resumeFrom.state.rng[k];
-    say(`resumed from ${resumeFrom.weights} at timestep ${resumeFrom.state.timestep}, iteration ${resumeFrom.state.iteration}`);
+    say(
+      `resumed from ${resumeFrom.weights} at timestep ${resumeFrom.state.timestep}, iteration ${resumeFrom.state.iteration}`,
+    );
   } else {
     net = networkOf(backend, t, weightSeed);
     adam = new Adam(net, adamConfig);
   }
-  say(`model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}, ${net.arch.policyHead} policy head: ${net.numParameters.toLocaleString("en-US")} parameters`);
+  say(
+    `model ${t.model_type} ${net.arch.depth}×${net.arch.width} SE ${net.arch.seRatio}, ${net.arch.policyHead} policy head: ${net.numParameters.toLocaleString("en-US")} parameters`,
+  );
   await net.prepare();
 
   const R = rolloutSize(config);
-  const selfplay = new SelfPlay(t.num_envs, { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse }, { materialShaping: t.material_shaping });
+  const selfplay = new SelfPlay(
+    t.num_envs,
+    { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse },
+    { materialShaping: t.material_shaping },
+  );
   if (resumeFrom) selfplay.restore(resumeFrom.state.games);
   const policy = new NetworkPolicy(net, t.num_envs, rngs.policy);
   const learner = new PpoLearner(
@@ -175,7 +207,13 @@ export async function openRun(config: Config, o: TrainOptions): Promise<Run> {
       enableValueClipping: t.enable_value_clipping,
       targetKl: t.target_kl,
       schedule: { type: t.lr_schedule_type, kwargs: t.lr_schedule_kwargs, stepOn: t.lr_schedule_step_on },
-      scheduleTotalSteps: scheduleTotalSteps(t.total_timesteps, R, t.ppo_epochs, t.minibatch_size, t.lr_schedule_step_on),
+      scheduleTotalSteps: scheduleTotalSteps(
+        t.total_timesteps,
+        R,
+        t.ppo_epochs,
+        t.minibatch_size,
+        t.lr_schedule_step_on,
+      ),
     },
     rngs.ppo,
   );
@@ -191,16 +229,37 @@ export async function openRun(config: Config, o: TrainOptions): Promise<Run> {
   let evalAgent: NetworkPolicy | null = null;
   let evaluation: PeriodicEvaluation | null = null;
   if (ev.enable_periodic_evaluation) {
-    registry = EloRegistry.open(config.logging.model_dir, { k: ev.elo_k_factor, initial: ev.elo_initial_rating, poolSize: ev.previous_model_pool_size });
+    registry = EloRegistry.open(config.logging.model_dir, {
+      k: ev.elo_k_factor,
+      initial: ev.elo_initial_rating,
+      poolSize: ev.previous_model_pool_size,
+    });
     loader = checkpointLoader(backend, t.num_envs);
     evalAgent = new NetworkPolicy(net, t.num_envs, new Random(config.env.seed ^ 0x5eed), true);
-    evaluation = new PeriodicEvaluation(session.config, session.runName, padToFixedBatch(evalAgent, t.num_envs), registry, loader.load);
+    evaluation = new PeriodicEvaluation(
+      session.config,
+      session.runName,
+      padToFixedBatch(evalAgent, t.num_envs),
+      registry,
+      loader.load,
+    );
   }
 
   return {
-    config: session.config, session, backend, net, adam, selfplay, policy, learner, metrics, tensorboard,
+    config: session.config,
+    session,
+    backend,
+    net,
+    adam,
+    selfplay,
+    policy,
+    learner,
+    metrics,
+    tensorboard,
     metricsPath: join(session.dir, "metrics.jsonl"),
-    evaluation, rolloutSize: R, rngs,
+    evaluation,
+    rolloutSize: R,
+    rngs,
     timestep: resumeFrom?.state.timestep ?? 0,
     iteration: resumeFrom?.state.iteration ?? 0,
     wallBase: resumeFrom?.state.wallSeconds ?? 0,
@@ -220,6 +279,8 @@ export async function openRun(config: Config, o: TrainOptions): Promise<Run> {
 }
 
 function hyperparameterTable(c: Config): string {
-  const rows = Object.entries(c).flatMap(([section, fields]) => Object.entries(fields as Record<string, unknown>).map(([k, v]) => `|${section}.${k}|${JSON.stringify(v)}|`));
+  const rows = Object.entries(c).flatMap(([section, fields]) =>
+    Object.entries(fields as Record<string, unknown>).map(([k, v]) => `|${section}.${k}|${JSON.stringify(v)}|`),
+  );
   return ["|param|value|", "|-|-|", ...rows].join("\n");
 }

@@ -36,7 +36,10 @@ export function openSession(config: Config, o: { resumeDir?: string; now?: Date 
   } else {
     runName = config.logging.run_name ?? defaultRunName(config, o.now);
     dir = resolve(config.logging.model_dir, runName);
-    if (existsSync(dir)) throw new SessionError(`run directory ${dir} already exists: continue it with --resume latest --run-name ${runName}, or choose another --run-name`);
+    if (existsSync(dir))
+      throw new SessionError(
+        `run directory ${dir} already exists: continue it with --resume latest --run-name ${runName}, or choose another --run-name`,
+      );
   }
   try {
     mkdirSync(dir, { recursive: true });
@@ -44,7 +47,10 @@ export function openSession(config: Config, o: { resumeDir?: string; now?: Date 
     throw new SessionError(`cannot create run directory ${dir}: ${(e as Error).message}`);
   }
   const effective = { ...config, logging: { ...config.logging, run_name: runName } };
-  writeFileAtomic(join(dir, "effective_config.yaml"), new TextEncoder().encode(`# keisei effective config of run ${runName}\n${configToYaml(effective)}`));
+  writeFileAtomic(
+    join(dir, "effective_config.yaml"),
+    new TextEncoder().encode(`# keisei effective config of run ${runName}\n${configToYaml(effective)}`),
+  );
   const logPath = join(dir, config.logging.log_file);
   return {
     runName,

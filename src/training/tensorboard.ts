@@ -97,11 +97,22 @@ export class TensorBoardWriter {
 
   constructor(dir: string, now = Date.now()) {
     this.path = join(dir, `events.out.tfevents.${Math.floor(now / 1000)}.${hostname()}.${process.pid}`);
-    writeFileSync(this.path, frame(new Proto().double(1, now / 1000).string(3, "brain.Event:2").finish()));
+    writeFileSync(
+      this.path,
+      frame(
+        new Proto()
+          .double(1, now / 1000)
+          .string(3, "brain.Event:2")
+          .finish(),
+      ),
+    );
   }
 
   private event(step: number, summary: Proto): void {
-    const ev = new Proto().double(1, Date.now() / 1000).uint(2, step).message(5, summary);
+    const ev = new Proto()
+      .double(1, Date.now() / 1000)
+      .uint(2, step)
+      .message(5, summary);
     appendFileSync(this.path, frame(ev.finish()));
   }
 

@@ -23,7 +23,15 @@ import { rngStates, writeCheckpoint } from "./checkpoints.ts";
 import { finiteRecord, type IterationTiming, type MetricsRecord, summaryLine } from "./metrics.ts";
 import { openRun, type Run, type TrainerFrame, TrainingError, type TrainOptions } from "./run.ts";
 
-export { checkTrainingConfig, networkOf, rolloutSize, TrainingError, type TrainerFrame, type TrainerView, type TrainOptions } from "./run.ts";
+export {
+  checkTrainingConfig,
+  networkOf,
+  rolloutSize,
+  TrainingError,
+  type TrainerFrame,
+  type TrainerView,
+  type TrainOptions,
+} from "./run.ts";
 export { SessionError } from "./session.ts";
 
 export interface TrainResult {
@@ -64,10 +72,19 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
       run.timestep += buffer.size;
       run.iteration++;
       // 5. Periodic evaluation returns its metrics and Elo.
-      const evaluation: EvaluationOutcome | null = run.evaluation?.due(previous, run.timestep) ? await run.evaluation.run(run.timestep, run.iteration) : null;
+      const evaluation: EvaluationOutcome | null = run.evaluation?.due(previous, run.timestep)
+        ? await run.evaluation.run(run.timestep, run.iteration)
+        : null;
       if (evaluation) run.say(evaluation.line);
       // 6. One metrics record, built once.
-      const record = run.metrics.record({ timestep: run.timestep, iteration: run.iteration, wallSeconds: wall(), timing, ppo, evaluation: evaluation?.metrics });
+      const record = run.metrics.record({
+        timestep: run.timestep,
+        iteration: run.iteration,
+        wallSeconds: wall(),
+        timing,
+        ppo,
+        evaluation: evaluation?.metrics,
+      });
       // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.
       if (crossed(previous, run.timestep, t.checkpoint_interval_timesteps)) await checkpoint(run, wall());
       if (evaluation && run.lastCheckpoint) run.evaluation?.enterPool(run.lastCheckpoint);
@@ -88,14 +105,26 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     o.view?.close(show.frame());
     run.close();
   }
-  return { runDir: run.session.dir, timestep: run.timestep, iteration: run.iteration, stoppedEarly, lastCheckpoint: run.lastCheckpoint };
+  return {
+    runDir: run.session.dir,
+    timestep: run.timestep,
+    iteration: run.iteration,
+    stoppedEarly,
+    lastCheckpoint: run.lastCheckpoint,
+  };
 }
 
 /** Plays one rollout's worth of lock-step self-play into a fresh buffer; null when asked to stop first. */
 async function collect(run: Run, signal: { stop: boolean } | undefined, show: Show) {
   const t = run.config.training;
   const buffer = new RolloutBuffer(run.rolloutSize, OBS_SIZE, t.num_envs);
-  const timing: IterationTiming & { startedAt: number } = { startedAt: performance.now(), selfplaySeconds: 0, inferenceSeconds: 0, updateSeconds: 0, steps: 0 };
+  const timing: IterationTiming & { startedAt: number } = {
+    startedAt: performance.now(),
+    selfplaySeconds: 0,
+    inferenceSeconds: 0,
+    updateSeconds: 0,
+    steps: 0,
+  };
   const policy = timed(run.policy, timing);
   while (buffer.size + t.num_envs <= run.rolloutSize) {
     if (signal?.stop) return null;
@@ -126,7 +155,9 @@ async function update(run: Run, buffer: RolloutBuffer): Promise<PpoMetrics> {
     return await run.learner.update(buffer);
   } catch (e) {
     if (e instanceof NonFiniteLossError)
-      throw new TrainingError(`iteration ${run.iteration + 1} (timestep ${run.timestep + buffer.size}): ${e.message}; stopping. The last good checkpoint is ${run.lastCheckpoint ?? "none (no checkpoint was written yet)"}`);
+      throw new TrainingError(
+        `iteration ${run.iteration + 1} (timestep ${run.timestep + buffer.size}): ${e.message}; stopping. The last good checkpoint is ${run.lastCheckpoint ?? "none (no checkpoint was written yet)"}`,
+      );
     throw e;
   }
 }
@@ -134,8 +165,13 @@ async function update(run: Run, buffer: RolloutBuffer): Promise<PpoMetrics> {
 /** Writes a checkpoint of the run as it stands; it becomes run.lastCheckpoint. */
 async function checkpoint(run: Run, wallSeconds: number): Promise<void> {
   run.lastCheckpoint = await writeCheckpoint(run.session.dir, run.net, run.adam, {
-    timestep: run.timestep, iteration: run.iteration, schedulerStep: run.learner.schedulerStep, wallSeconds,
-    rng: rngStates(run.rngs), metrics: run.metrics.state, games: run.selfplay.snapshot(),
+    timestep: run.timestep,
+    iteration: run.iteration,
+    schedulerStep: run.learner.schedulerStep,
+    wallSeconds,
+    rng: rngStates(run.rngs),
+    metrics: run.metrics.state,
+    games: run.selfplay.snapshot(),
   });
   run.say(`checkpoint written: ${run.lastCheckpoint}`);
 }
@@ -147,7 +183,11 @@ class Show {
   private weightStats: TrainerFrame["weightStats"] = [];
   private timestep: number;
 
-  constructor(private readonly run: Run, private readonly o: TrainOptions, private readonly wall: () => number) {
+  constructor(
+    private readonly run: Run,
+    private readonly o: TrainOptions,
+    private readonly wall: () => number,
+  ) {
     this.timestep = run.timestep;
   }
 
@@ -175,10 +215,25 @@ class Show {
     const g = run.selfplay.position(0);
     const moves = run.selfplay.movesOf(0);
     return {
-      runName: run.session.runName, backend: run.backend.info.description, timestep: this.timestep, totalTimesteps: c.training.total_timesteps, iteration: run.iteration, elapsedSeconds: this.wall(),
-      record: this.record, history: run.metrics.state.history,
-      game: c.display.enable_board_display ? { sfen: g.toSfen(), recentMoves: Array.from(moves.slice(-c.display.move_list_length), moveToUsi), ply: g.ply, gameIndex: 0 } : null,
-      config: c, weightStats: this.weightStats, elo: this.elo,
+      runName: run.session.runName,
+      backend: run.backend.info.description,
+      timestep: this.timestep,
+      totalTimesteps: c.training.total_timesteps,
+      iteration: run.iteration,
+      elapsedSeconds: this.wall(),
+      record: this.record,
+      history: run.metrics.state.history,
+      game: c.display.enable_board_display
+        ? {
+            sfen: g.toSfen(),
+            recentMoves: Array.from(moves.slice(-c.display.move_list_length), moveToUsi),
+            ply: g.ply,
+            gameIndex: 0,
+          }
+        : null,
+      config: c,
+      weightStats: this.weightStats,
+      elo: this.elo,
     };
   }
 }
@@ -189,7 +244,10 @@ export async function weightStatistics(net: Network, keywords: string[]): Promis
   const stats: TrainerFrame["weightStats"] = [];
   for (const e of net.table.tensors.filter((t) => keywords.some((k) => t.name.includes(k)))) {
     const v = await net.backend.read(net.params, e.offset, e.size);
-    let sum = 0, sq = 0, min = Infinity, max = -Infinity;
+    let sum = 0,
+      sq = 0,
+      min = Infinity,
+      max = -Infinity;
     for (const x of v) {
       sum += x;
       sq += x * x;

@@ -116,10 +116,19 @@ describe("setup-system.sh picks the mirror from active sources only", () => {
 
   test("one-line entries with [options], in a sources.list.d/*.list file", () => {
     expectMirror(
-      { "etc/apt/sources.list.d/debian.list": "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://ftp.de.debian.org/debian/ bookworm main contrib\n" },
+      {
+        "etc/apt/sources.list.d/debian.list":
+          "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://ftp.de.debian.org/debian/ bookworm main contrib\n",
+      },
       "http://ftp.de.debian.org/debian/",
     );
-    expectMirror({ "etc/apt/sources.list": "deb [ arch=amd64 trusted=no ] http://ftp.nl.debian.org/debian bookworm main # the Dutch mirror\n" }, "http://ftp.nl.debian.org/debian");
+    expectMirror(
+      {
+        "etc/apt/sources.list":
+          "deb [ arch=amd64 trusted=no ] http://ftp.nl.debian.org/debian bookworm main # the Dutch mirror\n",
+      },
+      "http://ftp.nl.debian.org/debian",
+    );
   });
 
   test("a disabled stanza (Enabled: no) holding the only other host is skipped", () => {
@@ -141,12 +150,17 @@ Components: main
     expectMirror(
       {
         // apt reads sources.list.d in name order: each of these comes before debian.sources
-        "etc/apt/sources.list.d/a-src.sources": "Types: deb-src\nURIs: http://src.example.org/debian\nSuites: bookworm\nComponents: main\n",
-        "etc/apt/sources.list.d/b-updates.sources": "Types: deb\nURIs: http://updates.example.org/debian\nSuites: bookworm-updates\nComponents: main\n",
-        "etc/apt/sources.list.d/c-docker.list": "deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable\n",
-        "etc/apt/sources.list.d/d-farm.sources.disabled": "Types: deb\nURIs: http://disabled.example.org/debian\nSuites: bookworm\nComponents: main\n",
+        "etc/apt/sources.list.d/a-src.sources":
+          "Types: deb-src\nURIs: http://src.example.org/debian\nSuites: bookworm\nComponents: main\n",
+        "etc/apt/sources.list.d/b-updates.sources":
+          "Types: deb\nURIs: http://updates.example.org/debian\nSuites: bookworm-updates\nComponents: main\n",
+        "etc/apt/sources.list.d/c-docker.list":
+          "deb [signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable\n",
+        "etc/apt/sources.list.d/d-farm.sources.disabled":
+          "Types: deb\nURIs: http://disabled.example.org/debian\nSuites: bookworm\nComponents: main\n",
         "etc/apt/sources.list.d/d-old.list.save": "deb http://saved.example.org/debian bookworm main\n",
-        "etc/apt/sources.list.d/debian.sources": "Types: deb deb-src\nURIs: https://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main non-free-firmware\n",
+        "etc/apt/sources.list.d/debian.sources":
+          "Types: deb deb-src\nURIs: https://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main non-free-firmware\n",
       },
       "https://deb.debian.org/debian",
     );
@@ -162,21 +176,26 @@ Components: main
 describe("setup-system.sh keeps a backports source that is there", () => {
   test("deb822 stanza with Suites bookworm-backports", () => {
     expectAlreadyPresent({
-      "etc/apt/sources.list.d/debian.sources": imageSources + "\nTypes: deb\nURIs: http://ftp.jp.debian.org/debian\nSuites: bookworm-backports\nComponents: main\n",
+      "etc/apt/sources.list.d/debian.sources":
+        imageSources +
+        "\nTypes: deb\nURIs: http://ftp.jp.debian.org/debian\nSuites: bookworm-backports\nComponents: main\n",
     });
   });
 
   test("one-line backports entry", () => {
     expectAlreadyPresent({
       "etc/apt/sources.list.d/debian.sources": imageSources,
-      "etc/apt/sources.list.d/backports.list": "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://ftp.jp.debian.org/debian bookworm-backports main\n",
+      "etc/apt/sources.list.d/backports.list":
+        "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://ftp.jp.debian.org/debian bookworm-backports main\n",
     });
   });
 
   test("a commented or disabled backports entry does not count", () => {
     expectMirror(
       {
-        "etc/apt/sources.list.d/debian.sources": imageSources + "\nTypes: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nEnabled: no\n",
+        "etc/apt/sources.list.d/debian.sources":
+          imageSources +
+          "\nTypes: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nEnabled: no\n",
         "etc/apt/sources.list": "# deb http://deb.debian.org/debian bookworm-backports main\n",
       },
       "http://deb.debian.org/debian",
@@ -184,9 +203,19 @@ describe("setup-system.sh keeps a backports source that is there", () => {
   });
 
   test("running twice writes one file, once", () => {
-    const root = expectMirror({ "etc/apt/sources.list.d/debian.sources": imageSources }, "http://deb.debian.org/debian");
-    expect(setup(root)).toEqual({ code: 0, out: "setup-system.sh: bookworm-backports source already present\n", err: "" });
-    expect(readdirSync(join(root, "etc/apt/sources.list.d")).sort()).toEqual(["debian.sources", "keisei-backports.sources"]);
+    const root = expectMirror(
+      { "etc/apt/sources.list.d/debian.sources": imageSources },
+      "http://deb.debian.org/debian",
+    );
+    expect(setup(root)).toEqual({
+      code: 0,
+      out: "setup-system.sh: bookworm-backports source already present\n",
+      err: "",
+    });
+    expect(readdirSync(join(root, "etc/apt/sources.list.d")).sort()).toEqual([
+      "debian.sources",
+      "keisei-backports.sources",
+    ]);
     expect(readFileSync(written(root), "utf8")).toBe(backportsOn("http://deb.debian.org/debian"));
   });
 
@@ -195,7 +224,11 @@ describe("setup-system.sh keeps a backports source that is there", () => {
       "etc/os-release": osRelease("debian", "trixie"),
       "etc/apt/sources.list.d/debian.sources": imageSources.replaceAll("bookworm", "trixie"),
     });
-    expect(setup(root)).toEqual({ code: 0, out: "setup-system.sh: Debian trixie has Mesa >= 24 itself; no backports source needed\n", err: "" });
+    expect(setup(root)).toEqual({
+      code: 0,
+      out: "setup-system.sh: Debian trixie has Mesa >= 24 itself; no backports source needed\n",
+      err: "",
+    });
     expect(readdirSync(join(root, "etc/apt/sources.list.d"))).toEqual(["debian.sources"]);
   });
 });
@@ -206,8 +239,13 @@ describe("setup-system.sh does not guess", () => {
     ["fedora", ""],
   ])("not Debian (ID=%s): exit 2, one line saying what to install by hand", (id, codename) => {
     expectRefusal(
-      { "etc/os-release": osRelease(id, codename), "etc/apt/sources.list": "deb http://archive.ubuntu.com/ubuntu noble main\n" },
-      new RegExp(`^setup-system\\.sh: this is not Debian \\(os-release ID=${id}\\); install by hand: libvulkan1, mesa-vulkan-drivers \\(Mesa >= 24\\), tmux, postgresql, python3-torch, python3-numpy\\n$`),
+      {
+        "etc/os-release": osRelease(id, codename),
+        "etc/apt/sources.list": "deb http://archive.ubuntu.com/ubuntu noble main\n",
+      },
+      new RegExp(
+        `^setup-system\\.sh: this is not Debian \\(os-release ID=${id}\\); install by hand: libvulkan1, mesa-vulkan-drivers \\(Mesa >= 24\\), tmux, postgresql, python3-torch, python3-numpy\\n$`,
+      ),
     );
   });
 
@@ -217,9 +255,28 @@ describe("setup-system.sh does not guess", () => {
 
   test.each([
     ["no sources at all", {}],
-    ["only security and deb-src", { "etc/apt/sources.list": "deb http://security.debian.org/debian-security bookworm-security main\ndeb-src http://deb.debian.org/debian bookworm main\n" }],
-    ["only commented and disabled entries", { "etc/apt/sources.list": "# deb http://deb.debian.org/debian bookworm main\n", "etc/apt/sources.list.d/debian.sources": "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n" }],
-    ["the Debian source in files apt ignores", { "etc/apt/sources.list.d/debian.sources.disabled-by-farm": imageSources, "etc/apt/sources.list.d/debian.list.save": "deb http://deb.debian.org/debian bookworm main\n" }],
+    [
+      "only security and deb-src",
+      {
+        "etc/apt/sources.list":
+          "deb http://security.debian.org/debian-security bookworm-security main\ndeb-src http://deb.debian.org/debian bookworm main\n",
+      },
+    ],
+    [
+      "only commented and disabled entries",
+      {
+        "etc/apt/sources.list": "# deb http://deb.debian.org/debian bookworm main\n",
+        "etc/apt/sources.list.d/debian.sources":
+          "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n",
+      },
+    ],
+    [
+      "the Debian source in files apt ignores",
+      {
+        "etc/apt/sources.list.d/debian.sources.disabled-by-farm": imageSources,
+        "etc/apt/sources.list.d/debian.list.save": "deb http://deb.debian.org/debian bookworm main\n",
+      },
+    ],
   ])("Debian but no active source for bookworm (%s): exit 2, one line naming where it looked", (_, files) => {
     expectRefusal(
       { "etc/os-release": bookworm, ...files },

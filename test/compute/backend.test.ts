@@ -13,7 +13,12 @@ let wasmCpu: CpuBackend | null = null;
 
 describe.each([["reference"], ["cpu"], ["webgpu"]] as const)("%s backend", (kind) => {
   const skip = kind === "webgpu" && !hasWebGpu;
-  const backend = () => (kind === "reference" ? Promise.resolve(referenceBackend) : kind === "cpu" ? Promise.resolve((wasmCpu ??= new CpuBackend())) : gpuBackend());
+  const backend = () =>
+    kind === "reference"
+      ? Promise.resolve(referenceBackend)
+      : kind === "cpu"
+        ? Promise.resolve((wasmCpu ??= new CpuBackend()))
+        : gpuBackend();
 
   test.skipIf(skip)("write/read round-trips f32, u32 and i32, including sub-ranges", async () => {
     const b = await backend();
@@ -106,7 +111,11 @@ test.skipIf(!hasWebGpu)("webgpu: many dispatches go out in one command buffer", 
 
 test.skipIf(!hasWebGpu)("webgpu: WGSL that does not compile is reported with its message", async () => {
   const b = await gpuBackend();
-  const broken: KernelSpec = { ...ew.fill, name: "broken", source: ew.fill.source.replace("p.alpha;", "p.alpha + undefined_thing;") };
+  const broken: KernelSpec = {
+    ...ew.fill,
+    name: "broken",
+    source: ew.fill.source.replace("p.alpha;", "p.alpha + undefined_thing;"),
+  };
   expect(b.prepare([broken])).rejects.toThrow(/undefined_thing/);
 });
 
@@ -137,14 +146,29 @@ test("createBackend('cpu') and 'auto' say what they picked", async () => {
     // auto takes a GPU; on a CPU adapter it takes the (faster) cpu backend and says why
     const a = await createBackend("auto");
     expect(a.info.kind).toBe(software ? "cpu" : "webgpu");
-    if (software) expect(a.info.description).toMatch(/the only WebGPU adapter, .*llvmpipe.*, runs on the CPU.*env\.device=webgpu forces it/);
+    if (software)
+      expect(a.info.description).toMatch(
+        /the only WebGPU adapter, .*llvmpipe.*, runs on the CPU.*env\.device=webgpu forces it/,
+      );
     a.destroy();
   }
 });
 
 test("auto: a GPU adapter takes webgpu; a software one takes cpu", () => {
-  const gpu = { vendor: "nvidia", architecture: "hopper", device: "", description: "NVIDIA H100", isFallbackAdapter: false };
-  const lavapipe = { vendor: "mesa", architecture: "llvm", device: "", description: "llvmpipe (LLVM 19.1.7, 256 bits)", isFallbackAdapter: false };
+  const gpu = {
+    vendor: "nvidia",
+    architecture: "hopper",
+    device: "",
+    description: "NVIDIA H100",
+    isFallbackAdapter: false,
+  };
+  const lavapipe = {
+    vendor: "mesa",
+    architecture: "llvm",
+    device: "",
+    description: "llvmpipe (LLVM 19.1.7, 256 bits)",
+    isFallbackAdapter: false,
+  };
   const swiftshader = { ...gpu, vendor: "google", description: "SwiftShader", isFallbackAdapter: true };
   expect(autoChoice(gpu).kind).toBe("webgpu");
   expect(autoChoice(lavapipe).kind).toBe("cpu");

@@ -28,7 +28,11 @@ function allocInit(be: Backend, name: string, init: Init): Buf {
   if (typeof init === "number") return be.alloc(name, init);
   if ("u32" in init && !ArrayBuffer.isView(init)) return be.alloc(name, init.u32, "u32");
   const data = init as Float32Array | Uint32Array | Int32Array;
-  const buf = be.alloc(name, data.length, data instanceof Float32Array ? "f32" : data instanceof Uint32Array ? "u32" : "i32");
+  const buf = be.alloc(
+    name,
+    data.length,
+    data instanceof Float32Array ? "f32" : data instanceof Uint32Array ? "u32" : "i32",
+  );
   be.write(buf, data);
   return buf;
 }
@@ -57,7 +61,8 @@ export async function fastParity(
       const want = await sides[1].be.read(sides[1].bufs[name]);
       const c = compare(got, want, tol.atol, tol.rtol);
       let maxDiff = 0; // (identical values, ±Infinity included, differ by 0)
-      for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+      for (let i = 0; i < got.length; i++)
+        if (got[i] !== want[i]) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
       diffs[name] = maxDiff;
       if (c.bad > 0)
         throw new Error(
@@ -67,7 +72,11 @@ export async function fastParity(
   } finally {
     for (const { be, bufs } of sides) for (const b of Object.values(bufs)) be.free(b);
   }
-  console.log(`  ${label}: max |fast − twin| ${Object.entries(diffs).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(", ")}`);
+  console.log(
+    `  ${label}: max |fast − twin| ${Object.entries(diffs)
+      .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+      .join(", ")}`,
+  );
   return diffs;
 }
 
@@ -91,7 +100,9 @@ describe("cpu fast path: setup", () => {
   test("the committed module bytes and WAT listing match a fresh generation (regenerate: bun dev/cpu-gemm/gen-kernels.ts)", async () => {
     const dir = new URL("../../src/compute/cpu/fast/", import.meta.url);
     expect((await Bun.file(new URL("kernels.bytes.ts", dir)).text()) === kernelsBytesSource()).toBe(true);
-    expect((await Bun.file(new URL("../../dev/cpu-gemm/kernels.wat", import.meta.url)).text()) === kernelsWat()).toBe(true);
+    expect((await Bun.file(new URL("../../dev/cpu-gemm/kernels.wat", import.meta.url)).text()) === kernelsWat()).toBe(
+      true,
+    );
     expect(Buffer.from(KERNELS_WASM, "base64").equals(Buffer.from(buildKernels(false)))).toBe(true);
     expect(WebAssembly.validate(buildKernels(true) as BufferSource)).toBe(true);
   });
@@ -99,7 +110,10 @@ describe("cpu fast path: setup", () => {
   test("buffers round-trip through the heap; freed blocks are reused", async () => {
     const be = new CpuBackend();
     const a = be.alloc("a", 1000);
-    be.write(a, Float32Array.from({ length: 1000 }, (_, i) => i));
+    be.write(
+      a,
+      Float32Array.from({ length: 1000 }, (_, i) => i),
+    );
     const b = be.alloc("b", 10, "u32");
     be.write(b, Uint32Array.of(0xffffffff, 1, 2, 3, 4, 5, 6, 7, 8, 9));
     expect((await be.read(a, 998, 2))[1]).toBe(999);
@@ -118,7 +132,9 @@ describe("cpu fast path: setup", () => {
   test("a buffer that does not fit the wasm heap is an error naming its size and the limit (no silent fallback)", async () => {
     const be = new CpuBackend(undefined, { threads: 1 });
     const a = be.alloc("a", 100);
-    expect(() => be.alloc("huge", 2 ** 30)).toThrow(/^alloc huge: 1073741824 f32 elements \(4\.00 GiB\) do not fit the cpu backend's wasm heap \(limit 4\.00 GiB, [\d.]+ MiB in use\)$/);
+    expect(() => be.alloc("huge", 2 ** 30)).toThrow(
+      /^alloc huge: 1073741824 f32 elements \(4\.00 GiB\) do not fit the cpu backend's wasm heap \(limit 4\.00 GiB, [\d.]+ MiB in use\)$/,
+    );
     // the backend goes on working
     be.write(a, new Float32Array(100).fill(3));
     expect((await be.read(a, 99, 1))[0]).toBe(3);
@@ -172,7 +188,16 @@ describe("cpu fast path: gemm (linear, 1×1 conv)", () => {
     const w2 = normal(r, d.out * d.in);
     await fastParity(
       "linear weight change",
-      { x: normal(r, d.batch * d.in), w: normal(r, d.out * d.in), b: normal(r, d.out), y0: d.batch * d.out, y1: d.batch * d.out, y2: d.batch * d.out, y3: d.batch * d.out, ones: new Float32Array(d.out * d.in).fill(1) },
+      {
+        x: normal(r, d.batch * d.in),
+        w: normal(r, d.out * d.in),
+        b: normal(r, d.out),
+        y0: d.batch * d.out,
+        y1: d.batch * d.out,
+        y2: d.batch * d.out,
+        y3: d.batch * d.out,
+        ones: new Float32Array(d.out * d.in).fill(1),
+      },
       (be, b) => {
         ops.linearForward(be, b.y0, b.x, b.w, b.b, d);
         be.write(b.w, w2);
@@ -219,16 +244,46 @@ describe("cpu fast path: gemm (linear, 1×1 conv)", () => {
   test("raw gemm: batched with strides, sum over batch, accumulate, per-row bias", async () => {
     const r = rng(11);
     const [M, N, K, batch] = [7, 29, 11, 3];
-    const base = { m: M, n: N, k: K, batch, sAb: M * K, sAm: K, sAk: 1, sBb: K * N, sBk: N, sBn: 1, sCb: M * N, sCm: N, sCn: 1, biasMode: BIAS.none, act: ACT.none, accumulate: 0, sumBatch: 0 };
+    const base = {
+      m: M,
+      n: N,
+      k: K,
+      batch,
+      sAb: M * K,
+      sAm: K,
+      sAk: 1,
+      sBb: K * N,
+      sBk: N,
+      sBn: 1,
+      sCb: M * N,
+      sCm: N,
+      sCn: 1,
+      biasMode: BIAS.none,
+      act: ACT.none,
+      accumulate: 0,
+      sumBatch: 0,
+    };
     await fastParity(
       "gemm raw",
-      { a: normal(r, batch * M * K), bt: normal(r, batch * K * N), bias: normal(r, 64), c0: batch * M * N, c1: normal(r, M * N), c2: batch * M * N, c3: batch * M * N },
+      {
+        a: normal(r, batch * M * K),
+        bt: normal(r, batch * K * N),
+        bias: normal(r, 64),
+        c0: batch * M * N,
+        c1: normal(r, M * N),
+        c2: batch * M * N,
+        c3: batch * M * N,
+      },
       (be, b) => {
         be.run(gemm, { a: b.a, b: b.bt, bias: b.bias, c: b.c0 }, base);
         be.run(gemm, { a: b.a, b: b.bt, bias: b.bias, c: b.c1 }, { ...base, sumBatch: 1, accumulate: 1, sCb: 0 });
         be.run(gemm, { a: b.a, b: b.bt, bias: b.bias, c: b.c2 }, { ...base, biasMode: BIAS.perRow, act: ACT.relu });
         // B along k (packed per batch item), A transposed
-        be.run(gemm, { a: b.a, b: b.bt, bias: b.bias, c: b.c3 }, { ...base, sAm: 1, sAk: M, sBk: 1, sBn: K, biasMode: BIAS.perColumn });
+        be.run(
+          gemm,
+          { a: b.a, b: b.bt, bias: b.bias, c: b.c3 },
+          { ...base, sAm: 1, sAk: M, sBk: 1, sBn: K, biasMode: BIAS.perColumn },
+        );
       },
       ["c0", "c1", "c2", "c3"],
       TOL,
@@ -311,8 +366,14 @@ describe("cpu fast path: batch norm", () => {
         (be, b) => {
           ops.batchNormForwardInfer(be, b.yi, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
           ops.batchNormForwardFrozen(be, b.yf, b.savedF, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
-          ops.batchNormBackwardFrozen(be, b.dxf, b.dgammaF, b.dbetaF, b.dy, b.x, b.yf, b.gamma, b.savedF, d, { relu, accumulate });
-          ops.batchNormForwardTrain(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu, momentum: 0.3 });
+          ops.batchNormBackwardFrozen(be, b.dxf, b.dgammaF, b.dbetaF, b.dy, b.x, b.yf, b.gamma, b.savedF, d, {
+            relu,
+            accumulate,
+          });
+          ops.batchNormForwardTrain(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, {
+            relu,
+            momentum: 0.3,
+          });
           ops.batchNormBackward(be, b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.y, b.gamma, b.saved, d, { relu, accumulate });
         },
         ["yi", "yf", "savedF", "dxf", "dgammaF", "dbetaF", "y", "saved", "runMean", "runVar", "dx", "dgamma", "dbeta"],
@@ -325,11 +386,24 @@ describe("cpu fast path: batch norm", () => {
     const r = rng(31);
     const d = { batch: 3, channels: 7 };
     const n = d.batch * d.channels * 81;
-    const init = { x: normal(r, n, 3), gamma: uniform(r, 7, 0.5, 1.5), beta: normal(r, 7), runMean: normal(r, 7), runVar: uniform(r, 7, 0.5, 2), saved: 14, y: n, yi: n };
+    const init = {
+      x: normal(r, n, 3),
+      gamma: uniform(r, 7, 0.5, 1.5),
+      beta: normal(r, 7),
+      runMean: normal(r, 7),
+      runVar: uniform(r, 7, 0.5, 2),
+      saved: 14,
+      y: n,
+      yi: n,
+    };
     const bufs: Record<string, Buf> = {};
     for (const [k, v] of Object.entries(init)) bufs[k] = allocInit(fast, k, v);
-    ops.batchNormForwardInfer(fast, bufs.yi, bufs.x, bufs.gamma, bufs.beta, bufs.runMean, bufs.runVar, d, { relu: true });
-    ops.batchNormForwardFrozen(fast, bufs.y, bufs.saved, bufs.x, bufs.gamma, bufs.beta, bufs.runMean, bufs.runVar, d, { relu: true });
+    ops.batchNormForwardInfer(fast, bufs.yi, bufs.x, bufs.gamma, bufs.beta, bufs.runMean, bufs.runVar, d, {
+      relu: true,
+    });
+    ops.batchNormForwardFrozen(fast, bufs.y, bufs.saved, bufs.x, bufs.gamma, bufs.beta, bufs.runMean, bufs.runVar, d, {
+      relu: true,
+    });
     expect([...(await fast.read(bufs.y))]).toEqual([...(await fast.read(bufs.yi))]);
     for (const b of Object.values(bufs)) fast.free(b);
   });
@@ -348,15 +422,48 @@ describe("cpu fast path: squeeze-excitation, reductions, elementwise", () => {
       await fastParity(
         `se N=${d.batch} C=${d.channels}`,
         {
-          x: normal(r, n), skip: normal(r, n), w1: normal(r, d.hidden * d.channels, 0.5), b1: normal(r, d.hidden, 0.1),
-          w2: normal(r, d.channels * d.hidden, 0.5), b2: normal(r, d.channels, 0.1), out: n, pooled: nc, hidden: nh, gate: nc,
-          dout: normal(r, n), dx: n, dskip: n, dw1: d.hidden * d.channels, db1: d.hidden, dw2: d.channels * d.hidden, db2: d.channels,
-          dz: nc, dhPre: nh, dh: nh, dpooled: nc,
+          x: normal(r, n),
+          skip: normal(r, n),
+          w1: normal(r, d.hidden * d.channels, 0.5),
+          b1: normal(r, d.hidden, 0.1),
+          w2: normal(r, d.channels * d.hidden, 0.5),
+          b2: normal(r, d.channels, 0.1),
+          out: n,
+          pooled: nc,
+          hidden: nh,
+          gate: nc,
+          dout: normal(r, n),
+          dx: n,
+          dskip: n,
+          dw1: d.hidden * d.channels,
+          db1: d.hidden,
+          dw2: d.channels * d.hidden,
+          db2: d.channels,
+          dz: nc,
+          dhPre: nh,
+          dh: nh,
+          dpooled: nc,
         },
         (be, b) => {
           const act = { pooled: b.pooled, hidden: b.hidden, gate: b.gate };
           ops.seResidualForward(be, b.out, act, b.x, b.skip, b.w1, b.b1, b.w2, b.b2, d);
-          ops.seResidualBackward(be, b.dx, b.dskip, b.dw1, b.db1, b.dw2, b.db2, b as unknown as ops.SeScratch, b.dout, b.out, b.x, act, b.w1, b.w2, d);
+          ops.seResidualBackward(
+            be,
+            b.dx,
+            b.dskip,
+            b.dw1,
+            b.db1,
+            b.dw2,
+            b.db2,
+            b as unknown as ops.SeScratch,
+            b.dout,
+            b.out,
+            b.x,
+            act,
+            b.w1,
+            b.w2,
+            d,
+          );
         },
         ["out", "pooled", "hidden", "gate", "dx", "dskip", "dz", "dw1", "db1", "dw2", "db2"],
         tolFor(81 * d.batch),
@@ -396,7 +503,14 @@ describe("cpu fast path: squeeze-excitation, reductions, elementwise", () => {
       const n = outer * channels * inner;
       await fastParity(
         `reduce ${outer}×${channels}×${inner}`,
-        { x: normal(r, n), s0: channels, s1: normal(r, channels), mean: outer * channels, v: normal(r, outer * channels), y: normal(r, n) },
+        {
+          x: normal(r, n),
+          s0: channels,
+          s1: normal(r, channels),
+          mean: outer * channels,
+          v: normal(r, outer * channels),
+          y: normal(r, n),
+        },
         (be, b) => {
           be.run(red.channelSum, { x: b.x, out: b.s0 }, { outer, channels, inner, scale: 1, accumulate: 0 });
           be.run(red.channelSum, { x: b.x, out: b.s1 }, { outer, channels, inner, scale: 0.5, accumulate: 1 });
@@ -432,7 +546,16 @@ describe("cpu fast path: policy (identical to the twins)", () => {
       if (actions % 32) bits[words - 1] |= 0x80000000;
       await fastParity(
         `softmax ${rows}×${actions}`,
-        { logits: normal(r, rows * actions, 2), mask: bits, u: uniform(r, rows, 0, 1), logp: rows * actions, action: { u32: rows }, actionLogp: rows, greedyAction: { u32: rows }, greedyLogp: rows },
+        {
+          logits: normal(r, rows * actions, 2),
+          mask: bits,
+          u: uniform(r, rows, 0, 1),
+          logp: rows * actions,
+          action: { u32: rows },
+          actionLogp: rows,
+          greedyAction: { u32: rows },
+          greedyLogp: rows,
+        },
         (be, b) => {
           ops.maskedLogSoftmax(be, b.logp, b.logits, b.mask, d);
           ops.sampleActions(be, b.action, b.actionLogp, b.logits, b.mask, b.u, d);
@@ -458,11 +581,30 @@ describe("cpu fast path: policy (identical to the twins)", () => {
       for (let i = 0; i < d.rows; i++) samples.set([-3 + r(), 2 * r() - 1, 2 * r() - 1, 0.4 * r() - 0.2], i * 4);
       await fastParity(
         `ppo loss clip ${valueClip}`,
-        { logits: normal(r, d.rows * d.actions), mask: bits, actions, samples, values: uniform(r, d.rows, -0.5, 0.5), dlogits: normal(r, d.rows * d.actions), dvalues: d.rows, stats: d.rows * 6, means: 7 },
+        {
+          logits: normal(r, d.rows * d.actions),
+          mask: bits,
+          actions,
+          samples,
+          values: uniform(r, d.rows, -0.5, 0.5),
+          dlogits: normal(r, d.rows * d.actions),
+          dvalues: d.rows,
+          stats: d.rows * 6,
+          means: 7,
+        },
         (be, b) =>
-          ops.ppoLoss(be, { dlogits: b.dlogits, dvalues: b.dvalues, stats: b.stats, means: b.means }, { logits: b.logits, mask: b.mask, actions: b.actions, samples: b.samples, values: b.values }, d, {
-            clipEps: 0.2, valueCoef: 0.5, entropyCoef: 0.01, valueClip,
-          }),
+          ops.ppoLoss(
+            be,
+            { dlogits: b.dlogits, dvalues: b.dvalues, stats: b.stats, means: b.means },
+            { logits: b.logits, mask: b.mask, actions: b.actions, samples: b.samples, values: b.values },
+            d,
+            {
+              clipEps: 0.2,
+              valueCoef: 0.5,
+              entropyCoef: 0.01,
+              valueClip,
+            },
+          ),
         ["dlogits", "dvalues", "stats", "means"],
         { atol: 0, rtol: 0 },
       );
@@ -486,7 +628,16 @@ describe("cpu fast path: per-mover gather (identical to the twin)", () => {
     swapped.set(gather.subarray(0, NUM_ACTIONS), NUM_ACTIONS);
     await fastParity(
       "gather",
-      { planes: normal(r, rows * cells), dlogits: normal(r, rows * NUM_ACTIONS), gather, scatter, obs, logits: normal(r, rows * NUM_ACTIONS), dplanes: normal(r, rows * cells), again: rows * NUM_ACTIONS },
+      {
+        planes: normal(r, rows * cells),
+        dlogits: normal(r, rows * NUM_ACTIONS),
+        gather,
+        scatter,
+        obs,
+        logits: normal(r, rows * NUM_ACTIONS),
+        dplanes: normal(r, rows * cells),
+        again: rows * NUM_ACTIONS,
+      },
       (be, b) => {
         ops.gatherByMover(be, b.logits, b.planes, b.gather, b.obs, fwd);
         ops.gatherByMover(be, b.dplanes, b.dlogits, b.scatter, b.obs, bwd);
@@ -509,11 +660,28 @@ describe("cpu fast path: optimizer", () => {
       const r = rng(90 + n);
       await fastParity(
         `optimizer n=${n}`,
-        { p: normal(r, n), g: normal(r, n), m: normal(r, n, 0.1), v: uniform(r, n, 0, 0.1), partials: ops.NORM_PARTIALS, clip: 2 },
+        {
+          p: normal(r, n),
+          g: normal(r, n),
+          m: normal(r, n, 0.1),
+          v: uniform(r, n, 0, 0.1),
+          partials: ops.NORM_PARTIALS,
+          clip: 2,
+        },
         (be, b) => {
           ops.gradNorm(be, b.clip, b.partials, b.g, maxNorm);
-          ops.adamStep(be, b.p, b.g, b.m, b.v, maxNorm > 0 ? b.clip : null, { lr: 1e-3, weightDecay: 0.01, decoupled, step: 3 });
-          ops.adamStep(be, b.p, b.g, b.m, b.v, maxNorm > 0 ? b.clip : null, { lr: 1e-3, weightDecay: 0.01, decoupled, step: 4 });
+          ops.adamStep(be, b.p, b.g, b.m, b.v, maxNorm > 0 ? b.clip : null, {
+            lr: 1e-3,
+            weightDecay: 0.01,
+            decoupled,
+            step: 3,
+          });
+          ops.adamStep(be, b.p, b.g, b.m, b.v, maxNorm > 0 ? b.clip : null, {
+            lr: 1e-3,
+            weightDecay: 0.01,
+            decoupled,
+            step: 4,
+          });
         },
         ["partials", "clip", "p", "m", "v"],
         { atol: 1e-6, rtol: 1e-5 },
@@ -529,7 +697,10 @@ describe("cpu fast path: a whole network", () => {
     const maxAbs = (v: ArrayLike<number>) => Array.from(v).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     const close = (got: ArrayLike<number>, want: ArrayLike<number>, label: string, atolScale = 1e-5, rtol = 1e-4) => {
       const c = compare(got, want, atolScale * maxAbs(want) + 1e-7, rtol);
-      if (c.bad > 0) throw new Error(`${label}: ${c.bad}/${got.length} differ; max |diff| ${c.maxDiff} at [${c.at}] (fast ${got[c.at]}, twin ${want[c.at]})`);
+      if (c.bad > 0)
+        throw new Error(
+          `${label}: ${c.bad}/${got.length} differ; max |diff| ${c.maxDiff} at [${c.at}] (fast ${got[c.at]}, twin ${want[c.at]})`,
+        );
       return c.maxDiff;
     };
     const diffs = [
@@ -545,7 +716,13 @@ describe("cpu fast path: a whole network", () => {
       const at = (v: Float32Array) => v.subarray(tensor.offset, tensor.offset + tensor.size);
       if (/^(stem|res_blocks\.\d+\.conv[12]|policy_head\.0|value_head\.0)\.bias$/.test(tensor.name)) {
         const w = f.table.tensors.find((x) => x.name === tensor.name.replace(/bias$/, "weight"))!;
-        close(at(f.run.grads), at(t.run.grads), `grad ${tensor.name}`, (1e-4 * maxAbs(t.run.grads.subarray(w.offset, w.offset + w.size))) / Math.max(maxAbs(at(t.run.grads)), 1e-30), 0);
+        close(
+          at(f.run.grads),
+          at(t.run.grads),
+          `grad ${tensor.name}`,
+          (1e-4 * maxAbs(t.run.grads.subarray(w.offset, w.offset + w.size))) / Math.max(maxAbs(at(t.run.grads)), 1e-30),
+          0,
+        );
       } else worst = Math.max(worst, close(at(f.run.grads), at(t.run.grads), `grad ${tensor.name}`, 5e-5, 5e-4));
     }
     diffs.push(`grads ${worst.toExponential(1)}`);
@@ -553,7 +730,8 @@ describe("cpu fast path: a whole network", () => {
     const lr = GOLDEN.adam.lr;
     for (let i = 0; i < f.run.after.length; i++) {
       const d = Math.abs(f.run.after[i] - t.run.after[i]);
-      if (d > 2 * GOLDEN.steps * lr) throw new Error(`parameter ${i}: ${f.run.after[i]} vs ${t.run.after[i]} beyond the Adam bound`);
+      if (d > 2 * GOLDEN.steps * lr)
+        throw new Error(`parameter ${i}: ${f.run.after[i]} vs ${t.run.after[i]} beyond the Adam bound`);
     }
     console.log(`  golden tower, fast vs twin: max |diff| ${diffs.join(", ")}`);
   }, 60_000);
@@ -568,8 +746,20 @@ describe("cpu fast path: two threads", () => {
     const d = { batch: 24, cin: 32, cout: 32 };
     const lin = { batch: 67, in: 162, out: 1351 };
     const init: Record<string, Init> = {
-      x: normal(r, d.batch * 32 * 81), w: normal(r, 32 * 32 * 9, 0.2), b: normal(r, 32), y: d.batch * 32 * 81, dx: d.batch * 32 * 81, dw: normal(r, 32 * 32 * 9), db: 32,
-      fx: normal(r, lin.batch * 162), fw: normal(r, lin.out * 162, 0.2), fb: normal(r, lin.out), fy: lin.batch * lin.out, fdx: lin.batch * 162, fdw: lin.out * 162, fdb: lin.out,
+      x: normal(r, d.batch * 32 * 81),
+      w: normal(r, 32 * 32 * 9, 0.2),
+      b: normal(r, 32),
+      y: d.batch * 32 * 81,
+      dx: d.batch * 32 * 81,
+      dw: normal(r, 32 * 32 * 9),
+      db: 32,
+      fx: normal(r, lin.batch * 162),
+      fw: normal(r, lin.out * 162, 0.2),
+      fb: normal(r, lin.out),
+      fy: lin.batch * lin.out,
+      fdx: lin.batch * 162,
+      fdw: lin.out * 162,
+      fdb: lin.out,
     };
     const body = (b: Backend, t: Record<string, Buf>) => {
       ops.conv3x3Forward(b, t.y, t.x, t.w, t.b, d);
@@ -614,7 +804,15 @@ describe("cpu fast path: sparse policy gradients", () => {
     dy[5] = -0; // a negative zero is a zero
     await fastParity(
       "sparse linear backward",
-      { x: normal(r, d.batch * d.in), w: normal(r, d.out * d.in, 0.3), dy, dx: normal(r, d.batch * d.in), dx0: d.batch * d.in, dw: normal(r, d.out * d.in), db: normal(r, d.out) },
+      {
+        x: normal(r, d.batch * d.in),
+        w: normal(r, d.out * d.in, 0.3),
+        dy,
+        dx: normal(r, d.batch * d.in),
+        dx0: d.batch * d.in,
+        dw: normal(r, d.out * d.in),
+        db: normal(r, d.out),
+      },
       (be, b) => {
         ops.linearBackwardData(be, b.dx, b.dy, b.w, d, true);
         ops.linearBackwardData(be, b.dx0, b.dy, b.w, d);

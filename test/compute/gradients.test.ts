@@ -80,7 +80,10 @@ async function fdCheck(c: FdCase) {
       const fd = (lp - lm) / (2 * h);
       const err = Math.abs(fd - grad[j]) / (1 + Math.abs(fd));
       worst = Math.max(worst, err);
-      if (!(err <= tol)) throw new Error(`∂L/∂${input}[${j}]: finite difference ${fd}, backward ${grad[j]} (relative error ${err.toExponential(2)} > ${tol})`);
+      if (!(err <= tol))
+        throw new Error(
+          `∂L/∂${input}[${j}]: finite difference ${fd}, backward ${grad[j]} (relative error ${err.toExponential(2)} > ${tol})`,
+        );
     }
     expect(worst).toBeLessThanOrEqual(tol);
   }
@@ -94,14 +97,26 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
     const r = rng(1);
     const d = { batch: 2, cin: 3, cout: 4 };
     await fdCheck({
-      init: { x: normal(r, 2 * 3 * 81), w: normal(r, 4 * 3 * 9, 0.3), b: normal(r, 4), y: 2 * 4 * 81, dx: 2 * 3 * 81, dw: 4 * 3 * 9, db: 4 },
+      init: {
+        x: normal(r, 2 * 3 * 81),
+        w: normal(r, 4 * 3 * 9, 0.3),
+        b: normal(r, 4),
+        y: 2 * 4 * 81,
+        dx: 2 * 3 * 81,
+        dw: 4 * 3 * 9,
+        db: 4,
+      },
       forward: (b) => ops.conv3x3Forward(be, b.y, b.x, b.w, b.b, d),
       output: "y",
       backward: (b) => {
         ops.conv3x3BackwardData(be, b.dx, b.dOut, b.w, d);
         ops.conv3x3BackwardWeight(be, b.dw, b.db, b.x, b.dOut, d);
       },
-      check: [["x", "dx"], ["w", "dw"], ["b", "db"]],
+      check: [
+        ["x", "dx"],
+        ["w", "dw"],
+        ["b", "db"],
+      ],
     });
   });
 
@@ -109,14 +124,26 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
     const r = rng(2);
     const d = { batch: 2, cin: 5, cout: 2 };
     await fdCheck({
-      init: { x: normal(r, 2 * 5 * 81), w: normal(r, 10, 0.3), b: normal(r, 2), y: 2 * 2 * 81, dx: 2 * 5 * 81, dw: 10, db: 2 },
+      init: {
+        x: normal(r, 2 * 5 * 81),
+        w: normal(r, 10, 0.3),
+        b: normal(r, 2),
+        y: 2 * 2 * 81,
+        dx: 2 * 5 * 81,
+        dw: 10,
+        db: 2,
+      },
       forward: (b) => ops.conv1x1Forward(be, b.y, b.x, b.w, b.b, d),
       output: "y",
       backward: (b) => {
         ops.conv1x1BackwardData(be, b.dx, b.dOut, b.w, d);
         ops.conv1x1BackwardWeight(be, b.dw, b.db, b.x, b.dOut, d);
       },
-      check: [["x", "dx"], ["w", "dw"], ["b", "db"]],
+      check: [
+        ["x", "dx"],
+        ["w", "dw"],
+        ["b", "db"],
+      ],
     });
   });
 
@@ -131,7 +158,11 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
         ops.linearBackwardData(be, b.dx, b.dOut, b.w, d);
         ops.linearBackwardWeight(be, b.dw, b.db, b.x, b.dOut, d);
       },
-      check: [["x", "dx"], ["w", "dw"], ["b", "db"]],
+      check: [
+        ["x", "dx"],
+        ["w", "dw"],
+        ["b", "db"],
+      ],
     });
   });
 
@@ -141,11 +172,28 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
       const d = { batch: 2, channels: 3 };
       const n = 2 * 3 * 81;
       await fdCheck({
-        init: { x: normal(r, n), gamma: uniform(r, 3, 0.5, 1.5), beta: normal(r, 3, 0.3), runMean: 3, runVar: new Float32Array(3).fill(1), saved: 6, y: n, dx: n, dg: 3, dbeta: 3 },
-        forward: (b) => ops.batchNormForwardTrain(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu }),
+        init: {
+          x: normal(r, n),
+          gamma: uniform(r, 3, 0.5, 1.5),
+          beta: normal(r, 3, 0.3),
+          runMean: 3,
+          runVar: new Float32Array(3).fill(1),
+          saved: 6,
+          y: n,
+          dx: n,
+          dg: 3,
+          dbeta: 3,
+        },
+        forward: (b) =>
+          ops.batchNormForwardTrain(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu }),
         output: "y",
-        backward: (b) => ops.batchNormBackward(be, b.dx, b.dg, b.dbeta, b.dOut, b.x, b.y, b.gamma, b.saved, d, { relu }),
-        check: [["x", "dx"], ["gamma", "dg"], ["beta", "dbeta"]],
+        backward: (b) =>
+          ops.batchNormBackward(be, b.dx, b.dg, b.dbeta, b.dOut, b.x, b.y, b.gamma, b.saved, d, { relu }),
+        check: [
+          ["x", "dx"],
+          ["gamma", "dg"],
+          ["beta", "dbeta"],
+        ],
         h: 1e-3,
         tol: relu ? 1e-2 : 5e-3,
       });
@@ -158,11 +206,28 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
       const d = { batch: 2, channels: 3 };
       const n = 2 * 3 * 81;
       await fdCheck({
-        init: { x: normal(r, n), gamma: uniform(r, 3, 0.5, 1.5), beta: normal(r, 3, 0.3), runMean: normal(r, 3, 0.5), runVar: uniform(r, 3, 0.3, 2), saved: 6, y: n, dx: n, dg: 3, dbeta: 3 },
-        forward: (b) => ops.batchNormForwardFrozen(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu }),
+        init: {
+          x: normal(r, n),
+          gamma: uniform(r, 3, 0.5, 1.5),
+          beta: normal(r, 3, 0.3),
+          runMean: normal(r, 3, 0.5),
+          runVar: uniform(r, 3, 0.3, 2),
+          saved: 6,
+          y: n,
+          dx: n,
+          dg: 3,
+          dbeta: 3,
+        },
+        forward: (b) =>
+          ops.batchNormForwardFrozen(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu }),
         output: "y",
-        backward: (b) => ops.batchNormBackwardFrozen(be, b.dx, b.dg, b.dbeta, b.dOut, b.x, b.y, b.gamma, b.saved, d, { relu }),
-        check: [["x", "dx"], ["gamma", "dg"], ["beta", "dbeta"]],
+        backward: (b) =>
+          ops.batchNormBackwardFrozen(be, b.dx, b.dg, b.dbeta, b.dOut, b.x, b.y, b.gamma, b.saved, d, { relu }),
+        check: [
+          ["x", "dx"],
+          ["gamma", "dg"],
+          ["beta", "dbeta"],
+        ],
         h: 1e-3,
         tol: relu ? 1e-2 : 5e-3,
       });
@@ -176,13 +241,67 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
     await fdCheck({
       init: {
         // skip ≫ 0 keeps the final ReLU away from its kink, which finite differences cannot cross
-        x: normal(r, n), skip: uniform(r, n, 3, 4), w1: normal(r, 8, 0.5), b1: uniform(r, 2, 0.2, 0.5), w2: normal(r, 8, 0.5), b2: normal(r, 4, 0.2),
-        out: n, pooled: 8, hidden: 4, gate: 8, dx: n, dskip: n, dw1: 8, db1: 2, dw2: 8, db2: 4, dz: 8, dhPre: 4, dh: 4, dpooled: 8,
+        x: normal(r, n),
+        skip: uniform(r, n, 3, 4),
+        w1: normal(r, 8, 0.5),
+        b1: uniform(r, 2, 0.2, 0.5),
+        w2: normal(r, 8, 0.5),
+        b2: normal(r, 4, 0.2),
+        out: n,
+        pooled: 8,
+        hidden: 4,
+        gate: 8,
+        dx: n,
+        dskip: n,
+        dw1: 8,
+        db1: 2,
+        dw2: 8,
+        db2: 4,
+        dz: 8,
+        dhPre: 4,
+        dh: 4,
+        dpooled: 8,
       },
-      forward: (b) => ops.seResidualForward(be, b.out, { pooled: b.pooled, hidden: b.hidden, gate: b.gate }, b.x, b.skip, b.w1, b.b1, b.w2, b.b2, d),
+      forward: (b) =>
+        ops.seResidualForward(
+          be,
+          b.out,
+          { pooled: b.pooled, hidden: b.hidden, gate: b.gate },
+          b.x,
+          b.skip,
+          b.w1,
+          b.b1,
+          b.w2,
+          b.b2,
+          d,
+        ),
       output: "out",
-      backward: (b) => ops.seResidualBackward(be, b.dx, b.dskip, b.dw1, b.db1, b.dw2, b.db2, b as never, b.dOut, b.out, b.x, { pooled: b.pooled, hidden: b.hidden, gate: b.gate }, b.w1, b.w2, d),
-      check: [["x", "dx"], ["skip", "dskip"], ["w1", "dw1"], ["b1", "db1"], ["w2", "dw2"], ["b2", "db2"]],
+      backward: (b) =>
+        ops.seResidualBackward(
+          be,
+          b.dx,
+          b.dskip,
+          b.dw1,
+          b.db1,
+          b.dw2,
+          b.db2,
+          b as never,
+          b.dOut,
+          b.out,
+          b.x,
+          { pooled: b.pooled, hidden: b.hidden, gate: b.gate },
+          b.w1,
+          b.w2,
+          d,
+        ),
+      check: [
+        ["x", "dx"],
+        ["skip", "dskip"],
+        ["w1", "dw1"],
+        ["b1", "db1"],
+        ["w2", "dw2"],
+        ["b2", "db2"],
+      ],
       h: 1e-3,
       tol: 3e-3,
       samples: 8,
@@ -219,7 +338,12 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
       be.write(b.actions, actions);
       b.samples = be.alloc("samples", rows * 4);
       be.write(b.samples, samples);
-      const out = { dlogits: be.alloc("dl", rows * A), dvalues: be.alloc("dv", rows), stats: be.alloc("st", rows * 6), means: be.alloc("m", 7) };
+      const out = {
+        dlogits: be.alloc("dl", rows * A),
+        dvalues: be.alloc("dv", rows),
+        stats: be.alloc("st", rows * 6),
+        means: be.alloc("m", 7),
+      };
       const inputs = { logits: b.logits, mask: b.mask, actions: b.actions, samples: b.samples, values: b.values };
       ops.ppoLoss(be, out, inputs, d, o);
       const dl = await be.read(out.dlogits);
@@ -229,7 +353,10 @@ describe.each(BACKENDS)("%s backend: backward passes vs finite differences", (_n
         return (await be.read(out.means))[6];
       };
       const h = 1e-3;
-      for (const [buf, grad, data] of [[b.logits, dl, init.logits], [b.values, dv, init.values]] as const) {
+      for (const [buf, grad, data] of [
+        [b.logits, dl, init.logits],
+        [b.values, dv, init.values],
+      ] as const) {
         const idx = buf === b.values ? [0, 1, 2, 3] : [5, A + 6, 2 * A + 7, 3 * A + 8, 0, 1, 2, 3, A + 3, 2 * A + 11];
         for (const j of idx) {
           const x = data.slice();
@@ -263,7 +390,11 @@ describe.each(BACKENDS)("%s backend: optimizer steps computed by hand", (_name, 
     const g = alloc([0.5, 0.1]);
     const m = alloc([0, 0]);
     const v = alloc([0, 0]);
-    const lr = 0.1, wd = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const lr = 0.1,
+      wd = 0.1,
+      b1 = 0.9,
+      b2 = 0.999,
+      eps = 1e-8;
     // step 1 by hand: g' = g + wd·p = [0.6, −0.1]; m = 0.1·g'; v = 0.001·g'²;
     // m̂ = g', v̂ = g'² ⇒ p −= lr·sign(g') (up to eps)
     ops.adamStep(be, p, g, m, v, null, { lr, weightDecay: wd, step: 1 });
@@ -274,7 +405,7 @@ describe.each(BACKENDS)("%s backend: optimizer steps computed by hand", (_name, 
     const gp = 0.5 + wd * p1[0];
     const m2 = b1 * 0.1 * 0.6 + (1 - b1) * gp;
     const v2 = b2 * 0.001 * 0.36 + (1 - b2) * gp * gp;
-    const want = p1[0] - (lr / (1 - b1 ** 2)) * m2 / (Math.sqrt(v2) / Math.sqrt(1 - b2 ** 2) + eps);
+    const want = p1[0] - ((lr / (1 - b1 ** 2)) * m2) / (Math.sqrt(v2) / Math.sqrt(1 - b2 ** 2) + eps);
     ops.adamStep(be, p, g, m, v, null, { lr, weightDecay: wd, step: 2 });
     expect((await be.read(p))[0]).toBeCloseTo(want, 6);
     expect((await be.read(m))[0]).toBeCloseTo(m2, 7);

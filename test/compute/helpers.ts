@@ -70,7 +70,9 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: nu
         k++;
       }
     }
-    throw new Error(`${label}: ${c.bad}/${a.length} elements differ beyond atol ${atol} + rtol ${rtol}·|ref|; max |diff| ${c.maxDiff} at [${c.at}] (got ${a[c.at]}, want ${b[c.at]}); first: ${show.join(", ")}`);
+    throw new Error(
+      `${label}: ${c.bad}/${a.length} elements differ beyond atol ${atol} + rtol ${rtol}·|ref|; max |diff| ${c.maxDiff} at [${c.at}] (got ${a[c.at]}, want ${b[c.at]}); first: ${show.join(", ")}`,
+    );
   }
   expect(c.bad).toBe(0);
   return c.maxDiff;
@@ -91,7 +93,11 @@ export function gpuBackend(): Promise<WebGpuBackend> {
 export const referenceBackend = new ReferenceBackend();
 
 /** Allocates one buffer per binding, filled from `data` (zeros where absent), on `backend`. */
-export function upload(backend: Backend, kernel: KernelSpec, data: Record<string, AnyTypedArray | number>): Record<string, Buf> {
+export function upload(
+  backend: Backend,
+  kernel: KernelSpec,
+  data: Record<string, AnyTypedArray | number>,
+): Record<string, Buf> {
   const bufs: Record<string, Buf> = {};
   for (const b of kernel.bindings) {
     const d = data[b.name];
@@ -141,7 +147,11 @@ function allocInit(be: Backend, name: string, init: Init): Buf {
   if (typeof init === "number") return be.alloc(name, init);
   if ("u32" in init && !ArrayBuffer.isView(init)) return be.alloc(name, init.u32, "u32");
   const data = init as AnyTypedArray;
-  const buf = be.alloc(name, data.length, data instanceof Float32Array ? "f32" : data instanceof Uint32Array ? "u32" : "i32");
+  const buf = be.alloc(
+    name,
+    data.length,
+    data instanceof Float32Array ? "f32" : data instanceof Uint32Array ? "u32" : "i32",
+  );
   be.write(buf, data);
   return buf;
 }

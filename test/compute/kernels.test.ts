@@ -159,7 +159,10 @@ describe("batch norm", () => {
 });
 
 describe("batch norm, frozen mode (running statistics, held constant in the backward)", () => {
-  for (const [relu, accumulate] of [[false, true], [true, false]]) {
+  for (const [relu, accumulate] of [
+    [false, true],
+    [true, false],
+  ]) {
     gpuTest(`forward_frozen, backward_frozen (relu ${relu}, accumulate ${accumulate})`, async () => {
       const r = rng(relu ? 12 : 13);
       const d = { batch: 3, channels: 5 };
@@ -170,15 +173,27 @@ describe("batch norm, frozen mode (running statistics, held constant in the back
       const runVar = uniform(r, d.channels, 0.5, 2);
       const out = await parity(
         {
-          x, gamma: uniform(r, d.channels, 0.5, 1.5), beta: normal(r, d.channels), runMean, runVar,
-          saved: 2 * d.channels, y: n, yi: n, dy: normal(r, n), dx: accumulate ? normal(r, n) : n,
-          dgamma: normal(r, d.channels), dbeta: normal(r, d.channels),
+          x,
+          gamma: uniform(r, d.channels, 0.5, 1.5),
+          beta: normal(r, d.channels),
+          runMean,
+          runVar,
+          saved: 2 * d.channels,
+          y: n,
+          yi: n,
+          dy: normal(r, n),
+          dx: accumulate ? normal(r, n) : n,
+          dgamma: normal(r, d.channels),
+          dbeta: normal(r, d.channels),
           diff: n, // yi − y: the frozen forward is the inference forward, bit for bit, on each backend
         },
         (be, b) => {
           ops.batchNormForwardInfer(be, b.yi, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
           ops.batchNormForwardFrozen(be, b.y, b.saved, b.x, b.gamma, b.beta, b.runMean, b.runVar, d, { relu });
-          ops.batchNormBackwardFrozen(be, b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.y, b.gamma, b.saved, d, { relu, accumulate });
+          ops.batchNormBackwardFrozen(be, b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.y, b.gamma, b.saved, d, {
+            relu,
+            accumulate,
+          });
           ops.axpy(be, b.diff, b.yi);
           ops.axpy(be, b.diff, b.y, -1);
         },
@@ -197,7 +212,16 @@ describe("batch norm, frozen mode (running statistics, held constant in the back
     const d = { batch: 2, channels: 3 };
     const n = d.batch * d.channels * 81;
     await parity(
-      { x1: normal(r, n, 2), x2: normal(r, n, 3), gamma: uniform(r, 3, 0.5, 1.5), beta: normal(r, 3), runMean: normal(r, 3), runVar: uniform(r, 3, 0.5, 2), saved: 6, y: n },
+      {
+        x1: normal(r, n, 2),
+        x2: normal(r, n, 3),
+        gamma: uniform(r, 3, 0.5, 1.5),
+        beta: normal(r, 3),
+        runMean: normal(r, 3),
+        runVar: uniform(r, 3, 0.5, 2),
+        saved: 6,
+        y: n,
+      },
       (be, b) => {
         ops.batchNormForwardTrain(be, b.y, b.saved, b.x1, b.gamma, b.beta, b.runMean, b.runVar, d, { momentum: 1 });
         ops.batchNormForwardTrain(be, b.y, b.saved, b.x2, b.gamma, b.beta, b.runMean, b.runVar, d, { momentum: 0.5 });
@@ -242,7 +266,23 @@ describe("squeeze-excitation residual join", () => {
       (be, b) => {
         const act = { pooled: b.pooled, hidden: b.hidden, gate: b.gate };
         ops.seResidualForward(be, b.out, act, b.x, b.skip, b.w1, b.b1, b.w2, b.b2, d);
-        ops.seResidualBackward(be, b.dx, b.dskip, b.dw1, b.db1, b.dw2, b.db2, b as unknown as ops.SeScratch, b.dout, b.out, b.x, act, b.w1, b.w2, d);
+        ops.seResidualBackward(
+          be,
+          b.dx,
+          b.dskip,
+          b.dw1,
+          b.db1,
+          b.dw2,
+          b.db2,
+          b as unknown as ops.SeScratch,
+          b.dout,
+          b.out,
+          b.x,
+          act,
+          b.w1,
+          b.w2,
+          d,
+        );
       },
       ["out", "pooled", "hidden", "gate", "dx", "dskip", "dw1", "db1", "dw2", "db2"],
       TOL,
@@ -301,7 +341,15 @@ describe("per-mover gather (conv policy head)", () => {
   const dlogits = normal(r, rows * NUM_ACTIONS);
   const fwd = { rows, srcCols: cells, dstCols: NUM_ACTIONS, obsStride: 46 * 81, moverAt: 42 * 81 };
   const bwd = { ...fwd, srcCols: NUM_ACTIONS, dstCols: cells };
-  const init = { planes, dlogits, gather, scatter, obs, logits: normal(r, rows * NUM_ACTIONS), dplanes: normal(r, rows * cells) };
+  const init = {
+    planes,
+    dlogits,
+    gather,
+    scatter,
+    obs,
+    logits: normal(r, rows * NUM_ACTIONS),
+    dplanes: normal(r, rows * cells),
+  };
   const body = (be: Backend, b: Record<string, Buf>) => {
     ops.gatherByMover(be, b.logits, b.planes, b.gather, b.obs, fwd);
     ops.gatherByMover(be, b.dplanes, b.dlogits, b.scatter, b.obs, bwd);
@@ -328,24 +376,32 @@ describe("per-mover gather (conv policy head)", () => {
     expect(NONE).toBe(NO_CELL); // the kernel's "no source" is the tables' "no cell"
   }
 
-  for (const [name, make] of [["reference", () => new ReferenceBackend()], ["cpu", () => new CpuBackend()]] as const) {
+  for (const [name, make] of [
+    ["reference", () => new ReferenceBackend()],
+    ["cpu", () => new CpuBackend()],
+  ] as const) {
     test(`the map on the ${name} backend: anchors, both movers, adjoint backward`, async () => {
       const be = make();
-      const b = Object.fromEntries(Object.entries(init).map(([k, v]) => {
-        const buf = be.alloc(k, v.length, v instanceof Uint32Array ? "u32" : "f32");
-        be.write(buf, v);
-        return [k, buf];
-      }));
+      const b = Object.fromEntries(
+        Object.entries(init).map(([k, v]) => {
+          const buf = be.alloc(k, v.length, v instanceof Uint32Array ? "u32" : "f32");
+          be.write(buf, v);
+          return [k, buf];
+        }),
+      );
       body(be, b);
       checkAnchors((await be.read(b.logits)) as Float32Array, (await be.read(b.dplanes)) as Float32Array);
       be.destroy();
     });
   }
 
-  gpuTest("WGSL against the twin: planes → logits through the real action tables, and back (13 527 actions, 139 planes)", async () => {
-    const out = await parity(init, body, ["logits", "dplanes"], { atol: 0, rtol: 0 });
-    checkAnchors(out.logits, out.dplanes);
-  });
+  gpuTest(
+    "WGSL against the twin: planes → logits through the real action tables, and back (13 527 actions, 139 planes)",
+    async () => {
+      const out = await parity(init, body, ["logits", "dplanes"], { atol: 0, rtol: 0 });
+      checkAnchors(out.logits, out.dplanes);
+    },
+  );
 });
 
 describe("ppo loss", () => {
@@ -394,7 +450,15 @@ describe("optimizer", () => {
       const r = rng(decoupled ? 15 : 16);
       const n = 40_000;
       await parity(
-        { p: normal(r, n), g: normal(r, n), m: normal(r, n, 0.1), v: uniform(r, n, 0, 0.1), partials: ops.NORM_PARTIALS, clip: 2, gs: normal(r, n) },
+        {
+          p: normal(r, n),
+          g: normal(r, n),
+          m: normal(r, n, 0.1),
+          v: uniform(r, n, 0, 0.1),
+          partials: ops.NORM_PARTIALS,
+          clip: 2,
+          gs: normal(r, n),
+        },
         (be, b) => {
           ops.gradNorm(be, b.clip, b.partials, b.g, 50);
           ops.adamStep(be, b.p, b.g, b.m, b.v, b.clip, { lr: 1e-3, weightDecay: 0.01, decoupled, step: 3 });

@@ -21,7 +21,10 @@ test("every spec matches its WGSL's uniform struct, entry point and bindings", (
       const access = b.access === "read" ? "read" : "read_write";
       const type = b.type ?? "f32";
       const decl = new RegExp(`@binding\\(${i + 1}\\) var<storage, ${access}> \\w+: array<${type}>;\\s*// ${b.name}:`);
-      if (!decl.test(k.source)) throw new Error(`${k.name}: no "@binding(${i + 1}) var<storage, ${access}> …: array<${type}>; // ${b.name}: [shape]" in its WGSL`);
+      if (!decl.test(k.source))
+        throw new Error(
+          `${k.name}: no "@binding(${i + 1}) var<storage, ${access}> …: array<${type}>; // ${b.name}: [shape]" in its WGSL`,
+        );
     });
   }
 });

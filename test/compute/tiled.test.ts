@@ -36,7 +36,12 @@ describe("conv3x3 tiled vs the CPU twin", () => {
       const r = rng(1000 + 17 * cin + cout);
       await checkParity(
         conv3.convTiled,
-        { x: normal(r, batch * cin * 81), w: normal(r, cout * cin * 9, 0.3), bias: normal(r, cout), y: normal(r, batch * cout * 81) },
+        {
+          x: normal(r, batch * cin * 81),
+          w: normal(r, cout * cin * 9, 0.3),
+          bias: normal(r, cout),
+          y: normal(r, batch * cout * 81),
+        },
         { batch, cin, cout, wStrideOut: cin * 9, wStrideIn: 9, flip: 0, hasBias, accumulate },
         TOL,
       );
@@ -68,24 +73,116 @@ describe("gemm tiled vs the CPU twin", () => {
   const none = { sAb: 0, sBb: 0, sCb: 0, biasMode: BIAS.none, act: ACT.none, accumulate: 0, sumBatch: 0, batch: 1 };
   // Each case: a title and the uniforms, in the stride set-ups ops.ts uses (and one general one).
   const cases: [string, Record<string, number>][] = [];
-  for (const [batch, inF, outF] of [[1, 3, 5], [7, 21, 19], [13, 162, 70]]) {
+  for (const [batch, inF, outF] of [
+    [1, 3, 5],
+    [7, 21, 19],
+    [13, 162, 70],
+  ]) {
     const lin = { m: batch, n: outF, k: inF, sAm: inF, sAk: 1, sBk: 1, sBn: inF, sCm: outF, sCn: 1 };
-    cases.push([`linear forward N=${batch} ${inF}→${outF} relu`, { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.relu }]);
-    cases.push([`linear forward N=${batch} ${inF}→${outF} sigmoid, accumulate`, { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.sigmoid, accumulate: 1 }]);
-    cases.push([`linear backward-data N=${batch} ${inF}→${outF}`, { ...none, m: batch, n: inF, k: outF, sAm: outF, sAk: 1, sBk: inF, sBn: 1, sCm: inF, sCn: 1 }]);
-    cases.push([`linear backward-weight N=${batch} ${inF}→${outF}`, { ...none, m: outF, n: inF, k: batch, sAm: 1, sAk: outF, sBk: inF, sBn: 1, sCm: inF, sCn: 1, accumulate: 1 }]);
+    cases.push([
+      `linear forward N=${batch} ${inF}→${outF} relu`,
+      { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.relu },
+    ]);
+    cases.push([
+      `linear forward N=${batch} ${inF}→${outF} sigmoid, accumulate`,
+      { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.sigmoid, accumulate: 1 },
+    ]);
+    cases.push([
+      `linear backward-data N=${batch} ${inF}→${outF}`,
+      { ...none, m: batch, n: inF, k: outF, sAm: outF, sAk: 1, sBk: inF, sBn: 1, sCm: inF, sCn: 1 },
+    ]);
+    cases.push([
+      `linear backward-weight N=${batch} ${inF}→${outF}`,
+      { ...none, m: outF, n: inF, k: batch, sAm: 1, sAk: outF, sBk: inF, sBn: 1, sCm: inF, sCn: 1, accumulate: 1 },
+    ]);
   }
-  for (const [batch, cin, cout] of [[1, 3, 5], [7, 16, 2], [3, 70, 66]]) {
-    const fwd = { m: cout, n: 81, k: cin, batch, sAm: cin, sAk: 1, sBb: cin * 81, sBk: 81, sBn: 1, sCb: cout * 81, sCm: 81, sCn: 1 };
-    cases.push([`1×1 forward (batch folded into columns) N=${batch} ${cin}→${cout}`, { ...none, ...fwd, biasMode: BIAS.perRow }]);
-    cases.push([`1×1 backward-data N=${batch} ${cin}→${cout} accumulate`, { ...none, m: cin, n: 81, k: cout, batch, sAm: 1, sAk: cin, sBb: cout * 81, sBk: 81, sBn: 1, sCb: cin * 81, sCm: 81, sCn: 1, accumulate: 1 }]);
-    cases.push([`1×1 weight gradient (sumBatch) N=${batch} ${cin}→${cout}`, { ...none, m: cout, n: cin, k: 81, batch, sAb: cout * 81, sAm: 81, sAk: 1, sBb: cin * 81, sBk: 1, sBn: 81, sCm: cin, sCn: 1, accumulate: 1, sumBatch: 1 }]);
+  for (const [batch, cin, cout] of [
+    [1, 3, 5],
+    [7, 16, 2],
+    [3, 70, 66],
+  ]) {
+    const fwd = {
+      m: cout,
+      n: 81,
+      k: cin,
+      batch,
+      sAm: cin,
+      sAk: 1,
+      sBb: cin * 81,
+      sBk: 81,
+      sBn: 1,
+      sCb: cout * 81,
+      sCm: 81,
+      sCn: 1,
+    };
+    cases.push([
+      `1×1 forward (batch folded into columns) N=${batch} ${cin}→${cout}`,
+      { ...none, ...fwd, biasMode: BIAS.perRow },
+    ]);
+    cases.push([
+      `1×1 backward-data N=${batch} ${cin}→${cout} accumulate`,
+      {
+        ...none,
+        m: cin,
+        n: 81,
+        k: cout,
+        batch,
+        sAm: 1,
+        sAk: cin,
+        sBb: cout * 81,
+        sBk: 81,
+        sBn: 1,
+        sCb: cin * 81,
+        sCm: 81,
+        sCn: 1,
+        accumulate: 1,
+      },
+    ]);
+    cases.push([
+      `1×1 weight gradient (sumBatch) N=${batch} ${cin}→${cout}`,
+      {
+        ...none,
+        m: cout,
+        n: cin,
+        k: 81,
+        batch,
+        sAb: cout * 81,
+        sAm: 81,
+        sAk: 1,
+        sBb: cin * 81,
+        sBk: 1,
+        sBn: 81,
+        sCm: cin,
+        sCn: 1,
+        accumulate: 1,
+        sumBatch: 1,
+      },
+    ]);
   }
   // A per-sample A (sAb ≠ 0): the batch is a grid dimension; C transposed (sCm = 1).
-  cases.push(["batched, own A per sample, C transposed", { ...none, m: 67, n: 65, k: 17, batch: 3, sAb: 67 * 17, sAm: 17, sAk: 1, sBb: 17 * 65, sBk: 65, sBn: 1, sCb: 67 * 65, sCm: 1, sCn: 67 }]);
+  cases.push([
+    "batched, own A per sample, C transposed",
+    {
+      ...none,
+      m: 67,
+      n: 65,
+      k: 17,
+      batch: 3,
+      sAb: 67 * 17,
+      sAm: 17,
+      sAk: 1,
+      sBb: 17 * 65,
+      sBk: 65,
+      sBn: 1,
+      sCb: 67 * 65,
+      sCm: 1,
+      sCn: 67,
+    },
+  ]);
 
   const sizes = (u: Record<string, number>) => {
-    const last = (sb: number, sm: number, sk: number, b: number, m: number, k: number) => (b - 1) * sb + (m - 1) * sm + (k - 1) * sk + 1;
+    const last = (sb: number, sm: number, sk: number, b: number, m: number, k: number) =>
+      (b - 1) * sb + (m - 1) * sm + (k - 1) * sk + 1;
     const outB = u.sumBatch ? 1 : u.batch;
     return {
       a: last(u.sAb, u.sAm, u.sAk, u.batch, u.m, u.k),
@@ -98,7 +195,12 @@ describe("gemm tiled vs the CPU twin", () => {
     gpuTest(title, async () => {
       const r = rng(4000 + idx);
       const n = sizes(u);
-      await checkParity(gemmTiled, { a: normal(r, n.a), b: normal(r, n.b), bias: normal(r, n.bias), c: normal(r, n.c) }, u, TOL);
+      await checkParity(
+        gemmTiled,
+        { a: normal(r, n.a), b: normal(r, n.b), bias: normal(r, n.bias), c: normal(r, n.c) },
+        u,
+        TOL,
+      );
     });
   });
 });
@@ -122,7 +224,10 @@ describe("kernel style selection", () => {
     const outs: Float32Array[] = [];
     for (const k of [conv3.conv, conv3.convTiled]) {
       const rr = rng(9);
-      const x = be.alloc("x", 2 * 5 * 81), w = be.alloc("w", 7 * 45), b = be.alloc("b", 7), y = be.alloc("y", 2 * 7 * 81);
+      const x = be.alloc("x", 2 * 5 * 81),
+        w = be.alloc("w", 7 * 45),
+        b = be.alloc("b", 7),
+        y = be.alloc("y", 2 * 7 * 81);
       be.write(x, normal(rr, x.length));
       be.write(w, normal(rr, w.length));
       be.write(b, normal(rr, 7));
@@ -184,7 +289,8 @@ describe("whole network: tiled vs register kernels on the same adapter", () => {
       };
       const got = await step(tiled);
       const want = await step(register);
-      for (const name of ["conv3x3.conv_tiled", "conv3x3.weight_grad_tiled", "gemm.gemm_tiled"]) expect(ran).toContain(name);
+      for (const name of ["conv3x3.conv_tiled", "conv3x3.weight_grad_tiled", "gemm.gemm_tiled"])
+        expect(ran).toContain(name);
       for (const name of ["conv3x3.conv", "conv3x3.weight_grad", "gemm.gemm"]) expect(ran).not.toContain(name);
       const scaled = (a: Float32Array, b: Float32Array, label: string, rtol = 2e-3, atolScale = 2e-4) => {
         let s = 0;
@@ -207,8 +313,20 @@ describe("whole network: tiled vs register kernels on the same adapter", () => {
       for (const v of want.grads) gmax = Math.max(gmax, Math.abs(v));
       const signal = (i: number) => Math.abs(want.grads[i]) >= 1e-5 * gmax;
       const pick = (p: Float32Array, keep: boolean) => p.filter((_, i) => signal(i) === keep);
-      const worst = expectClose(pick(got.params, true), pick(want.params, true), 1e-5, 1e-4, "parameters after one Adam step");
-      expectClose(pick(got.params, false), pick(want.params, false), 2.5e-3, 0, "parameters with a zero gradient after one Adam step");
+      const worst = expectClose(
+        pick(got.params, true),
+        pick(want.params, true),
+        1e-5,
+        1e-4,
+        "parameters after one Adam step",
+      );
+      expectClose(
+        pick(got.params, false),
+        pick(want.params, false),
+        2.5e-3,
+        0,
+        "parameters with a zero gradient after one Adam step",
+      );
       diffs.push(`params after Adam ${worst.toExponential(1)}`);
       expect(Math.abs(got.norm - want.norm)).toBeLessThanOrEqual(1e-3 * want.norm);
       console.log(`tiled vs register, max |diff|: ${diffs.join(", ")}`);

@@ -3,7 +3,14 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildConfig, ConfigError, configToYaml, deepMerge, parseOverride, readConfigFile } from "../../src/config/load.ts";
+import {
+  buildConfig,
+  ConfigError,
+  configToYaml,
+  deepMerge,
+  parseOverride,
+  readConfigFile,
+} from "../../src/config/load.ts";
 import { configFields } from "../../src/config/schema.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-config-"));
@@ -51,7 +58,12 @@ describe("merging", () => {
   test("files deep-merge in order, then overrides win", () => {
     const a = file("a.yaml", "training:\n  learning_rate: 0.001\n  ppo_epochs: 3\nenv:\n  seed: 7\n");
     const b = file("b.yaml", "training:\n  ppo_epochs: 4\n");
-    const c = buildConfig([readConfigFile(a), readConfigFile(b), parseOverride("env.seed=9"), parseOverride("training.lr_schedule_type=cosine")]);
+    const c = buildConfig([
+      readConfigFile(a),
+      readConfigFile(b),
+      parseOverride("env.seed=9"),
+      parseOverride("training.lr_schedule_type=cosine"),
+    ]);
     expect(c.training.learning_rate).toBe(0.001); // from a, untouched by b
     expect(c.training.ppo_epochs).toBe(4);
     expect(c.env.seed).toBe(9);
@@ -63,8 +75,13 @@ describe("merging", () => {
   });
   test("override values are read as YAML", () => {
     expect(buildConfig([parseOverride("training.target_kl=null")]).training.target_kl).toBeNull();
-    expect(buildConfig([parseOverride("training.normalize_advantages=false")]).training.normalize_advantages).toBe(false);
-    expect(buildConfig([parseOverride("display.log_layer_keyword_filters=[stem, value_head]")]).display.log_layer_keyword_filters).toEqual(["stem", "value_head"]);
+    expect(buildConfig([parseOverride("training.normalize_advantages=false")]).training.normalize_advantages).toBe(
+      false,
+    );
+    expect(
+      buildConfig([parseOverride("display.log_layer_keyword_filters=[stem, value_head]")]).display
+        .log_layer_keyword_filters,
+    ).toEqual(["stem", "value_head"]);
   });
 });
 
@@ -76,7 +93,9 @@ describe("bad input names the source and the field", () => {
     expect(msg).toContain("training.learning_rat: unknown field (did you mean training.learning_rate?)");
   });
   test("unknown section", () => {
-    expect(errorOf(() => buildConfig([readConfigFile(file("sec.yaml", "trainig:\n  gamma: 0.9\n"))]))).toContain("trainig: unknown field (did you mean training?)");
+    expect(errorOf(() => buildConfig([readConfigFile(file("sec.yaml", "trainig:\n  gamma: 0.9\n"))]))).toContain(
+      "trainig: unknown field (did you mean training?)",
+    );
   });
   test("wrong type", () => {
     const msg = errorOf(() => buildConfig([readConfigFile(file("type.yaml", "training:\n  ppo_epochs: ten\n"))]));
@@ -86,7 +105,9 @@ describe("bad input names the source and the field", () => {
   test("out of range", () => {
     const msg = errorOf(() => buildConfig([readConfigFile(file("range.yaml", "training:\n  gamma: 1.5\n"))]));
     expect(msg).toMatch(/range\.yaml: training\.gamma: .*<=1, got 1\.5/);
-    expect(errorOf(() => buildConfig([parseOverride("training.learning_rate=-1")]))).toMatch(/--override training\.learning_rate=-1: training\.learning_rate: .*>0/);
+    expect(errorOf(() => buildConfig([parseOverride("training.learning_rate=-1")]))).toMatch(
+      /--override training\.learning_rate=-1: training\.learning_rate: .*>0/,
+    );
   });
   test("not an integer, and a bad enum", () => {
     expect(errorOf(() => buildConfig([parseOverride("training.num_envs=2.5")]))).toContain("training.num_envs");
@@ -99,7 +120,9 @@ describe("bad input names the source and the field", () => {
     expect(msg).toMatch(/syntax\.yaml: YAML syntax error at line \d+, column \d+/);
   });
   test("a missing file and a file that is not a mapping", () => {
-    expect(errorOf(() => readConfigFile(join(dir, "nope.yaml")))).toContain("nope.yaml: cannot read config file (ENOENT)");
+    expect(errorOf(() => readConfigFile(join(dir, "nope.yaml")))).toContain(
+      "nope.yaml: cannot read config file (ENOENT)",
+    );
     expect(errorOf(() => readConfigFile(file("list.yaml", "- 1\n- 2\n")))).toContain("must be a mapping");
   });
   test("a malformed override", () => {

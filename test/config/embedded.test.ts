@@ -38,7 +38,8 @@ function keisei(args: string[], cwd: string): { code: number; out: string; err: 
 describe("embedded configs", () => {
   test("are configs/default.yaml and configs/tiny.yaml, byte for byte", () => {
     expect(Object.keys(EMBEDDED_CONFIGS).sort()).toEqual(["default", "tiny"]);
-    for (const name of ["default", "tiny"]) expect(EMBEDDED_CONFIGS[name]).toBe(readFileSync(join(root, `configs/${name}.yaml`), "utf8"));
+    for (const name of ["default", "tiny"])
+      expect(EMBEDDED_CONFIGS[name]).toBe(readFileSync(join(root, `configs/${name}.yaml`), "utf8"));
   });
 
   test("a bare name reads the embedded config, named as such", () => {
@@ -58,8 +59,12 @@ describe("embedded configs", () => {
 
   test("paths keep their own errors; a missing configs/tiny.yaml points at the built-in one", () => {
     const dir = tempDir("keisei-embedded-");
-    expect(errorOf(() => readConfigFile(join(dir, "nope.yaml")))).toBe(`${join(dir, "nope.yaml")}: cannot read config file (ENOENT)`);
-    expect(errorOf(() => readConfigFile(join(dir, "tiny.yaml")))).toBe(`${join(dir, "tiny.yaml")}: cannot read config file (ENOENT); the built-in one is --config tiny`);
+    expect(errorOf(() => readConfigFile(join(dir, "nope.yaml")))).toBe(
+      `${join(dir, "nope.yaml")}: cannot read config file (ENOENT)`,
+    );
+    expect(errorOf(() => readConfigFile(join(dir, "tiny.yaml")))).toBe(
+      `${join(dir, "tiny.yaml")}: cannot read config file (ENOENT); the built-in one is --config tiny`,
+    );
     // A name with .yaml is a path, never an embedded config.
     expect(errorOf(() => readConfigFile("tiny.yaml"))).toStartWith("tiny.yaml: cannot read config file (ENOENT)");
   });
@@ -73,7 +78,9 @@ describe("embedded configs", () => {
 
     const unknown = keisei(["config", "--config", "huge"], dir);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("huge: no such config file, and no embedded config of that name (embedded: default, tiny)");
+    expect(unknown.err).toContain(
+      "huge: no such config file, and no embedded config of that name (embedded: default, tiny)",
+    );
 
     writeFileSync(join(dir, "tiny"), "training:\n  tower_width: 24\n");
     const file = keisei(["config", "--yaml", "--config", "tiny"], dir);

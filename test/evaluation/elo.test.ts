@@ -92,13 +92,20 @@ describe("Elo registry", () => {
     again.close();
     // Stored relative to the models directory: the pool survives moving it.
     const db = new Database(join(dir, ELO_FILE), { readonly: true });
-    expect(db.query<{ path: string }, []>("SELECT path FROM model_pool WHERE pool = 'default' ORDER BY seq").all().map((r) => r.path)).toEqual(["run/ckpt_4.safetensors", "run/ckpt_5.safetensors", "run/ckpt_3.safetensors"]);
+    expect(
+      db
+        .query<{ path: string }, []>("SELECT path FROM model_pool WHERE pool = 'default' ORDER BY seq")
+        .all()
+        .map((r) => r.path),
+    ).toEqual(["run/ckpt_4.safetensors", "run/ckpt_5.safetensors", "run/ckpt_3.safetensors"]);
     db.close();
   });
 
   test("a file that is not a database is refused with its path", () => {
     const dir = scratchDir("elo-bad");
     writeFileSync(join(dir, ELO_FILE), "this is not sqlite, it is a JSON file {}\n".repeat(200));
-    expect(() => EloRegistry.open(dir)).toThrow(new RegExp(`Elo registry ${join(dir, ELO_FILE).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
+    expect(() => EloRegistry.open(dir)).toThrow(
+      new RegExp(`Elo registry ${join(dir, ELO_FILE).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`),
+    );
   });
 });

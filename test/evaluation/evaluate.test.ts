@@ -7,7 +7,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EloRegistry } from "../../src/evaluation/elo.ts";
 import { EvaluationError, evaluateForTraining, runEvaluation } from "../../src/evaluation/evaluate.ts";
-import { type CheckpointLoader, HeuristicPolicy, heuristicPlayer, type LoadedPolicy } from "../../src/evaluation/opponents.ts";
+import {
+  type CheckpointLoader,
+  HeuristicPolicy,
+  heuristicPlayer,
+  type LoadedPolicy,
+} from "../../src/evaluation/opponents.ts";
 import { BENCHMARK_OPENINGS } from "../../src/evaluation/strategies.ts";
 import type { ActBatch } from "../../src/rl/acting.ts";
 import { UniformPolicy } from "../../src/rl/uniform-policy.ts";
@@ -24,7 +29,8 @@ const calls: { path: string; deterministic: boolean; seed: number }[] = [];
 const fakeLoader: CheckpointLoader = async (path, o) => {
   calls.push({ path, ...o });
   const kind = readFileSync(path, "utf8");
-  if (kind === "corrupt") throw new Error(`${path}: not a safetensors file (header length 7021782733617917283 exceeds the file)`);
+  if (kind === "corrupt")
+    throw new Error(`${path}: not a safetensors file (header length 7021782733617917283 exceeds the file)`);
   const inner = kind === "heuristic" ? new HeuristicPolicy(o.seed) : new UniformPolicy(o.seed);
   const policy: LoadedPolicy = { act: (b) => inner.act(b), describe: () => `fake ${kind} from ${path}` };
   return policy;
@@ -38,7 +44,13 @@ describe("runEvaluation", () => {
     const progress: string[] = [];
     calls.length = 0;
     const { report, rendered } = await runEvaluation({
-      agent: ck["checkpoint_ts100.safetensors"], opponents: ["random"], games: 10, seed: 5, maxMoves: 300, loader: fakeLoader, outDir: out,
+      agent: ck["checkpoint_ts100.safetensors"],
+      opponents: ["random"],
+      games: 10,
+      seed: 5,
+      maxMoves: 300,
+      loader: fakeLoader,
+      outDir: out,
       onProgress: (p) => progress.push(`${p.match} ${p.finished}/${p.total}`),
     });
     expect(calls.length).toBe(1);
@@ -56,7 +68,16 @@ describe("runEvaluation", () => {
   });
 
   test("the same seed gives the same report; another seed another", async () => {
-    const run = (seed: number) => runEvaluation({ agent: heuristicPlayer(1, "agent"), opponents: ["random", "heuristic"], strategy: "tournament", games: 4, seed, maxMoves: 200, format: "json" });
+    const run = (seed: number) =>
+      runEvaluation({
+        agent: heuristicPlayer(1, "agent"),
+        opponents: ["random", "heuristic"],
+        strategy: "tournament",
+        games: 4,
+        seed,
+        maxMoves: 200,
+        format: "json",
+      });
     const a = (await run(1)).rendered;
     expect((await run(1)).rendered).toBe(a);
     expect((await run(2)).rendered).not.toBe(a);
@@ -65,23 +86,39 @@ describe("runEvaluation", () => {
   test("single against several opponents plays one match each; progress counts across them", async () => {
     const finished: string[] = [];
     const { report, rendered } = await runEvaluation({
-      agent: heuristicPlayer(1, "agent"), opponents: ["random", "heuristic"], games: 4, seed: 2, maxMoves: 200,
+      agent: heuristicPlayer(1, "agent"),
+      opponents: ["random", "heuristic"],
+      games: 4,
+      seed: 2,
+      maxMoves: 200,
       onProgress: (p) => finished.push(`${p.finished}/${p.total}`),
     });
     expect(report.matches.map((m) => m.opponent)).toEqual(["random", "heuristic"]);
     expect(report.overall.games).toBe(8);
     expect(finished).toEqual(["1/8", "2/8", "3/8", "4/8", "5/8", "6/8", "7/8", "8/8"]);
     expect(rendered).toContain("agent, all games");
-    await expect(runEvaluation({ agent: heuristicPlayer(1), strategy: "swiss" as never })).rejects.toThrow(/unknown strategy "swiss" \(expected single, tournament, ladder, benchmark\)/);
+    await expect(runEvaluation({ agent: heuristicPlayer(1), strategy: "swiss" as never })).rejects.toThrow(
+      /unknown strategy "swiss" \(expected single, tournament, ladder, benchmark\)/,
+    );
   });
 
   test("greedy players replay one game per colour from one start; openings keep them apart", async () => {
-    const firstLegal = { act: (b: ActBatch) => { for (let i = 0; i < b.n; i++) b.actions[i] = b.legalActions[b.legalOffsets[i]]; } };
+    const firstLegal = {
+      act: (b: ActBatch) => {
+        for (let i = 0; i < b.n; i++) b.actions[i] = b.legalActions[b.legalOffsets[i]];
+      },
+    };
     const greedy = (name: string) => ({ name, policy: firstLegal });
     const distinct = async (startSfens?: readonly string[]) => {
       const { report } = await runEvaluation({ agent: greedy("a"), opponents: [], games: 8, maxMoves: 60, startSfens });
       expect(report.opponents).toEqual(["random"]); // no opponent given: random
-      const vsSelf = await runEvaluation({ agent: greedy("a"), opponents: ["self"], games: 8, maxMoves: 60, startSfens });
+      const vsSelf = await runEvaluation({
+        agent: greedy("a"),
+        opponents: ["self"],
+        games: 8,
+        maxMoves: 60,
+        startSfens,
+      });
       return new Set(vsSelf.report.matches[0].games.map((g) => g.moves.join(" "))).size;
     };
     expect(await distinct()).toBe(1); // both colours play the same moves: one game, eight times
@@ -93,7 +130,11 @@ describe("runEvaluation", () => {
     const err = await runEvaluation({ agent: missing, opponents: ["random"], loader: fakeLoader }).catch((e) => e);
     expect(err).toBeInstanceOf(EvaluationError);
     expect(err.message).toBe(`checkpoint not found: ${missing}`);
-    const asOpponent = await runEvaluation({ agent: heuristicPlayer(1), opponents: [missing], loader: fakeLoader }).catch((e) => e);
+    const asOpponent = await runEvaluation({
+      agent: heuristicPlayer(1),
+      opponents: [missing],
+      loader: fakeLoader,
+    }).catch((e) => e);
     expect(asOpponent.message).toBe(`checkpoint not found: ${missing}`);
   });
 
@@ -107,7 +148,9 @@ describe("runEvaluation", () => {
 
   test("a checkpoint without a loader is a clear error", async () => {
     const ck = fakeCheckpoints(scratchDir("noloader"), { "a.safetensors": "random" });
-    await expect(runEvaluation({ agent: ck["a.safetensors"] })).rejects.toThrow(/cannot load checkpoint .*a\.safetensors: no checkpoint loader/);
+    await expect(runEvaluation({ agent: ck["a.safetensors"] })).rejects.toThrow(
+      /cannot load checkpoint .*a\.safetensors: no checkpoint loader/,
+    );
   });
 
   test("checkpoint opponents, self-play, Elo rating and Markdown", async () => {
@@ -116,8 +159,16 @@ describe("runEvaluation", () => {
     const registry = EloRegistry.open(dir);
     calls.length = 0;
     const { report, rendered } = await runEvaluation({
-      agent: ck["new.safetensors"], opponents: [ck["old.safetensors"], "self"], strategy: "tournament", games: 6, seed: 3, maxMoves: 300,
-      loader: fakeLoader, registry, format: "md", deterministic: false,
+      agent: ck["new.safetensors"],
+      opponents: [ck["old.safetensors"], "self"],
+      strategy: "tournament",
+      games: 6,
+      seed: 3,
+      maxMoves: 300,
+      loader: fakeLoader,
+      registry,
+      format: "md",
+      deterministic: false,
     });
     expect(calls.map((c) => c.deterministic)).toEqual([false, false, false]);
     expect(new Set(calls.map((c) => c.seed)).size).toBe(3); // each player its own stream
@@ -136,34 +187,77 @@ describe("runEvaluation", () => {
 
   test("ladder and benchmark through the entry point", async () => {
     const registry = EloRegistry.open(scratchDir("ladder-entry"));
-    const ladder = await runEvaluation({ agent: heuristicPlayer(1, "agent"), opponents: ["random", "heuristic"], strategy: "ladder", games: 2, seed: 1, maxMoves: 200, registry, ladder: { window: 400 } });
+    const ladder = await runEvaluation({
+      agent: heuristicPlayer(1, "agent"),
+      opponents: ["random", "heuristic"],
+      strategy: "ladder",
+      games: 2,
+      seed: 1,
+      maxMoves: 200,
+      registry,
+      ladder: { window: 400 },
+    });
     expect(ladder.report.ladder!.rounds.length).toBe(2);
     expect(ladder.report.ladder!.finalRating).toBe(registry.rating("agent"));
     expect(ladder.rendered).toContain("ladder: agent 1500.0 → ");
     registry.close();
-    await expect(runEvaluation({ agent: heuristicPlayer(1), strategy: "ladder" })).rejects.toThrow(/needs an Elo registry/);
+    await expect(runEvaluation({ agent: heuristicPlayer(1), strategy: "ladder" })).rejects.toThrow(
+      /needs an Elo registry/,
+    );
 
-    const bench = await runEvaluation({ agent: heuristicPlayer(1, "agent"), strategy: "benchmark", games: 4, seed: 1, maxMoves: 200, format: "json" });
+    const bench = await runEvaluation({
+      agent: heuristicPlayer(1, "agent"),
+      strategy: "benchmark",
+      games: 4,
+      seed: 1,
+      maxMoves: 200,
+      format: "json",
+    });
     const json = JSON.parse(bench.rendered);
-    expect(json.benchmark.cases.map((c: { name: string }) => c.name)).toEqual(["random/startpos", "heuristic/startpos", "heuristic/openings"]);
+    expect(json.benchmark.cases.map((c: { name: string }) => c.name)).toEqual([
+      "random/startpos",
+      "heuristic/startpos",
+      "heuristic/openings",
+    ]);
     expect(json.overall.games).toBe(4 + 4 + 8);
-    json.benchmark.cases.forEach((c: { passRate: number }, i: number) => expect(c.passRate).toBe(json.matches[i].summary.wins / json.matches[i].summary.games));
+    json.benchmark.cases.forEach((c: { passRate: number }, i: number) =>
+      expect(c.passRate).toBe(json.matches[i].summary.wins / json.matches[i].summary.games),
+    );
   });
 });
 
 describe("evaluateForTraining", () => {
   test("metrics keys, rates that add up, and the agent's new Elo", async () => {
     const registry = EloRegistry.open(scratchDir("train-eval"));
-    const r = await evaluateForTraining({ agent: heuristicPlayer(1, "run_x"), opponentType: "random", numGames: 12, seed: 9, maxMoves: 300, registry });
+    const r = await evaluateForTraining({
+      agent: heuristicPlayer(1, "run_x"),
+      opponentType: "random",
+      numGames: 12,
+      seed: 9,
+      maxMoves: 300,
+      registry,
+    });
     expect(r.games).toBe(12);
     expect(r.opponent).toBe("random");
     expect(r.win_rate + r.draw_rate + r.loss_rate).toBeCloseTo(1, 12);
     expect(r.elo).toBe(registry.rating("run_x"));
     expect(r.elo!).toBeGreaterThan(1500);
-    expect(Object.keys(r.metrics).sort()).toEqual(["eval/draw_rate", "eval/elo", "eval/games", "eval/loss_rate", "eval/win_rate"]);
+    expect(Object.keys(r.metrics).sort()).toEqual([
+      "eval/draw_rate",
+      "eval/elo",
+      "eval/games",
+      "eval/loss_rate",
+      "eval/win_rate",
+    ]);
     expect(r.metrics["eval/win_rate"]).toBe(r.win_rate);
     // Without a registry there is no Elo.
-    const noElo = await evaluateForTraining({ agent: heuristicPlayer(1, "run_x"), opponentType: "heuristic", numGames: 4, seed: 9, maxMoves: 100 });
+    const noElo = await evaluateForTraining({
+      agent: heuristicPlayer(1, "run_x"),
+      opponentType: "heuristic",
+      numGames: 4,
+      seed: 9,
+      maxMoves: 100,
+    });
     expect(noElo.elo).toBeNull();
     expect("eval/elo" in noElo.metrics).toBe(false);
     registry.close();
@@ -172,13 +266,33 @@ describe("evaluateForTraining", () => {
   test("the pool opponent is the newest previous checkpoint other than the agent; random when empty", async () => {
     const dir = scratchDir("train-pool");
     const registry = EloRegistry.open(dir, { poolSize: 2 });
-    const empty = await evaluateForTraining({ agent: heuristicPlayer(1, "run/ckpt_3.safetensors"), opponentType: "pool", numGames: 2, seed: 1, maxMoves: 100, registry, loader: fakeLoader });
+    const empty = await evaluateForTraining({
+      agent: heuristicPlayer(1, "run/ckpt_3.safetensors"),
+      opponentType: "pool",
+      numGames: 2,
+      seed: 1,
+      maxMoves: 100,
+      registry,
+      loader: fakeLoader,
+    });
     expect(empty.opponent).toBe("random");
-    const ck = fakeCheckpoints(dir, { "ckpt_1.safetensors": "random", "ckpt_2.safetensors": "heuristic", "ckpt_3.safetensors": "heuristic" });
+    const ck = fakeCheckpoints(dir, {
+      "ckpt_1.safetensors": "random",
+      "ckpt_2.safetensors": "heuristic",
+      "ckpt_3.safetensors": "heuristic",
+    });
     for (const name of ["ckpt_1.safetensors", "ckpt_2.safetensors", "ckpt_3.safetensors"]) registry.addToPool(ck[name]);
     expect(registry.pool()).toEqual([ck["ckpt_2.safetensors"], ck["ckpt_3.safetensors"]]);
     const agent = { ...heuristicPlayer(1, "ckpt_3"), id: registry.idOf(ck["ckpt_3.safetensors"]) };
-    const r = await evaluateForTraining({ agent, opponentType: "pool", numGames: 4, seed: 1, maxMoves: 200, registry, loader: fakeLoader });
+    const r = await evaluateForTraining({
+      agent,
+      opponentType: "pool",
+      numGames: 4,
+      seed: 1,
+      maxMoves: 200,
+      registry,
+      loader: fakeLoader,
+    });
     expect(r.opponent).toBe("ckpt_2.safetensors");
     expect(registry.history("ckpt_2.safetensors").length).toBe(1);
     expect(registry.history("ckpt_3.safetensors").length).toBe(1);

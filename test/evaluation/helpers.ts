@@ -29,7 +29,8 @@ export class CountingPolicy implements ActingPolicy {
   constructor(private readonly inner: ActingPolicy) {}
   act(b: ActBatch): Promise<void> | void {
     this.sizes.push(b.n);
-    if (b.obs.length !== b.n * OBS_SIZE || b.actions.length !== b.n || b.legalOffsets.length !== b.n + 1) throw new Error("batch arrays do not match n");
+    if (b.obs.length !== b.n * OBS_SIZE || b.actions.length !== b.n || b.legalOffsets.length !== b.n + 1)
+      throw new Error("batch arrays do not match n");
     return this.inner.act(b);
   }
 }

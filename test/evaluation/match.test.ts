@@ -39,7 +39,11 @@ describe("match harness", () => {
 
   test("games replay through the engine to the recorded result; colours alternate exactly", async () => {
     const rules = { maxMovesPerGame: 200, impasse: "csa27" as const };
-    const games = await playMatch(heuristicPlayer(5).policy, randomPlayer(6).policy, { games: 41, maxMoves: 200, concurrency: 7 });
+    const games = await playMatch(heuristicPlayer(5).policy, randomPlayer(6).policy, {
+      games: 41,
+      maxMoves: 200,
+      concurrency: 7,
+    });
     expect(games.map((g) => g.index)).toEqual([...Array(41).keys()]);
     expect(games.filter((g) => g.agentColor === BLACK).length).toBe(21);
     expect(games.filter((g) => g.agentColor === WHITE).length).toBe(20);
@@ -67,7 +71,8 @@ describe("match harness", () => {
     expect(agent.sizes[0]).toBe(6);
     expect(opponent.sizes[0]).toBe(6);
     // Every ply of every game went through exactly one batch row of the player to move.
-    let agentPlies = 0, opponentPlies = 0;
+    let agentPlies = 0,
+      opponentPlies = 0;
     for (const g of games) {
       g.moves.forEach((_, ply) => {
         if ((ply % 2 === 0 ? BLACK : WHITE) === g.agentColor) agentPlies++;
@@ -82,7 +87,8 @@ describe("match harness", () => {
   });
 
   test("the same seeds play the same games; other seeds play others; concurrency is part of the setup", async () => {
-    const run = (a: number, b: number, concurrency?: number) => playMatch(heuristicPlayer(a).policy, randomPlayer(b).policy, { games: 16, maxMoves: 120, concurrency });
+    const run = (a: number, b: number, concurrency?: number) =>
+      playMatch(heuristicPlayer(a).policy, randomPlayer(b).policy, { games: 16, maxMoves: 120, concurrency });
     const first = movesOf(await run(7, 8));
     expect(movesOf(await run(7, 8))).toEqual(first);
     expect(movesOf(await run(7, 9))).not.toEqual(first);
@@ -92,10 +98,20 @@ describe("match harness", () => {
 
   test("start positions are paired: each opening is played once from each side", async () => {
     const starts = [sfenAfter("7g7f 3c3d"), sfenAfter("2g2f")]; // the second has White to move
-    const games = await playMatch(randomPlayer(1).policy, randomPlayer(2).policy, { games: 8, maxMoves: 40, startSfens: starts });
+    const games = await playMatch(randomPlayer(1).policy, randomPlayer(2).policy, {
+      games: 8,
+      maxMoves: 40,
+      startSfens: starts,
+    });
     expect(games.map((g) => [g.startSfen, g.agentColor])).toEqual([
-      [starts[0], BLACK], [starts[0], WHITE], [starts[1], BLACK], [starts[1], WHITE],
-      [starts[0], BLACK], [starts[0], WHITE], [starts[1], BLACK], [starts[1], WHITE],
+      [starts[0], BLACK],
+      [starts[0], WHITE],
+      [starts[1], BLACK],
+      [starts[1], WHITE],
+      [starts[0], BLACK],
+      [starts[0], WHITE],
+      [starts[1], BLACK],
+      [starts[1], WHITE],
     ]);
     // The limit counts from the SFEN's move number, as the engine does.
     for (const g of games) expect(g.moves.length + Position.fromSfen(g.startSfen).ply).toBeLessThanOrEqual(40);
@@ -103,11 +119,15 @@ describe("match harness", () => {
 
   test("an illegal choice is an error naming the player and the position", async () => {
     const cheat = { act: (b: ActBatch) => void b.actions.fill(0) };
-    await expect(playMatch(randomPlayer(1).policy, cheat, { games: 2 })).rejects.toThrow(/the opponent chose action 0, which is not legal in lnsgkgsnl/);
+    await expect(playMatch(randomPlayer(1).policy, cheat, { games: 2 })).rejects.toThrow(
+      /the opponent chose action 0, which is not legal in lnsgkgsnl/,
+    );
   });
 
   test("a start position that is already over is refused", async () => {
     const mated = "4k4/4G4/4G4/9/9/9/9/9/4K4 w - 1";
-    await expect(playMatch(randomPlayer(1).policy, randomPlayer(2).policy, { games: 2, startSfens: [mated] })).rejects.toThrow(/already over/);
+    await expect(
+      playMatch(randomPlayer(1).policy, randomPlayer(2).policy, { games: 2, startSfens: [mated] }),
+    ).rejects.toThrow(/already over/);
   });
 });

@@ -70,8 +70,10 @@ describe("padToFixedBatch", () => {
       },
     };
     const padded = padToFixedBatch(inner, 4);
-    const blackCapture = "4k4/9/9/9/4p4/4R4/9/9/4K4 b - 1", whiteCapture = "4k4/9/9/4r4/4P4/9/9/9/4K4 w - 1";
-    const whitePawn = "4k4/9/4p4/9/9/9/9/9/4K4 w - 1", blackPromotable = "4k4/9/9/4P4/9/9/9/9/4K4 b - 1";
+    const blackCapture = "4k4/9/9/9/4p4/4R4/9/9/4K4 b - 1",
+      whiteCapture = "4k4/9/9/4r4/4P4/9/9/9/4K4 w - 1";
+    const whitePawn = "4k4/9/4p4/9/9/9/9/9/4K4 w - 1",
+      blackPromotable = "4k4/9/9/4P4/9/9/9/9/4K4 b - 1";
     const small = batchOf([blackCapture, whiteCapture]);
     await padded.act(small);
     expect(chosenUsi(small)).toEqual(["5f5e", "5d5e"]);

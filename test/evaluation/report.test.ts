@@ -5,14 +5,25 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PlayedGame, playMatch } from "../../src/evaluation/match.ts";
 import { heuristicPlayer, randomPlayer } from "../../src/evaluation/opponents.ts";
-import { type EvaluationReport, renderReport, saveGames, summarize, wilsonInterval } from "../../src/evaluation/report.ts";
+import {
+  type EvaluationReport,
+  renderReport,
+  saveGames,
+  summarize,
+  wilsonInterval,
+} from "../../src/evaluation/report.ts";
 import { sfenAfter } from "../../src/evaluation/strategies.ts";
 import { importRecord } from "../../src/shogi/record.ts";
 import { START_SFEN } from "../../src/shogi/sfen.ts";
 import { BLACK, WHITE } from "../../src/shogi/types.ts";
 import { scratchDir } from "./helpers.ts";
 
-const game = (index: number, outcome: PlayedGame["outcome"], plies: number, reason: PlayedGame["reason"]): PlayedGame => {
+const game = (
+  index: number,
+  outcome: PlayedGame["outcome"],
+  plies: number,
+  reason: PlayedGame["reason"],
+): PlayedGame => {
   const agentColor = index % 2 === 0 ? BLACK : WHITE;
   const winner = outcome === "draw" ? null : outcome === "win" ? agentColor : ((1 - agentColor) as 0 | 1);
   return { index, agentColor, startSfen: START_SFEN, moves: Array(plies).fill("x"), winner, reason, outcome };
@@ -55,7 +66,15 @@ describe("summary", () => {
   test("text, JSON and Markdown reports carry the same numbers", async () => {
     const games = await playMatch(heuristicPlayer(1).policy, randomPlayer(2).policy, { games: 10, maxMoves: 120 });
     const s = summarize(games);
-    const report: EvaluationReport = { strategy: "single", agent: "heuristic", opponents: ["random"], seed: 1, maxMoves: 120, matches: [{ agent: "heuristic", opponent: "random", summary: s, games }], overall: s };
+    const report: EvaluationReport = {
+      strategy: "single",
+      agent: "heuristic",
+      opponents: ["random"],
+      seed: 1,
+      maxMoves: 120,
+      matches: [{ agent: "heuristic", opponent: "random", summary: s, games }],
+      overall: s,
+    };
     const text = renderReport(report, "text");
     expect(text).toContain(`games 10: ${s.wins} wins, ${s.losses} losses, ${s.draws} draws`);
     expect(text).toContain("(Wilson)");
@@ -65,14 +84,25 @@ describe("summary", () => {
     const json = JSON.parse(renderReport(report, "json"));
     expect(json.overall.wins).toBe(s.wins);
     expect(json.matches[0].summary.scoreInterval).toEqual(s.scoreInterval);
-    expect(json.matches[0].games[3]).toEqual({ index: 3, agentColor: "white", plies: games[3].moves.length, outcome: games[3].outcome, reason: games[3].reason, startSfen: START_SFEN });
+    expect(json.matches[0].games[3]).toEqual({
+      index: 3,
+      agentColor: "white",
+      plies: games[3].moves.length,
+      outcome: games[3].outcome,
+      reason: games[3].reason,
+      startSfen: START_SFEN,
+    });
   });
 });
 
 describe("saved games", () => {
   test("every KIF and CSA file re-imports to the same moves and result", async () => {
     const starts = [START_SFEN, sfenAfter("7g7f 3c3d"), sfenAfter("2g2f")];
-    const games = await playMatch(heuristicPlayer(3).policy, randomPlayer(4).policy, { games: 24, maxMoves: 160, startSfens: starts });
+    const games = await playMatch(heuristicPlayer(3).policy, randomPlayer(4).policy, {
+      games: 24,
+      maxMoves: 160,
+      startSfens: starts,
+    });
     const dir = scratchDir("records");
     const written = saveGames(dir, [{ agent: "heuristic", opponent: "random", summary: summarize(games), games }]);
     expect(written.length).toBe(48);

@@ -3,22 +3,44 @@
 import { describe, expect, test } from "bun:test";
 import { EloRegistry, updateRatings } from "../../src/evaluation/elo.ts";
 import { heuristicPlayer, type Player, randomPlayer } from "../../src/evaluation/opponents.ts";
-import { BENCHMARK_OPENINGS, defaultBenchmarkSuite, evaluateBenchmark, evaluateLadder, evaluateTournament } from "../../src/evaluation/strategies.ts";
+import {
+  BENCHMARK_OPENINGS,
+  defaultBenchmarkSuite,
+  evaluateBenchmark,
+  evaluateLadder,
+  evaluateTournament,
+} from "../../src/evaluation/strategies.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { scratchDir } from "./helpers.ts";
 
 describe("tournament", () => {
   test("round robin: every pair plays, points = wins + ½ draws, and they add up to the games", async () => {
-    const entrants: Player[] = [heuristicPlayer(1, "heuristic-a"), randomPlayer(2, "random-a"), heuristicPlayer(3, "heuristic-b"), randomPlayer(4, "random-b")];
+    const entrants: Player[] = [
+      heuristicPlayer(1, "heuristic-a"),
+      randomPlayer(2, "random-a"),
+      heuristicPlayer(3, "heuristic-b"),
+      randomPlayer(4, "random-b"),
+    ];
     const registry = EloRegistry.open(scratchDir("tournament"));
     const progress: number[] = [];
-    const t = await evaluateTournament(entrants, 6, { maxMoves: 300, onProgress: (p) => progress.push(p.finished) }, registry);
+    const t = await evaluateTournament(
+      entrants,
+      6,
+      { maxMoves: 300, onProgress: (p) => progress.push(p.finished) },
+      registry,
+    );
     expect(t.matches.length).toBe(6); // C(4, 2)
     expect(t.matches.map((m) => `${m.agent}:${m.opponent}`)).toEqual([
-      "heuristic-a:random-a", "heuristic-a:heuristic-b", "heuristic-a:random-b", "random-a:heuristic-b", "random-a:random-b", "heuristic-b:random-b",
+      "heuristic-a:random-a",
+      "heuristic-a:heuristic-b",
+      "heuristic-a:random-b",
+      "random-a:heuristic-b",
+      "random-a:random-b",
+      "heuristic-b:random-b",
     ]);
     expect(progress).toEqual([...Array(36).keys()].map((i) => i + 1));
-    let points = 0, games = 0;
+    let points = 0,
+      games = 0;
     for (const s of t.standings) {
       expect(s.games).toBe(18); // 3 opponents × 6 games
       expect(s.wins + s.losses + s.draws).toBe(s.games);
@@ -32,7 +54,8 @@ describe("tournament", () => {
     // Wins and losses mirror each other across the table.
     expect(t.standings.reduce((n, s) => n + s.wins, 0)).toBe(t.standings.reduce((n, s) => n + s.losses, 0));
     // Sorted by points; the heuristics beat the random players.
-    for (let i = 1; i < t.standings.length; i++) expect(t.standings[i - 1].points).toBeGreaterThanOrEqual(t.standings[i].points);
+    for (let i = 1; i < t.standings.length; i++)
+      expect(t.standings[i - 1].points).toBeGreaterThanOrEqual(t.standings[i].points);
     expect(new Set(t.standings.slice(0, 2).map((s) => s.name))).toEqual(new Set(["heuristic-a", "heuristic-b"]));
     // Every match was rated: six history rows in all, three per player.
     for (const p of entrants) expect(registry.history(p.name).length).toBe(3);
@@ -57,7 +80,12 @@ describe("ladder", () => {
     const ratingsAtStart = Object.fromEntries(pool.map((p) => [p.name, registry.rating(p.name)]));
     expect(ratingsAtStart.far - 1500).toBeGreaterThan(400);
 
-    const l = await evaluateLadder(agent, pool, registry, { window: 200, opponents: 3, gamesPerMatch: 4, maxMoves: 300 });
+    const l = await evaluateLadder(agent, pool, registry, {
+      window: 200,
+      opponents: 3,
+      gamesPerMatch: 4,
+      maxMoves: 300,
+    });
     expect(l.initialRating).toBe(1500);
     expect(l.rounds.map((r) => r.opponent)).toEqual(["near", "mid"]); // nearest first; "far" never in the window
     expect(l.outOfWindow).toEqual(["far"]);
@@ -67,7 +95,11 @@ describe("ladder", () => {
       expect(r.agentBefore).toBe(agentRating);
       expect(r.opponentBefore).toBe(ratingsAtStart[r.opponent]);
       // The registry's update is the sequential Elo update over the match's games.
-      const [a, b] = updateRatings(r.agentBefore, r.opponentBefore, r.match.games.map((g) => g.outcome));
+      const [a, b] = updateRatings(
+        r.agentBefore,
+        r.opponentBefore,
+        r.match.games.map((g) => g.outcome),
+      );
       expect(r.agentAfter).toBe(a);
       expect(r.opponentAfter).toBe(b);
       expect(registry.rating(r.opponent)).toBe(b);
@@ -85,12 +117,19 @@ describe("benchmark", () => {
     const agent = heuristicPlayer(1, "agent");
     const suite = [
       { name: "vs random (easy bar)", opponent: randomPlayer(2), games: 20, threshold: 0.6 },
-      { name: "vs random from openings (impossible bar)", opponent: randomPlayer(3), startSfens: BENCHMARK_OPENINGS, games: 8, threshold: 1.01 },
+      {
+        name: "vs random from openings (impossible bar)",
+        opponent: randomPlayer(3),
+        startSfens: BENCHMARK_OPENINGS,
+        games: 8,
+        threshold: 1.01,
+      },
       { name: "vs heuristic (hard bar)", opponent: heuristicPlayer(4), games: 10, threshold: 0.9 },
     ];
     const b = await evaluateBenchmark(agent, suite, { maxMoves: 300 });
     expect(b.cases.map((c) => c.name)).toEqual(suite.map((c) => c.name));
-    let wins = 0, games = 0;
+    let wins = 0,
+      games = 0;
     for (const [i, c] of b.cases.entries()) {
       expect(c.match.summary.games).toBe(suite[i].games);
       expect(c.passRate).toBe(c.match.summary.wins / suite[i].games);

@@ -11,7 +11,9 @@ async function open(): Promise<{ adapter: GPUAdapter; device: GPUDevice } | stri
   if (gpu instanceof Error) return gpu.message;
   const adapter = await gpu.requestAdapter();
   if (!adapter) return "no WebGPU adapter (install a Vulkan driver, e.g. Mesa lavapipe: mesa-vulkan-drivers)";
-  const device = await adapter.requestDevice({ requiredLimits: { maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage } });
+  const device = await adapter.requestDevice({
+    requiredLimits: { maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage },
+  });
   return { adapter, device };
 }
 

@@ -35,7 +35,9 @@ const layerOf = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));
 /** Relative import specifiers of a TypeScript file (static, dynamic and re-exports). */
 export function importsOf(source: string): string[] {
   const out: string[] = [];
-  for (const m of source.matchAll(/(?:^|[\s;])(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm))
+  for (const m of source.matchAll(
+    /(?:^|[\s;])(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm,
+  ))
     out.push(m[1] ?? m[2] ?? m[3]);
   return out.filter((s) => s.startsWith("."));
 }
@@ -58,13 +60,18 @@ export function violation(from: string, spec: string): string | null {
   const lb = layerOf(b);
   if (la < 0) return `${a}/ is in no layer (add it to LAYERS, DESIGN.md and README "Layout")`;
   if (lb < 0) return `${b}/ is in no layer (add it to LAYERS, DESIGN.md and README "Layout")`;
-  if (la === lb) return SIDEWAYS.has(`${a}→${b}`) ? null : `${a} and ${b} sit side by side and may not import each other`;
+  if (la === lb)
+    return SIDEWAYS.has(`${a}→${b}`) ? null : `${a} and ${b} sit side by side and may not import each other`;
   return la < lb ? null : `${a} is below ${b} and may not import it`;
 }
 
 function sourceFiles(dir: string, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".ts") ? [`${prefix}${e.name}`] : [],
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name), `${prefix}${e.name}/`)
+      : e.name.endsWith(".ts")
+        ? [`${prefix}${e.name}`]
+        : [],
   );
 }
 
@@ -85,7 +92,9 @@ describe("layout: imports flow one way", () => {
   });
 
   test("every folder under src/ is in a layer", () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.filter((f) => layerOf(f) < 0)).toEqual([]);
   });
 
@@ -104,7 +113,10 @@ describe("layout: imports flow one way", () => {
     expect(violation("training/trainer.ts", "../cli/flags.ts")).toContain("training is below cli");
     expect(violation("compute/kernels/gemm.ts", "../../../shaders/gemm.wgsl")).toBeNull();
     expect(violation("rl/ppo.ts", "../../shaders/ppo.wgsl")).toContain("outside src/");
-    expect(importsOf('import type { A } from "./a.ts";\nexport { b } from "../b.ts";\nconst c = await import("./c.ts");\nimport x from "node:fs";'))
-      .toEqual(["./a.ts", "../b.ts", "./c.ts"]);
+    expect(
+      importsOf(
+        'import type { A } from "./a.ts";\nexport { b } from "../b.ts";\nconst c = await import("./c.ts");\nimport x from "node:fs";',
+      ),
+    ).toEqual(["./a.ts", "../b.ts", "./c.ts"]);
   });
 });

@@ -12,7 +12,8 @@ import { referenceBackend, gpuBackend, hasWebGpu, randomMask, randomObs } from "
 const B = 3;
 const A = 300; // a small action space keeps the host reference quick
 
-const legal = (mask: Uint32Array, r: number, a: number) => ((mask[r * Math.ceil(A / 32) + (a >>> 5)] >>> (a & 31)) & 1) === 1;
+const legal = (mask: Uint32Array, r: number, a: number) =>
+  ((mask[r * Math.ceil(A / 32) + (a >>> 5)] >>> (a & 31)) & 1) === 1;
 
 /** Host log-softmax over the legal actions of each row. */
 function hostLogSoftmax(logits: Float32Array, mask: Uint32Array) {
@@ -39,76 +40,92 @@ describe.each([["reference"], ["webgpu"]] as const)("%s", (kind) => {
     return { be, net, rng, obs, mask, actions };
   }
 
-  test.skipIf(kind === "webgpu" && !hasWebGpu)("getActionAndValue: argmax / inverse-CDF sample over legal moves, their log-probability, the value", async () => {
-    const { be, net, rng, obs, mask } = await setup();
-    const plan = net.plan(B, { training: false });
-    const greedy = await net.getActionAndValue(plan, obs, mask, { deterministic: true });
-    const logits = (await be.read(plan.logits)) as Float32Array;
-    const value = await be.read(plan.value);
-    const lp = hostLogSoftmax(logits, mask);
-    expect([...greedy.values]).toEqual([...value]);
-    for (let r = 0; r < B; r++) {
-      let best = -1;
-      for (let a = 0; a < A; a++) if (legal(mask, r, a) && (best < 0 || logits[r * A + a] > logits[r * A + best])) best = a;
-      expect(greedy.actions[r]).toBe(best);
-      expect(greedy.logProbs[r]).toBeCloseTo(lp[r * A + best], 5);
-    }
-    const uniforms = Float32Array.from({ length: B }, () => rng.next());
-    const sampled = await net.getActionAndValue(plan, obs, mask, { uniforms });
-    for (let r = 0; r < B; r++) {
-      // inverse CDF over the legal actions in index order
-      let acc = 0;
-      let want = -1;
-      for (let a = 0; a < A && want < 0; a++) {
-        if (!legal(mask, r, a)) continue;
-        acc += Math.exp(lp[r * A + a]);
-        if (acc > uniforms[r]) want = a;
+  test.skipIf(kind === "webgpu" && !hasWebGpu)(
+    "getActionAndValue: argmax / inverse-CDF sample over legal moves, their log-probability, the value",
+    async () => {
+      const { be, net, rng, obs, mask } = await setup();
+      const plan = net.plan(B, { training: false });
+      const greedy = await net.getActionAndValue(plan, obs, mask, { deterministic: true });
+      const logits = (await be.read(plan.logits)) as Float32Array;
+      const value = await be.read(plan.value);
+      const lp = hostLogSoftmax(logits, mask);
+      expect([...greedy.values]).toEqual([...value]);
+      for (let r = 0; r < B; r++) {
+        let best = -1;
+        for (let a = 0; a < A; a++)
+          if (legal(mask, r, a) && (best < 0 || logits[r * A + a] > logits[r * A + best])) best = a;
+        expect(greedy.actions[r]).toBe(best);
+        expect(greedy.logProbs[r]).toBeCloseTo(lp[r * A + best], 5);
       }
-      expect(sampled.actions[r]).toBe(want);
-      expect(sampled.logProbs[r]).toBeCloseTo(lp[r * A + want], 5);
-    }
-    net.destroy();
-  });
+      const uniforms = Float32Array.from({ length: B }, () => rng.next());
+      const sampled = await net.getActionAndValue(plan, obs, mask, { uniforms });
+      for (let r = 0; r < B; r++) {
+        // inverse CDF over the legal actions in index order
+        let acc = 0;
+        let want = -1;
+        for (let a = 0; a < A && want < 0; a++) {
+          if (!legal(mask, r, a)) continue;
+          acc += Math.exp(lp[r * A + a]);
+          if (acc > uniforms[r]) want = a;
+        }
+        expect(sampled.actions[r]).toBe(want);
+        expect(sampled.logProbs[r]).toBeCloseTo(lp[r * A + want], 5);
+      }
+      net.destroy();
+    },
+  );
 
-  test.skipIf(kind === "webgpu" && !hasWebGpu)("evaluateActions: log-probabilities and entropies over the legal moves, values; running stats untouched", async () => {
-    const { be, net, obs, mask, actions } = await setup();
-    const plan = net.plan(B, { training: true });
-    const statsBefore = await net.readStats();
-    const ev = await net.evaluateActions(plan, obs, actions, mask);
-    expect(await net.readStats()).toEqual(statsBefore);
-    expect(net.numBatchesTracked).toBe(0);
-    const logits = (await be.read(plan.logits)) as Float32Array;
-    const lp = hostLogSoftmax(logits, mask);
-    expect([...ev.values]).toEqual([...(await be.read(plan.value))]);
-    for (let r = 0; r < B; r++) {
-      let h = 0;
-      for (let a = 0; a < A; a++) if (legal(mask, r, a)) h -= Math.exp(lp[r * A + a]) * lp[r * A + a];
-      expect(ev.entropy[r]).toBeCloseTo(h, 4);
-      expect(ev.logProbs[r]).toBeCloseTo(lp[r * A + actions[r]], 5);
-    }
-    // training mode: batch statistics, running statistics move
-    await net.evaluateActions(plan, obs, actions, mask, "train");
-    expect(net.numBatchesTracked).toBe(1);
-    expect(await net.readStats()).not.toEqual(statsBefore);
-    const bad = actions.slice();
-    bad[1] = [...Array(A).keys()].find((a) => !legal(mask, 1, a))!;
-    await expect(net.evaluateActions(plan, obs, bad, mask)).rejects.toThrow(new RegExp(`action ${bad[1]} of row 1 is not legal`));
-    net.destroy();
-  });
+  test.skipIf(kind === "webgpu" && !hasWebGpu)(
+    "evaluateActions: log-probabilities and entropies over the legal moves, values; running stats untouched",
+    async () => {
+      const { be, net, obs, mask, actions } = await setup();
+      const plan = net.plan(B, { training: true });
+      const statsBefore = await net.readStats();
+      const ev = await net.evaluateActions(plan, obs, actions, mask);
+      expect(await net.readStats()).toEqual(statsBefore);
+      expect(net.numBatchesTracked).toBe(0);
+      const logits = (await be.read(plan.logits)) as Float32Array;
+      const lp = hostLogSoftmax(logits, mask);
+      expect([...ev.values]).toEqual([...(await be.read(plan.value))]);
+      for (let r = 0; r < B; r++) {
+        let h = 0;
+        for (let a = 0; a < A; a++) if (legal(mask, r, a)) h -= Math.exp(lp[r * A + a]) * lp[r * A + a];
+        expect(ev.entropy[r]).toBeCloseTo(h, 4);
+        expect(ev.logProbs[r]).toBeCloseTo(lp[r * A + actions[r]], 5);
+      }
+      // training mode: batch statistics, running statistics move
+      await net.evaluateActions(plan, obs, actions, mask, "train");
+      expect(net.numBatchesTracked).toBe(1);
+      expect(await net.readStats()).not.toEqual(statsBefore);
+      const bad = actions.slice();
+      bad[1] = [...Array(A).keys()].find((a) => !legal(mask, 1, a))!;
+      await expect(net.evaluateActions(plan, obs, bad, mask)).rejects.toThrow(
+        new RegExp(`action ${bad[1]} of row 1 is not legal`),
+      );
+      net.destroy();
+    },
+  );
 
-  test.skipIf(kind === "webgpu" && !hasWebGpu)("an empty legal-mask row is an error naming the row, never a pick among illegal moves", async () => {
-    const { net, obs, mask, actions } = await setup();
-    const words = Math.ceil(A / 32);
-    const empty = mask.slice();
-    empty.fill(0, 2 * words, 3 * words);
-    const plan = net.plan(B, { training: true });
-    await expect(net.getActionAndValue(plan, obs, empty, { deterministic: true })).rejects.toThrow(/legal mask row 2 has no legal action/);
-    await expect(net.evaluateActions(plan, obs, actions, empty)).rejects.toThrow(/row 2/);
-    // a bit past the last action (A = 300: bits 12..31 of word 9) is no legal action either
-    empty[2 * words + 9] = 1 << 17;
-    await expect(net.getActionAndValue(plan, obs, empty, { deterministic: true })).rejects.toThrow(/legal mask row 2 has no legal action/);
-    net.destroy();
-  });
+  test.skipIf(kind === "webgpu" && !hasWebGpu)(
+    "an empty legal-mask row is an error naming the row, never a pick among illegal moves",
+    async () => {
+      const { net, obs, mask, actions } = await setup();
+      const words = Math.ceil(A / 32);
+      const empty = mask.slice();
+      empty.fill(0, 2 * words, 3 * words);
+      const plan = net.plan(B, { training: true });
+      await expect(net.getActionAndValue(plan, obs, empty, { deterministic: true })).rejects.toThrow(
+        /legal mask row 2 has no legal action/,
+      );
+      await expect(net.evaluateActions(plan, obs, actions, empty)).rejects.toThrow(/row 2/);
+      // a bit past the last action (A = 300: bits 12..31 of word 9) is no legal action either
+      empty[2 * words + 9] = 1 << 17;
+      await expect(net.getActionAndValue(plan, obs, empty, { deterministic: true })).rejects.toThrow(
+        /legal mask row 2 has no legal action/,
+      );
+      net.destroy();
+    },
+  );
 });
 
 describe("plans", () => {
@@ -121,8 +138,12 @@ describe("plans", () => {
     expect("dlogits" in infer).toBe(false); // an inference plan holds no gradient buffers
     const obs5 = randomObs(new Random(1), 5);
     const { mask } = randomMask(new Random(2), 4, A);
-    await expect(net.getActionAndValue(infer, obs5, mask, { deterministic: true })).rejects.toThrow(/observations hold 5 rows .* the plan is for batch 4/);
-    await expect(net.getActionAndValue(infer, randomObs(new Random(1), 4), mask.subarray(0, 10), { deterministic: true })).rejects.toThrow(/legal mask holds 10 words/);
+    await expect(net.getActionAndValue(infer, obs5, mask, { deterministic: true })).rejects.toThrow(
+      /observations hold 5 rows .* the plan is for batch 4/,
+    );
+    await expect(
+      net.getActionAndValue(infer, randomObs(new Random(1), 4), mask.subarray(0, 10), { deterministic: true }),
+    ).rejects.toThrow(/legal mask holds 10 words/);
     expect(() => net.forward(infer, "train")).toThrow(/inference plan/);
     expect(() => net.forward(infer, "frozen")).toThrow(/inference plan/);
     expect(() => net.backward(infer as TrainingPlan)).toThrow(/inference plan/); // the type forbids it; the check stays for JavaScript callers

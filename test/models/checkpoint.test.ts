@@ -10,7 +10,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Random } from "../../src/util/random.ts";
-import { loadCheckpoint, optimizerPathOf, readCheckpoint, readOptimizerState, restoreNetwork, saveCheckpoint } from "../../src/models/checkpoint.ts";
+import {
+  loadCheckpoint,
+  optimizerPathOf,
+  readCheckpoint,
+  readOptimizerState,
+  restoreNetwork,
+  saveCheckpoint,
+} from "../../src/models/checkpoint.ts";
 import { architectureOf, createNetwork, modelFactory } from "../../src/models/factory.ts";
 import { Adam } from "../../src/models/optimizer.ts";
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from "../../src/models/safetensors.ts";
@@ -39,19 +46,49 @@ function parseHeader(bytes: Uint8Array) {
 }
 
 const TOWER_STATE_DICT = [
-  ["stem.weight", [8, 46, 3, 3]], ["stem.bias", [8]],
-  ["bn_stem.weight", [8]], ["bn_stem.bias", [8]], ["bn_stem.running_mean", [8]], ["bn_stem.running_var", [8]], ["bn_stem.num_batches_tracked", []],
-  ["res_blocks.0.conv1.weight", [8, 8, 3, 3]], ["res_blocks.0.conv1.bias", [8]],
-  ["res_blocks.0.bn1.weight", [8]], ["res_blocks.0.bn1.bias", [8]], ["res_blocks.0.bn1.running_mean", [8]], ["res_blocks.0.bn1.running_var", [8]], ["res_blocks.0.bn1.num_batches_tracked", []],
-  ["res_blocks.0.conv2.weight", [8, 8, 3, 3]], ["res_blocks.0.conv2.bias", [8]],
-  ["res_blocks.0.bn2.weight", [8]], ["res_blocks.0.bn2.bias", [8]], ["res_blocks.0.bn2.running_mean", [8]], ["res_blocks.0.bn2.running_var", [8]], ["res_blocks.0.bn2.num_batches_tracked", []],
-  ["res_blocks.0.se.fc1.weight", [2, 8, 1, 1]], ["res_blocks.0.se.fc1.bias", [2]], ["res_blocks.0.se.fc2.weight", [8, 2, 1, 1]], ["res_blocks.0.se.fc2.bias", [8]],
-  ["policy_head.0.weight", [2, 8, 1, 1]], ["policy_head.0.bias", [2]],
-  ["policy_head.1.weight", [2]], ["policy_head.1.bias", [2]], ["policy_head.1.running_mean", [2]], ["policy_head.1.running_var", [2]], ["policy_head.1.num_batches_tracked", []],
-  ["policy_head.4.weight", [100, 162]], ["policy_head.4.bias", [100]],
-  ["value_head.0.weight", [2, 8, 1, 1]], ["value_head.0.bias", [2]],
-  ["value_head.1.weight", [2]], ["value_head.1.bias", [2]], ["value_head.1.running_mean", [2]], ["value_head.1.running_var", [2]], ["value_head.1.num_batches_tracked", []],
-  ["value_head.4.weight", [1, 162]], ["value_head.4.bias", [1]],
+  ["stem.weight", [8, 46, 3, 3]],
+  ["stem.bias", [8]],
+  ["bn_stem.weight", [8]],
+  ["bn_stem.bias", [8]],
+  ["bn_stem.running_mean", [8]],
+  ["bn_stem.running_var", [8]],
+  ["bn_stem.num_batches_tracked", []],
+  ["res_blocks.0.conv1.weight", [8, 8, 3, 3]],
+  ["res_blocks.0.conv1.bias", [8]],
+  ["res_blocks.0.bn1.weight", [8]],
+  ["res_blocks.0.bn1.bias", [8]],
+  ["res_blocks.0.bn1.running_mean", [8]],
+  ["res_blocks.0.bn1.running_var", [8]],
+  ["res_blocks.0.bn1.num_batches_tracked", []],
+  ["res_blocks.0.conv2.weight", [8, 8, 3, 3]],
+  ["res_blocks.0.conv2.bias", [8]],
+  ["res_blocks.0.bn2.weight", [8]],
+  ["res_blocks.0.bn2.bias", [8]],
+  ["res_blocks.0.bn2.running_mean", [8]],
+  ["res_blocks.0.bn2.running_var", [8]],
+  ["res_blocks.0.bn2.num_batches_tracked", []],
+  ["res_blocks.0.se.fc1.weight", [2, 8, 1, 1]],
+  ["res_blocks.0.se.fc1.bias", [2]],
+  ["res_blocks.0.se.fc2.weight", [8, 2, 1, 1]],
+  ["res_blocks.0.se.fc2.bias", [8]],
+  ["policy_head.0.weight", [2, 8, 1, 1]],
+  ["policy_head.0.bias", [2]],
+  ["policy_head.1.weight", [2]],
+  ["policy_head.1.bias", [2]],
+  ["policy_head.1.running_mean", [2]],
+  ["policy_head.1.running_var", [2]],
+  ["policy_head.1.num_batches_tracked", []],
+  ["policy_head.4.weight", [100, 162]],
+  ["policy_head.4.bias", [100]],
+  ["value_head.0.weight", [2, 8, 1, 1]],
+  ["value_head.0.bias", [2]],
+  ["value_head.1.weight", [2]],
+  ["value_head.1.bias", [2]],
+  ["value_head.1.running_mean", [2]],
+  ["value_head.1.running_var", [2]],
+  ["value_head.1.num_batches_tracked", []],
+  ["value_head.4.weight", [1, 162]],
+  ["value_head.4.bias", [1]],
 ] as const;
 
 describe("checkpoints (safetensors)", () => {
@@ -63,8 +100,16 @@ describe("checkpoints (safetensors)", () => {
     const { n, header, data } = parseHeader(bytes);
     expect(n % 8).toBe(0);
     expect(header.__metadata__).toEqual({
-      global_timestep: "123", format: "pt", keisei_checkpoint: "2",
-      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100", policy_head: "dense",
+      global_timestep: "123",
+      format: "pt",
+      keisei_checkpoint: "2",
+      model_type: "resnet",
+      tower_depth: "1",
+      tower_width: "8",
+      se_ratio: "0.25",
+      input_planes: "46",
+      num_actions: "100",
+      policy_head: "dense",
     });
     const names = Object.keys(header).filter((k) => k !== "__metadata__");
     expect(names.sort()).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
@@ -84,7 +129,9 @@ describe("checkpoints (safetensors)", () => {
         continue;
       }
       expect(h.dtype).toBe("F32");
-      const want = name.includes("running_") ? tensorOf(net.statsTable, stats, name) : tensorOf(net.table, params, name);
+      const want = name.includes("running_")
+        ? tensorOf(net.statsTable, stats, name)
+        : tensorOf(net.table, params, name);
       expect([...new Float32Array(raw.buffer)]).toEqual([...want]);
     }
     // the training step moved the running statistics away from (0, 1)
@@ -98,17 +145,33 @@ describe("checkpoints (safetensors)", () => {
     expect(optimizerPathOf(path)).toBe(join(dir, "ckpt.optimizer.safetensors"));
     // The weights: exactly the state-dict names (what load_state_dict(strict=True) accepts).
     const weights = parseHeader(new Uint8Array(readFileSync(path))).header;
-    expect(Object.keys(weights).filter((k) => k !== "__metadata__").sort()).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
+    expect(
+      Object.keys(weights)
+        .filter((k) => k !== "__metadata__")
+        .sort(),
+    ).toEqual(TOWER_STATE_DICT.map(([k]) => k).sort());
     // The optimizer: m and v of every parameter (its shape, F32), the step, and whose they are.
     const { header, data } = parseHeader(new Uint8Array(readFileSync(optimizerPathOf(path))));
     const params = net.table.tensors;
-    expect(Object.keys(header).sort()).toEqual(["__metadata__", "step", ...params.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])].sort());
-    for (const p of params) for (const k of ["exp_avg", "exp_avg_sq"]) expect(header[`${k}.${p.name}`]).toMatchObject({ dtype: "F32", shape: p.shape });
+    expect(Object.keys(header).sort()).toEqual(
+      ["__metadata__", "step", ...params.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])].sort(),
+    );
+    for (const p of params)
+      for (const k of ["exp_avg", "exp_avg_sq"])
+        expect(header[`${k}.${p.name}`]).toMatchObject({ dtype: "F32", shape: p.shape });
     expect(header.step).toMatchObject({ dtype: "I64", shape: [] });
     expect(new BigInt64Array(data.slice(header.step.data_offsets[0], header.step.data_offsets[1]).buffer)[0]).toBe(1n);
     expect(header.__metadata__).toEqual({
-      timestep: "7", keisei_optimizer: "1", weights: "ckpt.safetensors",
-      model_type: "resnet", tower_depth: "1", tower_width: "8", se_ratio: "0.25", input_planes: "46", num_actions: "100", policy_head: "dense",
+      timestep: "7",
+      keisei_optimizer: "1",
+      weights: "ckpt.safetensors",
+      model_type: "resnet",
+      tower_depth: "1",
+      tower_width: "8",
+      se_ratio: "0.25",
+      input_planes: "46",
+      num_actions: "100",
+      policy_head: "dense",
     });
 
     const loaded = loadCheckpoint(be, path);
@@ -121,8 +184,12 @@ describe("checkpoints (safetensors)", () => {
     const state = await adam.readState();
     const opt = readOptimizerState(optimizerPathOf(path), loaded.net, path);
     expect(opt.step).toBe(1);
-    expect(Buffer.from(opt.m.buffer).equals(Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength))).toBe(true);
-    expect(Buffer.from(opt.v.buffer).equals(Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength))).toBe(true);
+    expect(Buffer.from(opt.m.buffer).equals(Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength))).toBe(
+      true,
+    );
+    expect(Buffer.from(opt.v.buffer).equals(Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength))).toBe(
+      true,
+    );
     expect(state.m.some((x) => x !== 0) && state.v.some((x) => x !== 0)).toBe(true);
     const adam2 = new Adam(loaded.net, adam.config);
     adam2.writeState(opt);
@@ -132,7 +199,9 @@ describe("checkpoints (safetensors)", () => {
     // the same bytes but the name of the weights file it belongs to
     const reread = decodeSafetensors(new Uint8Array(readFileSync(optimizerPathOf(again))), "again");
     expect(reread.metadata.weights).toBe("again.safetensors");
-    expect(encodeSafetensors(reread.tensors, { ...reread.metadata, weights: "ckpt.safetensors" })).toEqual(new Uint8Array(readFileSync(optimizerPathOf(path))));
+    expect(encodeSafetensors(reread.tensors, { ...reread.metadata, weights: "ckpt.safetensors" })).toEqual(
+      new Uint8Array(readFileSync(optimizerPathOf(path))),
+    );
     // without an optimizer, no optimizer file
     const bare = join(dir, "no-optimizer.safetensors");
     await saveCheckpoint(bare, net);
@@ -148,7 +217,10 @@ describe("checkpoints (safetensors)", () => {
     // The old layout, as keisei wrote it before the split: one file, keisei_checkpoint "1".
     const w = decodeSafetensors(new Uint8Array(readFileSync(path)), path);
     const o = decodeSafetensors(new Uint8Array(readFileSync(optimizerPathOf(path))), path);
-    const combined: [string, SafeTensor][] = [...w.tensors, ...[...o.tensors].map(([k, t]): [string, SafeTensor] => [`optimizer.${k}`, t])];
+    const combined: [string, SafeTensor][] = [
+      ...w.tensors,
+      ...[...o.tensors].map(([k, t]): [string, SafeTensor] => [`optimizer.${k}`, t]),
+    ];
     const old = join(dir, "format1.safetensors");
     writeFileSync(old, encodeSafetensors(combined, { ...w.metadata, keisei_checkpoint: "1" }));
     const loaded = loadCheckpoint(be, old);
@@ -156,15 +228,33 @@ describe("checkpoints (safetensors)", () => {
     expect(await loaded.net.readStats()).toEqual(await net.readStats());
     const state = await adam.readState();
     expect(loaded.optimizer!.step).toBe(1);
-    expect(Buffer.from(loaded.optimizer!.m.buffer).equals(Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength))).toBe(true);
-    expect(Buffer.from(loaded.optimizer!.v.buffer).equals(Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength))).toBe(true);
+    expect(
+      Buffer.from(loaded.optimizer!.m.buffer).equals(
+        Buffer.from(state.m.buffer, state.m.byteOffset, state.m.byteLength),
+      ),
+    ).toBe(true);
+    expect(
+      Buffer.from(loaded.optimizer!.v.buffer).equals(
+        Buffer.from(state.v.buffer, state.v.byteOffset, state.v.byteLength),
+      ),
+    ).toBe(true);
     // a format-1 file with part of its optimizer state is refused
-    writeFileSync(old, encodeSafetensors(combined.filter(([k]) => k !== "optimizer.exp_avg_sq.stem.bias"), { ...w.metadata, keisei_checkpoint: "1" }));
-    expect(() => loadCheckpoint(be, old)).toThrow(/format1\.safetensors.*tensor "optimizer\.exp_avg_sq\.stem\.bias" is missing/);
+    writeFileSync(
+      old,
+      encodeSafetensors(
+        combined.filter(([k]) => k !== "optimizer.exp_avg_sq.stem.bias"),
+        { ...w.metadata, keisei_checkpoint: "1" },
+      ),
+    );
+    expect(() => loadCheckpoint(be, old)).toThrow(
+      /format1\.safetensors.*tensor "optimizer\.exp_avg_sq\.stem\.bias" is missing/,
+    );
     // the same tensors in a format-2 file: PyTorch's strict load would fail, so keisei's does too
     const mixed = join(dir, "mixed.safetensors");
     writeFileSync(mixed, encodeSafetensors(combined, w.metadata));
-    expect(() => loadCheckpoint(be, mixed)).toThrow(/mixed\.safetensors.*unexpected tensor "optimizer\.exp_avg\.stem\.weight"/);
+    expect(() => loadCheckpoint(be, mixed)).toThrow(
+      /mixed\.safetensors.*unexpected tensor "optimizer\.exp_avg\.stem\.weight"/,
+    );
   });
 
   test("an optimizer file that is not the weights' own, or not whole, is refused naming the file (and both files, for a mismatch)", async () => {
@@ -179,31 +269,74 @@ describe("checkpoints (safetensors)", () => {
       return p;
     };
     // another checkpoint's optimizer file
-    const other = rewrite("other.optimizer.safetensors", tensors, { ...metadata, weights: "checkpoint_ts512.safetensors" });
-    expect(() => readOptimizerState(other, net, path)).toThrow(/^.*other\.optimizer\.safetensors: optimizer state of checkpoint_ts512\.safetensors, not of .*pair\.safetensors$/);
+    const other = rewrite("other.optimizer.safetensors", tensors, {
+      ...metadata,
+      weights: "checkpoint_ts512.safetensors",
+    });
+    expect(() => readOptimizerState(other, net, path)).toThrow(
+      /^.*other\.optimizer\.safetensors: optimizer state of checkpoint_ts512\.safetensors, not of .*pair\.safetensors$/,
+    );
     // another architecture's
     const wider = rewrite("wider.optimizer.safetensors", tensors, { ...metadata, tower_width: "16" });
-    expect(() => readOptimizerState(wider, net, path)).toThrow(/wider\.optimizer\.safetensors: optimizer state of a resnet 1×16 .*, but .*pair\.safetensors holds a resnet 1×8 /);
+    expect(() => readOptimizerState(wider, net, path)).toThrow(
+      /wider\.optimizer\.safetensors: optimizer state of a resnet 1×16 .*, but .*pair\.safetensors holds a resnet 1×8 /,
+    );
     // not an optimizer file at all (the weights file given by mistake), and the converse
-    expect(() => readOptimizerState(path, net, path)).toThrow(/pair\.safetensors: not a keisei optimizer file \(metadata keisei_optimizer is missing/);
-    expect(() => loadCheckpoint(be, optPath)).toThrow(/pair\.optimizer\.safetensors: holds optimizer state \(of pair\.safetensors\), not network weights/);
+    expect(() => readOptimizerState(path, net, path)).toThrow(
+      /pair\.safetensors: not a keisei optimizer file \(metadata keisei_optimizer is missing/,
+    );
+    expect(() => loadCheckpoint(be, optPath)).toThrow(
+      /pair\.optimizer\.safetensors: holds optimizer state \(of pair\.safetensors\), not network weights/,
+    );
     // a tensor missing, misshapen, mistyped or extra; a step that is no count
     const cases: [string, [string, SafeTensor][], RegExp][] = [
-      ["missing", [...tensors].filter(([k]) => k !== "exp_avg.value_head.4.bias"), /tensor "exp_avg\.value_head\.4\.bias" is missing/],
-      ["misshapen", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "exp_avg_sq.stem.bias" ? [k, { dtype: "F32", shape: [2, 4], data: t.data }] : [k, t])), /tensor "exp_avg_sq\.stem\.bias" has shape \[2,4\], the network expects \[8\]/],
-      ["mistyped", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "step" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t])), /tensor "step" is F32, expected I64/],
-      ["extra", [...tensors, ["exp_avg.bn_stem.running_mean", tensors.get("exp_avg.stem.bias")!]], /unexpected tensor "exp_avg\.bn_stem\.running_mean"/],
-      ["negative", [...tensors].map(([k, t]): [string, SafeTensor] => (k === "step" ? [k, { dtype: "I64", shape: [], data: new Uint8Array(BigInt64Array.of(-1n).buffer) }] : [k, t])), /tensor "step" is -1, not a step count/],
+      [
+        "missing",
+        [...tensors].filter(([k]) => k !== "exp_avg.value_head.4.bias"),
+        /tensor "exp_avg\.value_head\.4\.bias" is missing/,
+      ],
+      [
+        "misshapen",
+        [...tensors].map(([k, t]): [string, SafeTensor] =>
+          k === "exp_avg_sq.stem.bias" ? [k, { dtype: "F32", shape: [2, 4], data: t.data }] : [k, t],
+        ),
+        /tensor "exp_avg_sq\.stem\.bias" has shape \[2,4\], the network expects \[8\]/,
+      ],
+      [
+        "mistyped",
+        [...tensors].map(([k, t]): [string, SafeTensor] =>
+          k === "step" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t],
+        ),
+        /tensor "step" is F32, expected I64/,
+      ],
+      [
+        "extra",
+        [...tensors, ["exp_avg.bn_stem.running_mean", tensors.get("exp_avg.stem.bias")!]],
+        /unexpected tensor "exp_avg\.bn_stem\.running_mean"/,
+      ],
+      [
+        "negative",
+        [...tensors].map(([k, t]): [string, SafeTensor] =>
+          k === "step" ? [k, { dtype: "I64", shape: [], data: new Uint8Array(BigInt64Array.of(-1n).buffer) }] : [k, t],
+        ),
+        /tensor "step" is -1, not a step count/,
+      ],
     ];
     for (const [name, t, why] of cases) {
       const p = rewrite(`${name}.optimizer.safetensors`, t, metadata);
-      expect(() => readOptimizerState(p, net, path)).toThrow(new RegExp(`${name}\\.optimizer\\.safetensors.*${why.source}`));
+      expect(() => readOptimizerState(p, net, path)).toThrow(
+        new RegExp(`${name}\\.optimizer\\.safetensors.*${why.source}`),
+      );
     }
-    expect(() => readOptimizerState(join(dir, "absent.optimizer.safetensors"), net, path)).toThrow(/cannot read .*absent\.optimizer\.safetensors/);
+    expect(() => readOptimizerState(join(dir, "absent.optimizer.safetensors"), net, path)).toThrow(
+      /cannot read .*absent\.optimizer\.safetensors/,
+    );
     const bytes = readFileSync(optPath);
     const cut = join(dir, "cut.optimizer.safetensors");
     writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
-    expect(() => readOptimizerState(cut, net, path)).toThrow(/cut\.optimizer\.safetensors: not a readable safetensors file \(.*truncated/);
+    expect(() => readOptimizerState(cut, net, path)).toThrow(
+      /cut\.optimizer\.safetensors: not a readable safetensors file \(.*truncated/,
+    );
   });
 
   test("the simple CNN round-trips too", async () => {
@@ -211,7 +344,15 @@ describe("checkpoints (safetensors)", () => {
     const path = join(dir, "cnn.safetensors");
     await saveCheckpoint(path, net);
     const { header } = parseHeader(new Uint8Array(readFileSync(path)));
-    expect(Object.keys(header).sort()).toEqual(["__metadata__", "conv.bias", "conv.weight", "policy_head.bias", "policy_head.weight", "value_head.bias", "value_head.weight"]);
+    expect(Object.keys(header).sort()).toEqual([
+      "__metadata__",
+      "conv.bias",
+      "conv.weight",
+      "policy_head.bias",
+      "policy_head.weight",
+      "value_head.bias",
+      "value_head.weight",
+    ]);
     expect(header["policy_head.weight"].shape).toEqual([50, 1296]);
     const loaded = loadCheckpoint(be, path);
     expect(loaded.net.arch).toEqual(net.arch);
@@ -252,31 +393,53 @@ describe("checkpoints (safetensors)", () => {
     writeFileSync(old, encodeSafetensors([...tensors], metadata));
     expect(readCheckpoint(old).arch.policyHead).toBe("dense");
     // and a conv head for an action space it does not cover is refused by name
-    expect(() => architectureOf("resnet", { numActions: 100, policyHead: "conv" })).toThrow(/policy_head conv needs .*13527 actions/);
+    expect(() => architectureOf("resnet", { numActions: 100, policyHead: "conv" })).toThrow(
+      /policy_head conv needs .*13527 actions/,
+    );
   });
 
   test("a name, shape or dtype that differs is an error naming the tensor", async () => {
     const { net } = await trainedTower();
     const path = join(dir, "small.safetensors");
     await saveCheckpoint(path, net);
-    const wider = createNetwork(be, architectureOf("resnet", { depth: 1, width: 16, seRatio: 0.25, numActions: 100 }), { seed: 1 });
-    expect(() => restoreNetwork(wider, readCheckpoint(path))).toThrow(/small\.safetensors.*tensor "stem\.weight" has shape \[8,46,3,3\], the network expects \[16,46,3,3\]/);
-    const deeper = createNetwork(be, architectureOf("resnet", { depth: 2, width: 8, seRatio: 0.25, numActions: 100 }), { seed: 1 });
-    expect(() => restoreNetwork(deeper, readCheckpoint(path))).toThrow(/tensor "res_blocks\.1\.conv1\.weight" is missing/);
-    const noSe = createNetwork(be, architectureOf("resnet", { depth: 1, width: 8, seRatio: 0, numActions: 100 }), { seed: 1 });
-    expect(() => restoreNetwork(noSe, readCheckpoint(path))).toThrow(/unexpected tensor "res_blocks\.0\.se\.fc1\.weight"/);
+    const wider = createNetwork(be, architectureOf("resnet", { depth: 1, width: 16, seRatio: 0.25, numActions: 100 }), {
+      seed: 1,
+    });
+    expect(() => restoreNetwork(wider, readCheckpoint(path))).toThrow(
+      /small\.safetensors.*tensor "stem\.weight" has shape \[8,46,3,3\], the network expects \[16,46,3,3\]/,
+    );
+    const deeper = createNetwork(be, architectureOf("resnet", { depth: 2, width: 8, seRatio: 0.25, numActions: 100 }), {
+      seed: 1,
+    });
+    expect(() => restoreNetwork(deeper, readCheckpoint(path))).toThrow(
+      /tensor "res_blocks\.1\.conv1\.weight" is missing/,
+    );
+    const noSe = createNetwork(be, architectureOf("resnet", { depth: 1, width: 8, seRatio: 0, numActions: 100 }), {
+      seed: 1,
+    });
+    expect(() => restoreNetwork(noSe, readCheckpoint(path))).toThrow(
+      /unexpected tensor "res_blocks\.0\.se\.fc1\.weight"/,
+    );
 
     // Rewrite the file with one tensor dropped / retyped.
     const { metadata, tensors } = decodeSafetensors(new Uint8Array(readFileSync(path)), path);
     const without = [...tensors].filter(([k]) => k !== "value_head.4.bias");
     writeFileSync(join(dir, "missing.safetensors"), encodeSafetensors(without, metadata));
-    expect(() => loadCheckpoint(be, join(dir, "missing.safetensors"))).toThrow(/missing\.safetensors.*tensor "value_head\.4\.bias" is missing/);
-    const retyped = [...tensors].map(([k, t]): [string, typeof t] => (k === "bn_stem.num_batches_tracked" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t]));
+    expect(() => loadCheckpoint(be, join(dir, "missing.safetensors"))).toThrow(
+      /missing\.safetensors.*tensor "value_head\.4\.bias" is missing/,
+    );
+    const retyped = [...tensors].map(([k, t]): [string, typeof t] =>
+      k === "bn_stem.num_batches_tracked" ? [k, { dtype: "F32", shape: [2], data: new Uint8Array(8) }] : [k, t],
+    );
     writeFileSync(join(dir, "retyped.safetensors"), encodeSafetensors(retyped, metadata));
-    expect(() => loadCheckpoint(be, join(dir, "retyped.safetensors"))).toThrow(/tensor "bn_stem\.num_batches_tracked" is F32, expected I64/);
+    expect(() => loadCheckpoint(be, join(dir, "retyped.safetensors"))).toThrow(
+      /tensor "bn_stem\.num_batches_tracked" is F32, expected I64/,
+    );
     // no architecture metadata: say so (or accept one from the caller)
     writeFileSync(join(dir, "bare.safetensors"), encodeSafetensors(tensors, {}));
-    expect(() => loadCheckpoint(be, join(dir, "bare.safetensors"))).toThrow(/bare\.safetensors: metadata model_type is missing/);
+    expect(() => loadCheckpoint(be, join(dir, "bare.safetensors"))).toThrow(
+      /bare\.safetensors: metadata model_type is missing/,
+    );
     expect(loadCheckpoint(be, join(dir, "bare.safetensors"), net.arch).net.arch).toEqual(net.arch);
   });
 
@@ -290,13 +453,23 @@ describe("checkpoints (safetensors)", () => {
       writeFileSync(p, b);
       return p;
     };
-    expect(() => loadCheckpoint(be, cut("cut-data.safetensors", bytes.subarray(0, bytes.length - 100)))).toThrow(/cut-data\.safetensors: not a readable safetensors file \(.*truncated/);
-    expect(() => loadCheckpoint(be, cut("cut-header.safetensors", bytes.subarray(0, 200)))).toThrow(/cut-header\.safetensors: .*truncated/);
-    expect(() => loadCheckpoint(be, cut("tiny.safetensors", bytes.subarray(0, 5)))).toThrow(/tiny\.safetensors: .*truncated/);
+    expect(() => loadCheckpoint(be, cut("cut-data.safetensors", bytes.subarray(0, bytes.length - 100)))).toThrow(
+      /cut-data\.safetensors: not a readable safetensors file \(.*truncated/,
+    );
+    expect(() => loadCheckpoint(be, cut("cut-header.safetensors", bytes.subarray(0, 200)))).toThrow(
+      /cut-header\.safetensors: .*truncated/,
+    );
+    expect(() => loadCheckpoint(be, cut("tiny.safetensors", bytes.subarray(0, 5)))).toThrow(
+      /tiny\.safetensors: .*truncated/,
+    );
     const garbled = new Uint8Array(bytes);
     garbled[8] = "x".charCodeAt(0);
-    expect(() => loadCheckpoint(be, cut("garbled.safetensors", garbled))).toThrow(/garbled\.safetensors: .*header is not JSON/);
+    expect(() => loadCheckpoint(be, cut("garbled.safetensors", garbled))).toThrow(
+      /garbled\.safetensors: .*header is not JSON/,
+    );
     expect(() => loadCheckpoint(be, join(dir, "absent.safetensors"))).toThrow(/cannot read .*absent\.safetensors/);
-    await expect(saveCheckpoint(join(dir, "no-such-dir", "x.safetensors"), net)).rejects.toThrow(/writing .*no-such-dir.*x\.safetensors/);
+    await expect(saveCheckpoint(join(dir, "no-such-dir", "x.safetensors"), net)).rejects.toThrow(
+      /writing .*no-such-dir.*x\.safetensors/,
+    );
   });
 });

@@ -12,7 +12,16 @@ import { architectureOf, createNetwork } from "../../src/models/factory.ts";
 import type { Network } from "../../src/models/network.ts";
 import type { ModelOptions } from "../../src/models/factory.ts";
 import type { ModelType } from "../../src/models/params.ts";
-import { referenceBackend, expectClose, gpuBackend, hasWebGpu, normals, randomObs, stemStatistics, tensorOf } from "./helpers.ts";
+import {
+  referenceBackend,
+  expectClose,
+  gpuBackend,
+  hasWebGpu,
+  normals,
+  randomObs,
+  stemStatistics,
+  tensorOf,
+} from "./helpers.ts";
 
 const backends: [string, () => Promise<Backend>, boolean][] = [
   ["reference", async () => referenceBackend, false],
@@ -41,73 +50,98 @@ const cases: [string, ModelType, ModelOptions][] = [
   ["simple CNN", "cnn", {}],
 ];
 
-describe("forward(plan, \"frozen\") is the inference forward", () => {
+describe('forward(plan, "frozen") is the inference forward', () => {
   for (const [name, getBackend, skip] of backends) {
     for (const [title, type, o] of cases) {
-      test.skipIf(skip)(`${name}: ${title}`, async () => {
-        const be = await getBackend();
-        const net = createNetwork(be, architectureOf(type, o), { seed: 5 });
-        await net.prepare();
-        const rng = new Random(8);
-        net.writeStats(randomStats(net, rng));
-        const B = 3;
-        const obs = randomObs(rng, B);
-        const infer = net.plan(B, { training: false });
-        const train = net.plan(B, { training: true });
-        net.setInputs(infer, obs);
-        net.forward(infer, "infer");
-        const stats = await net.readStats();
-        net.setInputs(train, obs);
-        net.forward(train, "frozen");
-        const [logits, value, li, vi] = await Promise.all([be.read(train.logits), be.read(train.value), be.read(infer.logits), be.read(infer.value)]);
-        expectClose(logits, li, 1e-6 * maxAbs(li as Float32Array), 1e-6, "frozen vs infer logits");
-        expectClose(value, vi, 1e-6 * maxAbs(vi as Float32Array), 1e-6, "frozen vs infer value");
-        expect(await net.readStats()).toEqual(stats); // not updated
-        expect(net.numBatchesTracked).toBe(0);
-        if (type === "resnet") {
-          // and a training-mode forward is a different function (else this test would prove nothing)
-          net.forward(train, "train");
-          const lt = (await be.read(train.logits)) as Float32Array;
-          let d = 0;
-          for (let i = 0; i < lt.length; i++) d = Math.max(d, Math.abs(lt[i] - li[i]));
-          expect(d).toBeGreaterThan(1e-3);
-        }
-        net.destroy();
-      }, 60_000);
+      test.skipIf(skip)(
+        `${name}: ${title}`,
+        async () => {
+          const be = await getBackend();
+          const net = createNetwork(be, architectureOf(type, o), { seed: 5 });
+          await net.prepare();
+          const rng = new Random(8);
+          net.writeStats(randomStats(net, rng));
+          const B = 3;
+          const obs = randomObs(rng, B);
+          const infer = net.plan(B, { training: false });
+          const train = net.plan(B, { training: true });
+          net.setInputs(infer, obs);
+          net.forward(infer, "infer");
+          const stats = await net.readStats();
+          net.setInputs(train, obs);
+          net.forward(train, "frozen");
+          const [logits, value, li, vi] = await Promise.all([
+            be.read(train.logits),
+            be.read(train.value),
+            be.read(infer.logits),
+            be.read(infer.value),
+          ]);
+          expectClose(logits, li, 1e-6 * maxAbs(li as Float32Array), 1e-6, "frozen vs infer logits");
+          expectClose(value, vi, 1e-6 * maxAbs(vi as Float32Array), 1e-6, "frozen vs infer value");
+          expect(await net.readStats()).toEqual(stats); // not updated
+          expect(net.numBatchesTracked).toBe(0);
+          if (type === "resnet") {
+            // and a training-mode forward is a different function (else this test would prove nothing)
+            net.forward(train, "train");
+            const lt = (await be.read(train.logits)) as Float32Array;
+            let d = 0;
+            for (let i = 0; i < lt.length; i++) d = Math.max(d, Math.abs(lt[i] - li[i]));
+            expect(d).toBeGreaterThan(1e-3);
+          }
+          net.destroy();
+        },
+        60_000,
+      );
     }
   }
 });
 
 describe("refreshStatistics: running statistics = the average of the batches' statistics", () => {
   for (const [name, getBackend, skip] of backends) {
-    test.skipIf(skip)(name, async () => {
-      const be = await getBackend();
-      const net = createNetwork(be, architectureOf("resnet", { depth: 1, width: 8, seRatio: 0.25 }), { seed: 9 });
-      await net.prepare();
-      const rng = new Random(12);
-      const B = 4;
-      const batches = [randomObs(rng, B), randomObs(rng, B), randomObs(rng, B)];
-      const plan = net.plan(B, { training: true });
-      const after: Float32Array[] = [];
-      for (let k = 0; k < 2; k++) {
-        net.writeStats(randomStats(net, rng)); // different before each refresh
-        const tracked = net.numBatchesTracked;
-        expect(net.refreshStatistics(plan, batches)).toBe(3);
-        expect(net.numBatchesTracked).toBe(tracked + 3);
-        after.push(await net.readStats());
-      }
-      // The result does not depend on the statistics before (each layer of a training forward
-      // normalises by its batch's own statistics).
-      expectClose(after[1], after[0], 1e-6, 1e-5, "refresh from two different starting statistics");
-      const want = await stemStatistics(net, batches);
-      expectClose(tensorOf(net.statsTable, after[0], "bn_stem.running_mean"), want.mean, 1e-5, 1e-4, "bn_stem.running_mean");
-      expectClose(tensorOf(net.statsTable, after[0], "bn_stem.running_var"), want.variance, 1e-5, 1e-4, "bn_stem.running_var");
-      // the CNN has no BatchNorm: nothing to do
-      const cnn = createNetwork(be, architectureOf("cnn", {}), { seed: 1 });
-      expect(cnn.refreshStatistics(cnn.plan(B, { training: false }), batches)).toBe(0);
-      expect(cnn.numBatchesTracked).toBe(0);
-      cnn.destroy();
-      net.destroy();
-    }, 60_000);
+    test.skipIf(skip)(
+      name,
+      async () => {
+        const be = await getBackend();
+        const net = createNetwork(be, architectureOf("resnet", { depth: 1, width: 8, seRatio: 0.25 }), { seed: 9 });
+        await net.prepare();
+        const rng = new Random(12);
+        const B = 4;
+        const batches = [randomObs(rng, B), randomObs(rng, B), randomObs(rng, B)];
+        const plan = net.plan(B, { training: true });
+        const after: Float32Array[] = [];
+        for (let k = 0; k < 2; k++) {
+          net.writeStats(randomStats(net, rng)); // different before each refresh
+          const tracked = net.numBatchesTracked;
+          expect(net.refreshStatistics(plan, batches)).toBe(3);
+          expect(net.numBatchesTracked).toBe(tracked + 3);
+          after.push(await net.readStats());
+        }
+        // The result does not depend on the statistics before (each layer of a training forward
+        // normalises by its batch's own statistics).
+        expectClose(after[1], after[0], 1e-6, 1e-5, "refresh from two different starting statistics");
+        const want = await stemStatistics(net, batches);
+        expectClose(
+          tensorOf(net.statsTable, after[0], "bn_stem.running_mean"),
+          want.mean,
+          1e-5,
+          1e-4,
+          "bn_stem.running_mean",
+        );
+        expectClose(
+          tensorOf(net.statsTable, after[0], "bn_stem.running_var"),
+          want.variance,
+          1e-5,
+          1e-4,
+          "bn_stem.running_var",
+        );
+        // the CNN has no BatchNorm: nothing to do
+        const cnn = createNetwork(be, architectureOf("cnn", {}), { seed: 1 });
+        expect(cnn.refreshStatistics(cnn.plan(B, { training: false }), batches)).toBe(0);
+        expect(cnn.numBatchesTracked).toBe(0);
+        cnn.destroy();
+        net.destroy();
+      },
+      60_000,
+    );
   }
 });

@@ -77,24 +77,49 @@ async function gradCheck(type: ModelType, o: ModelOptions, samples: number, mode
         if (Math.abs(fds[fds.length - 1] - g[j]) <= tol) break;
       }
       const err = Math.abs(fds[fds.length - 1] - g[j]);
-      if (!(err <= tol)) throw new Error(`∂L/∂${t.name}[${j}]: finite differences ${fds.join(", ")} (h = ${STEPS.join(", ")}), backward ${g[j]} (|diff| ${err.toExponential(2)} > ${atol.toExponential(2)} + ${rtol}·|backward|)`);
+      if (!(err <= tol))
+        throw new Error(
+          `∂L/∂${t.name}[${j}]: finite differences ${fds.join(", ")} (h = ${STEPS.join(", ")}), backward ${g[j]} (|diff| ${err.toExponential(2)} > ${atol.toExponential(2)} + ${rtol}·|backward|)`,
+        );
       tensorWorst = Math.max(tensorWorst, err / tol);
     }
     worst = Math.max(worst, tensorWorst);
     rows.push(`${t.name} ${tensorWorst.toFixed(2)}`);
   }
   if (mode === "frozen") expect(await net.readStats()).toEqual(statsBefore); // nothing updated them
-  console.log(`${type} ${JSON.stringify(o)} ${mode}: worst error / tolerance ${worst.toFixed(3)} over ${net.table.tensors.length} tensors\n  ${rows.join(", ")}`);
+  console.log(
+    `${type} ${JSON.stringify(o)} ${mode}: worst error / tolerance ${worst.toFixed(3)} over ${net.table.tensors.length} tensors\n  ${rows.join(", ")}`,
+  );
   expect(worst).toBeLessThanOrEqual(1);
   net.destroy();
 }
 
 describe("backward vs finite differences (cpu)", () => {
-  test("ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4), 60_000);
-  test("ResNet tower, 2 blocks × 4 channels, no SE, batch 2", () => gradCheck("resnet", { depth: 2, width: 4, seRatio: 0 }, 3), 60_000);
+  test(
+    "ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2",
+    () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4),
+    60_000,
+  );
+  test(
+    "ResNet tower, 2 blocks × 4 channels, no SE, batch 2",
+    () => gradCheck("resnet", { depth: 2, width: 4, seRatio: 0 }, 3),
+    60_000,
+  );
   test("simple CNN, batch 2", () => gradCheck("cnn", {}, 3), 60_000);
-  test("ResNet tower with the conv policy head, 1 block × 4 channels, SE (h = 1), batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25, policyHead: "conv" }, 4), 60_000);
-  test("frozen BN: the conv policy head, 1 block × 4 channels, batch 2", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0, policyHead: "conv" }, 3, "frozen"), 60_000);
-  test("frozen BN: ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2, against the inference forward", () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4, "frozen"), 60_000);
+  test(
+    "ResNet tower with the conv policy head, 1 block × 4 channels, SE (h = 1), batch 2",
+    () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25, policyHead: "conv" }, 4),
+    60_000,
+  );
+  test(
+    "frozen BN: the conv policy head, 1 block × 4 channels, batch 2",
+    () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0, policyHead: "conv" }, 3, "frozen"),
+    60_000,
+  );
+  test(
+    "frozen BN: ResNet tower, 1 block × 4 channels, SE (h = 1), batch 2, against the inference forward",
+    () => gradCheck("resnet", { depth: 1, width: 4, seRatio: 0.25 }, 4, "frozen"),
+    60_000,
+  );
   test("frozen mode: simple CNN (no BN: the training pass), batch 2", () => gradCheck("cnn", {}, 2, "frozen"), 60_000);
 });

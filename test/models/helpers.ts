@@ -18,12 +18,18 @@ export function randomObs(rng: Random, batch: number, planes = 46): Float32Array
   for (let i = 0; i < obs.length; i++) obs[i] = rng.next() < 0.08 ? 1 : 0;
   // the side-to-move plane is whole, as in a real observation (the conv policy head reads it)
   const mover = planes > SIDE_TO_MOVE_PLANE ? SIDE_TO_MOVE_PLANE : planes - 1;
-  for (let b = 0; b < batch; b++) obs.fill(rng.next() < 0.5 ? 1 : 0, (b * planes + mover) * 81, (b * planes + mover + 1) * 81);
+  for (let b = 0; b < batch; b++)
+    obs.fill(rng.next() < 0.5 ? 1 : 0, (b * planes + mover) * 81, (b * planes + mover + 1) * 81);
   return obs;
 }
 
 /** Legal masks [batch, ceil(A/32)] with `legal` random legal actions per row; also one legal action per row. */
-export function randomMask(rng: Random, batch: number, numActions: number, legal = 40): { mask: Uint32Array; actions: Uint32Array } {
+export function randomMask(
+  rng: Random,
+  batch: number,
+  numActions: number,
+  legal = 40,
+): { mask: Uint32Array; actions: Uint32Array } {
   const words = Math.ceil(numActions / 32);
   const mask = new Uint32Array(batch * words);
   const actions = new Uint32Array(batch);
@@ -62,7 +68,8 @@ export class LinearLoss {
     const r = normals(rng, plan.batch * numActions);
     if (active !== undefined) {
       const keep = new Uint8Array(r.length);
-      for (let b = 0; b < plan.batch; b++) for (let k = 0; k < active; k++) keep[b * numActions + rng.int(numActions)] = 1;
+      for (let b = 0; b < plan.batch; b++)
+        for (let k = 0; k < active; k++) keep[b * numActions + rng.int(numActions)] = 1;
       for (let i = 0; i < r.length; i++) if (!keep[i]) r[i] = 0;
     }
     return new LinearLoss(r, normals(rng, plan.batch));
@@ -83,7 +90,12 @@ export class LinearLoss {
 }
 
 /** One training step's forward ("train" or "frozen") + backward of the test loss: returns the loss. */
-export async function forwardBackward(net: Network, plan: TrainingPlan, loss: LinearLoss, mode: "train" | "frozen" = "train"): Promise<number> {
+export async function forwardBackward(
+  net: Network,
+  plan: TrainingPlan,
+  loss: LinearLoss,
+  mode: "train" | "frozen" = "train",
+): Promise<number> {
   net.forward(plan, mode);
   const l = await loss.value(net.backend, plan);
   loss.setGradients(net.backend, plan);
@@ -93,7 +105,10 @@ export async function forwardBackward(net: Network, plan: TrainingPlan, loss: Li
 }
 
 /** Per channel: the mean over batches of each batch's mean and unbiased variance of bn_stem's input. */
-export async function stemStatistics(net: Network, batches: Float32Array[]): Promise<{ mean: Float64Array; variance: Float64Array }> {
+export async function stemStatistics(
+  net: Network,
+  batches: Float32Array[],
+): Promise<{ mean: Float64Array; variance: Float64Array }> {
   const params = await net.readParameters();
   const W = net.arch.width;
   const cin = net.arch.inputPlanes;

@@ -31,12 +31,17 @@ describe("parameter counts (reference §4.1 table)", () => {
   });
 
   test("the conv policy head: conv3×3 W→W, BN(W), conv1×1 W→139 (default tower 626 315, 1 × 16: 4 715)", () => {
-    const head = (o: { depth?: number; width?: number }) => parameterTable(architectureOf("resnet", { ...o, policyHead: "conv" })).tensors.filter((x) => x.name.startsWith("policy_head.")).reduce((s, x) => s + x.size, 0);
+    const head = (o: { depth?: number; width?: number }) =>
+      parameterTable(architectureOf("resnet", { ...o, policyHead: "conv" }))
+        .tensors.filter((x) => x.name.startsWith("policy_head."))
+        .reduce((s, x) => s + x.size, 0);
     expect(head({})).toBe(256 * 256 * 9 + 256 + 2 * 256 + 139 * 256 + 139);
     expect(head({})).toBe(626_315);
     expect(head({ depth: 1, width: 16 })).toBe(4_715);
     expect(countParameters(architectureOf("resnet", { policyHead: "conv" }))).toBe(13_241_300 - 2_205_419 + 626_315);
-    expect(statsTable(architectureOf("resnet", { policyHead: "conv" })).byName.get("policy_head.1.running_mean")!.shape).toEqual([256]);
+    expect(
+      statsTable(architectureOf("resnet", { policyHead: "conv" })).byName.get("policy_head.1.running_mean")!.shape,
+    ).toEqual([256]);
   });
 
   test("simple CNN: 17 552 456", () => {
@@ -46,7 +51,14 @@ describe("parameter counts (reference §4.1 table)", () => {
   test("tensors are in state-dict order at aligned, disjoint offsets; running stats in their own table", () => {
     const arch = architectureOf("resnet", { depth: 2, width: 16 });
     const t = parameterTable(arch);
-    expect(t.tensors.slice(0, 6).map((x) => x.name)).toEqual(["stem.weight", "stem.bias", "bn_stem.weight", "bn_stem.bias", "res_blocks.0.conv1.weight", "res_blocks.0.conv1.bias"]);
+    expect(t.tensors.slice(0, 6).map((x) => x.name)).toEqual([
+      "stem.weight",
+      "stem.bias",
+      "bn_stem.weight",
+      "bn_stem.bias",
+      "res_blocks.0.conv1.weight",
+      "res_blocks.0.conv1.bias",
+    ]);
     expect(t.tensors.at(-1)!.name).toBe("value_head.4.bias");
     expect(t.byName.get("res_blocks.1.se.fc1.weight")!.shape).toEqual([4, 16, 1, 1]);
     for (let i = 0; i < t.tensors.length; i++) {
@@ -80,7 +92,14 @@ describe("initial values: PyTorch defaults from a seed", () => {
         continue;
       }
       const bound = 1 / Math.sqrt(x.init.fanIn);
-      expect(x.init.fanIn).toBe(x.name.endsWith(".bias") ? t.byName.get(x.name.replace(/bias$/, "weight"))!.shape.slice(1).reduce((a, b) => a * b, 1) : x.shape.slice(1).reduce((a, b) => a * b, 1));
+      expect(x.init.fanIn).toBe(
+        x.name.endsWith(".bias")
+          ? t.byName
+              .get(x.name.replace(/bias$/, "weight"))!
+              .shape.slice(1)
+              .reduce((a, b) => a * b, 1)
+          : x.shape.slice(1).reduce((a, b) => a * b, 1),
+      );
       let mean = 0;
       let sq = 0;
       let max = 0;
@@ -103,7 +122,10 @@ describe("initial values: PyTorch defaults from a seed", () => {
     expect(t.tensors.find((x) => x.name === "policy_head.4.weight")!.init).toEqual({ kind: "uniform", fanIn: 162 });
     const s = statsTable(arch);
     const sv = initTable(s, 0);
-    for (const x of s.tensors) expect(sv.subarray(x.offset, x.offset + x.size).every((y) => y === (x.name.endsWith("running_var") ? 1 : 0))).toBe(true);
+    for (const x of s.tensors)
+      expect(
+        sv.subarray(x.offset, x.offset + x.size).every((y) => y === (x.name.endsWith("running_var") ? 1 : 0)),
+      ).toBe(true);
   });
 
   test("one seed, one network; another seed, another", () => {
@@ -128,7 +150,10 @@ describe("forward output shapes", () => {
   }, 30_000);
 
   test("simple CNN and a small tower at batch 3", async () => {
-    for (const net of [modelFactory(be, "cnn", {}, { seed: 1 }), modelFactory(be, "resnet", { depth: 2, width: 8 }, { seed: 1 })]) {
+    for (const net of [
+      modelFactory(be, "cnn", {}, { seed: 1 }),
+      modelFactory(be, "resnet", { depth: 2, width: 8 }, { seed: 1 }),
+    ]) {
       const plan = net.plan(3, { training: true });
       net.setInputs(plan, randomObs(new Random(2), 3));
       net.forward(plan, "train");

@@ -9,7 +9,17 @@ import { Random } from "../../src/util/random.ts";
 import { architectureOf, createNetwork } from "../../src/models/factory.ts";
 import type { ModelOptions } from "../../src/models/factory.ts";
 import type { ModelType } from "../../src/models/params.ts";
-import { LinearLoss, referenceBackend, expectClose, forwardBackward, gpuBackend, hasWebGpu, randomMask, randomObs, tensorOf } from "./helpers.ts";
+import {
+  LinearLoss,
+  referenceBackend,
+  expectClose,
+  forwardBackward,
+  gpuBackend,
+  hasWebGpu,
+  randomMask,
+  randomObs,
+  tensorOf,
+} from "./helpers.ts";
 
 const B = 4;
 const BIAS_BEFORE_BN = /^(stem|res_blocks\.\d+\.conv[12]|policy_head\.0|value_head\.0)\.bias$/;
@@ -38,7 +48,10 @@ async function run(be: Backend, type: ModelType, o: ModelOptions) {
     statsTable: net.statsTable,
   };
   const inferPlan = net.plan(B, { training: false });
-  out.infer = { logits: (await be.read(inferPlan.logits)) as Float32Array, value: (await be.read(inferPlan.value)) as Float32Array };
+  out.infer = {
+    logits: (await be.read(inferPlan.logits)) as Float32Array,
+    value: (await be.read(inferPlan.value)) as Float32Array,
+  };
   net.destroy();
   return out;
 }
@@ -58,35 +71,39 @@ const cases: [string, ModelType, ModelOptions][] = [
 
 describe("webgpu vs cpu, whole network", () => {
   for (const [title, type, o] of cases) {
-    test.skipIf(!hasWebGpu)(title, async () => {
-      const want = await run(referenceBackend, type, o);
-      const got = await run(await gpuBackend(), type, o);
-      const diffs: string[] = [];
-      const note = (label: string, d: number) => diffs.push(`${label} ${d.toExponential(1)}`);
-      expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-3 * Math.abs(want.loss) + 1e-3);
-      note("logits", close(got.logits, want.logits, "logits"));
-      note("value", close(got.value, want.value, "value"));
-      note("stats", close(got.stats, want.stats, "running stats"));
-      note("infer logits", close(got.infer!.logits, want.infer!.logits, "inference logits"));
-      note("infer value", close(got.infer!.value, want.infer!.value, "inference value"));
-      let worstGrad = 0;
-      for (const t of want.table.tensors) {
-        const g = tensorOf(got.table, got.grads, t.name);
-        const w = tensorOf(want.table, want.grads, t.name);
-        // A conv bias feeding a BatchNorm has a true gradient of 0 (what both compute is rounding
-        // noise): held to an absolute bound scaled by its layer's weight gradient.
-        if (BIAS_BEFORE_BN.test(t.name)) {
-          const wg = tensorOf(want.table, want.grads, t.name.replace(/bias$/, "weight"));
-          expectClose(g, w, 1e-4 * Math.max(...wg.map(Math.abs)), 0, `grad ${t.name}`);
-          continue;
+    test.skipIf(!hasWebGpu)(
+      title,
+      async () => {
+        const want = await run(referenceBackend, type, o);
+        const got = await run(await gpuBackend(), type, o);
+        const diffs: string[] = [];
+        const note = (label: string, d: number) => diffs.push(`${label} ${d.toExponential(1)}`);
+        expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-3 * Math.abs(want.loss) + 1e-3);
+        note("logits", close(got.logits, want.logits, "logits"));
+        note("value", close(got.value, want.value, "value"));
+        note("stats", close(got.stats, want.stats, "running stats"));
+        note("infer logits", close(got.infer!.logits, want.infer!.logits, "inference logits"));
+        note("infer value", close(got.infer!.value, want.infer!.value, "inference value"));
+        let worstGrad = 0;
+        for (const t of want.table.tensors) {
+          const g = tensorOf(got.table, got.grads, t.name);
+          const w = tensorOf(want.table, want.grads, t.name);
+          // A conv bias feeding a BatchNorm has a true gradient of 0 (what both compute is rounding
+          // noise): held to an absolute bound scaled by its layer's weight gradient.
+          if (BIAS_BEFORE_BN.test(t.name)) {
+            const wg = tensorOf(want.table, want.grads, t.name.replace(/bias$/, "weight"));
+            expectClose(g, w, 1e-4 * Math.max(...wg.map(Math.abs)), 0, `grad ${t.name}`);
+            continue;
+          }
+          worstGrad = Math.max(worstGrad, close(g, w, `grad ${t.name}`, 5e-3, 1e-3));
         }
-        worstGrad = Math.max(worstGrad, close(g, w, `grad ${t.name}`, 5e-3, 1e-3));
-      }
-      note("grads (worst tensor)", worstGrad);
-      expect([...got.act.actions]).toEqual([...want.act.actions]);
-      expect([...got.greedy.actions]).toEqual([...want.greedy.actions]);
-      note("acting logp", close(got.act.logProbs, want.act.logProbs, "acting logp"));
-      console.log(`${title}: max |webgpu − cpu|: ${diffs.join(", ")}`);
-    }, 120_000);
+        note("grads (worst tensor)", worstGrad);
+        expect([...got.act.actions]).toEqual([...want.act.actions]);
+        expect([...got.greedy.actions]).toEqual([...want.greedy.actions]);
+        note("acting logp", close(got.act.logProbs, want.act.logProbs, "acting logp"));
+        console.log(`${title}: max |webgpu − cpu|: ${diffs.join(", ")}`);
+      },
+      120_000,
+    );
   }
 });

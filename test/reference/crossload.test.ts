@@ -25,7 +25,10 @@ const B = 6;
 const CASES: { name: string; arch: Architecture }[] = [
   { name: "resnet-1x8-dense", arch: architectureOf("resnet", { depth: 1, width: 8, seRatio: 0 }) },
   { name: "resnet-2x16-se-dense", arch: architectureOf("resnet", { depth: 2, width: 16, seRatio: 0.25 }) },
-  { name: "resnet-1x16-se-conv", arch: architectureOf("resnet", { depth: 1, width: 16, seRatio: 0.5, policyHead: "conv" }) },
+  {
+    name: "resnet-1x16-se-conv",
+    arch: architectureOf("resnet", { depth: 1, width: 16, seRatio: 0.5, policyHead: "conv" }),
+  },
   { name: "resnet-3x8-conv", arch: architectureOf("resnet", { depth: 3, width: 8, seRatio: 0, policyHead: "conv" }) },
   { name: "cnn", arch: architectureOf("cnn") },
 ];
@@ -44,7 +47,11 @@ const tensor = (path: string, name: string) => {
   return new Float32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4);
 };
 
-function compare(got: { logits: Float32Array; value: Float32Array }, want: { logits: Float32Array; value: Float32Array }, label: string) {
+function compare(
+  got: { logits: Float32Array; value: Float32Array },
+  want: { logits: Float32Array; value: Float32Array },
+  label: string,
+) {
   const l = expectClose(got.logits, want.logits, 2e-5, 1e-4, `${label} logits`);
   const v = expectClose(got.value, want.value, 2e-5, 1e-4, `${label} values`);
   // the same move is best in every row
@@ -72,7 +79,10 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       await saveCheckpoint(join(dir, `${c.name}.keisei.safetensors`), net);
       expected.set(c.name, await infer(net, obs));
       net.destroy();
-      cases.push({ name: c.name, direction: "to_torch" }, { name: `${c.name}.pt`, direction: "to_keisei", seed: 20 + k, metadata: architectureMetadata(c.arch) });
+      cases.push(
+        { name: c.name, direction: "to_torch" },
+        { name: `${c.name}.pt`, direction: "to_keisei", seed: 20 + k, metadata: architectureMetadata(c.arch) },
+      );
       writeFileAtomic(join(dir, `${c.name}.pt.in.safetensors`), encodeSafetensors(input));
     }
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ cases }));
@@ -80,7 +90,10 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
 
     const report: string[] = [];
     for (const c of CASES) {
-      const torchOut = (name: string) => ({ logits: tensor(join(dir, `${name}.out.safetensors`), "logits"), value: tensor(join(dir, `${name}.out.safetensors`), "value") });
+      const torchOut = (name: string) => ({
+        logits: tensor(join(dir, `${name}.out.safetensors`), "logits"),
+        value: tensor(join(dir, `${name}.out.safetensors`), "value"),
+      });
       const toTorch = compare(torchOut(c.name), expected.get(c.name)!, `${c.name} keisei → PyTorch`);
       // PyTorch → keisei: the loader's own strict checks, then the forward pass
       const { net } = loadCheckpoint(referenceBackend, join(dir, `${c.name}.pt.torch.safetensors`));
@@ -94,7 +107,24 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
 
   test("keisei evaluate --agent plays a checkpoint PyTorch wrote", () => {
     const agent = join(dir, "resnet-1x16-se-conv.pt.torch.safetensors");
-    const r = Bun.spawnSync([process.execPath, "src/cli.ts", "evaluate", "--agent", agent, "--opponent", "random", "--games", "2", "--format", "json", "--savedir", join(dir, "eval")], { env: { ...process.env, XDG_RUNTIME_DIR: "/tmp" } });
+    const r = Bun.spawnSync(
+      [
+        process.execPath,
+        "src/cli.ts",
+        "evaluate",
+        "--agent",
+        agent,
+        "--opponent",
+        "random",
+        "--games",
+        "2",
+        "--format",
+        "json",
+        "--savedir",
+        join(dir, "eval"),
+      ],
+      { env: { ...process.env, XDG_RUNTIME_DIR: "/tmp" } },
+    );
     expect(r.stderr.toString()).not.toContain("error");
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout.toString());
@@ -105,20 +135,44 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
 
   test("every weights file a training run writes loads strictly (periodic checkpoints and the final model)", async () => {
     const runs = join(dir, "runs");
-    for (const [head, name] of [["dense", "dense"], ["conv", "conv"]] as const) {
-      const config = buildConfig([{
-        name: "test",
-        values: {
-          env: { device: "cpu", seed: 3, max_moves_per_game: 40 },
-          training: { tower_depth: 1, tower_width: 8, se_ratio: 0.25, policy_head: head, num_envs: 8, steps_per_epoch: 128, minibatch_size: 64, ppo_epochs: 1, total_timesteps: 256, checkpoint_interval_timesteps: 128 },
-          logging: { model_dir: runs, run_name: name },
-          display: { log_layer_keyword_filters: [] },
+    for (const [head, name] of [
+      ["dense", "dense"],
+      ["conv", "conv"],
+    ] as const) {
+      const config = buildConfig([
+        {
+          name: "test",
+          values: {
+            env: { device: "cpu", seed: 3, max_moves_per_game: 40 },
+            training: {
+              tower_depth: 1,
+              tower_width: 8,
+              se_ratio: 0.25,
+              policy_head: head,
+              num_envs: 8,
+              steps_per_epoch: 128,
+              minibatch_size: 64,
+              ppo_epochs: 1,
+              total_timesteps: 256,
+              checkpoint_interval_timesteps: 128,
+            },
+            logging: { model_dir: runs, run_name: name },
+            display: { log_layer_keyword_filters: [] },
+          },
         },
-      }]);
+      ]);
       const r = await train(config);
       const files = readdirSync(r.runDir).filter((f) => /^(checkpoint_ts\d+|final_model)\.safetensors$/.test(f));
-      expect(files.sort()).toEqual(["checkpoint_ts128.safetensors", "checkpoint_ts256.safetensors", "final_model.safetensors"]);
-      const cases = files.map((f) => ({ name: `${name}-${f.replace(".safetensors", "")}`, direction: "to_torch", file: join(r.runDir, f) }));
+      expect(files.sort()).toEqual([
+        "checkpoint_ts128.safetensors",
+        "checkpoint_ts256.safetensors",
+        "final_model.safetensors",
+      ]);
+      const cases = files.map((f) => ({
+        name: `${name}-${f.replace(".safetensors", "")}`,
+        direction: "to_torch",
+        file: join(r.runDir, f),
+      }));
       const input = encodeSafetensors([["obs", f32(obs, [B, 46, 9, 9])], ...(head === "conv" ? [gatherTensor()] : [])]);
       const cdir = join(dir, `run-${name}`);
       mkdirSync(cdir);
@@ -127,7 +181,14 @@ describe.skipIf(!hasTorch)("checkpoints cross-load with PyTorch (keisei_torch.py
       runTorch(["crossload", cdir]); // strict=True: an extra or missing tensor fails here
       for (const c of cases) {
         const { net } = loadCheckpoint(referenceBackend, c.file);
-        compare({ logits: tensor(join(cdir, `${c.name}.out.safetensors`), "logits"), value: tensor(join(cdir, `${c.name}.out.safetensors`), "value") }, await infer(net, obs), c.name);
+        compare(
+          {
+            logits: tensor(join(cdir, `${c.name}.out.safetensors`), "logits"),
+            value: tensor(join(cdir, `${c.name}.out.safetensors`), "value"),
+          },
+          await infer(net, obs),
+          c.name,
+        );
         net.destroy();
       }
     }

@@ -19,7 +19,9 @@ export const requireTorch = process.env.KEISEI_REQUIRE_TORCH === "1";
 function probe(): string | null {
   if (!existsSync(PYTHON)) return `${PYTHON} not found (install Debian's python3-torch: scripts/setup-system.sh)`;
   const r = spawnSync(PYTHON, ["-c", "import torch, numpy; print(torch.__version__)"], { encoding: "utf8" });
-  return r.status === 0 ? null : `${PYTHON} cannot import torch and numpy (install Debian's python3-torch: scripts/setup-system.sh): ${r.stderr.trim().split("\n").pop()}`;
+  return r.status === 0
+    ? null
+    : `${PYTHON} cannot import torch and numpy (install Debian's python3-torch: scripts/setup-system.sh): ${r.stderr.trim().split("\n").pop()}`;
 }
 
 const missing = probe();
@@ -46,7 +48,8 @@ export async function randomisedNetwork(be: Backend, arch: Architecture, seed: n
   const params = await net.readParameters();
   const stats = await net.readStats();
   for (const l of batchNormLayers(arch)) {
-    const at = (t: string) => (net.table.byName.get(`${l.name}.${t}`) ?? net.statsTable.byName.get(`${l.name}.${t}`))!.offset;
+    const at = (t: string) =>
+      (net.table.byName.get(`${l.name}.${t}`) ?? net.statsTable.byName.get(`${l.name}.${t}`))!.offset;
     for (let c = 0; c < l.channels; c++) {
       params[at("weight") + c] = 1 + 0.3 * rng.normal();
       params[at("bias") + c] = 0.2 * rng.normal();

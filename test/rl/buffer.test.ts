@@ -17,7 +17,14 @@ const L = 0.95;
  * Plays `moves` in game 0 with value(ply) as the critic's output and `shaping` × material balance
  * as each decision's potential; returns the status and the transitions' colours.
  */
-function play(buf: RolloutBuffer, start: string, moves: string[], maxMoves: number, value: (ply: number) => number, shaping = 0) {
+function play(
+  buf: RolloutBuffer,
+  start: string,
+  moves: string[],
+  maxMoves: number,
+  value: (ply: number) => number,
+  shaping = 0,
+) {
   const pos = positionFromCommand(start);
   const obs = new Float32Array(buf.obsSize);
   const legal = new Uint32Array(600);
@@ -30,7 +37,19 @@ function play(buf: RolloutBuffer, start: string, moves: string[], maxMoves: numb
     for (let k = 0; k < n; k++) actions[k] = moveToAction(legal[k]);
     const m = parseUsiMove(pos, usi);
     obs[0] = i;
-    buf.add(0, pos.sideToMove, obs, 0, moveToAction(m), -1, value(i), actions, 0, n, shaping * materialBalance(pos, pos.sideToMove));
+    buf.add(
+      0,
+      pos.sideToMove,
+      obs,
+      0,
+      moveToAction(m),
+      -1,
+      value(i),
+      actions,
+      0,
+      n,
+      shaping * materialBalance(pos, pos.sideToMove),
+    );
     colours.push(pos.sideToMove);
     pos.makeMove(m);
     status = gameStatus(pos, { maxMovesPerGame: maxMoves, impasse: "csa27" });
@@ -119,8 +138,16 @@ describe("potential-based material shaping", () => {
     const buf = new RolloutBuffer(8, 4, 1);
     // Black's rook takes the pawn, the king steps aside, the rook promotes; the rollout ends there.
     const { pos } = play(buf, "sfen 4k4/9/9/9/4p4/9/9/4R4/4K4 b - 1", ["5h5e", "5a6b", "5e5b+"], 500, () => 0, w);
-    expect([...buf.potentials.subarray(0, 3)].map((p) => p / w)).toEqual([10, -12, 12].map((x) => expect.closeTo(x, 5)));
-    finishRollout(buf, () => 0, G, L, (_game, colour) => w * materialBalance(pos, colour as 0 | 1));
+    expect([...buf.potentials.subarray(0, 3)].map((p) => p / w)).toEqual(
+      [10, -12, 12].map((x) => expect.closeTo(x, 5)),
+    );
+    finishRollout(
+      buf,
+      () => 0,
+      G,
+      L,
+      (_game, colour) => w * materialBalance(pos, colour as 0 | 1),
+    );
     const expected = [G * w * 12 - w * 10, G * w * -16.5 - w * -12, G * w * 16.5 - w * 12];
     expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
     expect(buf.rewards[0]).toBeGreaterThan(0); // the capture
@@ -130,7 +157,13 @@ describe("potential-based material shaping", () => {
     const buf = new RolloutBuffer(16, 4, 1);
     // Black: gold on the board and one in hand (12) against two lances (7): Φ = ±5w throughout.
     play(buf, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);
-    finishRollout(buf, () => 99, G, L, () => 99);
+    finishRollout(
+      buf,
+      () => 99,
+      G,
+      L,
+      () => 99,
+    );
     const expected = [G * 5 * w - 5 * w, -1 + 5 * w, 1 - 5 * w];
     expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
     // With γ = 1 Black's rewards sum to its result − Φ(start): over a whole game shaping adds a constant.

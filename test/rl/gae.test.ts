@@ -10,7 +10,20 @@ function single(rewards: number[], values: number[], dones: boolean[], last: num
   const ret = new Float64Array(T);
   const a32 = new Float32Array(T);
   const r32 = new Float32Array(T);
-  computeGae({ rewards: Float32Array.from(rewards), values: Float32Array.from(values), dones: Uint8Array.from(dones.map(Number)), next, bootstrap }, T, gamma, lambda, a32, r32);
+  computeGae(
+    {
+      rewards: Float32Array.from(rewards),
+      values: Float32Array.from(values),
+      dones: Uint8Array.from(dones.map(Number)),
+      next,
+      bootstrap,
+    },
+    T,
+    gamma,
+    lambda,
+    a32,
+    r32,
+  );
   adv.set(a32);
   ret.set(r32);
   return { adv: [...adv], ret: [...ret] };
@@ -45,6 +58,15 @@ describe("GAE", () => {
   });
   test("a pointer past the rollout is an error", () => {
     const z = new Float32Array(1);
-    expect(() => computeGae({ rewards: z, values: z, dones: new Uint8Array(1), next: Int32Array.from([1]), bootstrap: z }, 1, 0.9, 0.9, z, new Float32Array(1))).toThrow(/past the rollout/);
+    expect(() =>
+      computeGae(
+        { rewards: z, values: z, dones: new Uint8Array(1), next: Int32Array.from([1]), bootstrap: z },
+        1,
+        0.9,
+        0.9,
+        z,
+        new Float32Array(1),
+      ),
+    ).toThrow(/past the rollout/);
   });
 });

@@ -2,7 +2,13 @@
 import type { RolloutBuffer } from "../../src/rl/buffer.ts";
 import { computeGae } from "../../src/rl/gae.ts";
 
-export function finishRollout(buf: RolloutBuffer, valueOf: (game: number, colour: number) => number, gamma: number, lambda: number, potentialOf?: (game: number, colour: number) => number): void {
+export function finishRollout(
+  buf: RolloutBuffer,
+  valueOf: (game: number, colour: number) => number,
+  gamma: number,
+  lambda: number,
+  potentialOf?: (game: number, colour: number) => number,
+): void {
   buf.cut(valueOf, potentialOf);
   buf.addShapingRewards(gamma);
   computeGae(buf, buf.size, gamma, lambda, buf.advantages, buf.returns);

@@ -26,8 +26,16 @@ const N = GAMES * STEPS;
 
 function settings(epochs: number, minibatchSize: number): PpoSettings {
   return {
-    epochs, minibatchSize, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0.01, normalizeAdvantages: true,
-    enableValueClipping: false, targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
+    epochs,
+    minibatchSize,
+    clipEpsilon: 0.2,
+    valueLossCoeff: 0.5,
+    entropyCoef: 0.01,
+    normalizeAdvantages: true,
+    enableValueClipping: false,
+    targetKl: null,
+    schedule: { type: null, kwargs: null, stepOn: "epoch" },
+    scheduleTotalSteps: 1,
   };
 }
 
@@ -97,7 +105,13 @@ async function refreshedStatistics(backend: Backend) {
     const want = await stemStatistics(net, obs); // under the updated weights
     const stats = await net.readStats();
     expectClose(tensorOf(net.statsTable, stats, "bn_stem.running_mean"), want.mean, 1e-5, 1e-4, "bn_stem.running_mean");
-    expectClose(tensorOf(net.statsTable, stats, "bn_stem.running_var"), want.variance, 1e-5, 1e-4, "bn_stem.running_var");
+    expectClose(
+      tensorOf(net.statsTable, stats, "bn_stem.running_var"),
+      want.variance,
+      1e-5,
+      1e-4,
+      "bn_stem.running_var",
+    );
   }
   learner.destroy();
   policy.destroy();
@@ -119,6 +133,14 @@ function onBackend(kind: "cpu" | "webgpu", body: (be: Backend) => Promise<void>)
 describe("PPO with frozen BatchNorm", () => {
   test("cpu: ratio 1 before the first step of every update", onBackend("cpu", firstStepRatios), 60_000);
   test("cpu: running statistics refreshed over the rollout", onBackend("cpu", refreshedStatistics), 60_000);
-  test.skipIf(!hasWebGpu)("webgpu: ratio 1 before the first step of every update", onBackend("webgpu", firstStepRatios), 90_000);
-  test.skipIf(!hasWebGpu)("webgpu: running statistics refreshed over the rollout", onBackend("webgpu", refreshedStatistics), 90_000);
+  test.skipIf(!hasWebGpu)(
+    "webgpu: ratio 1 before the first step of every update",
+    onBackend("webgpu", firstStepRatios),
+    90_000,
+  );
+  test.skipIf(!hasWebGpu)(
+    "webgpu: running statistics refreshed over the rollout",
+    onBackend("webgpu", refreshedStatistics),
+    90_000,
+  );
 });

@@ -44,7 +44,12 @@ const B = 60; // 12 copies of each position
 // cpu 0.03 / 0.08 / 0.40 / 0.60, webgpu 0.03 / 0.12 / 0.27 / 0.41 (after 5 / 10 / 15 / 20).
 const ITERATIONS = 20;
 
-interface Spot { pos: Position; legal: Int32Array; moves: Uint32Array; mating: Set<number> }
+interface Spot {
+  pos: Position;
+  legal: Int32Array;
+  moves: Uint32Array;
+  mating: Set<number>;
+}
 
 function spots(sfens = MATE_IN_ONE): Spot[] {
   return sfens.map((sfen) => {
@@ -111,10 +116,23 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
   const rng = new Random(11);
   const policy = new NetworkPolicy(net, B, rng.fork());
   const adam = new Adam(net, { lr: 2e-3, maxGradNorm: 0.5 });
-  const learner = new PpoLearner(net, adam, {
-    epochs: 4, minibatchSize: 30, clipEpsilon: 0.2, valueLossCoeff: 0.5, entropyCoef: 0, normalizeAdvantages: true,
-    enableValueClipping: false, targetKl: null, schedule: { type: null, kwargs: null, stepOn: "epoch" }, scheduleTotalSteps: 1,
-  }, rng.fork());
+  const learner = new PpoLearner(
+    net,
+    adam,
+    {
+      epochs: 4,
+      minibatchSize: 30,
+      clipEpsilon: 0.2,
+      valueLossCoeff: 0.5,
+      entropyCoef: 0,
+      normalizeAdvantages: true,
+      enableValueClipping: false,
+      targetKl: null,
+      schedule: { type: null, kwargs: null, stepOn: "epoch" },
+      scheduleTotalSteps: 1,
+    },
+    rng.fork(),
+  );
   const rows = fillBatch(s);
   const heldRows = fillBatch(held);
   const before = await mateProbability(policy, s, rows);
@@ -125,7 +143,18 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
     for (let i = 0; i < B; i++) {
       const spot = s[rows.rowSpot[i]];
       const a = rows.batch.actions[i];
-      buf.add(i, spot.pos.sideToMove, rows.batch.obs, i * OBS_SIZE, a, rows.batch.logProbs[i], rows.batch.values[i], rows.batch.legalActions, rows.batch.legalOffsets[i], spot.legal.length);
+      buf.add(
+        i,
+        spot.pos.sideToMove,
+        rows.batch.obs,
+        i * OBS_SIZE,
+        a,
+        rows.batch.logProbs[i],
+        rows.batch.values[i],
+        rows.batch.legalActions,
+        rows.batch.legalOffsets[i],
+        spot.legal.length,
+      );
       buf.endGame(i, spot.mating.has(a) ? spot.pos.sideToMove : null); // one-ply episodes: mate +1, else 0
     }
     finishRollout(buf, () => 0, 0.99, 0.95);
@@ -135,7 +164,9 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
   }
   const after = await mateProbability(policy, s, rows);
   const heldAfter = await mateProbability(policy, held, heldRows);
-  console.log(`[${backend.info.kind}, ${policyHead} head] P(mating move): ${before.toFixed(4)} → ${after.toFixed(4)}; held-out positions ${heldBefore.toFixed(4)} → ${heldAfter.toFixed(4)}`);
+  console.log(
+    `[${backend.info.kind}, ${policyHead} head] P(mating move): ${before.toFixed(4)} → ${after.toFixed(4)}; held-out positions ${heldBefore.toFixed(4)} → ${heldAfter.toFixed(4)}`,
+  );
   expect(before).toBeLessThan(0.15);
   expect(after).toBeGreaterThan(0.3);
   expect(after).toBeGreaterThan(8 * before);
@@ -153,12 +184,16 @@ async function learnsMates(backend: Backend, policyHead: "dense" | "conv" = "den
 describe("PPO learns mate in one", () => {
   test("cpu backend", async () => learnsMates(await createBackend("cpu")), 120_000);
   test("cpu backend, conv policy head", async () => learnsMates(await createBackend("cpu"), "conv"), 120_000);
-  test.skipIf(!hasWebGpu)("webgpu backend (lavapipe in CI)", async () => {
-    const be = await createBackend("webgpu");
-    try {
-      await learnsMates(be);
-    } finally {
-      be.destroy();
-    }
-  }, 180_000);
+  test.skipIf(!hasWebGpu)(
+    "webgpu backend (lavapipe in CI)",
+    async () => {
+      const be = await createBackend("webgpu");
+      try {
+        await learnsMates(be);
+      } finally {
+        be.destroy();
+      }
+    },
+    180_000,
+  );
 });

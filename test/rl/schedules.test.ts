@@ -26,6 +26,8 @@ describe("LR schedules", () => {
     expect(lrFactor({ type: null, kwargs: null, stepOn: "epoch" }, 99, 100)).toBe(1);
   });
   test("an unknown schedule parameter is named", () => {
-    expect(() => scheduleKwargs("linear", { final_fraction: 0.1 })).toThrow(/lr_schedule_kwargs\.final_fraction.*final_lr_fraction/);
+    expect(() => scheduleKwargs("linear", { final_fraction: 0.1 })).toThrow(
+      /lr_schedule_kwargs\.final_fraction.*final_lr_fraction/,
+    );
   });
 });

@@ -41,7 +41,8 @@ describe("self-play", () => {
     }
     expect(terminal).toBe(2 * finished.length);
     const decisive = finished.filter((g) => g.winner !== null).length;
-    let plus = 0, minus = 0;
+    let plus = 0,
+      minus = 0;
     for (let t = 0; t < buf.size; t++) {
       if (buf.rewards[t] === 1) plus++;
       if (buf.rewards[t] === -1) minus++;
@@ -55,7 +56,8 @@ describe("self-play", () => {
       const sp = new SelfPlay(3, { maxMovesPerGame: 30, impasse: "csa27" });
       const policy = new UniformPolicy(7);
       const out: string[] = [];
-      for (let s = 0; s < 60; s++) for (const g of await sp.step(policy, null)) out.push(`${g.game}:${g.reason}:${g.moves.join(",")}`);
+      for (let s = 0; s < 60; s++)
+        for (const g of await sp.step(policy, null)) out.push(`${g.game}:${g.reason}:${g.moves.join(",")}`);
       return out;
     };
     expect(await run()).toEqual(await run());
@@ -99,4 +101,3 @@ describe("self-play", () => {
     expect(finished[0].counters.captures[0] + finished[0].counters.captures[1]).toBeGreaterThan(0); // there was material to shape
   });
 });
-

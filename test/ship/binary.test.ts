@@ -20,7 +20,14 @@ let commit: string;
 let hasAdapter = false;
 
 /** A training run short enough for a test: 512 steps in 2 rollouts of 256, a checkpoint after each. */
-const QUICK = ["--total-timesteps", "512", "--override", "training.steps_per_epoch=256", "--override", "training.checkpoint_interval_timesteps=256"];
+const QUICK = [
+  "--total-timesteps",
+  "512",
+  "--override",
+  "training.steps_per_epoch=256",
+  "--override",
+  "training.checkpoint_interval_timesteps=256",
+];
 
 /** The safetensors header (JSON after an 8-byte length) of a checkpoint, checked for tensors. */
 function safetensorsHeader(file: string): Record<string, unknown> {
@@ -33,7 +40,8 @@ function safetensorsHeader(file: string): Record<string, unknown> {
 
 function expectRun(runDir: string, checkpoints: number[]): void {
   for (const ts of checkpoints) expect(existsSync(join(runDir, `checkpoint_ts${ts}.safetensors`))).toBe(true);
-  for (const f of ["final_model.safetensors", "metrics.jsonl", "effective_config.yaml"]) expect(existsSync(join(runDir, f))).toBe(true);
+  for (const f of ["final_model.safetensors", "metrics.jsonl", "effective_config.yaml"])
+    expect(existsSync(join(runDir, f))).toBe(true);
   safetensorsHeader(join(runDir, "final_model.safetensors"));
   // The embedded configs/tiny.yaml reached the run: there is no configs/ folder anywhere near it.
   const effective = YAML.parse(readFileSync(join(runDir, "effective_config.yaml"), "utf8"));
@@ -41,113 +49,174 @@ function expectRun(runDir: string, checkpoints: number[]): void {
   expect(effective.training.tower_depth).toBe(1);
 }
 
-describe.skipIf(host === null || process.platform === "win32")("the keisei binary, alone in an empty folder with a bare environment", () => {
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "keisei-ship-"));
-    commit = commitId();
-    const build = Bun.spawnSync([process.execPath, join(ROOT, "scripts/build.ts"), "--outdir", join(dir, "build")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-    if (build.exitCode !== 0) throw new Error(`scripts/build.ts failed:\n${build.stdout}${build.stderr}`);
-    bare = bareCopy(join(dir, "build", "keisei"), dir);
-    expect(readdirSync(bare.cwd)).toEqual(["keisei"]);
-  }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe.skipIf(host === null || process.platform === "win32")(
+  "the keisei binary, alone in an empty folder with a bare environment",
+  () => {
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "keisei-ship-"));
+      commit = commitId();
+      const build = Bun.spawnSync([process.execPath, join(ROOT, "scripts/build.ts"), "--outdir", join(dir, "build")], {
+        cwd: ROOT,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      if (build.exitCode !== 0) throw new Error(`scripts/build.ts failed:\n${build.stdout}${build.stderr}`);
+      bare = bareCopy(join(dir, "build", "keisei"), dir);
+      expect(readdirSync(bare.cwd)).toEqual(["keisei"]);
+    }, 120_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("the environment is bare: no bun, no node", () => {
-    // `which NAME`, or POSIX `command -v NAME` where there is no `which`.
-    const which = Bun.which("which");
-    const lookup = (name: string) => systemBare(bare, which ? [which, name] : ["/bin/sh", "-c", `command -v ${name}`]);
-    for (const runtime of ["bun", "node", "npm"]) expect(lookup(runtime).code).not.toBe(0);
-    expect(lookup("ls").code).toBe(0);
-    const env = systemBare(bare, ["/usr/bin/env"]).out.trim().split("\n").map((l) => l.split("=")[0]).sort();
-    expect(env).toEqual(["HOME", "PATH", "TMPDIR", "XDG_RUNTIME_DIR"]);
-  });
+    test("the environment is bare: no bun, no node", () => {
+      // `which NAME`, or POSIX `command -v NAME` where there is no `which`.
+      const which = Bun.which("which");
+      const lookup = (name: string) =>
+        systemBare(bare, which ? [which, name] : ["/bin/sh", "-c", `command -v ${name}`]);
+      for (const runtime of ["bun", "node", "npm"]) expect(lookup(runtime).code).not.toBe(0);
+      expect(lookup("ls").code).toBe(0);
+      const env = systemBare(bare, ["/usr/bin/env"])
+        .out.trim()
+        .split("\n")
+        .map((l) => l.split("=")[0])
+        .sort();
+      expect(env).toEqual(["HOME", "PATH", "TMPDIR", "XDG_RUNTIME_DIR"]);
+    });
 
-  test("--version prints the version and the build's commit", () => {
-    expect(commit).toMatch(/^([0-9a-f]{7,}(-dirty)?|unknown)$/);
-    const r = runBare(bare, ["--version"]);
-    expect(r.code).toBe(0);
-    expect(r.out).toStartWith(`keisei/${pkg.version} (${commit}) `);
-    expect(runBare(bare, ["--help"]).out).toContain("keisei train");
-  });
+    test("--version prints the version and the build's commit", () => {
+      expect(commit).toMatch(/^([0-9a-f]{7,}(-dirty)?|unknown)$/);
+      const r = runBare(bare, ["--version"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toStartWith(`keisei/${pkg.version} (${commit}) `);
+      expect(runBare(bare, ["--help"]).out).toContain("keisei train");
+    });
 
-  test("doctor: the adapter, or what to install and that the cpu backend still trains", () => {
-    const r = runBare(bare, ["doctor"]);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain(`keisei ${pkg.version} (${commit})`);
-    expect(r.out).toMatch(/^runtime +Bun .* \(standalone binary\)$/m);
-    expect(r.out).toMatch(/^dawn +loaded/m);
-    // The binary loads its embedded dawn.node from a copy in TMPDIR.
-    const extracted = readdirSync(bare.env.TMPDIR).filter((f) => f.endsWith(".node"));
-    expect(extracted.length).toBe(1);
-    expect(statSync(join(bare.env.TMPDIR, extracted[0])).size).toBeGreaterThan(10_000_000);
-    hasAdapter = /^adapter +(?!NONE)/m.test(r.out);
-    if (hasAdapter) {
-      expect(r.out).toMatch(/llvmpipe/.test(r.out) ? /^backend +cpu \(env\.device auto: the only WebGPU adapter/m : /^backend +webgpu/m);
-    } else {
-      expect(r.out).toMatch(/^adapter +NONE: no WebGPU adapter: .*(install|driver)/m);
-      expect(r.out).toMatch(/^backend +cpu .*training still works on the CPU backend/m);
-    }
-    if (requireWebGpu) expect(hasAdapter).toBe(true);
-  }, 60_000);
+    test("doctor: the adapter, or what to install and that the cpu backend still trains", () => {
+      const r = runBare(bare, ["doctor"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`keisei ${pkg.version} (${commit})`);
+      expect(r.out).toMatch(/^runtime +Bun .* \(standalone binary\)$/m);
+      expect(r.out).toMatch(/^dawn +loaded/m);
+      // The binary loads its embedded dawn.node from a copy in TMPDIR.
+      const extracted = readdirSync(bare.env.TMPDIR).filter((f) => f.endsWith(".node"));
+      expect(extracted.length).toBe(1);
+      expect(statSync(join(bare.env.TMPDIR, extracted[0])).size).toBeGreaterThan(10_000_000);
+      hasAdapter = /^adapter +(?!NONE)/m.test(r.out);
+      if (hasAdapter) {
+        expect(r.out).toMatch(
+          /llvmpipe/.test(r.out) ? /^backend +cpu \(env\.device auto: the only WebGPU adapter/m : /^backend +webgpu/m,
+        );
+      } else {
+        expect(r.out).toMatch(/^adapter +NONE: no WebGPU adapter: .*(install|driver)/m);
+        expect(r.out).toMatch(/^backend +cpu .*training still works on the CPU backend/m);
+      }
+      if (requireWebGpu) expect(hasAdapter).toBe(true);
+    }, 60_000);
 
-  test.skipIf(process.platform !== "linux")("doctor with no Vulkan driver says what to install, and the cpu backend", () => {
-    const r = runBare(bare, ["doctor"], { VK_ICD_FILENAMES: join(dir, "no-such-icd.json") });
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^adapter +NONE: no WebGPU adapter: .*(apt-get install|mesa-vulkan-drivers)/m);
-    expect(r.out).toMatch(/^backend +cpu \(wasm SIMD kernels\): training still works on the CPU backend/m);
-  }, 60_000);
+    test.skipIf(process.platform !== "linux")(
+      "doctor with no Vulkan driver says what to install, and the cpu backend",
+      () => {
+        const r = runBare(bare, ["doctor"], { VK_ICD_FILENAMES: join(dir, "no-such-icd.json") });
+        expect(r.code).toBe(0);
+        expect(r.out).toMatch(/^adapter +NONE: no WebGPU adapter: .*(apt-get install|mesa-vulkan-drivers)/m);
+        expect(r.out).toMatch(/^backend +cpu \(wasm SIMD kernels\): training still works on the CPU backend/m);
+      },
+      60_000,
+    );
 
-  test("an unusable TMPDIR: doctor says why Dawn did not load; perft still runs", () => {
-    const missing = { TMPDIR: join(dir, "no-such-tmp") };
-    const r = runBare(bare, ["doctor"], missing);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^dawn +NOT LOADED: .*TMPDIR must be writable/m);
-    expect(r.out).toMatch(/^backend +cpu/m);
-    expect(runBare(bare, ["perft", "--depth", "2"], missing).out).toBe("nodes 900\n");
-  }, 60_000);
+    test("an unusable TMPDIR: doctor says why Dawn did not load; perft still runs", () => {
+      const missing = { TMPDIR: join(dir, "no-such-tmp") };
+      const r = runBare(bare, ["doctor"], missing);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^dawn +NOT LOADED: .*TMPDIR must be writable/m);
+      expect(r.out).toMatch(/^backend +cpu/m);
+      expect(runBare(bare, ["perft", "--depth", "2"], missing).out).toBe("nodes 900\n");
+    }, 60_000);
 
-  test("perft --depth 3 = 25470", () => {
-    const r = runBare(bare, ["perft", "--depth", "3"]);
-    expect(r.code).toBe(0);
-    expect(r.out).toBe("nodes 25470\n");
-  });
+    test("perft --depth 3 = 25470", () => {
+      const r = runBare(bare, ["perft", "--depth", "3"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe("nodes 25470\n");
+    });
 
-  test("config --config tiny and --config default come from the binary", () => {
-    const tiny = runBare(bare, ["config", "--yaml", "--config", "tiny"]);
-    expect(tiny.code).toBe(0);
-    expect(YAML.parse(tiny.out).training.tower_width).toBe(16);
-    const unknown = runBare(bare, ["config", "--config", "huge"]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("embedded: default, tiny");
-    expect(runBare(bare, ["config", "--config", "default"]).code).toBe(0);
-  });
+    test("config --config tiny and --config default come from the binary", () => {
+      const tiny = runBare(bare, ["config", "--yaml", "--config", "tiny"]);
+      expect(tiny.code).toBe(0);
+      expect(YAML.parse(tiny.out).training.tower_width).toBe(16);
+      const unknown = runBare(bare, ["config", "--config", "huge"]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.err).toContain("embedded: default, tiny");
+      expect(runBare(bare, ["config", "--config", "default"]).code).toBe(0);
+    });
 
-  test("train --config tiny on the cpu backend writes checkpoints; evaluate reads one", () => {
-    const models = join(bare.cwd, "models");
-    const r = runBare(bare, ["train", "--config", "tiny", ...QUICK, "--device", "cpu", "--savedir", models, "--run-name", "cpu"]);
-    expect(r.err).not.toContain("error");
-    expect(r.code).toBe(0);
-    expect(r.out).toContain("compute backend: cpu");
-    expectRun(join(models, "cpu"), [256, 512]);
+    test("train --config tiny on the cpu backend writes checkpoints; evaluate reads one", () => {
+      const models = join(bare.cwd, "models");
+      const r = runBare(bare, [
+        "train",
+        "--config",
+        "tiny",
+        ...QUICK,
+        "--device",
+        "cpu",
+        "--savedir",
+        models,
+        "--run-name",
+        "cpu",
+      ]);
+      expect(r.err).not.toContain("error");
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("compute backend: cpu");
+      expectRun(join(models, "cpu"), [256, 512]);
 
-    const ev = runBare(bare, ["evaluate", "--agent", join(models, "cpu", "final_model.safetensors"), "--opponent", "random", "--games", "2", "--max-moves", "40", "--device", "cpu", "--format", "json"]);
-    expect(ev.code).toBe(0);
-    expect(ev.out).toContain("random");
-  }, 150_000);
+      const ev = runBare(bare, [
+        "evaluate",
+        "--agent",
+        join(models, "cpu", "final_model.safetensors"),
+        "--opponent",
+        "random",
+        "--games",
+        "2",
+        "--max-moves",
+        "40",
+        "--device",
+        "cpu",
+        "--format",
+        "json",
+      ]);
+      expect(ev.code).toBe(0);
+      expect(ev.out).toContain("random");
+    }, 150_000);
 
-  test("train --config tiny on the webgpu backend, when there is an adapter", () => {
-    if (!hasAdapter) {
-      if (requireWebGpu) throw new Error("KEISEI_REQUIRE_WEBGPU=1 but the binary's doctor found no adapter");
-      console.warn("[ship] no WebGPU adapter: the webgpu training run is skipped");
-      return;
-    }
-    // One rollout of 256 steps: on a software adapter most of the time is pipeline creation.
-    const models = join(bare.cwd, "models");
-    mkdirSync(models, { recursive: true });
-    const args = ["--total-timesteps", "256", "--override", "training.steps_per_epoch=256", "--override", "training.checkpoint_interval_timesteps=256"];
-    const r = runBare(bare, ["train", "--config", "tiny", ...args, "--device", "webgpu", "--savedir", models, "--run-name", "webgpu"]);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/compute backend: webgpu/);
-    expectRun(join(models, "webgpu"), [256]);
-  }, 180_000);
-});
+    test("train --config tiny on the webgpu backend, when there is an adapter", () => {
+      if (!hasAdapter) {
+        if (requireWebGpu) throw new Error("KEISEI_REQUIRE_WEBGPU=1 but the binary's doctor found no adapter");
+        console.warn("[ship] no WebGPU adapter: the webgpu training run is skipped");
+        return;
+      }
+      // One rollout of 256 steps: on a software adapter most of the time is pipeline creation.
+      const models = join(bare.cwd, "models");
+      mkdirSync(models, { recursive: true });
+      const args = [
+        "--total-timesteps",
+        "256",
+        "--override",
+        "training.steps_per_epoch=256",
+        "--override",
+        "training.checkpoint_interval_timesteps=256",
+      ];
+      const r = runBare(bare, [
+        "train",
+        "--config",
+        "tiny",
+        ...args,
+        "--device",
+        "webgpu",
+        "--savedir",
+        models,
+        "--run-name",
+        "webgpu",
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/compute backend: webgpu/);
+      expectRun(join(models, "webgpu"), [256]);
+    }, 180_000);
+  },
+);

@@ -52,7 +52,12 @@ export interface Run {
 
 /** `binary ARGS` in the bare environment (plus `extraEnv`). */
 export function runBare(b: Bare, args: string[], extraEnv: Record<string, string> = {}): Run {
-  const r = Bun.spawnSync([b.binary, ...args], { cwd: b.cwd, env: { ...b.env, ...extraEnv }, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync([b.binary, ...args], {
+    cwd: b.cwd,
+    env: { ...b.env, ...extraEnv },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 

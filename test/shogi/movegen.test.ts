@@ -25,7 +25,9 @@ describe("reference golden vectors", () => {
   });
 
   test("SFEN after 7g7f", () => {
-    expect(play(Position.startpos(), "7g7f").toSfen()).toBe("lnsgkgsnl/1r5b1/ppppppppp/9/9/2P6/PP1PPPPPP/1B5R1/LNSGKGSNL w - 2");
+    expect(play(Position.startpos(), "7g7f").toSfen()).toBe(
+      "lnsgkgsnl/1r5b1/ppppppppp/9/9/2P6/PP1PPPPPP/1B5R1/LNSGKGSNL w - 2",
+    );
   });
 
   test("bare kings: 5 moves; with RBGSNLP in hand 525 = 5 + 79·4 (S G B R) + 71 P + 71 L + 62 N", () => {
@@ -70,7 +72,16 @@ describe("promotion and dead pieces", () => {
 
   test("a lance may stop short of the zone, choose in ranks b/c, and must promote on rank a", () => {
     expect(from(at("4k4/9/9/9/9/9/9/9/L3K4 b - 1"), "9i")).toEqual([
-      "9i9a+", "9i9b", "9i9b+", "9i9c", "9i9c+", "9i9d", "9i9e", "9i9f", "9i9g", "9i9h",
+      "9i9a+",
+      "9i9b",
+      "9i9b+",
+      "9i9c",
+      "9i9c+",
+      "9i9d",
+      "9i9e",
+      "9i9f",
+      "9i9g",
+      "9i9h",
     ]);
   });
 
@@ -159,7 +170,13 @@ describe("pins and checks", () => {
 
   test("single check by a slider: block by a drop, or move the king", () => {
     expect(legalUsi(at("4k4/9/9/9/4r4/9/9/9/4K4 b G 1"))).toEqual([
-      "5i4h", "5i4i", "5i6h", "5i6i", "G*5f", "G*5g", "G*5h",
+      "5i4h",
+      "5i4i",
+      "5i6h",
+      "5i6i",
+      "G*5f",
+      "G*5g",
+      "G*5h",
     ]);
   });
 
@@ -215,7 +232,9 @@ describe("make/unmake", () => {
 
   test("generateLegal refuses a buffer that could overflow", () => {
     expect(() => Position.startpos().generateLegal(new Uint32Array(100), 0)).toThrow(RangeError);
-    expect(() => Position.startpos().generateLegal(new Uint32Array(MAX_LEGAL_MOVES), 1)).toThrow("needs 600 free slots");
+    expect(() => Position.startpos().generateLegal(new Uint32Array(MAX_LEGAL_MOVES), 1)).toThrow(
+      "needs 600 free slots",
+    );
   });
 
   test("isLegal agrees with generateLegal", () => {

@@ -42,7 +42,16 @@ test("legal move sets, checks, SFENs and position keys equal tsshogi's on ≥ 1 
   const rng = mulberry32(20240611);
   const moves = new Uint32Array(MAX_LEGAL_MOVES);
   const weights = new Float64Array(MAX_LEGAL_MOVES);
-  const cov: Coverage = { positions: 0, inCheck: 0, doubleCheck: 0, pawnDropMates: 0, withDrops: 0, withPromotions: 0, checkmates: 0, moves: 0 };
+  const cov: Coverage = {
+    positions: 0,
+    inCheck: 0,
+    doubleCheck: 0,
+    pawnDropMates: 0,
+    withDrops: 0,
+    withPromotions: 0,
+    checkmates: 0,
+    moves: 0,
+  };
   const failures: string[] = [];
 
   for (let game = 0; cov.positions < 3000 && failures.length === 0; game++) {
@@ -63,18 +72,23 @@ test("legal move sets, checks, SFENs and position keys equal tsshogi's on ≥ 1 
       if (ours.some((u) => u.endsWith("+"))) cov.withPromotions++;
 
       const sfenNow = pos.toSfen();
-      if (sfenNow !== tpos.getSFEN(pos.ply + 1)) failures.push(`SFEN ${sfenNow} vs tsshogi ${tpos.getSFEN(pos.ply + 1)}`);
+      if (sfenNow !== tpos.getSFEN(pos.ply + 1))
+        failures.push(`SFEN ${sfenNow} vs tsshogi ${tpos.getSFEN(pos.ply + 1)}`);
       // Round trips: our SFEN read back by us (same position key as the incremental one) and by tsshogi.
       const reread = Position.fromSfen(sfenNow);
       if (reread.toSfen() !== sfenNow || reread.hashLo !== pos.hashLo || reread.hashHi !== pos.hashHi) {
         failures.push(`SFEN/hash round trip of ${sfenNow}`);
       }
-      if (TPosition.newBySFEN(sfenNow)?.getSFEN(pos.ply + 1) !== sfenNow) failures.push(`tsshogi re-reads ${sfenNow} differently`);
-      if (pos.inCheck() !== tpos.checked) failures.push(`in check ${pos.inCheck()} vs tsshogi ${tpos.checked} in ${sfenNow}`);
+      if (TPosition.newBySFEN(sfenNow)?.getSFEN(pos.ply + 1) !== sfenNow)
+        failures.push(`tsshogi re-reads ${sfenNow} differently`);
+      if (pos.inCheck() !== tpos.checked)
+        failures.push(`in check ${pos.inCheck()} vs tsshogi ${tpos.checked} in ${sfenNow}`);
       const missing = theirs.filter((u) => !ours.includes(u));
       const extra = ours.filter((u) => !theirs.includes(u));
       if (missing.length > 0 || extra.length > 0 || ours.length !== new Set(ours).size) {
-        failures.push(`${sfenNow}: missing ${missing.join(" ")}; extra ${extra.join(" ")}; ours ${ours.length} theirs ${theirs.length}`);
+        failures.push(
+          `${sfenNow}: missing ${missing.join(" ")}; extra ${extra.join(" ")}; ours ${ours.length} theirs ${theirs.length}`,
+        );
       }
       if (failures.length > 0 || n === 0) {
         if (n === 0 && pos.inCheck()) cov.checkmates++;
@@ -94,7 +108,8 @@ test("legal move sets, checks, SFENs and position keys equal tsshogi's on ≥ 1 
         weights[i] = w;
         total += w;
       }
-      let r = rng() * total, pick = 0;
+      let r = rng() * total,
+        pick = 0;
       while (pick < n - 1 && (r -= weights[pick]) > 0) pick++;
       const move = moves[pick];
       const usi = moveToUsi(move);

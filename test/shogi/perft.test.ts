@@ -33,7 +33,12 @@ describe("perft", () => {
 
   test("start position depth-4 leaves: 1 803 captures, 842 promotions, 1 121 checks, no mate", () => {
     expect(perftBreakdown(Position.startpos(), 4)).toEqual({
-      nodes: 719_731, captures: 1_803, promotions: 842, checks: 1_121, drops: 0, checkmates: 0,
+      nodes: 719_731,
+      captures: 1_803,
+      promotions: 842,
+      checks: 1_121,
+      drops: 0,
+      checkmates: 0,
     });
   }, 60_000);
 
@@ -46,9 +51,36 @@ describe("perft", () => {
     expect(sum).toBe(28_684);
     const start = perftDivide(Position.startpos(), 1);
     expect([...start.keys()].sort()).toEqual([
-      "1g1f", "1i1h", "2g2f", "2h1h", "2h3h", "2h4h", "2h5h", "2h6h", "2h7h", "3g3f", "3i3h", "3i4h", "4g4f", "4i3h",
-      "4i4h", "4i5h", "5g5f", "5i4h", "5i5h", "5i6h", "6g6f", "6i5h", "6i6h", "6i7h", "7g7f", "7i6h", "7i7h", "8g8f",
-      "9g9f", "9i9h",
+      "1g1f",
+      "1i1h",
+      "2g2f",
+      "2h1h",
+      "2h3h",
+      "2h4h",
+      "2h5h",
+      "2h6h",
+      "2h7h",
+      "3g3f",
+      "3i3h",
+      "3i4h",
+      "4g4f",
+      "4i3h",
+      "4i4h",
+      "4i5h",
+      "5g5f",
+      "5i4h",
+      "5i5h",
+      "5i6h",
+      "6g6f",
+      "6i5h",
+      "6i6h",
+      "6i7h",
+      "7g7f",
+      "7i6h",
+      "7i7h",
+      "8g8f",
+      "9g9f",
+      "9i9h",
     ]);
     expect([...start.values()].every((n) => n === 1)).toBe(true);
   });

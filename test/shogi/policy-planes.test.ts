@@ -58,7 +58,8 @@ describe("policy planes", () => {
         const n = pos.generateLegal(moves);
         if (n === 0) break;
         for (let i = 0; i < n; i++) {
-          if (gather[pos.sideToMove * NUM_ACTIONS + moveToAction(moves[i])] === NO_CELL) throw new Error(`${pos.toSfen()}: move ${moves[i]} has no cell`);
+          if (gather[pos.sideToMove * NUM_ACTIONS + moveToAction(moves[i])] === NO_CELL)
+            throw new Error(`${pos.toSfen()}: move ${moves[i]} has no cell`);
           checked++;
         }
         pos.makeMove(moves[rng.int(n)]);

@@ -6,7 +6,9 @@ const START = "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b - 1";
 
 describe("records", () => {
   test("CSA import of a short game ending in resignation", () => {
-    const csa = ["V2.2", "N+sente", "N-gote", "PI", "+", "+7776FU", "-3334FU", "+8822UM", "-3122GI", "%TORYO", ""].join("\n");
+    const csa = ["V2.2", "N+sente", "N-gote", "PI", "+", "+7776FU", "-3334FU", "+8822UM", "-3122GI", "%TORYO", ""].join(
+      "\n",
+    );
     const rec = importRecord(csa, "game.csa");
     expect(rec.startSfen).toBe(START);
     expect(rec.moves).toEqual(["7g7f", "3c3d", "8h2b+", "3a2b"]);
@@ -39,7 +41,10 @@ describe("records", () => {
 
   test("draws by repetition and by the move limit survive the round trip", () => {
     const moves = ["5i5h", "5a5b", "5h5i", "5b5a"];
-    for (const result of [{ winner: null, reason: "repetition" }, { winner: null, reason: "max_moves" }] as const) {
+    for (const result of [
+      { winner: null, reason: "repetition" },
+      { winner: null, reason: "max_moves" },
+    ] as const) {
       const rec: GameRecord = { startSfen: START, moves, result: { ...result } };
       for (const text of [exportKif(rec), exportCsa(rec)]) expect(importRecord(text).result).toEqual({ ...result });
     }

@@ -3,7 +3,14 @@
 
 import { describe, expect, test } from "bun:test";
 import { Position } from "../../src/shogi/position.ts";
-import { canDeclareImpasse, gameStatus, impassePoints, ONGOING, repetitionCount, type RulesOptions } from "../../src/shogi/rules.ts";
+import {
+  canDeclareImpasse,
+  gameStatus,
+  impassePoints,
+  ONGOING,
+  repetitionCount,
+  type RulesOptions,
+} from "../../src/shogi/rules.ts";
 import { BLACK, WHITE } from "../../src/shogi/types.ts";
 import { play } from "./helpers/moves.ts";
 
@@ -37,7 +44,11 @@ describe("no legal move", () => {
   });
 
   test("a passed-in legal count is used as is", () => {
-    expect(gameStatus(Position.startpos(), rules(), 0)).toEqual({ over: true, winner: WHITE, reason: "no_legal_moves" });
+    expect(gameStatus(Position.startpos(), rules(), 0)).toEqual({
+      over: true,
+      winner: WHITE,
+      reason: "no_legal_moves",
+    });
     expect(gameStatus(Position.startpos(), rules(), 30)).toBe(ONGOING);
   });
 });

@@ -2,7 +2,16 @@
 
 import { describe, expect, test } from "bun:test";
 import { Position } from "../../src/shogi/position.ts";
-import { moveToUsi, parseSfen, parseSquare, parseUsiMove, SfenError, squareName, START_SFEN, UsiMoveError } from "../../src/shogi/sfen.ts";
+import {
+  moveToUsi,
+  parseSfen,
+  parseSquare,
+  parseUsiMove,
+  SfenError,
+  squareName,
+  START_SFEN,
+  UsiMoveError,
+} from "../../src/shogi/sfen.ts";
 import { makeBoardMove, makeDrop, BISHOP, PAWN, ROOK } from "../../src/shogi/types.ts";
 import { play } from "./helpers/moves.ts";
 
@@ -45,14 +54,20 @@ describe("SFEN errors name what is wrong", () => {
   const cases: [string, string][] = [
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b -", "expected 4 fields"],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1 b - 1", "expected 9 ranks separated by '/', got 8"],
-    ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSN b - 1", `rank i ("LNSGKGSN") is 8 squares wide, expected 9`],
+    [
+      "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSN b - 1",
+      `rank i ("LNSGKGSN") is 8 squares wide, expected 9`,
+    ],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R2/LNSGKGSNL b - 1", "is 10 squares wide"],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPX/1B5R1/LNSGKGSNL b - 1", "bad piece letter 'X'"],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPP0/1B5R1/LNSGKGSNL b - 1", "bad piece letter '0'"],
     ["lnsg+kgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b - 1", "'+k', a king cannot be promoted"],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNS+GKGSNL b - 1", "'+G', a gold cannot be promoted"],
     ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSN+ b - 1", "'+' at the end of the rank"],
-    ["lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/L+1SGKGSNL b - 1", "'+' must be followed by a piece letter, got '1'"],
+    [
+      "lnsgkgsnl/1r5b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/L+1SGKGSNL b - 1",
+      "'+' must be followed by a piece letter, got '1'",
+    ],
     [START_SFEN.replace(" b ", " x "), "side to move must be 'b' or 'w', got 'x'"],
     [START_SFEN.replace(/ 1$/, " 0"), "move number must be a positive integer, got '0'"],
     [START_SFEN.replace(/ 1$/, " one"), "move number must be a positive integer, got 'one'"],

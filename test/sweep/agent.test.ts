@@ -34,7 +34,10 @@ async function setup(yaml: string): Promise<{ storage: StudyStorage; study: Stud
   return { storage, study, modelDir };
 }
 
-async function agent(o: Partial<AgentOptions> & Pick<AgentOptions, "storage" | "study">, env: Record<string, string> = {}) {
+async function agent(
+  o: Partial<AgentOptions> & Pick<AgentOptions, "storage" | "study">,
+  env: Record<string, string> = {},
+) {
   const lines: string[] = [];
   const summary = await runAgent({ program, tuning, worker: "w", log: (l) => lines.push(l), env, ...o });
   return { summary, log: lines.join("\n") };
@@ -59,14 +62,24 @@ describe("the agent", () => {
       expect(existsSync(join(modelDir, `${study.name}-trial-${t.number}`, "checkpoint_interrupted.txt"))).toBe(true);
     }
     // Steps are the metrics' timesteps (steps_per_epoch 128 from the base config).
-    expect(values.get(trials[0].id)?.slice(0, 3).map((v) => v.step)).toEqual([128, 256, 384]);
+    expect(
+      values
+        .get(trials[0].id)
+        ?.slice(0, 3)
+        .map((v) => v.step),
+    ).toEqual([128, 256, 384]);
     expect(log).toMatch(/trial 1 pruned at step 384: rung 3/);
     await storage.close();
   }, 30_000);
 
   test("a crashing trainer fails its trial with the exit status and output; the agent stops after max-consecutive-failures", async () => {
-    const { storage, study } = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n");
-    const { summary, log } = await agent({ storage, study, maxConsecutiveFailures: 2 }, { FAKE_TRAIN_EXIT: "7", FAKE_TRAIN_EXIT_AFTER: "1" });
+    const { storage, study } = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+    );
+    const { summary, log } = await agent(
+      { storage, study, maxConsecutiveFailures: 2 },
+      { FAKE_TRAIN_EXIT: "7", FAKE_TRAIN_EXIT_AFTER: "1" },
+    );
     expect(summary).toMatchObject({ trials: 2, failed: 2, broken: true });
     expect(summary.stoppedBecause).toMatch(/2 trials failed in a row/);
     const trials = await storage.trials(study.id);
@@ -77,27 +90,43 @@ describe("the agent", () => {
   }, 30_000);
 
   test("a metric that never appears fails the trial and names the keys that did", async () => {
-    const { storage, study } = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n");
+    const { storage, study } = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+    );
     const { summary } = await agent({ storage, study, count: 1 }, { FAKE_TRAIN_NO_METRIC: "1", FAKE_TRAIN_ITERS: "2" });
     expect(summary.failed).toBe(1);
     const [t] = await storage.trials(study.id);
-    expect(t.message).toBe('metric "eval/win_rate" never appeared in metrics.jsonl (keys seen: losses/policy_loss, timestep)');
+    expect(t.message).toBe(
+      'metric "eval/win_rate" never appeared in metrics.jsonl (keys seen: losses/policy_loss, timestep)',
+    );
     await storage.close();
   }, 30_000);
 
   test("a parameter the trainer did not apply is caught from effective_config.yaml", async () => {
-    const { storage, study } = await setup("method: grid\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {values: [0.95]}, training.learning_rate: {values: [0.001]}}\n");
-    const { summary } = await agent({ storage, study }, { FAKE_TRAIN_IGNORE: "training.gamma", FAKE_TRAIN_ITERS: "20", FAKE_TRAIN_SLEEP_MS: "40" });
+    const { storage, study } = await setup(
+      "method: grid\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {values: [0.95]}, training.learning_rate: {values: [0.001]}}\n",
+    );
+    const { summary } = await agent(
+      { storage, study },
+      { FAKE_TRAIN_IGNORE: "training.gamma", FAKE_TRAIN_ITERS: "20", FAKE_TRAIN_SLEEP_MS: "40" },
+    );
     expect(summary.failed).toBe(1);
     const [t] = await storage.trials(study.id);
-    expect(t.message).toMatch(/^swept parameters did not reach the trial's config \(.*effective_config\.yaml\): training\.gamma=0\.95 \(the trial's config has 0\.99\)$/);
+    expect(t.message).toMatch(
+      /^swept parameters did not reach the trial's config \(.*effective_config\.yaml\): training\.gamma=0\.95 \(the trial's config has 0\.99\)$/,
+    );
     await storage.close();
   }, 30_000);
 
   test("stopping the agent stops its trial and queues it again for another agent", async () => {
-    const { storage, study } = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n");
+    const { storage, study } = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+    );
     const stop = new AbortController();
-    const running = agent({ storage, study, signal: stop.signal }, { FAKE_TRAIN_ITERS: "200", FAKE_TRAIN_SLEEP_MS: "30" });
+    const running = agent(
+      { storage, study, signal: stop.signal },
+      { FAKE_TRAIN_ITERS: "200", FAKE_TRAIN_SLEEP_MS: "30" },
+    );
     for (let i = 0; i < 200; i++) {
       const [t] = await storage.trials(study.id);
       if (t && ((await storage.values(study.id)).get(t.id)?.length ?? 0) > 0) break;
@@ -119,12 +148,22 @@ describe("the agent", () => {
   }, 30_000);
 
   test("Ctrl-C at an agent process: its trainer gets one SIGINT, checkpoints, and the trial goes back to the queue", async () => {
-    const { storage, study, modelDir } = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n");
-    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "agent.ts"), join(tmp, "studies.sqlite"), study.name, "tty"], {
-      env: { ...process.env, SWEEP_TUNING: JSON.stringify(tuning), FAKE_TRAIN_ITERS: "300", FAKE_TRAIN_SLEEP_MS: "30" },
-      stdout: "ignore",
-      stderr: "pipe",
-    });
+    const { storage, study, modelDir } = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+    );
+    const proc = Bun.spawn(
+      [process.execPath, join(import.meta.dir, "fixtures", "agent.ts"), join(tmp, "studies.sqlite"), study.name, "tty"],
+      {
+        env: {
+          ...process.env,
+          SWEEP_TUNING: JSON.stringify(tuning),
+          FAKE_TRAIN_ITERS: "300",
+          FAKE_TRAIN_SLEEP_MS: "30",
+        },
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    );
     for (let i = 0; i < 400; i++) {
       const [t] = await storage.trials(study.id);
       if (t && ((await storage.values(study.id)).get(t.id)?.length ?? 0) > 0) break;
@@ -142,12 +181,16 @@ describe("the agent", () => {
   }, 30_000);
 
   test("metric.target ends the sweep once a trial reaches it; --count bounds an agent", async () => {
-    const a = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize, target: 0.5}\nparameters: {training.learning_rate: {distribution: log_uniform_values, min: 1.0e-5, max: 1.0e-2}}\n");
+    const a = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize, target: 0.5}\nparameters: {training.learning_rate: {distribution: log_uniform_values, min: 1.0e-5, max: 1.0e-2}}\n",
+    );
     const r = await agent({ storage: a.storage, study: a.study }, { FAKE_TRAIN_ITERS: "2" });
     expect(r.summary.trials).toBe(1); // every lr in range scores > 0.77 here
     expect(r.summary.stoppedBecause).toMatch(/^trial 0 reached metric.target \(eval\/win_rate = 0\.\d+\)$/);
     await a.storage.close();
-    const b = await setup("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n");
+    const b = await setup(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+    );
     const c = await agent({ storage: b.storage, study: b.study, count: 2 }, { FAKE_TRAIN_ITERS: "2" });
     expect(c.summary).toMatchObject({ trials: 2, complete: 2, stoppedBecause: "ran 2 trial(s) (--count)" });
     await b.storage.close();
@@ -162,7 +205,12 @@ describe("the trial runner's contract", () => {
       baseArgs: ["--device", "cpu"],
       modelDir: "models",
       runName: "s-trial-3",
-      params: { "training.learning_rate": 1e-7, "training.lr_schedule_type": "cosine", "training.target_kl": null, "display.log_layer_keyword_filters": ["stem"] },
+      params: {
+        "training.learning_rate": 1e-7,
+        "training.lr_schedule_type": "cosine",
+        "training.target_kl": null,
+        "display.log_layer_keyword_filters": ["stem"],
+      },
     });
     expect(argv).toEqual([
       "keisei",
@@ -201,11 +249,16 @@ describe("the trial runner's contract", () => {
   });
 
   test("effective-config check: a different value is wrong, an absent one missing", () => {
-    expect(unappliedParams({ training: { gamma: 0.99 } }, { "training.gamma": 0.95, "training.learning_rate": 0.001 })).toEqual({
+    expect(
+      unappliedParams({ training: { gamma: 0.99 } }, { "training.gamma": 0.95, "training.learning_rate": 0.001 }),
+    ).toEqual({
       wrong: ["training.gamma=0.95 (the trial's config has 0.99)"],
       missing: ["training.learning_rate (not in the trial's config)"],
     });
-    expect(unappliedParams({ training: { gamma: 0.1 + 0.2 } }, { "training.gamma": 0.3 })).toEqual({ wrong: [], missing: [] });
+    expect(unappliedParams({ training: { gamma: 0.1 + 0.2 } }, { "training.gamma": 0.3 })).toEqual({
+      wrong: [],
+      missing: [],
+    });
   });
 
   test("the base config reaches the trainer through --config", async () => {

@@ -5,7 +5,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConfig, readConfigFile } from "../../src/config/load.ts";
-import { type SweepIO, storageUrl, sweepAgent, sweepBest, sweepCreate, sweepExport, sweepStatus, trainSweep, trialBase } from "../../src/sweep/commands.ts";
+import {
+  type SweepIO,
+  storageUrl,
+  sweepAgent,
+  sweepBest,
+  sweepCreate,
+  sweepExport,
+  sweepStatus,
+  trainSweep,
+  trialBase,
+} from "../../src/sweep/commands.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "keisei-sweep-cmd-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,7 +25,12 @@ const tuning = { heartbeatMs: 100, graceMs: 5000, pollMs: 25, idleMs: 100, stopG
 function capture(): SweepIO & { outText: () => string; errText: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out: (t) => out.push(t), err: (t) => err.push(t), outText: () => out.join("\n"), errText: () => err.join("\n") };
+  return {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    outText: () => out.join("\n"),
+    errText: () => err.join("\n"),
+  };
 }
 const file = (name: string, text: string) => {
   const path = join(tmp, name);
@@ -43,7 +58,17 @@ describe("keisei train --sweep, then sweep status / best / export", () => {
 
   test("runs the study to run_cap in <savedir>/sweeps.sqlite", async () => {
     const io = capture();
-    const code = await trainSweep({ sweep, savedir, config: [base], override: ["env.seed=5"], program, tuning, io, worker: "me", env: { FAKE_TRAIN_ITERS: "3" } });
+    const code = await trainSweep({
+      sweep,
+      savedir,
+      config: [base],
+      override: ["env.seed=5"],
+      program,
+      tuning,
+      io,
+      worker: "me",
+      env: { FAKE_TRAIN_ITERS: "3" },
+    });
     expect(code).toBe(0);
     expect(existsSync(join(savedir, "sweeps.sqlite"))).toBe(true);
     expect(io.errText()).toMatch(/sweep\.yaml|lr\.yaml: program: ignored/);
@@ -61,7 +86,9 @@ describe("keisei train --sweep, then sweep status / best / export", () => {
     expect(io.errText()).toMatch(/joined study lr in .* \(6 trials so far\)/);
     expect(io.errText()).toMatch(/run_cap 6 reached \(0 trials/);
     const changed = file("lr2.yaml", SWEEP.replace("max: 0.999", "max: 0.99"));
-    await expect(trainSweep({ sweep: changed, savedir, program, tuning, io: capture() })).rejects.toThrow(/study "lr" already exists with a different search/);
+    await expect(trainSweep({ sweep: changed, savedir, program, tuning, io: capture() })).rejects.toThrow(
+      /study "lr" already exists with a different search/,
+    );
   }, 30_000);
 
   test("status: a row per trial, totals and the best trial", async () => {
@@ -70,7 +97,13 @@ describe("keisei train --sweep, then sweep status / best / export", () => {
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("study lr: bayes, maximize eval/win_rate, run_cap 6");
     expect(lines[1]).toMatch(/^#\s+state\s+eval\/win_rate\s+steps\s+try\s+worker\s+params\s+message$/);
-    expect(lines.slice(2, 8).every((l) => /^\d\s+complete\s+0\.\d+\s+3\s+1\s+me\s+training\.learning_rate=\S+ training\.gamma=\S+$/.test(l))).toBe(true);
+    expect(
+      lines
+        .slice(2, 8)
+        .every((l) =>
+          /^\d\s+complete\s+0\.\d+\s+3\s+1\s+me\s+training\.learning_rate=\S+ training\.gamma=\S+$/.test(l),
+        ),
+    ).toBe(true);
     expect(lines[8]).toBe("6 trials (6 toward run_cap): 6 complete");
     expect(lines[9]).toMatch(/^best: trial \d, eval\/win_rate = 0\.\d+: training\.learning_rate=/);
     expect(io.outText()).toBe(text);
@@ -109,7 +142,10 @@ describe("keisei train --sweep, then sweep status / best / export", () => {
 describe("sweep create + sweep agent", () => {
   test("create registers the study (grid points queued); agents join it by name or as the only study", async () => {
     const storage = join(tmp, "shared", "studies.sqlite");
-    const sweep = file("grid.yaml", "name: g\nmethod: grid\nmetric: {name: losses/policy_loss}\nparameters:\n  training.gamma: {values: [0.9, 0.99]}\n");
+    const sweep = file(
+      "grid.yaml",
+      "name: g\nmethod: grid\nmetric: {name: losses/policy_loss}\nparameters:\n  training.gamma: {values: [0.9, 0.99]}\n",
+    );
     const io = capture();
     const study = await sweepCreate({ sweep, storage, io });
     expect(study.name).toBe("g");
@@ -122,7 +158,9 @@ describe("sweep create + sweep agent", () => {
     const status = await sweepStatus({ storage, study: "g", io: capture() });
     expect(status).toMatch(/2 trials \(2 toward run_cap\): 2 complete/);
     expect(status).toMatch(/best: trial \d, losses\/policy_loss = /); // minimised
-    await expect(sweepStatus({ storage, study: "nope", io: capture() })).rejects.toThrow(/no study "nope" \(studies: g\)/);
+    await expect(sweepStatus({ storage, study: "nope", io: capture() })).rejects.toThrow(
+      /no study "nope" \(studies: g\)/,
+    );
   }, 30_000);
 });
 
@@ -137,7 +175,9 @@ describe("flags", () => {
 
   test("the trial base: merged config values, model dir, and no flags the sweep sets itself", () => {
     const cfg = file("b2.yaml", "training:\n  gamma: 0.9\n");
-    expect(trialBase({ config: [cfg], override: ["training.gamma=0.95", "env.seed=3"], args: ["--device", "cpu"] })).toEqual({
+    expect(
+      trialBase({ config: [cfg], override: ["training.gamma=0.95", "env.seed=3"], args: ["--device", "cpu"] }),
+    ).toEqual({
       config: { training: { gamma: 0.95 }, env: { seed: 3 } },
       args: ["--device", "cpu"],
       modelDir: "models/",

@@ -17,23 +17,32 @@ function keisei(args: string[], cwd: string) {
 
 test("keisei train --sweep: trials run, hyperband prunes, best reproduces the best trial", () => {
   const dir = mkdtempSync(join(tmpdir(), "keisei-sweep-e2e-"));
-  writeFileSync(join(dir, "base.yaml"), [
-    "env: {device: cpu, max_moves_per_game: 40}",
-    "training: {total_timesteps: 768, steps_per_epoch: 256, num_envs: 16, minibatch_size: 128, ppo_epochs: 1, tower_depth: 1, tower_width: 8, checkpoint_interval_timesteps: 256}",
-    "evaluation: {enable_periodic_evaluation: false}",
-    "display: {log_layer_keyword_filters: []}",
-  ].join("\n"));
-  writeFileSync(join(dir, "sweep.yaml"), [
-    "name: lr-e2e",
-    "method: grid",
-    "metric: {name: charts/learning_rate, goal: minimize}",
-    "parameters:",
-    "  training.learning_rate: {values: [0.0001, 0.0003, 0.001]}",
-    "  training.entropy_coef: {value: 0.02}",
-    "early_terminate: {type: hyperband, min_iter: 1, eta: 2}",
-  ].join("\n"));
+  writeFileSync(
+    join(dir, "base.yaml"),
+    [
+      "env: {device: cpu, max_moves_per_game: 40}",
+      "training: {total_timesteps: 768, steps_per_epoch: 256, num_envs: 16, minibatch_size: 128, ppo_epochs: 1, tower_depth: 1, tower_width: 8, checkpoint_interval_timesteps: 256}",
+      "evaluation: {enable_periodic_evaluation: false}",
+      "display: {log_layer_keyword_filters: []}",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(dir, "sweep.yaml"),
+    [
+      "name: lr-e2e",
+      "method: grid",
+      "metric: {name: charts/learning_rate, goal: minimize}",
+      "parameters:",
+      "  training.learning_rate: {values: [0.0001, 0.0003, 0.001]}",
+      "  training.entropy_coef: {value: 0.02}",
+      "early_terminate: {type: hyperband, min_iter: 1, eta: 2}",
+    ].join("\n"),
+  );
   const models = join(dir, "models");
-  const run = keisei(["train", "--sweep", "sweep.yaml", "--config", "base.yaml", "--savedir", models, "--count", "3"], dir);
+  const run = keisei(
+    ["train", "--sweep", "sweep.yaml", "--config", "base.yaml", "--savedir", models, "--count", "3"],
+    dir,
+  );
   expect(run.code).toBe(0);
 
   const status = keisei(["sweep", "status", "--savedir", models], dir);
@@ -44,14 +53,32 @@ test("keisei train --sweep: trials run, hyperband prunes, best reproduces the be
   // Every trial's run really used its parameters (the reference's sweep never applied one).
   const trialRuns = readdirSync(models).filter((d) => d.includes("trial"));
   expect(trialRuns.length).toBe(3);
-  const lrs = trialRuns.map((d) => Number(/learning_rate: ([\d.e-]+)/.exec(readFileSync(join(models, d, "effective_config.yaml"), "utf8"))![1])).sort();
+  const lrs = trialRuns
+    .map((d) =>
+      Number(/learning_rate: ([\d.e-]+)/.exec(readFileSync(join(models, d, "effective_config.yaml"), "utf8"))![1]),
+    )
+    .sort();
   expect(lrs).toEqual([0.0001, 0.0003, 0.001]);
-  for (const d of trialRuns) expect(readFileSync(join(models, d, "effective_config.yaml"), "utf8")).toContain("entropy_coef: 0.02");
+  for (const d of trialRuns)
+    expect(readFileSync(join(models, d, "effective_config.yaml"), "utf8")).toContain("entropy_coef: 0.02");
 
   const best = keisei(["sweep", "best", "--savedir", models], dir);
   expect(best.code).toBe(0);
   writeFileSync(join(dir, "best.yaml"), best.out);
-  const again = keisei(["train", "--config", "best.yaml", "--savedir", join(dir, "again"), "--run-name", "best", "--total-timesteps", "256"], dir);
+  const again = keisei(
+    [
+      "train",
+      "--config",
+      "best.yaml",
+      "--savedir",
+      join(dir, "again"),
+      "--run-name",
+      "best",
+      "--total-timesteps",
+      "256",
+    ],
+    dir,
+  );
   expect(again.code).toBe(0);
   const effective = readFileSync(join(dir, "again", "best", "effective_config.yaml"), "utf8");
   expect(effective).toMatch(/learning_rate: 0\.0001\b/);

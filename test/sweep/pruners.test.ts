@@ -59,14 +59,20 @@ describe("hyperband (ASHA on W&B's bands)", () => {
 
   test("maximize flips the order", () => {
     const win = new HyperbandPruner([2], 2, true, "maximize");
-    const rivals = [trial(0, "complete", [0.1, 0.5]), trial(1, "complete", [0.1, 0.4]), trial(2, "complete", [0.1, 0.3])];
+    const rivals = [
+      trial(0, "complete", [0.1, 0.5]),
+      trial(1, "complete", [0.1, 0.4]),
+      trial(2, "complete", [0.1, 0.3]),
+    ];
     // Four at rung 2 keep two: 0.5 and the next best.
     expect(win.decide(trial(9, "running", [0.1, 0.45]), rivals).prune).toBe(false);
     expect(win.decide(trial(9, "running", [0.1, 0.35]), rivals).prune).toBe(true);
   });
 
   test("the sweep file's early_terminate becomes this pruner", () => {
-    const spec = parseSweepSpec("method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperband, max_iter: 27, s: 3, eta: 3}\n");
+    const spec = parseSweepSpec(
+      "method: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperband, max_iter: 27, s: 3, eta: 3}\n",
+    );
     const p = makePruner(spec.earlyTerminate, "maximize");
     expect(p).toBeInstanceOf(HyperbandPruner);
     expect((p as HyperbandPruner).bands).toEqual([1, 3, 9]);
@@ -75,8 +81,10 @@ describe("hyperband (ASHA on W&B's bands)", () => {
 
 describe("median (Optuna's MedianPruner)", () => {
   const complete = [trial(0, "complete", [5, 4, 3]), trial(1, "complete", [7, 6, 5])];
-  const p = (o: Partial<{ startup: number; warmup: number; interval: number; min: number }> = {}, goal: "minimize" | "maximize" = "minimize") =>
-    new MedianPruner(o.startup ?? 2, o.warmup ?? 0, o.interval ?? 1, o.min ?? 1, goal);
+  const p = (
+    o: Partial<{ startup: number; warmup: number; interval: number; min: number }> = {},
+    goal: "minimize" | "maximize" = "minimize",
+  ) => new MedianPruner(o.startup ?? 2, o.warmup ?? 0, o.interval ?? 1, o.min ?? 1, goal);
 
   test("prunes a best-so-far worse than the complete trials' median at the same step", () => {
     const d = p().decide(trial(2, "running", [8]), complete);
@@ -88,7 +96,12 @@ describe("median (Optuna's MedianPruner)", () => {
   });
 
   test("only complete trials make the median", () => {
-    const mixed = [...complete, trial(3, "pruned", [100, 100]), trial(4, "running", [100, 100]), trial(5, "failed", [100])];
+    const mixed = [
+      ...complete,
+      trial(3, "pruned", [100, 100]),
+      trial(4, "running", [100, 100]),
+      trial(5, "failed", [100]),
+    ];
     expect(p().decide(trial(2, "running", [5.9]), mixed).prune).toBe(false); // median stays 6
   });
 
@@ -119,7 +132,13 @@ describe("median (Optuna's MedianPruner)", () => {
     const spec = parseSweepSpec(
       "method: random\nmetric: {name: x}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: median, n_startup_trials: 3, n_warmup_steps: 1000}\n",
     );
-    expect(spec.earlyTerminate).toEqual({ type: "median", nStartupTrials: 3, nWarmupSteps: 1000, intervalSteps: 1, nMinTrials: 1 });
+    expect(spec.earlyTerminate).toEqual({
+      type: "median",
+      nStartupTrials: 3,
+      nWarmupSteps: 1000,
+      intervalSteps: 1,
+      nMinTrials: 1,
+    });
     expect(makePruner(spec.earlyTerminate, "minimize")).toBeInstanceOf(MedianPruner);
   });
 });

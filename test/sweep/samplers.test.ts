@@ -3,10 +3,19 @@
 import { describe, expect, test } from "bun:test";
 import { Random } from "../../src/util/random.ts";
 import { normalCdf, normalPpf, ppf } from "../../src/sweep/distributions.ts";
-import { gridProposals, gridValues, type HistoryTrial, randomProposal, tpeGamma, tpeProposal, tpeSplit } from "../../src/sweep/samplers.ts";
+import {
+  gridProposals,
+  gridValues,
+  type HistoryTrial,
+  randomProposal,
+  tpeGamma,
+  tpeProposal,
+  tpeSplit,
+} from "../../src/sweep/samplers.ts";
 import { type ParamSpec, parseSweepSpec } from "../../src/sweep/spec.ts";
 
-const params = (yaml: string, method = "random"): ParamSpec[] => parseSweepSpec(`method: ${method}\nparameters:\n${yaml}`).parameters;
+const params = (yaml: string, method = "random"): ParamSpec[] =>
+  parseSweepSpec(`method: ${method}\nparameters:\n${yaml}`).parameters;
 const one = (yaml: string) => params(`  p: ${yaml}\n`.replace("p:", "training.learning_rate:"))[0];
 
 describe("grid", () => {
@@ -20,19 +29,42 @@ describe("grid", () => {
     const keys = points.map((p) => JSON.stringify(p.params));
     expect(new Set(keys).size).toBe(points.length);
     const expected: string[] = [];
-    for (const lr of [0.001, 0.0003]) for (const d of [2, 3, 4]) for (const s of [null, "cosine"]) expected.push(JSON.stringify({ "training.learning_rate": lr, "training.tower_depth": d, "training.lr_schedule_type": s, "env.device": "cpu" }));
+    for (const lr of [0.001, 0.0003])
+      for (const d of [2, 3, 4])
+        for (const s of [null, "cosine"])
+          expected.push(
+            JSON.stringify({
+              "training.learning_rate": lr,
+              "training.tower_depth": d,
+              "training.lr_schedule_type": s,
+              "env.device": "cpu",
+            }),
+          );
     expect(keys).toEqual(expected);
-    expect(points[1].internal).toEqual({ "training.learning_rate": 0, "training.tower_depth": 0, "training.lr_schedule_type": 1, "env.device": 0 });
+    expect(points[1].internal).toEqual({
+      "training.learning_rate": 0,
+      "training.tower_depth": 0,
+      "training.lr_schedule_type": 1,
+      "env.device": 0,
+    });
   });
 
   test("q_uniform expands like W&B's arange(min, max, q); int_uniform is min..max", () => {
-    expect(gridValues(params("  training.clip_epsilon: {distribution: q_uniform, min: 0.1, max: 0.3, q: 0.05}\n", "grid")[0])).toEqual([0.1, 0.15, 0.2, 0.25]);
-    expect(gridValues(params("  training.minibatch_size: {distribution: q_uniform, min: 32, max: 160, q: 32}\n", "grid")[0])).toEqual([32, 64, 96, 128]);
+    expect(
+      gridValues(
+        params("  training.clip_epsilon: {distribution: q_uniform, min: 0.1, max: 0.3, q: 0.05}\n", "grid")[0],
+      ),
+    ).toEqual([0.1, 0.15, 0.2, 0.25]);
+    expect(
+      gridValues(params("  training.minibatch_size: {distribution: q_uniform, min: 32, max: 160, q: 32}\n", "grid")[0]),
+    ).toEqual([32, 64, 96, 128]);
     expect(gridValues(params("  training.ppo_epochs: {min: 1, max: 4}\n", "grid")[0])).toEqual([1, 2, 3, 4]);
   });
 
   test("a continuous parameter is refused", () => {
-    expect(() => params("  training.gamma: {min: 0.9, max: 0.99}\n", "grid")).toThrow(/method grid needs a finite set of values/);
+    expect(() => params("  training.gamma: {min: 0.9, max: 0.99}\n", "grid")).toThrow(
+      /method grid needs a finite set of values/,
+    );
   });
 });
 
@@ -101,13 +133,18 @@ describe("TPE", () => {
   const ps = parseSweepSpec(
     "method: bayes\nmetric: {name: loss}\nparameters:\n  training.learning_rate: {distribution: log_uniform_values, min: 1.0e-6, max: 1.0e-1}\n  training.gamma: {min: 0.8, max: 1.0}\n",
   ).parameters;
-  const f = (p: Record<string, unknown>) => (Math.log10(p["training.learning_rate"] as number) + 3.5) ** 2 + 100 * ((p["training.gamma"] as number) - 0.93) ** 2;
+  const f = (p: Record<string, unknown>) =>
+    (Math.log10(p["training.learning_rate"] as number) + 3.5) ** 2 +
+    100 * ((p["training.gamma"] as number) - 0.93) ** 2;
   const best = (method: "tpe" | "random", seed: number, n: number) => {
     const history: HistoryTrial[] = [];
     let b = Infinity;
     for (let i = 0; i < n; i++) {
       const rng = new Random((seed * 1000003 + i) >>> 0);
-      const p = method === "tpe" ? tpeProposal(ps, history, "minimize", rng, { nStartupTrials: 10, nEiCandidates: 24 }) : randomProposal(ps, rng);
+      const p =
+        method === "tpe"
+          ? tpeProposal(ps, history, "minimize", rng, { nStartupTrials: 10, nEiCandidates: 24 })
+          : randomProposal(ps, rng);
       const v = f(p.params);
       b = Math.min(b, v);
       history.push({ number: i, state: "complete", value: v, internal: p.internal, lastStep: null, lastValue: null });
@@ -128,17 +165,31 @@ describe("TPE", () => {
     const history: HistoryTrial[] = [];
     for (let i = 0; i < 5; i++) {
       const p = randomProposal(ps, new Random(i));
-      history.push({ number: i, state: "complete", value: f(p.params), internal: p.internal, lastStep: null, lastValue: null });
+      history.push({
+        number: i,
+        state: "complete",
+        value: f(p.params),
+        internal: p.internal,
+        lastStep: null,
+        lastValue: null,
+      });
     }
     const opts = { nStartupTrials: 10, nEiCandidates: 24 };
     expect(tpeProposal(ps, history, "minimize", new Random(99), opts)).toEqual(randomProposal(ps, new Random(99)));
     const more = { nStartupTrials: 3, nEiCandidates: 24 };
-    expect(tpeProposal(ps, history, "minimize", new Random(99), more)).toEqual(tpeProposal(ps, history, "minimize", new Random(99), more));
+    expect(tpeProposal(ps, history, "minimize", new Random(99), more)).toEqual(
+      tpeProposal(ps, history, "minimize", new Random(99), more),
+    );
   });
 
   test("splits like Optuna: best gamma(n) complete trials, then pruned ones by depth; running ones are bad (constant liar)", () => {
     expect([1, 10, 11, 100, 300].map(tpeGamma)).toEqual([1, 1, 2, 10, 25]);
-    const t = (number: number, state: HistoryTrial["state"], value: number | null, lastStep: number | null = null): HistoryTrial => ({
+    const t = (
+      number: number,
+      state: HistoryTrial["state"],
+      value: number | null,
+      lastStep: number | null = null,
+    ): HistoryTrial => ({
       number,
       state,
       value,
@@ -146,12 +197,20 @@ describe("TPE", () => {
       lastStep,
       lastValue: value,
     });
-    const history = [...Array.from({ length: 18 }, (_, i) => t(i, "complete", 10 + i)), t(18, "pruned", 1, 5), t(19, "pruned", 0.5, 3), t(20, "running", null)];
+    const history = [
+      ...Array.from({ length: 18 }, (_, i) => t(i, "complete", 10 + i)),
+      t(18, "pruned", 1, 5),
+      t(19, "pruned", 0.5, 3),
+      t(20, "running", null),
+    ];
     const maxi = tpeSplit(history, "maximize");
     expect(maxi.n).toBe(20);
     expect(maxi.below.map((x) => x.number)).toEqual([17, 16]);
     expect(maxi.above.at(-1)?.number).toBe(20);
-    const mini = tpeSplit([t(0, "pruned", 3, 9), t(1, "pruned", 1, 2), ...Array.from({ length: 9 }, (_, i) => t(i + 2, "running", null))], "minimize");
+    const mini = tpeSplit(
+      [t(0, "pruned", 3, 9), t(1, "pruned", 1, 2), ...Array.from({ length: 9 }, (_, i) => t(i + 2, "running", null))],
+      "minimize",
+    );
     expect(mini.below.map((x) => x.number)).toEqual([0]); // deeper pruned trial ranks first
   });
 
@@ -162,21 +221,46 @@ describe("TPE", () => {
       const history: HistoryTrial[] = [];
       for (let i = 0; i < 20; i++) {
         const p = randomProposal(ps, new Random(s * 77 + i));
-        history.push({ number: i, state: "complete", value: f(p.params), internal: p.internal, lastStep: null, lastValue: null });
+        history.push({
+          number: i,
+          state: "complete",
+          value: f(p.params),
+          internal: p.internal,
+          lastStep: null,
+          lastValue: null,
+        });
       }
       const a = tpeProposal(ps, history, "minimize", new Random(999 + s), opts);
-      const b = tpeProposal(ps, [...history, { number: 20, state: "running", value: null, internal: a.internal, lastStep: null, lastValue: null }], "minimize", new Random(999 + s), opts);
+      const b = tpeProposal(
+        ps,
+        [
+          ...history,
+          { number: 20, state: "running", value: null, internal: a.internal, lastStep: null, lastValue: null },
+        ],
+        "minimize",
+        new Random(999 + s),
+        opts,
+      );
       if (JSON.stringify(a.params) !== JSON.stringify(b.params)) differ++;
     }
     expect(differ).toBeGreaterThanOrEqual(24);
   });
 
   test("categorical parameters concentrate on the good choice", () => {
-    const cat = parseSweepSpec("method: bayes\nmetric: {name: loss}\nparameters:\n  training.lr_schedule_type: {values: [linear, cosine, exponential, step]}\n").parameters;
+    const cat = parseSweepSpec(
+      "method: bayes\nmetric: {name: loss}\nparameters:\n  training.lr_schedule_type: {values: [linear, cosine, exponential, step]}\n",
+    ).parameters;
     const history: HistoryTrial[] = [];
     for (let i = 0; i < 40; i++) {
       const p = tpeProposal(cat, history, "minimize", new Random(i), { nStartupTrials: 8, nEiCandidates: 24 });
-      history.push({ number: i, state: "complete", value: p.params["training.lr_schedule_type"] === "cosine" ? 0 : 1, internal: p.internal, lastStep: null, lastValue: null });
+      history.push({
+        number: i,
+        state: "complete",
+        value: p.params["training.lr_schedule_type"] === "cosine" ? 0 : 1,
+        internal: p.internal,
+        lastStep: null,
+        lastValue: null,
+      });
     }
     const late = history.slice(20).filter((h) => h.value === 0).length;
     expect(late).toBeGreaterThanOrEqual(10); // random: 5 of 20 expected

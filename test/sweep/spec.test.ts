@@ -143,7 +143,9 @@ parameters:
 
   test("the fingerprint ignores notes and description but not the search", () => {
     const a = parseSweepSpec("method: random\ndescription: one\nparameters: {training.gamma: {values: [0.9, 0.99]}}\n");
-    const b = parseSweepSpec("method: random\ndescription: two\nprogram: x.py\nparameters: {training.gamma: {values: [0.9, 0.99]}}\n");
+    const b = parseSweepSpec(
+      "method: random\ndescription: two\nprogram: x.py\nparameters: {training.gamma: {values: [0.9, 0.99]}}\n",
+    );
     const c = parseSweepSpec("method: random\nparameters: {training.gamma: {values: [0.9, 0.999]}}\n");
     expect(specFingerprint(a)).toBe(specFingerprint(b));
     expect(specFingerprint(a)).not.toBe(specFingerprint(c));
@@ -152,33 +154,92 @@ parameters:
 
 describe("errors name the file and key", () => {
   test("a misspelt distribution, with a suggestion (the issue's example)", () => {
-    const msg = errorOf("method: random\nparameters:\n  training:\n    parameters:\n      learning_rate: {distribution: log_unform, min: 1.0e-5, max: 1.0e-2}\n");
-    expect(msg).toBe('sweep.yaml: parameters.training.parameters.learning_rate.distribution: unknown "log_unform" (did you mean log_uniform?)');
-    const dotted = errorOf("method: random\nparameters:\n  training.learning_rate: {distribution: log_unform, min: 1.0e-5, max: 1.0e-2}\n");
-    expect(dotted).toBe('sweep.yaml: parameters.training.learning_rate.distribution: unknown "log_unform" (did you mean log_uniform?)');
+    const msg = errorOf(
+      "method: random\nparameters:\n  training:\n    parameters:\n      learning_rate: {distribution: log_unform, min: 1.0e-5, max: 1.0e-2}\n",
+    );
+    expect(msg).toBe(
+      'sweep.yaml: parameters.training.parameters.learning_rate.distribution: unknown "log_unform" (did you mean log_uniform?)',
+    );
+    const dotted = errorOf(
+      "method: random\nparameters:\n  training.learning_rate: {distribution: log_unform, min: 1.0e-5, max: 1.0e-2}\n",
+    );
+    expect(dotted).toBe(
+      'sweep.yaml: parameters.training.learning_rate.distribution: unknown "log_unform" (did you mean log_uniform?)',
+    );
   });
 
   const cases: [string, string][] = [
-    ["method: random\nparameters: {learning_rate: {values: [0.001]}}\n", 'parameters.learning_rate: "learning_rate" is not a keisei config field (did you mean training.learning_rate?)'],
-    ["method: random\nparameters: {training.learnig_rate: {values: [0.001]}}\n", "(did you mean training.learning_rate?)"],
-    ["method: randon\nparameters: {training.gamma: {values: [0.9]}}\n", 'method: unknown "randon": grid, random or bayes (did you mean random?)'],
+    [
+      "method: random\nparameters: {learning_rate: {values: [0.001]}}\n",
+      'parameters.learning_rate: "learning_rate" is not a keisei config field (did you mean training.learning_rate?)',
+    ],
+    [
+      "method: random\nparameters: {training.learnig_rate: {values: [0.001]}}\n",
+      "(did you mean training.learning_rate?)",
+    ],
+    [
+      "method: randon\nparameters: {training.gamma: {values: [0.9]}}\n",
+      'method: unknown "randon": grid, random or bayes (did you mean random?)',
+    ],
     ["parameters: {training.gamma: {values: [0.9]}}\n", "method: required"],
     ["method: bayes\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n", "metric: required with method: bayes"],
-    ["method: grid\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n", "parameters.training.gamma: method grid needs a finite set of values; distribution uniform is continuous"],
-    ["method: random\nparameters: {training.gamma: {min: 0.99, max: 0.9}}\n", "parameters.training.gamma.min: min (0.99) is greater than max (0.9)"],
-    ["method: random\nparameters: {training.gamma: {min: 0.5, max: 2.0}}\n", "parameters.training.gamma: max: training.gamma: Too big: expected number to be <=1, got 2"],
-    ["method: random\nparameters: {training.ppo_epochs: {distribution: uniform, min: 1, max: 8}}\n", "parameters.training.ppo_epochs: sample"],
-    ["method: random\nparameters: {training.lr_schedule_type: {values: [linear, cosin]}}\n", "parameters.training.lr_schedule_type: values[1]"],
-    ["method: random\nparameters: {training.gamma: {values: [0.9], probabilities: [0.5]}}\n", "parameters.training.gamma.probabilities: must sum to 1"],
-    ["method: random\nparameters: {training.gamma: {distribution: uniform, values: [0.9]}}\n", "parameters.training.gamma.values: not used by distribution uniform"],
-    ["method: random\nparameters: {training.gamma: {vaules: [0.9]}}\n", "parameters.training.gamma.vaules: unknown key (did you mean values?)"],
-    ["method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: 0.00001, max: 0.01}}\n", "parameters.training.learning_rate.distribution: log_uniform takes exponents of e"],
-    ["method: random\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperband, eta: 3}\n", "early_terminate: hyperband needs min_iter, or max_iter and s"],
-    ["method: random\nmetric: {name: x}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperbnd, min_iter: 1}\n", 'early_terminate.type: unknown "hyperbnd": hyperband or median (did you mean hyperband?)'],
+    [
+      "method: grid\nparameters: {training.gamma: {min: 0.9, max: 0.99}}\n",
+      "parameters.training.gamma: method grid needs a finite set of values; distribution uniform is continuous",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {min: 0.99, max: 0.9}}\n",
+      "parameters.training.gamma.min: min (0.99) is greater than max (0.9)",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {min: 0.5, max: 2.0}}\n",
+      "parameters.training.gamma: max: training.gamma: Too big: expected number to be <=1, got 2",
+    ],
+    [
+      "method: random\nparameters: {training.ppo_epochs: {distribution: uniform, min: 1, max: 8}}\n",
+      "parameters.training.ppo_epochs: sample",
+    ],
+    [
+      "method: random\nparameters: {training.lr_schedule_type: {values: [linear, cosin]}}\n",
+      "parameters.training.lr_schedule_type: values[1]",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {values: [0.9], probabilities: [0.5]}}\n",
+      "parameters.training.gamma.probabilities: must sum to 1",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {distribution: uniform, values: [0.9]}}\n",
+      "parameters.training.gamma.values: not used by distribution uniform",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {vaules: [0.9]}}\n",
+      "parameters.training.gamma.vaules: unknown key (did you mean values?)",
+    ],
+    [
+      "method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: 0.00001, max: 0.01}}\n",
+      "parameters.training.learning_rate.distribution: log_uniform takes exponents of e",
+    ],
+    [
+      "method: random\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperband, eta: 3}\n",
+      "early_terminate: hyperband needs min_iter, or max_iter and s",
+    ],
+    [
+      "method: random\nmetric: {name: x}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: hyperbnd, min_iter: 1}\n",
+      'early_terminate.type: unknown "hyperbnd": hyperband or median (did you mean hyperband?)',
+    ],
     ["method: random\nparameters: {training.gamma: {values: [0.9]}}\nrun_cap: 0\n", "run_cap: must be > 0, got 0"],
-    ["method: random\nparamters: {training.gamma: {values: [0.9]}}\n", "paramters: unknown key (did you mean parameters?)"],
-    ["method: random\nmetric: {name: x, goal: maximise}\nparameters: {training.gamma: {values: [0.9]}}\n", 'metric.goal: unknown "maximise": minimize or maximize (did you mean maximize?)'],
-    ["method: random\nparameters:\n  training: {parameters: {gamma: {values: [0.9]}}}\n  training.gamma: {values: [0.95]}\n", "parameters.training.gamma: training.gamma is also swept at parameters.training.parameters.gamma"],
+    [
+      "method: random\nparamters: {training.gamma: {values: [0.9]}}\n",
+      "paramters: unknown key (did you mean parameters?)",
+    ],
+    [
+      "method: random\nmetric: {name: x, goal: maximise}\nparameters: {training.gamma: {values: [0.9]}}\n",
+      'metric.goal: unknown "maximise": minimize or maximize (did you mean maximize?)',
+    ],
+    [
+      "method: random\nparameters:\n  training: {parameters: {gamma: {values: [0.9]}}}\n  training.gamma: {values: [0.95]}\n",
+      "parameters.training.gamma: training.gamma is also swept at parameters.training.parameters.gamma",
+    ],
   ];
   test.each(cases.map(([text, expected]) => [expected, text]))("%s", (expected, text) => {
     const msg = errorOf(text);
@@ -187,20 +248,30 @@ describe("errors name the file and key", () => {
   });
 
   test("log_uniform with values where exponents belong says which distribution was meant", () => {
-    const msg = errorOf("method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: 0.00001, max: 0.01}}\n");
+    const msg = errorOf(
+      "method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: 0.00001, max: 0.01}}\n",
+    );
     expect(msg).toBe(
       "sweep.yaml: parameters.training.learning_rate.distribution: log_uniform takes exponents of e: min 0.00001, max 0.01 give values 1.000…1.010; for values from 0.00001 to 0.01 use log_uniform_values",
     );
     // Exponents as W&B means them are fine: e^-11.5 … e^-4.6 ≈ 1e-5 … 1e-2.
-    expect(() => parseSweepSpec("method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: -11.5, max: -4.6}}\n")).not.toThrow();
+    expect(() =>
+      parseSweepSpec(
+        "method: random\nparameters: {training.learning_rate: {distribution: log_uniform, min: -11.5, max: -4.6}}\n",
+      ),
+    ).not.toThrow();
   });
 
   test("an integer field swept with a continuous distribution gets a hint", () => {
-    expect(errorOf("method: random\nparameters: {training.ppo_epochs: {distribution: uniform, min: 1, max: 8}}\n")).toMatch(/an integer field: use int_uniform/);
+    expect(
+      errorOf("method: random\nparameters: {training.ppo_epochs: {distribution: uniform, min: 1, max: 8}}\n"),
+    ).toMatch(/an integer field: use int_uniform/);
   });
 
   test("YAML syntax errors give line and column", () => {
-    expect(errorOf("method: random\nparameters: {training.gamma: [0.9\n", "s.yaml")).toMatch(/^s\.yaml: YAML syntax error at line \d+, column \d+/);
+    expect(errorOf("method: random\nparameters: {training.gamma: [0.9\n", "s.yaml")).toMatch(
+      /^s\.yaml: YAML syntax error at line \d+, column \d+/,
+    );
   });
 
   test("several errors are all reported, one per line", () => {

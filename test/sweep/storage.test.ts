@@ -22,16 +22,32 @@ type Kind = "sqlite" | "postgres";
 const urls = new Map<Kind, Promise<string>>();
 function dbUrl(kind: Kind): Promise<string> {
   let url = urls.get(kind);
-  if (!url) urls.set(kind, (url = kind === "sqlite" ? Promise.resolve(join(tmp, "studies.sqlite")) : (pg as NonNullable<typeof pg>).createDatabase("sweeps")));
+  if (!url)
+    urls.set(
+      kind,
+      (url =
+        kind === "sqlite"
+          ? Promise.resolve(join(tmp, "studies.sqlite"))
+          : (pg as NonNullable<typeof pg>).createDatabase("sweeps")),
+    );
   return url;
 }
 let studyCount = 0;
 /** A study name not used before in this file. */
 const fresh = (prefix: string) => `${prefix}${++studyCount}`;
 
-const proposals = (n: number): Proposal[] => Array.from({ length: n }, (_, i) => ({ params: { "training.gamma": 0.9 + i / 1000 }, internal: { "training.gamma": i / n } }));
+const proposals = (n: number): Proposal[] =>
+  Array.from({ length: n }, (_, i) => ({
+    params: { "training.gamma": 0.9 + i / 1000 },
+    internal: { "training.gamma": i / n },
+  }));
 
-async function newStudy(storage: StudyStorage, yaml: string, enqueue: Proposal[] = [], modelDir = join(tmp, "models")): Promise<StudyRecord> {
+async function newStudy(
+  storage: StudyStorage,
+  yaml: string,
+  enqueue: Proposal[] = [],
+  modelDir = join(tmp, "models"),
+): Promise<StudyRecord> {
   const spec = parseSweepSpec(yaml);
   const { study, created } = await storage.createStudy({
     name: spec.name ?? "s",
@@ -46,7 +62,8 @@ async function newStudy(storage: StudyStorage, yaml: string, enqueue: Proposal[]
   return study;
 }
 
-const RANDOM = (name: string) => `name: ${name}\nmethod: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.999}}\n`;
+const RANDOM = (name: string) =>
+  `name: ${name}\nmethod: random\nmetric: {name: eval/win_rate, goal: maximize}\nparameters: {training.gamma: {min: 0.9, max: 0.999}}\n`;
 
 describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
   const skip = kind === "postgres" && !pg;
@@ -57,15 +74,31 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       expect(storage.adapter).toBe(kind);
       const name = fresh("join");
       const a = await newStudy(storage, RANDOM(name));
-      const again = await storage.createStudy({ name, spec: a.spec, fingerprint: a.fingerprint, base: a.base, seed: 9, enqueue: [], now: Date.now() });
+      const again = await storage.createStudy({
+        name,
+        spec: a.spec,
+        fingerprint: a.fingerprint,
+        base: a.base,
+        seed: 9,
+        enqueue: [],
+        now: Date.now(),
+      });
       expect(again.created).toBe(false);
       expect(again.study.id).toBe(a.id);
       expect(again.study.spec).toEqual(a.spec);
       expect(typeof again.study.createdAt).toBe("number");
       const other = parseSweepSpec(RANDOM(name).replace("0.999", "0.99"));
-      await expect(storage.createStudy({ name, spec: other, fingerprint: specFingerprint(other), base: a.base, seed: 1, enqueue: [], now: 0 })).rejects.toThrow(
-        /already exists with a different search/,
-      );
+      await expect(
+        storage.createStudy({
+          name,
+          spec: other,
+          fingerprint: specFingerprint(other),
+          base: a.base,
+          seed: 1,
+          enqueue: [],
+          now: 0,
+        }),
+      ).rejects.toThrow(/already exists with a different search/);
     } finally {
       await storage.close();
     }
@@ -100,30 +133,33 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
     }
   });
 
-  test.skipIf(skip)("trials created at once from five connections get distinct numbers and see each other", async () => {
-    const url = await dbUrl(kind);
-    const first = await StudyStorage.open(url);
-    const study = await newStudy(first, RANDOM(fresh("numbers")));
-    const conns = [first, ...(await Promise.all(Array.from({ length: 4 }, () => StudyStorage.open(url))))];
-    try {
-      const seenBefore: number[] = [];
-      await Promise.all(
-        conns.map(async (c, w) => {
-          for (let i = 0; i < 8; i++)
-            await c.createTrial(study.id, `w${w}`, Date.now(), (trials) => {
-              seenBefore.push(trials.length);
-              return { params: { "training.gamma": 0.95 }, internal: { "training.gamma": 0.5 } };
-            });
-        }),
-      );
-      const trials = await first.trials(study.id);
-      expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-      // Under the study lock each proposal saw every trial created before it.
-      expect(seenBefore.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    } finally {
-      for (const c of conns) await c.close();
-    }
-  });
+  test.skipIf(skip)(
+    "trials created at once from five connections get distinct numbers and see each other",
+    async () => {
+      const url = await dbUrl(kind);
+      const first = await StudyStorage.open(url);
+      const study = await newStudy(first, RANDOM(fresh("numbers")));
+      const conns = [first, ...(await Promise.all(Array.from({ length: 4 }, () => StudyStorage.open(url))))];
+      try {
+        const seenBefore: number[] = [];
+        await Promise.all(
+          conns.map(async (c, w) => {
+            for (let i = 0; i < 8; i++)
+              await c.createTrial(study.id, `w${w}`, Date.now(), (trials) => {
+                seenBefore.push(trials.length);
+                return { params: { "training.gamma": 0.95 }, internal: { "training.gamma": 0.5 } };
+              });
+          }),
+        );
+        const trials = await first.trials(study.id);
+        expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+        // Under the study lock each proposal saw every trial created before it.
+        expect(seenBefore.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      } finally {
+        for (const c of conns) await c.close();
+      }
+    },
+  );
 
   test.skipIf(skip)("a trial whose heartbeat stops is failed after the grace period and retried once", async () => {
     const storage = await StudyStorage.open(await dbUrl(kind));
@@ -139,7 +175,14 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       expect(r.failed.map((t) => t.id)).toEqual([a!.id]);
       expect(r.failed[0].message).toMatch(/no heartbeat from A for 1\.1 s/);
       expect(r.retried.length).toBe(1);
-      expect(r.retried[0]).toMatchObject({ state: "waiting", attempts: 2, retryOf: a!.id, number: 1, params: a!.params, internal: a!.internal });
+      expect(r.retried[0]).toMatchObject({
+        state: "waiting",
+        attempts: 2,
+        retryOf: a!.id,
+        number: 1,
+        params: a!.params,
+        internal: a!.internal,
+      });
       // The dead agent's late writes are refused.
       expect(await storage.heartbeat(a!.id, "A", t0 + 1700)).toBe(false);
       expect(await storage.finish(a!.id, "A", "complete", 1, null, t0 + 1700)).toBe(false);
@@ -222,9 +265,16 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       const trials = await storage.trials(study.id);
       await storage.close();
       expect(trials.length).toBe(6);
-      expect(trials.filter((t) => t.state !== "complete" || t.attempts !== 1).map((t) => `${t.number} ${t.state} ${t.message}`)).toEqual([]);
+      expect(
+        trials
+          .filter((t) => t.state !== "complete" || t.attempts !== 1)
+          .map((t) => `${t.number} ${t.state} ${t.message}`),
+      ).toEqual([]);
       expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(6);
-      const runs = readFileSync(runsLog, "utf8").trim().split("\n").map((l) => l.split(" ")[0]);
+      const runs = readFileSync(runsLog, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ")[0]);
       expect(runs.sort()).toEqual(trials.map((t) => `${name}-trial-${t.number}`).sort()); // each run once
       expect(new Set(trials.map((t) => t.worker)).size).toBeGreaterThan(1); // the work was shared
       for (const log of logs) expect(log).toMatch(/agent stopped: every grid point has run/);
@@ -250,8 +300,13 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       const trials = await storage.trials(study.id);
       await storage.close();
       expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
-      expect(trials.filter((t) => t.state !== "complete").map((t) => `${t.number} ${t.state} ${t.message}`)).toEqual([]);
-      const runs = readFileSync(runsLog, "utf8").trim().split("\n").map((l) => l.split(" ")[0]);
+      expect(trials.filter((t) => t.state !== "complete").map((t) => `${t.number} ${t.state} ${t.message}`)).toEqual(
+        [],
+      );
+      const runs = readFileSync(runsLog, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ")[0]);
       expect(runs.length).toBe(6);
       expect(new Set(runs).size).toBe(6);
       for (const log of logs) expect(log).toMatch(/run_cap 6 reached/);
@@ -269,18 +324,28 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       const study = await newStudy(storage, `${RANDOM(name)}run_cap: 2\n`, [], modelDir);
       const runsLog = join(tmp, `kill-${kind}.runs`);
       const env = { ...process.env, SWEEP_TUNING: killTuning, FAKE_TRAIN_SLEEP_MS: "50", FAKE_TRAIN_RUNS_LOG: runsLog };
-      const a = Bun.spawn([process.execPath, agentScript, url, name, "doomed"], { env: { ...env, FAKE_TRAIN_ITERS: "200" }, stdout: "ignore", stderr: "pipe" });
+      const a = Bun.spawn([process.execPath, agentScript, url, name, "doomed"], {
+        env: { ...env, FAKE_TRAIN_ITERS: "200" },
+        stdout: "ignore",
+        stderr: "pipe",
+      });
       // Wait until A's trial is running and reporting, then kill A outright.
       const deadline = Date.now() + 20_000;
       for (;;) {
         const [t] = await storage.trials(study.id);
         if (t && t.state === "running" && ((await storage.values(study.id)).get(t.id)?.length ?? 0) >= 2) break;
-        if (Date.now() > deadline) throw new Error(`agent A never started its trial: ${await new Response(a.stderr).text()}`);
+        if (Date.now() > deadline)
+          throw new Error(`agent A never started its trial: ${await new Response(a.stderr).text()}`);
         await Bun.sleep(50);
       }
       a.kill("SIGKILL");
       await a.exited;
-      const b = await agents(url, name, ["rescuer"], { SWEEP_TUNING: killTuning, FAKE_TRAIN_ITERS: "4", FAKE_TRAIN_SLEEP_MS: "20", FAKE_TRAIN_RUNS_LOG: runsLog });
+      const b = await agents(url, name, ["rescuer"], {
+        SWEEP_TUNING: killTuning,
+        FAKE_TRAIN_ITERS: "4",
+        FAKE_TRAIN_SLEEP_MS: "20",
+        FAKE_TRAIN_RUNS_LOG: runsLog,
+      });
       expect(b.codes).toEqual([0]);
       const trials = await storage.trials(study.id);
       await storage.close();
@@ -289,7 +354,14 @@ describe.each(["sqlite", "postgres"] as Kind[])("%s study database", (kind) => {
       expect(dead).toMatchObject({ number: 0, state: "failed", worker: "doomed", attempts: 1 });
       expect(dead.message).toMatch(/no heartbeat from doomed for .* s \(agent gone\); retried as trial 2/);
       expect(other).toMatchObject({ number: 1, state: "complete", worker: "rescuer", retryOf: null });
-      expect(retry).toMatchObject({ number: 2, state: "complete", worker: "rescuer", attempts: 2, retryOf: dead.id, params: dead.params });
+      expect(retry).toMatchObject({
+        number: 2,
+        state: "complete",
+        worker: "rescuer",
+        attempts: 2,
+        retryOf: dead.id,
+        params: dead.params,
+      });
       expect(b.logs[0]).toMatch(/trial 0 failed: no heartbeat from doomed/);
       expect(b.logs[0]).toMatch(/trial 2 started \(retry of trial 0, attempt 2\)/);
       expect(b.logs[0]).toMatch(/run_cap 2 reached/);

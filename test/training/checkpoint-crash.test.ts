@@ -12,7 +12,10 @@ test("kill -9 mid-write: the newest complete checkpoint loads, and it is the las
   const backend = await createBackend("cpu");
   for (const delayMs of [0, 7, 23, 61]) {
     const dir = mkdtempSync(join(tmpdir(), "keisei-crash-"));
-    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/checkpoint-writer.ts"), dir], { stdout: "pipe", stderr: "inherit" });
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures/checkpoint-writer.ts"), dir], {
+      stdout: "pipe",
+      stderr: "inherit",
+    });
     const reader = child.stdout.getReader();
     let text = "";
     let announced: number[] = [];
@@ -37,13 +40,24 @@ test("kill -9 mid-write: the newest complete checkpoint loads, and it is the las
     expect(readOptimizerState(optimizer!, net, weights).step).toBe(0);
     net.destroy();
     // Whatever the kill interrupted is at most a temporary file, never a truncated checkpoint.
-    for (const f of readdirSync(dir)) expect(f).toMatch(/^checkpoint_ts\d+\.(safetensors|optimizer\.safetensors|json)$|\.tmp/);
+    for (const f of readdirSync(dir))
+      expect(f).toMatch(/^checkpoint_ts\d+\.(safetensors|optimizer\.safetensors|json)$|\.tmp/);
   }
 }, 120_000);
 
 test("a checkpoint is complete only with its JSON and every file the JSON names; format-1 JSONs need no optimizer file", () => {
   const dir = mkdtempSync(join(tmpdir(), "keisei-complete-"));
-  const json = (ts: number, extra: Record<string, unknown>) => writeFileSync(join(dir, `checkpoint_ts${ts}.json`), JSON.stringify({ timestep: ts, iteration: 1, schedulerStep: 1, weights: `checkpoint_ts${ts}.safetensors`, ...extra }));
+  const json = (ts: number, extra: Record<string, unknown>) =>
+    writeFileSync(
+      join(dir, `checkpoint_ts${ts}.json`),
+      JSON.stringify({
+        timestep: ts,
+        iteration: 1,
+        schedulerStep: 1,
+        weights: `checkpoint_ts${ts}.safetensors`,
+        ...extra,
+      }),
+    );
   const file = (name: string) => writeFileSync(join(dir, name), "");
   // 100: format 1, weights only (the optimizer rides inside them)
   json(100, { format: 1 });
@@ -58,11 +72,23 @@ test("a checkpoint is complete only with its JSON and every file the JSON names;
   file("checkpoint_ts400.safetensors");
   file("checkpoint_ts400.optimizer.safetensors");
   expect(listCheckpoints(dir)).toEqual([
-    { timestep: 200, json: join(dir, "checkpoint_ts200.json"), weights: join(dir, "checkpoint_ts200.safetensors"), optimizer: join(dir, "checkpoint_ts200.optimizer.safetensors") },
-    { timestep: 100, json: join(dir, "checkpoint_ts100.json"), weights: join(dir, "checkpoint_ts100.safetensors"), optimizer: null },
+    {
+      timestep: 200,
+      json: join(dir, "checkpoint_ts200.json"),
+      weights: join(dir, "checkpoint_ts200.safetensors"),
+      optimizer: join(dir, "checkpoint_ts200.optimizer.safetensors"),
+    },
+    {
+      timestep: 100,
+      json: join(dir, "checkpoint_ts100.json"),
+      weights: join(dir, "checkpoint_ts100.safetensors"),
+      optimizer: null,
+    },
   ]);
   // resuming from the incomplete one by path names the missing file
-  expect(() => readTrainerState(join(dir, "checkpoint_ts300.json"))).toThrow(/checkpoint_ts300\.json: its optimizer file checkpoint_ts300\.optimizer\.safetensors is missing/);
+  expect(() => readTrainerState(join(dir, "checkpoint_ts300.json"))).toThrow(
+    /checkpoint_ts300\.json: its optimizer file checkpoint_ts300\.optimizer\.safetensors is missing/,
+  );
   expect(readTrainerState(join(dir, "checkpoint_ts100.safetensors")).optimizer).toBeNull();
   rmSync(join(dir, "checkpoint_ts200.safetensors"));
   expect(listCheckpoints(dir).map((c) => c.timestep)).toEqual([100]);

@@ -3,10 +3,25 @@
 import { describe, expect, test } from "bun:test";
 import { configSchema } from "../../src/config/schema.ts";
 import {
-  type DashboardFrame, Display, displayWidth, fitWidth, handText, renderBoard, renderDashboard, renderPlainLine, sparkline, stripAnsi, trendArrow,
+  type DashboardFrame,
+  Display,
+  displayWidth,
+  fitWidth,
+  handText,
+  renderBoard,
+  renderDashboard,
+  renderPlainLine,
+  sparkline,
+  stripAnsi,
+  trendArrow,
 } from "../../src/training/display.ts";
 import { fmtDuration, fmtNum, fmtSig } from "../../src/training/display/format.ts";
-import { AFTER_7G7F_3C3D, PROMOTED_AND_HANDS, PROMOTED_AND_HANDS_MOVES, sampleFrame } from "./fixtures/display-frames.ts";
+import {
+  AFTER_7G7F_3C3D,
+  PROMOTED_AND_HANDS,
+  PROMOTED_AND_HANDS_MOVES,
+  sampleFrame,
+} from "./fixtures/display-frames.ts";
 import { VirtualTerminal } from "./fixtures/display-vt.ts";
 
 const displayConfig = configSchema.parse({}).display;
@@ -95,7 +110,9 @@ describe("board", () => {
   });
 
   test("the dashboard carries the board, the side to move and the recent moves, newest first", () => {
-    const frame = sampleFrame(0, { game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 3 } });
+    const frame = sampleFrame(0, {
+      game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 3 },
+    });
     const text = renderDashboard(frame, 120, 60).join("\n");
     for (const row of board(PROMOTED_AND_HANDS)) expect(text).toContain(row);
     expect(text).toContain("Self-play game #3 · ply 18 · Black to move");
@@ -105,7 +122,11 @@ describe("board", () => {
   });
 
   test("a bad SFEN is reported in the panel, not thrown", () => {
-    const lines = renderDashboard(sampleFrame(0, { game: { sfen: "not a sfen", recentMoves: [], ply: 0, gameIndex: 0 } }), 120, 60);
+    const lines = renderDashboard(
+      sampleFrame(0, { game: { sfen: "not a sfen", recentMoves: [], ply: 0, gameIndex: 0 } }),
+      120,
+      60,
+    );
     expect(lines.join("\n")).toContain("cannot draw: invalid SFEN");
   });
 });
@@ -132,9 +153,31 @@ describe("sparklines and numbers", () => {
   });
 
   test("formats", () => {
-    expect([0.812, 0.094, 4.21, 0.0041, 0.08, 112.4, 1532.2, Number.NaN].map(fmtSig)).toEqual(["0.812", "0.094", "4.21", "0.0041", "0.08", "112", "1532", "-"]);
-    expect([0.8123456, 12.3456, 0.0001234, 1.5e7, 0].map(fmtNum)).toEqual(["0.8123", "12.35", "1.23e-4", "1.50e7", "0"]);
-    expect([0, 45, 93.6, 3600 + 5 * 60 + 1, 3 * 86400 + 4 * 3600, Number.NaN].map(fmtDuration)).toEqual(["0s", "45s", "1m34s", "1h05m", "3d04h", "--"]);
+    expect([0.812, 0.094, 4.21, 0.0041, 0.08, 112.4, 1532.2, Number.NaN].map(fmtSig)).toEqual([
+      "0.812",
+      "0.094",
+      "4.21",
+      "0.0041",
+      "0.08",
+      "112",
+      "1532",
+      "-",
+    ]);
+    expect([0.8123456, 12.3456, 0.0001234, 1.5e7, 0].map(fmtNum)).toEqual([
+      "0.8123",
+      "12.35",
+      "1.23e-4",
+      "1.50e7",
+      "0",
+    ]);
+    expect([0, 45, 93.6, 3600 + 5 * 60 + 1, 3 * 86400 + 4 * 3600, Number.NaN].map(fmtDuration)).toEqual([
+      "0s",
+      "45s",
+      "1m34s",
+      "1h05m",
+      "3d04h",
+      "--",
+    ]);
   });
 });
 
@@ -153,21 +196,66 @@ describe("widths", () => {
 
   const frames: [string, DashboardFrame][] = [
     ["a run part-way", sampleFrame(0)],
-    ["promoted pieces and hands, a message", sampleFrame(3, { game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 1 }, message: "checkpoint written: checkpoint_ts20480.safetensors" })],
-    ["the first step: no record, no history, no game, no Elo", { ...sampleFrame(0), timestep: 0, iteration: 0, elapsedSeconds: 0, record: {}, history: {}, game: null, weightStats: [], elo: null }],
-    ["NaN metrics and huge values", sampleFrame(0, { record: { "charts/SPS": Number.NaN, "losses/policy_loss": 1e12, "game/black_win_rate": Number.NaN, "game/white_win_rate": Number.NaN, "game/draw_rate": Number.NaN }, runName: "x".repeat(300) })],
+    [
+      "promoted pieces and hands, a message",
+      sampleFrame(3, {
+        game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 1 },
+        message: "checkpoint written: checkpoint_ts20480.safetensors",
+      }),
+    ],
+    [
+      "the first step: no record, no history, no game, no Elo",
+      {
+        ...sampleFrame(0),
+        timestep: 0,
+        iteration: 0,
+        elapsedSeconds: 0,
+        record: {},
+        history: {},
+        game: null,
+        weightStats: [],
+        elo: null,
+      },
+    ],
+    [
+      "NaN metrics and huge values",
+      sampleFrame(0, {
+        record: {
+          "charts/SPS": Number.NaN,
+          "losses/policy_loss": 1e12,
+          "game/black_win_rate": Number.NaN,
+          "game/white_win_rate": Number.NaN,
+          "game/draw_rate": Number.NaN,
+        },
+        runName: "x".repeat(300),
+      }),
+    ],
   ];
-  const sizes: [number, number][] = [[80, 24], [80, 60], [120, 40], [120, 60], [200, 50], [200, 60], [60, 40], [40, 20], [20, 10]];
+  const sizes: [number, number][] = [
+    [80, 24],
+    [80, 60],
+    [120, 40],
+    [120, 60],
+    [200, 50],
+    [200, 60],
+    [60, 40],
+    [40, 20],
+    [20, 10],
+  ];
 
   for (const [name, frame] of frames) {
     test(`every line fits: ${name}`, () => {
       for (const [w, h] of sizes) {
         for (const color of [false, true]) {
           for (const unicode of [true, false]) {
-            const lines = renderDashboard(frame, w, h, { color, display: { ...displayConfig, board_unicode_pieces: unicode } });
+            const lines = renderDashboard(frame, w, h, {
+              color,
+              display: { ...displayConfig, board_unicode_pieces: unicode },
+            });
             expect(lines.length).toBeLessThanOrEqual(h);
             for (const line of lines) {
-              if (displayWidth(line) > w) throw new Error(`${w}x${h} color=${color}: ${displayWidth(line)} columns: ${JSON.stringify(line)}`);
+              if (displayWidth(line) > w)
+                throw new Error(`${w}x${h} color=${color}: ${displayWidth(line)} columns: ${JSON.stringify(line)}`);
               expect(Bun.stringWidth(line)).toBe(displayWidth(line));
             }
             if (!color) expect(lines.join("")).not.toContain("\x1b");
@@ -205,17 +293,46 @@ describe("layout", () => {
     expect(mid.join("\n")).toMatch(/Game statistics.*Configuration/);
     const narrow = renderDashboard(sampleFrame(0), 80, 80);
     expect(titles(narrow)[0]).toMatch(/Self-play game.*Game statistics/);
-    for (const panel of ["Metric trends", "Elo", "Configuration", "Weight statistics"]) expect(narrow.join("\n")).toContain(panel);
+    for (const panel of ["Metric trends", "Elo", "Configuration", "Weight statistics"])
+      expect(narrow.join("\n")).toContain(panel);
   });
 
   test("every panel at 120×40, with the contents §7.11 users had", () => {
     const text = renderDashboard(sampleFrame(0), 120, 40).join("\n");
     for (const s of [
-      "12.5%", "20,480/163,840 steps", "1532 steps/s", "ETA 1m34s", "iteration 10",
-      "policy loss", "value loss", "entropy", "approx KL", "clip frac", "explained var", "Black wins", "draws",
-      "Black 41.0%", "White 38.0%", "draw 21.0%", "112 plies/game", "captures 23.1", "drops 5.2", "promotions 3.4", "512/hour",
-      "resnet 9x256", "SE 0.25", "lr 0.0003 (linear)", "2,048 steps", "16 envs", "minibatch 64", "10 epochs", "webgpu: llvmpipe",
-      "stem.conv.weight", "policy_head.fc.weight", "rating     1520.0", "vs random",
+      "12.5%",
+      "20,480/163,840 steps",
+      "1532 steps/s",
+      "ETA 1m34s",
+      "iteration 10",
+      "policy loss",
+      "value loss",
+      "entropy",
+      "approx KL",
+      "clip frac",
+      "explained var",
+      "Black wins",
+      "draws",
+      "Black 41.0%",
+      "White 38.0%",
+      "draw 21.0%",
+      "112 plies/game",
+      "captures 23.1",
+      "drops 5.2",
+      "promotions 3.4",
+      "512/hour",
+      "resnet 9x256",
+      "SE 0.25",
+      "lr 0.0003 (linear)",
+      "2,048 steps",
+      "16 envs",
+      "minibatch 64",
+      "10 epochs",
+      "webgpu: llvmpipe",
+      "stem.conv.weight",
+      "policy_head.fc.weight",
+      "rating     1520.0",
+      "vs random",
     ])
       expect(text).toContain(s);
     expect(text).toMatch(/ [▁▂▃▄▅▆▇█]{15} [↑↓→] /); // sparklines sparkline_width wide, with an arrow
@@ -230,14 +347,21 @@ describe("layout", () => {
   });
 
   test("panels switched off in the config stay off", () => {
-    const display = { ...displayConfig, enable_board_display: false, enable_trend_visualization: false, enable_elo_ratings: false };
+    const display = {
+      ...displayConfig,
+      enable_board_display: false,
+      enable_trend_visualization: false,
+      enable_elo_ratings: false,
+    };
     const text = renderDashboard(sampleFrame(0), 120, 60, { display }).join("\n");
     for (const gone of ["Self-play game", "Metric trends", "┌─ Elo"]) expect(text).not.toContain(gone);
     expect(text).toContain("Game statistics");
   });
 
   test("a render takes a few milliseconds at most", () => {
-    const frame = sampleFrame(0, { game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 0 } });
+    const frame = sampleFrame(0, {
+      game: { sfen: PROMOTED_AND_HANDS, recentMoves: PROMOTED_AND_HANDS_MOVES, ply: 18, gameIndex: 0 },
+    });
     for (let i = 0; i < 20; i++) renderDashboard(frame, 200, 60, { color: true });
     const t = performance.now();
     for (let i = 0; i < 50; i++) renderDashboard(frame, 200, 60, { color: true });
@@ -274,7 +398,11 @@ describe("Display", () => {
   test("in a pipe: plain lines at most one per interval, log lines as they come, a summary, no escape byte", () => {
     const clock = new FakeClock();
     const { chunks, out } = capture(false);
-    const d = new Display({ ...displayConfig, refresh_per_second: 2 }, out, { now: clock.now, timer: false, plainIntervalSeconds: 5 });
+    const d = new Display({ ...displayConfig, refresh_per_second: 2 }, out, {
+      now: clock.now,
+      timer: false,
+      plainIntervalSeconds: 5,
+    });
     expect(d.live).toBe(false);
     for (let i = 0; i <= 12; i++) {
       clock.t = i * 1000;
@@ -315,7 +443,11 @@ describe("Display", () => {
     const clock = new FakeClock();
     const { chunks, out } = capture(true, 121, 41);
     const vt = new VirtualTerminal(121, 41);
-    const d = new Display({ ...displayConfig, refresh_per_second: 4 }, out, { now: clock.now, timer: false, color: true });
+    const d = new Display({ ...displayConfig, refresh_per_second: 4 }, out, {
+      now: clock.now,
+      timer: false,
+      color: true,
+    });
     expect(d.live).toBe(true);
     const frames = 12;
     for (let i = 0; i < frames; i++) {
@@ -339,7 +471,9 @@ describe("Display", () => {
     for (const c of chunks) vt.write(c);
     expect(vt.cursorVisible).toBe(true);
     screen = vt.screen().filter((l) => l !== "");
-    expect(screen[screen.length - 1]).toStartWith("stopped keisei_resnet_feats_core46_20260101_120000: 45,056/163,840 steps, 22 iterations");
+    expect(screen[screen.length - 1]).toStartWith(
+      "stopped keisei_resnet_feats_core46_20260101_120000: 45,056/163,840 steps, 22 iterations",
+    );
     expect(vt.all().filter((l) => l.startsWith("keisei  "))).toHaveLength(1);
   });
 
@@ -385,13 +519,17 @@ describe("Display", () => {
 describe("weight statistics panel", () => {
   test("long and negative values never run into each other", () => {
     const display = { ...configSchema.parse({}).display, log_layer_keyword_filters: ["bn_stem"] };
-    const frame = sampleFrame(0, { weightStats: [{ name: "bn_stem.bias", mean: -0.0000788, std: 0.00257, min: -0.00431, max: 0.00453 }] });
+    const frame = sampleFrame(0, {
+      weightStats: [{ name: "bn_stem.bias", mean: -0.0000788, std: 0.00257, min: -0.00431, max: 0.00453 }],
+    });
     for (const width of [150, 200]) {
       const lines = renderDashboard(frame, width, 80, { display }).map(stripAnsi);
       const line = lines.find((l) => l.includes("stem.bias"))!;
       const cell = line.split("│").find((c) => c.includes("stem.bias"))!;
       const numbers = cell.trim().split(/\s+/).slice(1, 5).map(Number);
-      [-0.0000788, 0.00257, -0.00431, 0.00453].forEach((v, i) => expect(Math.abs(numbers[i] - v)).toBeLessThan(Math.abs(v) * 0.05));
+      [-0.0000788, 0.00257, -0.00431, 0.00453].forEach((v, i) =>
+        expect(Math.abs(numbers[i] - v)).toBeLessThan(Math.abs(v) * 0.05),
+      );
     }
   });
 });

@@ -5,21 +5,54 @@ import type { PpoMetrics } from "../../src/rl/ppo.ts";
 import { MetricsManager, TRENDS } from "../../src/training/metrics.ts";
 
 const ppo = (k: number): PpoMetrics => ({
-  "losses/policy_loss": -0.01 * k, "losses/value_loss": 0.1 * k, "losses/entropy": 3 - 0.1 * k, "losses/old_approx_kl": 0.001 * k, "losses/approx_kl": 0.002 * k,
-  "losses/clipfrac": 0.1, "losses/explained_variance": 0.5, "losses/grad_norm": 1 + k, "charts/learning_rate": 1e-3 / k, "losses/epochs": 2, "losses/minibatch_updates": 8,
+  "losses/policy_loss": -0.01 * k,
+  "losses/value_loss": 0.1 * k,
+  "losses/entropy": 3 - 0.1 * k,
+  "losses/old_approx_kl": 0.001 * k,
+  "losses/approx_kl": 0.002 * k,
+  "losses/clipfrac": 0.1,
+  "losses/explained_variance": 0.5,
+  "losses/grad_norm": 1 + k,
+  "charts/learning_rate": 1e-3 / k,
+  "losses/epochs": 2,
+  "losses/minibatch_updates": 8,
 });
 const timing = { selfplaySeconds: 2, inferenceSeconds: 1, updateSeconds: 1, steps: 1024 };
 const game = (winner: 0 | 1 | null, plies: number) => ({
-  game: 0, plies, winner, reason: "checkmate" as const, startSfen: "", moves: new Uint32Array(plies), counters: { captures: [1, 2] as [number, number], drops: [0, 1] as [number, number], promotions: [0, 0] as [number, number] },
+  game: 0,
+  plies,
+  winner,
+  reason: "checkmate" as const,
+  startSfen: "",
+  moves: new Uint32Array(plies),
+  counters: {
+    captures: [1, 2] as [number, number],
+    drops: [0, 1] as [number, number],
+    promotions: [0, 0] as [number, number],
+  },
 });
 
 describe("MetricsManager", () => {
   test("an iteration's evaluation metrics reach both its record and the trend history", () => {
     const m = new MetricsManager(100, 50);
     m.addGames([game(0, 80), game(null, 500)]);
-    const r1 = m.record({ timestep: 1024, iteration: 1, wallSeconds: 4, timing, ppo: ppo(1), evaluation: { "eval/win_rate": 0.25, "eval/elo": 1510 } });
+    const r1 = m.record({
+      timestep: 1024,
+      iteration: 1,
+      wallSeconds: 4,
+      timing,
+      ppo: ppo(1),
+      evaluation: { "eval/win_rate": 0.25, "eval/elo": 1510 },
+    });
     const r2 = m.record({ timestep: 2048, iteration: 2, wallSeconds: 8, timing, ppo: ppo(2), evaluation: null });
-    const r3 = m.record({ timestep: 3072, iteration: 3, wallSeconds: 12, timing, ppo: ppo(3), evaluation: { "eval/win_rate": 0.75, "eval/elo": 1530 } });
+    const r3 = m.record({
+      timestep: 3072,
+      iteration: 3,
+      wallSeconds: 12,
+      timing,
+      ppo: ppo(3),
+      evaluation: { "eval/win_rate": 0.75, "eval/elo": 1530 },
+    });
     expect(r1["eval/elo"]).toBe(1510);
     expect(r2["eval/elo"]).toBeUndefined();
     expect(r3["eval/win_rate"]).toBe(0.75);
@@ -36,14 +69,29 @@ describe("MetricsManager", () => {
   test("every trend the dashboard lists is a key some record carries, and the history keeps exactly those", () => {
     const m = new MetricsManager(100, 50);
     m.addGames([game(1, 40)]);
-    const r = m.record({ timestep: 1, iteration: 1, wallSeconds: 1, timing, ppo: ppo(1), evaluation: { "eval/win_rate": 0.5, "eval/elo": 1500 } });
+    const r = m.record({
+      timestep: 1,
+      iteration: 1,
+      wallSeconds: 1,
+      timing,
+      ppo: ppo(1),
+      evaluation: { "eval/win_rate": 0.5, "eval/elo": 1500 },
+    });
     for (const { key } of TRENDS) expect(r[key]).toBeNumber();
     expect(Object.keys(m.state.history).sort()).toEqual(TRENDS.map((t) => t.key).sort());
   });
 
   test("the history keeps the last trend_history_length points; non-finite values are not kept", () => {
     const m = new MetricsManager(100, 3);
-    for (let k = 1; k <= 5; k++) m.record({ timestep: k, iteration: k, wallSeconds: k, timing, ppo: { ...ppo(k), "losses/explained_variance": k === 5 ? Number.NaN : k }, evaluation: null });
+    for (let k = 1; k <= 5; k++)
+      m.record({
+        timestep: k,
+        iteration: k,
+        wallSeconds: k,
+        timing,
+        ppo: { ...ppo(k), "losses/explained_variance": k === 5 ? Number.NaN : k },
+        evaluation: null,
+      });
     expect(m.state.history["losses/grad_norm"]).toEqual([4, 5, 6]);
     expect(m.state.history["losses/explained_variance"]).toEqual([2, 3, 4]);
   });

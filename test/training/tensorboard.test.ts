@@ -24,7 +24,8 @@ function decode(buf: Uint8Array): Field[] {
   const out: Field[] = [];
   let i = 0;
   const varint = () => {
-    let x = 0n, s = 0n;
+    let x = 0n,
+      s = 0n;
     for (;;) {
       const b = buf[i++];
       x |= BigInt(b & 0x7f) << s;
@@ -34,13 +35,21 @@ function decode(buf: Uint8Array): Field[] {
   };
   while (i < buf.length) {
     const key = Number(varint());
-    const field = key >> 3, wire = key & 7;
+    const field = key >> 3,
+      wire = key & 7;
     const dv = new DataView(buf.buffer, buf.byteOffset);
     if (wire === 0) out.push({ field, wire, value: varint() });
-    else if (wire === 1) { out.push({ field, wire, value: dv.getFloat64(i, true) }); i += 8; }
-    else if (wire === 5) { out.push({ field, wire, value: dv.getFloat32(i, true) }); i += 4; }
-    else if (wire === 2) { const n = Number(varint()); out.push({ field, wire, value: buf.subarray(i, i + n) }); i += n; }
-    else throw new Error(`wire type ${wire}`);
+    else if (wire === 1) {
+      out.push({ field, wire, value: dv.getFloat64(i, true) });
+      i += 8;
+    } else if (wire === 5) {
+      out.push({ field, wire, value: dv.getFloat32(i, true) });
+      i += 4;
+    } else if (wire === 2) {
+      const n = Number(varint());
+      out.push({ field, wire, value: buf.subarray(i, i + n) });
+      i += n;
+    } else throw new Error(`wire type ${wire}`);
   }
   return out;
 }

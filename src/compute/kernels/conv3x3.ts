@@ -14,7 +14,16 @@ import { gemmABt, im2colByPosition, im2colByTap } from "./gemm-blocked.ts";
 const source = `${iface}\n${body}`;
 const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
 
-const uniforms: UniformSpec[] = ["batch", "cin", "cout", "wStrideOut", "wStrideIn", "flip", "hasBias", "accumulate"].map((name) => ({ name, type: "u32" }));
+const uniforms: UniformSpec[] = [
+  "batch",
+  "cin",
+  "cout",
+  "wStrideOut",
+  "wStrideIn",
+  "flip",
+  "hasBias",
+  "accumulate",
+].map((name) => ({ name, type: "u32" }));
 const CB = 8;
 
 export const conv: KernelSpec = {

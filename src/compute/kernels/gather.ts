@@ -7,7 +7,10 @@ import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 /** The table entry of a destination with no source (0 is written there); policy-planes.ts's NO_CELL. */
 export const NONE = 0xffffffff;
 
-const uniforms: UniformSpec[] = ["rows", "srcCols", "dstCols", "obsStride", "moverAt"].map((name) => ({ name, type: "u32" }));
+const uniforms: UniformSpec[] = ["rows", "srcCols", "dstCols", "obsStride", "moverAt"].map((name) => ({
+  name,
+  type: "u32",
+}));
 
 export const gatherRows: KernelSpec = {
   name: "gather.rows",

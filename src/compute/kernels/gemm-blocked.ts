@@ -9,39 +9,112 @@
  * A: rows of length ≥ K at stride lda (from aOff); B likewise (ldb, bOff); C at stride ldc (cOff).
  */
 export function gemmABt(
-  M: number, N: number, K: number,
-  A: Float32Array, aOff: number, lda: number,
-  B: Float32Array, bOff: number, ldb: number,
-  C: Float32Array, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
   accumulate: boolean,
 ): void {
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
   for (let m = 0; m < M4; m += 4) {
-    const a0 = aOff + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    const a0 = aOff + m * lda,
+      a1 = a0 + lda,
+      a2 = a1 + lda,
+      a3 = a2 + lda;
     for (let n = 0; n < N4; n += 4) {
-      const b0 = bOff + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      const b0 = bOff + n * ldb,
+        b1 = b0 + ldb,
+        b2 = b1 + ldb,
+        b3 = b2 + ldb;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let k = 0; k < K; k++) {
-        const x0 = A[a0 + k], x1 = A[a1 + k], x2 = A[a2 + k], x3 = A[a3 + k];
-        const y0 = B[b0 + k], y1 = B[b1 + k], y2 = B[b2 + k], y3 = B[b3 + k];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const x0 = A[a0 + k],
+          x1 = A[a1 + k],
+          x2 = A[a2 + k],
+          x3 = A[a3 + k];
+        const y0 = B[b0 + k],
+          y1 = B[b1 + k],
+          y2 = B[b2 + k],
+          y3 = B[b3 + k];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
-      const c0 = cOff + m * ldc + n, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+      const c0 = cOff + m * ldc + n,
+        c1 = c0 + ldc,
+        c2 = c1 + ldc,
+        c3 = c2 + ldc;
       if (accumulate) {
-        C[c0] += c00; C[c0 + 1] += c01; C[c0 + 2] += c02; C[c0 + 3] += c03;
-        C[c1] += c10; C[c1 + 1] += c11; C[c1 + 2] += c12; C[c1 + 3] += c13;
-        C[c2] += c20; C[c2 + 1] += c21; C[c2 + 2] += c22; C[c2 + 3] += c23;
-        C[c3] += c30; C[c3 + 1] += c31; C[c3 + 2] += c32; C[c3 + 3] += c33;
+        C[c0] += c00;
+        C[c0 + 1] += c01;
+        C[c0 + 2] += c02;
+        C[c0 + 3] += c03;
+        C[c1] += c10;
+        C[c1 + 1] += c11;
+        C[c1 + 2] += c12;
+        C[c1 + 3] += c13;
+        C[c2] += c20;
+        C[c2 + 1] += c21;
+        C[c2 + 2] += c22;
+        C[c2 + 3] += c23;
+        C[c3] += c30;
+        C[c3 + 1] += c31;
+        C[c3 + 2] += c32;
+        C[c3 + 3] += c33;
       } else {
-        C[c0] = c00; C[c0 + 1] = c01; C[c0 + 2] = c02; C[c0 + 3] = c03;
-        C[c1] = c10; C[c1 + 1] = c11; C[c1 + 2] = c12; C[c1 + 3] = c13;
-        C[c2] = c20; C[c2 + 1] = c21; C[c2 + 2] = c22; C[c2 + 3] = c23;
-        C[c3] = c30; C[c3 + 1] = c31; C[c3 + 2] = c32; C[c3 + 3] = c33;
+        C[c0] = c00;
+        C[c0 + 1] = c01;
+        C[c0 + 2] = c02;
+        C[c0 + 3] = c03;
+        C[c1] = c10;
+        C[c1 + 1] = c11;
+        C[c1 + 2] = c12;
+        C[c1 + 3] = c13;
+        C[c2] = c20;
+        C[c2 + 1] = c21;
+        C[c2 + 2] = c22;
+        C[c2 + 3] = c23;
+        C[c3] = c30;
+        C[c3 + 1] = c31;
+        C[c3 + 2] = c32;
+        C[c3 + 3] = c33;
       }
     }
   }

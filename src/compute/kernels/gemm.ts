@@ -12,7 +12,25 @@ import { gemmABt } from "./gemm-blocked.ts";
 const source = `${iface}\n${body}`;
 const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
 
-export const GEMM_UNIFORMS = ["m", "n", "k", "batch", "sAb", "sAm", "sAk", "sBb", "sBk", "sBn", "sCb", "sCm", "sCn", "biasMode", "act", "accumulate", "sumBatch"] as const;
+export const GEMM_UNIFORMS = [
+  "m",
+  "n",
+  "k",
+  "batch",
+  "sAb",
+  "sAm",
+  "sAk",
+  "sBb",
+  "sBk",
+  "sBn",
+  "sCb",
+  "sCm",
+  "sCn",
+  "biasMode",
+  "act",
+  "accumulate",
+  "sumBatch",
+] as const;
 const uniforms: UniformSpec[] = GEMM_UNIFORMS.map((name) => ({ name, type: "u32" }));
 export const ACT = { none: 0, relu: 1, sigmoid: 2 } as const;
 export const BIAS = { none: 0, perColumn: 1, perRow: 2 } as const;
@@ -33,7 +51,25 @@ export const gemm: KernelSpec = {
   // forward, the 1×1 weight gradient), else the axpy form (row of C += a[m, k] · row k of B),
   // which streams B's rows when sBn = 1.
   cpu({ a, b, bias, c }, u) {
-    const { m: M, n: N, k: K, batch, sAb, sAm, sAk, sBb, sBk, sBn, sCb, sCm, sCn, biasMode, act, accumulate, sumBatch } = u;
+    const {
+      m: M,
+      n: N,
+      k: K,
+      batch,
+      sAb,
+      sAm,
+      sAk,
+      sBb,
+      sBk,
+      sBn,
+      sCb,
+      sCm,
+      sCn,
+      biasMode,
+      act,
+      accumulate,
+      sumBatch,
+    } = u;
     const A = a as Float32Array;
     const B = b as Float32Array;
     const acc = new Float32Array(M * N);

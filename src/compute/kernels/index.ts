@@ -12,12 +12,27 @@ import * as reduce from "./reduce.ts";
 import * as se from "./se.ts";
 import * as softmax from "./softmax.ts";
 
-const isSpec = (v: unknown): v is KernelSpec => typeof v === "object" && v !== null && "entryPoint" in v && "source" in v;
+const isSpec = (v: unknown): v is KernelSpec =>
+  typeof v === "object" && v !== null && "entryPoint" in v && "source" in v;
 
-export const ALL_KERNELS: readonly KernelSpec[] = [batchnorm, conv3x3, elementwise, gather, gemm, optimizer, ppo, reduce, se, softmax].flatMap((m) => Object.values(m).filter(isSpec));
+export const ALL_KERNELS: readonly KernelSpec[] = [
+  batchnorm,
+  conv3x3,
+  elementwise,
+  gather,
+  gemm,
+  optimizer,
+  ppo,
+  reduce,
+  se,
+  softmax,
+].flatMap((m) => Object.values(m).filter(isSpec));
 
 /** The GEMM-shaped kernels that exist in both styles (ops.ts picks one by backend.info.style). */
-const VARIANTS = { register: [conv3x3.conv, conv3x3.weightGrad, gemm.gemm], tiled: [conv3x3.convTiled, conv3x3.weightGradTiled, gemm.gemmTiled] } as const;
+const VARIANTS = {
+  register: [conv3x3.conv, conv3x3.weightGrad, gemm.gemm],
+  tiled: [conv3x3.convTiled, conv3x3.weightGradTiled, gemm.gemmTiled],
+} as const;
 
 /** The kernels a backend of this style runs: every spec except the other style's variants. */
 export function kernelsFor(style: KernelStyle): readonly KernelSpec[] {

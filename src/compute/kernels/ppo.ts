@@ -29,7 +29,16 @@ export const PPO_MEANS = [...PPO_STATS, "loss"] as const;
  * The per-sample scalars of the PPO loss (the WGSL header states the math), shared by the twin and
  * the CPU fast path: ∂loss/∂logπ(a) before the softmax, ∂(value loss)/∂V, and the sample's stats.
  */
-export function ppoSampleTerms(logpA: number, oldLogp: number, adv: number, ret: number, oldV: number, v: number, eps: number, valueClip: boolean) {
+export function ppoSampleTerms(
+  logpA: number,
+  oldLogp: number,
+  adv: number,
+  ret: number,
+  oldV: number,
+  v: number,
+  eps: number,
+  valueClip: boolean,
+) {
   const ratio = Math.exp(logpA - oldLogp);
   const surr1 = ratio * adv;
   const surr2 = Math.min(Math.max(ratio, 1 - eps), 1 + eps) * adv;
@@ -43,7 +52,11 @@ export function ppoSampleTerms(logpA: number, oldLogp: number, adv: number, ret:
   return {
     gLogp: surr1 <= surr2 ? -adv * ratio : 0,
     dValue: clippedBranch ? (clipActive ? 0 : 2 * (vc - ret)) : 2 * (v - ret),
-    stat: { policyLoss: -Math.min(surr1, surr2), valueLoss: clippedBranch ? lc : lu, clipped: Math.abs(ratio - 1) > eps ? 1 : 0 },
+    stat: {
+      policyLoss: -Math.min(surr1, surr2),
+      valueLoss: clippedBranch ? lc : lu,
+      clipped: Math.abs(ratio - 1) > eps ? 1 : 0,
+    },
   };
 }
 

@@ -63,7 +63,8 @@ export const sample: KernelSpec = {
       const { m, lse, legal } = legalLogSumExp(logits, mask, row, A, words);
       let chosen = -1;
       if (greedy) {
-        for (let a = 0; a < A; a++) if (legal(a) && (chosen < 0 || logits[row * A + a] > logits[row * A + chosen])) chosen = a;
+        for (let a = 0; a < A; a++)
+          if (legal(a) && (chosen < 0 || logits[row * A + a] > logits[row * A + chosen])) chosen = a;
       } else {
         // inverse CDF: the first legal action whose cumulative (unnormalised) mass exceeds u·total
         let total = 0;

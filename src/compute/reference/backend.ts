@@ -44,15 +44,19 @@ export class ReferenceBackend implements Backend {
 
   write(buf: Buf, data: AnyTypedArray, offset = 0): void {
     const dst = this.data(buf);
-    if (offset + data.length > buf.length) throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
+    if (offset + data.length > buf.length)
+      throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
     if (data.BYTES_PER_ELEMENT !== 4) throw new Error(`write ${buf.label}: 4-byte elements expected`);
     // Copy bits, not values: writing a Float32Array into a u32 buffer keeps its bit pattern, as on the GPU.
-    new Uint32Array(dst.buffer, dst.byteOffset + offset * 4, data.length).set(new Uint32Array(data.buffer, data.byteOffset, data.length));
+    new Uint32Array(dst.buffer, dst.byteOffset + offset * 4, data.length).set(
+      new Uint32Array(data.buffer, data.byteOffset, data.length),
+    );
   }
 
   read<D extends DType>(buf: Buf<D>, offset = 0, length = buf.length - offset): Promise<TypedArrayOf<D>> {
     const src = this.data(buf);
-    if (offset < 0 || length < 0 || offset + length > buf.length) throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
+    if (offset < 0 || length < 0 || offset + length > buf.length)
+      throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
     return Promise.resolve(src.slice(offset, offset + length) as TypedArrayOf<D>); // the allocation's array type is its dtype's
   }
 

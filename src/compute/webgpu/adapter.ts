@@ -52,10 +52,18 @@ export function adapterName(d: AdapterDetails): string {
 
 /** Why no adapter answered, as far as we can tell from the file system (Linux) and Dawn. */
 export function diagnoseNoAdapter(): string {
-  if (process.platform !== "linux") return "no WebGPU adapter: the system's GPU driver (Metal / D3D12 / Vulkan) did not answer";
-  const libDirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
+  if (process.platform !== "linux")
+    return "no WebGPU adapter: the system's GPU driver (Metal / D3D12 / Vulkan) did not answer";
+  const libDirs = [
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+  ];
   const loader = libDirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
-  if (!loader) return "no WebGPU adapter: no Vulkan loader (libvulkan.so.1) found; install it (Debian/Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)";
+  if (!loader)
+    return "no WebGPU adapter: no Vulkan loader (libvulkan.so.1) found; install it (Debian/Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)";
   const icdDirs = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"];
   const icd = icdDirs.some((d) => {
     try {
@@ -64,7 +72,8 @@ export function diagnoseNoAdapter(): string {
       return false;
     }
   });
-  if (!icd) return "no WebGPU adapter: the Vulkan loader is installed but no Vulkan driver (ICD) is; install a GPU driver or Mesa's software one (apt-get install mesa-vulkan-drivers, Mesa >= 24)";
+  if (!icd)
+    return "no WebGPU adapter: the Vulkan loader is installed but no Vulkan driver (ICD) is; install a GPU driver or Mesa's software one (apt-get install mesa-vulkan-drivers, Mesa >= 24)";
   return "no WebGPU adapter: Vulkan drivers are installed but none offered a device Dawn accepts (Dawn needs Mesa >= 24 for lavapipe; on Debian bookworm take mesa-vulkan-drivers from bookworm-backports)";
 }
 

@@ -42,7 +42,9 @@ import type { OpenedDevice } from "./adapter.ts";
 export function kernelStyleOverride(value: string | undefined): KernelStyle | undefined {
   if (value === undefined || value === "") return undefined;
   if (value === "tiled" || value === "register") return value;
-  throw new Error(`KEISEI_KERNELS is "${value}"; it must be "tiled" (workgroup-tiled kernels, for GPUs) or "register" (register-blocked, for CPU adapters), or unset`);
+  throw new Error(
+    `KEISEI_KERNELS is "${value}"; it must be "tiled" (workgroup-tiled kernels, for GPUs) or "register" (register-blocked, for CPU adapters), or unset`,
+  );
 }
 
 export interface WebGpuBackendOptions {
@@ -95,12 +97,18 @@ export class WebGpuBackend implements Backend {
       style,
       adapter: details,
       description:
-        `webgpu: ${details.vendor || "?"} ${details.architecture || ""} ${details.description || details.device || ""}`.replace(/\s+/g, " ").trim() +
+        `webgpu: ${details.vendor || "?"} ${details.architecture || ""} ${details.description || details.device || ""}`
+          .replace(/\s+/g, " ")
+          .trim() +
         (details.isFallbackAdapter ? " (fallback adapter)" : "") +
         `, ${style} kernels${forced && forced !== opened.style ? ` (forced; the adapter implies ${opened.style})` : ""}`,
     };
     this.ringAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
-    this.ring = device.createBuffer({ label: "uniform ring", size: RING_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.ring = device.createBuffer({
+      label: "uniform ring",
+      size: RING_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.lost.then((info) => {
       this.lost = info;
       if (!this.destroyed) console.error(`[keisei] WebGPU device lost (${info.reason}): ${info.message}`);
@@ -117,7 +125,11 @@ export class WebGpuBackend implements Backend {
     if (!Number.isInteger(length) || length < 0) throw new Error(`alloc ${label}: bad length ${length}`);
     // Storage bindings must be non-empty and 4-byte multiples; round tiny buffers up to 16 bytes.
     const size = Math.max(16, Math.ceil((length * 4) / 16) * 16);
-    const gpu = this.device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const gpu = this.device.createBuffer({
+      label,
+      size,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     const id = this.nextId++;
     this.roots.set(id, gpu);
     return { id, label, length, dtype, root: id, offset: 0 };
@@ -142,7 +154,8 @@ export class WebGpuBackend implements Backend {
   write(buf: Buf, data: AnyTypedArray, offset = 0): void {
     this.alive();
     const gpu = this.gpuOf(buf);
-    if (offset + data.length > buf.length) throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
+    if (offset + data.length > buf.length)
+      throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
     if (data.length === 0) return;
     this.flush(); // queue writes would otherwise overtake dispatches recorded before this call
     this.device.queue.writeBuffer(gpu, (buf.offset + offset) * 4, data.buffer, data.byteOffset, data.byteLength);
@@ -151,12 +164,25 @@ export class WebGpuBackend implements Backend {
   async read<D extends DType>(buf: Buf<D>, offset = 0, length = buf.length - offset): Promise<TypedArrayOf<D>> {
     this.alive();
     const src = this.gpuOf(buf);
-    if (offset < 0 || length < 0 || offset + length > buf.length) throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
+    if (offset < 0 || length < 0 || offset + length > buf.length)
+      throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
     const bytes = length * 4;
-    const out = (buf.dtype === "f32" ? new Float32Array(length) : buf.dtype === "u32" ? new Uint32Array(length) : new Int32Array(length)) as TypedArrayOf<D>;
+    const out = (
+      buf.dtype === "f32"
+        ? new Float32Array(length)
+        : buf.dtype === "u32"
+          ? new Uint32Array(length)
+          : new Int32Array(length)
+    ) as TypedArrayOf<D>;
     if (length === 0) return out;
     const size = Math.ceil(bytes / 16) * 16;
-    const staging = this.staging.get(size)?.pop() ?? this.device.createBuffer({ label: `staging ${size}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging =
+      this.staging.get(size)?.pop() ??
+      this.device.createBuffer({
+        label: `staging ${size}`,
+        size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
     this.openEncoder();
     this.endPass();
     this.encoder!.copyBufferToBuffer(src, (buf.offset + offset) * 4, staging, 0, bytes);
@@ -190,7 +216,10 @@ export class WebGpuBackend implements Backend {
         const info = await module.getCompilationInfo();
         await this.device.popErrorScope(); // the same errors as the compilation messages below
         const errors = info.messages.filter((m) => m.type === "error");
-        if (errors.length) throw new Error(`WGSL of kernel ${k.name} does not compile:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join("\n")}`);
+        if (errors.length)
+          throw new Error(
+            `WGSL of kernel ${k.name} does not compile:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join("\n")}`,
+          );
         const layout = this.bindGroupLayout(k);
         let pipeline: GPUComputePipeline;
         try {
@@ -212,7 +241,8 @@ export class WebGpuBackend implements Backend {
     checkDispatch(kernel, buffers, uniforms);
     const [x, y = 1, z = 1] = kernel.workgroups(uniforms);
     for (const g of [x, y, z]) {
-      if (!Number.isInteger(g) || g < 0 || g > this.device.limits.maxComputeWorkgroupsPerDimension) throw new Error(`kernel ${kernel.name}: bad workgroup count ${[x, y, z]}`);
+      if (!Number.isInteger(g) || g < 0 || g > this.device.limits.maxComputeWorkgroupsPerDimension)
+        throw new Error(`kernel ${kernel.name}: bad workgroup count ${[x, y, z]}`);
     }
     if (x * y * z === 0) return;
     const p = this.pipeline(kernel);
@@ -271,7 +301,11 @@ export class WebGpuBackend implements Backend {
     return this.device.createBindGroupLayout({
       label: k.name,
       entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: uniformBytes(k) } },
+        {
+          binding: 0,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: uniformBytes(k) },
+        },
         ...k.bindings.map((b, i) => ({
           binding: i + 1,
           visibility: GPUShaderStage.COMPUTE,
@@ -285,7 +319,8 @@ export class WebGpuBackend implements Backend {
   private pipeline(k: KernelSpec): Pipeline {
     const cached = this.pipelines.get(k.name);
     if (cached) {
-      if (cached.spec !== k && (cached.spec.source !== k.source || cached.spec.entryPoint !== k.entryPoint)) throw new Error(`two different kernels are named ${k.name}`);
+      if (cached.spec !== k && (cached.spec.source !== k.source || cached.spec.entryPoint !== k.entryPoint))
+        throw new Error(`two different kernels are named ${k.name}`);
       return cached;
     }
     this.device.pushErrorScope("validation");
@@ -295,7 +330,9 @@ export class WebGpuBackend implements Backend {
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module: this.module(k), entryPoint: k.entryPoint },
     });
-    this.pendingErrors.push(this.device.popErrorScope().then((e) => (e ? `creating pipeline ${k.name}: ${e.message}` : null)));
+    this.pendingErrors.push(
+      this.device.popErrorScope().then((e) => (e ? `creating pipeline ${k.name}: ${e.message}` : null)),
+    );
     const p = { spec: k, pipeline, layout, uniformSize: uniformBytes(k) };
     this.pipelines.set(k.name, p);
     return p;
@@ -311,7 +348,10 @@ export class WebGpuBackend implements Backend {
         layout: p.layout,
         entries: [
           { binding: 0, resource: { buffer: this.ring, offset: 0, size: p.uniformSize } },
-          ...bufs.map((b, i) => ({ binding: i + 1, resource: { buffer: this.gpuOf(b), offset: b.offset * 4, size: Math.max(4, b.length * 4) } })),
+          ...bufs.map((b, i) => ({
+            binding: i + 1,
+            resource: { buffer: this.gpuOf(b), offset: b.offset * 4, size: Math.max(4, b.length * 4) },
+          })),
         ],
       });
       this.bindGroups.set(key, bg);
@@ -345,7 +385,10 @@ export class WebGpuBackend implements Backend {
     if (this.ringCursor > 0) this.device.queue.writeBuffer(this.ring, 0, this.ringMirror, 0, this.ringCursor);
     this.device.queue.submit([this.encoder.finish()]);
     this.counters.submits++;
-    const what = this.recorded.length > 8 ? `${this.recorded.slice(0, 8).join(", ")} … (${this.recorded.length} commands)` : this.recorded.join(", ");
+    const what =
+      this.recorded.length > 8
+        ? `${this.recorded.slice(0, 8).join(", ")} … (${this.recorded.length} commands)`
+        : this.recorded.join(", ");
     const validation = this.device.popErrorScope();
     const oom = this.device.popErrorScope();
     this.pendingErrors.push(

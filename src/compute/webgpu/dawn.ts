@@ -33,7 +33,8 @@ function requireDawn(): DawnModule {
   if (typeof KEISEI_TARGET === "string") {
     if (KEISEI_TARGET === "linux-x64") return require("../../../node_modules/webgpu/dist/linux-x64/dawn.node");
     if (KEISEI_TARGET === "linux-arm64") return require("../../../node_modules/webgpu/dist/linux-arm64/dawn.node");
-    if (KEISEI_TARGET === "darwin-arm64" || KEISEI_TARGET === "darwin-x64") return require("../../../node_modules/webgpu/dist/darwin-universal/dawn.node");
+    if (KEISEI_TARGET === "darwin-arm64" || KEISEI_TARGET === "darwin-x64")
+      return require("../../../node_modules/webgpu/dist/darwin-universal/dawn.node");
     if (KEISEI_TARGET === "win32-x64") return require("../../../node_modules/webgpu/dist/win32-x64/dawn.node");
     if (KEISEI_TARGET === "win32-arm64") return require("../../../node_modules/webgpu/dist/win32-arm64/dawn.node");
     throw new Error(`this keisei binary was built for ${KEISEI_TARGET}, for which WebGPU (Dawn) has no build`);
@@ -73,7 +74,9 @@ export function getGpu(): GPU | Error {
     // unwritable TMPDIR shows up as "/$bunfs/root/dawn-….node: cannot open shared object file", a
     // noexec one as "$TMPDIR/.bun-….node: failed to map segment".
     const extracted = typeof KEISEI_TARGET === "string" && (message.includes("/$bunfs/") || message.includes(tmpdir()));
-    const hint = extracted ? ` (keisei extracts dawn.node into TMPDIR=${tmpdir()} to load it: TMPDIR must be writable and not mounted noexec)` : "";
+    const hint = extracted
+      ? ` (keisei extracts dawn.node into TMPDIR=${tmpdir()} to load it: TMPDIR must be writable and not mounted noexec)`
+      : "";
     loadError = new Error(`could not load Dawn (webgpu/dawn.node): ${message}${hint}`);
     return loadError;
   }

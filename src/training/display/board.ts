@@ -59,7 +59,11 @@ function moveDestination(usi: string | undefined): number {
  * Black's hand. `lastMove` (USI) is shown in reverse video when colour is on. Throws SfenError on
  * an invalid SFEN.
  */
-export function renderBoard(sfen: string, style: BoardStyle, lastMove?: string): { lines: string[]; sideToMove: Color } {
+export function renderBoard(
+  sfen: string,
+  style: BoardStyle,
+  lastMove?: string,
+): { lines: string[]; sideToMove: Color } {
   const pos = Position.fromSfen(sfen);
   const { unicode, color } = style;
   const highlight = color ? moveDestination(lastMove) : -1;
@@ -76,7 +80,8 @@ export function renderBoard(sfen: string, style: BoardStyle, lastMove?: string):
       let cell: string;
       if (code === 0) cell = unicode ? " ・" : "  .";
       else {
-        const type = codeType(code), white = codeColor(code) !== BLACK;
+        const type = codeType(code),
+          white = codeColor(code) !== BLACK;
         if (unicode) cell = (white ? "v" : " ") + KANJI[type];
         else cell = (white ? LETTER[type].toLowerCase() : LETTER[type]).padStart(3);
         cell = sgr(color, white ? "91" : "1", cell);

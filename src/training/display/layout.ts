@@ -33,16 +33,31 @@ const boardPanelWidth = (unicode: boolean) => (unicode ? BOARD_WIDTH.unicode : B
 function chooseLayout(width: number, unicode: boolean): Row[] {
   const bw = boardPanelWidth(unicode);
   if (width >= 150) {
-    const rest = width - bw - 2 * GAP, b = Math.ceil(rest / 2);
-    return [[{ width: bw, panels: ["board", "elo"] }, { width: b, panels: ["trends", "stats"] }, { width: rest - b, panels: ["config", "weights"] }]];
+    const rest = width - bw - 2 * GAP,
+      b = Math.ceil(rest / 2);
+    return [
+      [
+        { width: bw, panels: ["board", "elo"] },
+        { width: b, panels: ["trends", "stats"] },
+        { width: rest - b, panels: ["config", "weights"] },
+      ],
+    ];
   }
   if (width >= 100) {
     const left = Math.max(bw, Math.floor((width - GAP) / 2));
-    return [[{ width: left, panels: ["board", "stats", "elo"] }, { width: width - GAP - left, panels: ["trends", "config", "weights"] }]];
+    return [
+      [
+        { width: left, panels: ["board", "stats", "elo"] },
+        { width: width - GAP - left, panels: ["trends", "config", "weights"] },
+      ],
+    ];
   }
   if (width >= 80) {
     return [
-      [{ width: bw, panels: ["board"] }, { width: width - GAP - bw, panels: ["stats"] }],
+      [
+        { width: bw, panels: ["board"] },
+        { width: width - GAP - bw, panels: ["stats"] },
+      ],
       [{ width, panels: ["trends"] }],
       [{ width, panels: ["elo"] }],
       [{ width, panels: ["config"] }],
@@ -56,10 +71,19 @@ function chooseLayout(width: number, unicode: boolean): Row[] {
  * The dashboard as screen lines, each at most `width` columns wide, at most `height` lines. Pure:
  * the same frame and options give the same lines.
  */
-export function renderDashboard(frame: DashboardFrame, width: number, height: number, opts: RenderOptions = {}): string[] {
+export function renderDashboard(
+  frame: DashboardFrame,
+  width: number,
+  height: number,
+  opts: RenderOptions = {},
+): string[] {
   width = Math.max(1, Math.floor(width));
   height = Math.max(1, Math.floor(height));
-  const ctx: RenderContext = { color: opts.color ?? false, display: opts.display ?? frame.config.display, prevWeightStats: opts.prevWeightStats };
+  const ctx: RenderContext = {
+    color: opts.color ?? false,
+    display: opts.display ?? frame.config.display,
+    prevWeightStats: opts.prevWeightStats,
+  };
   const header = progressLines(frame, width, ctx);
   const footer = frame.message ? [fitWidth(sgr(ctx, "33", `> ${frame.message}`), width).trimEnd()] : [];
   const room = height - header.length - footer.length;
@@ -78,12 +102,18 @@ export function renderDashboard(frame: DashboardFrame, width: number, height: nu
   const place = (ids: ReadonlySet<PanelId>): Row[] =>
     layout
       .map((row) => {
-        const cols = row.map((c) => ({ width: c.width, panels: c.panels.filter((id) => ids.has(id) && content(id, c.width - 4) !== null) }));
+        const cols = row.map((c) => ({
+          width: c.width,
+          panels: c.panels.filter((id) => ids.has(id) && content(id, c.width - 4) !== null),
+        }));
         const kept = cols.filter((c) => c.panels.length > 0);
         if (kept.length > 0 && kept.length < cols.length) {
           const spare = cols.filter((c) => c.panels.length === 0).reduce((s, c) => s + c.width + GAP, 0);
           const last = kept[kept.length - 1];
-          const wider = { width: last.width + spare, panels: last.panels.filter((id) => content(id, last.width + spare - 4) !== null) };
+          const wider = {
+            width: last.width + spare,
+            panels: last.panels.filter((id) => content(id, last.width + spare - 4) !== null),
+          };
           kept[kept.length - 1] = wider;
         }
         return kept.filter((c) => c.panels.length > 0);
@@ -121,7 +151,13 @@ export function renderDashboard(frame: DashboardFrame, width: number, height: nu
       });
       return out;
     });
-    for (let i = 0; i < h; i++) lines.push(blocks.map((b) => b[i]).join(" ".repeat(GAP)).trimEnd());
+    for (let i = 0; i < h; i++)
+      lines.push(
+        blocks
+          .map((b) => b[i])
+          .join(" ".repeat(GAP))
+          .trimEnd(),
+      );
   }
   lines.push(...footer);
   return lines.slice(0, height).map((l) => fitWidth(l, width).trimEnd());

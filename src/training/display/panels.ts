@@ -18,7 +18,8 @@ export interface RenderContext {
   prevWeightStats?: readonly WeightStat[];
 }
 
-export const sgr = (ctx: RenderContext, code: string, s: string): string => (ctx.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const sgr = (ctx: RenderContext, code: string, s: string): string =>
+  ctx.color ? `\x1b[${code}m${s}\x1b[0m` : s;
 const dim = (ctx: RenderContext, s: string) => sgr(ctx, "2", s);
 const bold = (ctx: RenderContext, s: string) => sgr(ctx, "1", s);
 
@@ -26,7 +27,13 @@ const bold = (ctx: RenderContext, s: string) => sgr(ctx, "1", s);
 // Boxes
 
 /** `lines` inside a box `width` columns wide (content width − 4), padded to `height` lines. */
-export function box(ctx: RenderContext, title: string, lines: readonly string[], width: number, height = lines.length + 2): string[] {
+export function box(
+  ctx: RenderContext,
+  title: string,
+  lines: readonly string[],
+  width: number,
+  height = lines.length + 2,
+): string[] {
   const inner = width - 4;
   const t = ` ${fitWidth(title, Math.min(displayWidth(title), width - 6)).trimEnd()} `;
   const top = dim(ctx, "┌─") + bold(ctx, t) + dim(ctx, `${"─".repeat(Math.max(0, width - 3 - displayWidth(t)))}┐`);
@@ -42,9 +49,12 @@ function labelled(rows: [string, string[]][], inner: number, labelWidth: number,
   const out: string[] = [];
   const valueWidth = inner - labelWidth;
   for (const [label, segments] of rows) {
-    let line = "", first = true;
+    let line = "",
+      first = true;
     const flush = () => {
-      out.push(`${dim(ctx, (first ? label : "").padEnd(labelWidth))}${fitWidth(line, Math.max(0, valueWidth)).trimEnd()}`);
+      out.push(
+        `${dim(ctx, (first ? label : "").padEnd(labelWidth))}${fitWidth(line, Math.max(0, valueWidth)).trimEnd()}`,
+      );
       first = false;
       line = "";
     };
@@ -98,7 +108,8 @@ const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 function progressBar(fraction: number, width: number, ctx: RenderContext): string {
   const cells = width - 2;
   const eighths = Math.round(fraction * cells * 8);
-  const full = Math.floor(eighths / 8), part = EIGHTHS[eighths % 8];
+  const full = Math.floor(eighths / 8),
+    part = EIGHTHS[eighths % 8];
   const filled = "█".repeat(full) + part;
   const empty = "░".repeat(cells - full - (part ? 1 : 0));
   return `[${sgr(ctx, "32", filled)}${dim(ctx, empty)}]`;
@@ -162,7 +173,11 @@ const TREND_FORMAT: Record<(typeof TRENDS)[number]["kind"], (v: number | undefin
   exponent: (v) => (v === undefined || !Number.isFinite(v) ? "-" : v.toExponential(2)),
 };
 /** Metric rows of the trends panel: label, record key, value format. */
-const TREND_ROWS: [string, string, (v: number | undefined) => string][] = TRENDS.map((t) => [t.label, t.key, TREND_FORMAT[t.kind]]);
+const TREND_ROWS: [string, string, (v: number | undefined) => string][] = TRENDS.map((t) => [
+  t.label,
+  t.key,
+  TREND_FORMAT[t.kind],
+]);
 const KNOWN_TREND_KEYS = new Set(TRENDS.map((t) => t.key));
 
 const trendsPanel: Panel = {
@@ -177,11 +192,15 @@ const trendsPanel: Panel = {
     if (!ctx.display.enable_trend_visualization) return null;
     // Elo has a panel of its own when that is on.
     const eloPanelShown = ctx.display.enable_elo_ratings && frame.elo !== null;
-    const rows = TREND_ROWS.filter(([, key]) => (key in frame.history || key in frame.record) && !(eloPanelShown && key === "eval/elo"));
+    const rows = TREND_ROWS.filter(
+      ([, key]) => (key in frame.history || key in frame.record) && !(eloPanelShown && key === "eval/elo"),
+    );
     // History keys this table does not know yet still get a row, under their tag.
-    for (const key of Object.keys(frame.history)) if (!KNOWN_TREND_KEYS.has(key)) rows.push([key.replace(/^[a-z]+\//, ""), key, fmtNum]);
+    for (const key of Object.keys(frame.history))
+      if (!KNOWN_TREND_KEYS.has(key)) rows.push([key.replace(/^[a-z]+\//, ""), key, fmtNum]);
     if (rows.length === 0) return ["waiting for the first iteration"];
-    const labelWidth = 14, valueWidth = 9;
+    const labelWidth = 14,
+      valueWidth = 9;
     const sparkWidth = Math.min(ctx.display.sparkline_width, inner - labelWidth - valueWidth - 4);
     const out: string[] = [];
     for (const [label, key, fmt] of rows) {
@@ -192,8 +211,10 @@ const trendsPanel: Panel = {
         line += ` ${sgr(ctx, "36", sparkline(series ?? [], sparkWidth))} ${trendArrow(series)}`;
         const room = inner - displayWidth(line) - 2;
         if (series && series.length > 1) {
-          let lo = Infinity, hi = -Infinity;
-          for (const v of series.slice(-sparkWidth)) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+          let lo = Infinity,
+            hi = -Infinity;
+          for (const v of series.slice(-sparkWidth))
+            if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
           const fr = fmt === fmtNum ? fmtSig : fmt;
           const range = `${fr(lo)}..${fr(hi)}`;
           if (lo <= hi && range.length <= room) line += dim(ctx, `  ${range}`);
@@ -212,22 +233,42 @@ const statsPanel: Panel = {
   content(frame, inner, ctx) {
     const r = frame.record;
     if (!("game/black_win_rate" in r) && !("charts/episodes" in r)) return ["no finished games yet"];
-    const b = r["game/black_win_rate"], w = r["game/white_win_rate"], d = r["game/draw_rate"];
-    const rows: [string, string[]][] = [
-      ["wins", [`Black ${fmtPct(b)}`, `White ${fmtPct(w)}`, `draw ${fmtPct(d)}`]],
-    ];
+    const b = r["game/black_win_rate"],
+      w = r["game/white_win_rate"],
+      d = r["game/draw_rate"];
+    const rows: [string, string[]][] = [["wins", [`Black ${fmtPct(b)}`, `White ${fmtPct(w)}`, `draw ${fmtPct(d)}`]]];
     const barWidth = Math.min(40, inner - 10);
     if (barWidth >= 10 && [b, w, d].every(Number.isFinite)) rows.push(["", [outcomeBar(b, w, d, barWidth, ctx)]]);
     rows.push(["length", [`${fmtSig(r["game/mean_length"])} plies/game`]]);
-    rows.push(["per game", [`captures ${fmtSig(r["game/captures_per_game"])}`, `drops ${fmtSig(r["game/drops_per_game"])}`, `promotions ${fmtSig(r["game/promotions_per_game"])}`]]);
+    rows.push([
+      "per game",
+      [
+        `captures ${fmtSig(r["game/captures_per_game"])}`,
+        `drops ${fmtSig(r["game/drops_per_game"])}`,
+        `promotions ${fmtSig(r["game/promotions_per_game"])}`,
+      ],
+    ]);
     rows.push(["games", [`${fmtCount(r["charts/episodes"])} played`, `${fmtCount(r["charts/games_per_hour"])}/hour`]]);
     const endings = Object.keys(r).filter((k) => k.startsWith("game/ends_") && r[k] > 0);
     const totalEnds = endings.reduce((s, k) => s + r[k], 0);
     if (totalEnds > 0)
-      rows.push(["endings", endings.sort((x, y) => r[y] - r[x]).map((k) => `${k.slice(10).replace(/_/g, " ")} ${fmtPct(r[k] / totalEnds, 0)}`)]);
+      rows.push([
+        "endings",
+        endings
+          .sort((x, y) => r[y] - r[x])
+          .map((k) => `${k.slice(10).replace(/_/g, " ")} ${fmtPct(r[k] / totalEnds, 0)}`),
+      ]);
     if ("time/selfplay_s" in r || "time/update_s" in r)
-      rows.push(["time/iter", [`self-play ${fmtSig(r["time/selfplay_s"])}s`, `(network ${fmtSig(r["time/inference_s"])}s)`, `update ${fmtSig(r["time/update_s"])}s`]]);
-    if ("eval/win_rate" in r) rows.push(["evaluation", [`win ${fmtPct(r["eval/win_rate"])}`, `draw ${fmtPct(r["eval/draw_rate"])}`]]);
+      rows.push([
+        "time/iter",
+        [
+          `self-play ${fmtSig(r["time/selfplay_s"])}s`,
+          `(network ${fmtSig(r["time/inference_s"])}s)`,
+          `update ${fmtSig(r["time/update_s"])}s`,
+        ],
+      ]);
+    if ("eval/win_rate" in r)
+      rows.push(["evaluation", [`win ${fmtPct(r["eval/win_rate"])}`, `draw ${fmtPct(r["eval/draw_rate"])}`]]);
     return labelled(rows, inner, 11, ctx);
   },
 };
@@ -235,7 +276,8 @@ const statsPanel: Panel = {
 /** Black's, White's and drawn share of recent games as one bar: █ Black, ▒ White, ░ draw. */
 function outcomeBar(b: number, w: number, d: number, width: number, ctx: RenderContext): string {
   const total = b + w + d || 1;
-  const nb = Math.round((b / total) * width), nw = Math.min(width - nb, Math.round((w / total) * width));
+  const nb = Math.round((b / total) * width),
+    nw = Math.min(width - nb, Math.round((w / total) * width));
   return sgr(ctx, "1", "█".repeat(nb)) + sgr(ctx, "91", "▒".repeat(nw)) + dim(ctx, "░".repeat(width - nb - nw));
 }
 
@@ -249,7 +291,16 @@ const configPanel: Panel = {
     const schedule = t.lr_schedule_type ? ` (${t.lr_schedule_type})` : "";
     return labelled(
       [
-        ["model", [model, t.se_ratio > 0 ? `SE ${t.se_ratio}` : "no SE", ...(t.policy_head === "conv" ? ["conv policy"] : []), t.input_features, ...(t.mixed_precision ? ["f16"] : [])]],
+        [
+          "model",
+          [
+            model,
+            t.se_ratio > 0 ? `SE ${t.se_ratio}` : "no SE",
+            ...(t.policy_head === "conv" ? ["conv policy"] : []),
+            t.input_features,
+            ...(t.mixed_precision ? ["f16"] : []),
+          ],
+        ],
         ["optimiser", [`lr ${t.learning_rate}${schedule}`, `clip ${t.clip_epsilon}`, `entropy ${t.entropy_coef}`]],
         ["rollout", [`${fmtCount(t.steps_per_epoch)} steps`, `${t.num_envs} envs`]],
         ["update", [`minibatch ${t.minibatch_size}`, `${t.ppo_epochs} epochs`]],
@@ -288,10 +339,13 @@ const weightsPanel: Panel = {
     const head = `${"parameter".padEnd(nameWidth)}${["mean", "std", "min", "max"].map((h) => h.padStart(numWidth)).join("")}`;
     const out = [dim(ctx, head)];
     for (const s of stats.slice(0, 12)) {
-      const name = s.name.length > nameWidth ? `..${s.name.slice(s.name.length - nameWidth + 2)}` : s.name.padEnd(nameWidth);
+      const name =
+        s.name.length > nameWidth ? `..${s.name.slice(s.name.length - nameWidth + 2)}` : s.name.padEnd(nameWidth);
       const p = prev.get(s.name);
       const arrow = p ? trendArrow([p.std, s.std]) : " ";
-      out.push(`${name}${[s.mean, s.std, s.min, s.max].map((v) => fitNumber(v, numWidth - 1).padStart(numWidth)).join("")} ${arrow}`);
+      out.push(
+        `${name}${[s.mean, s.std, s.min, s.max].map((v) => fitNumber(v, numWidth - 1).padStart(numWidth)).join("")} ${arrow}`,
+      );
     }
     return out;
   },
@@ -307,14 +361,32 @@ const eloPanel: Panel = {
     const h = elo.history;
     const change = h.length > 1 ? elo.rating - h[h.length - 2] : Number.NaN;
     const rows: [string, string[]][] = [
-      ["rating", [bold(ctx, elo.rating.toFixed(1)), Number.isFinite(change) ? `${trendArrow(h)} ${change >= 0 ? "+" : ""}${change.toFixed(1)}` : "", elo.opponent ? `vs ${elo.opponent}` : ""].filter(Boolean)],
+      [
+        "rating",
+        [
+          bold(ctx, elo.rating.toFixed(1)),
+          Number.isFinite(change) ? `${trendArrow(h)} ${change >= 0 ? "+" : ""}${change.toFixed(1)}` : "",
+          elo.opponent ? `vs ${elo.opponent}` : "",
+        ].filter(Boolean),
+      ],
     ];
     const sw = Math.min(ctx.display.sparkline_width * 2, h.length, inner - 22);
     if (h.length > 0 && sw >= 1) rows.push(["history", [`${sgr(ctx, "36", sparkline(h, sw))}`, `${h.length} evals`]]);
-    if ("eval/win_rate" in frame.record) rows.push(["last eval", [`win ${fmtPct(frame.record["eval/win_rate"])}`, `draw ${fmtPct(frame.record["eval/draw_rate"])}`]]);
+    if ("eval/win_rate" in frame.record)
+      rows.push([
+        "last eval",
+        [`win ${fmtPct(frame.record["eval/win_rate"])}`, `draw ${fmtPct(frame.record["eval/draw_rate"])}`],
+      ]);
     return labelled(rows, inner, 11, ctx);
   },
 };
 
-export const PANELS = { board: boardPanel, trends: trendsPanel, stats: statsPanel, config: configPanel, weights: weightsPanel, elo: eloPanel };
+export const PANELS = {
+  board: boardPanel,
+  trends: trendsPanel,
+  stats: statsPanel,
+  config: configPanel,
+  weights: weightsPanel,
+  elo: eloPanel,
+};
 export type PanelId = Panel["id"];

@@ -13,7 +13,8 @@ export const SPARK_CHARS = "▁▂▃▄▅▆▇█";
 export function sparkline(series: readonly number[], width: number): string {
   if (width <= 0) return "";
   const start = Math.max(0, series.length - width);
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = start; i < series.length; i++) {
     const v = series[i];
     if (!Number.isFinite(v)) continue;
@@ -37,7 +38,8 @@ export function sparkline(series: readonly number[], width: number): string {
  */
 export function trendArrow(series: readonly number[] | undefined, relTol = 1e-3): string {
   if (!series || series.length === 0) return " ";
-  const last = series[series.length - 1], prev = series[series.length - 2];
+  const last = series[series.length - 1],
+    prev = series[series.length - 2];
   if (!Number.isFinite(last) || prev === undefined || !Number.isFinite(prev)) return "→";
   const d = last - prev;
   if (Math.abs(d) <= relTol * Math.max(Math.abs(last), Math.abs(prev))) return "→";

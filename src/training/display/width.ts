@@ -13,7 +13,8 @@ export const stripAnsi = (s: string): string => s.replace(ANSI, "");
 /** 2 for wide/fullwidth code points (East Asian Width W or F), 0 for zero-width ones, else 1. */
 export function codePointWidth(cp: number): number {
   if (cp < 0x300) return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? 0 : 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff) return 0;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff)
+    return 0;
   if (cp < 0x1100) return 1;
   if (
     cp <= 0x115f || // Hangul Jamo initials
@@ -73,7 +74,9 @@ function skipEscape(s: string, i: number): number {
  */
 export function fitWidth(s: string, width: number): string {
   if (width <= 0) return "";
-  let w = 0, out = "", sawEscape = false;
+  let w = 0,
+    out = "",
+    sawEscape = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x1b) {

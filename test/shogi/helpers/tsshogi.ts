@@ -3,11 +3,21 @@
 // API: every destination its movement tables allow, both promotion options, every drop, each kept
 // when its `isValidMove` (its full legality check: pins, nifu, dead pieces, uchifuzume) agrees.
 
-import { directionToDeltaMap, handPieceTypes, type Move, MoveType, movableDirections, type Position, resolveMoveType, Square } from "tsshogi";
+import {
+  directionToDeltaMap,
+  handPieceTypes,
+  type Move,
+  MoveType,
+  movableDirections,
+  type Position,
+  resolveMoveType,
+  Square,
+} from "tsshogi";
 
 /** Appends tsshogi's legal moves in `pos` to `out` and returns it. */
 export function tsshogiLegalMoves(pos: Position, out: Move[] = []): Move[] {
-  const board = pos.board, color = pos.color;
+  const board = pos.board,
+    color = pos.color;
   for (const from of Square.all) {
     const piece = board.at(from);
     if (!piece || piece.color !== color) continue;
@@ -41,7 +51,9 @@ export function tsshogiLegalMoves(pos: Position, out: Move[] = []): Move[] {
 
 /** USI texts of tsshogi's legal moves, sorted. */
 export function tsshogiLegalUsi(pos: Position): string[] {
-  return tsshogiLegalMoves(pos).map((m) => m.usi).sort();
+  return tsshogiLegalMoves(pos)
+    .map((m) => m.usi)
+    .sort();
 }
 
 /** Perft over tsshogi's API (doMove/undoMove), bulk-counting the last ply like keisei's perft. */

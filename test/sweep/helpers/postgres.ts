@@ -22,7 +22,8 @@ export interface PgServer {
 
 function binDir(): string | null {
   const explicit = process.env.KEISEI_POSTGRES_BIN; // a bin dir with initdb and pg_ctl
-  if (explicit !== undefined) return existsSync(join(explicit, "pg_ctl")) && existsSync(join(explicit, "initdb")) ? explicit : null;
+  if (explicit !== undefined)
+    return existsSync(join(explicit, "pg_ctl")) && existsSync(join(explicit, "initdb")) ? explicit : null;
   const onPath = Bun.which("pg_ctl");
   if (onPath && Bun.which("initdb")) return join(onPath, "..");
   const root = "/usr/lib/postgresql";
@@ -48,7 +49,8 @@ function idOf(flag: "-u" | "-g", user: string): number | null {
 /** Starts a server, or returns why it cannot. */
 export function startPostgres(): PgServer | string {
   const bin = binDir();
-  if (!bin) return "PostgreSQL is not installed (apt-get install postgresql; or set KEISEI_POSTGRES_BIN to the folder with initdb and pg_ctl)";
+  if (!bin)
+    return "PostgreSQL is not installed (apt-get install postgresql; or set KEISEI_POSTGRES_BIN to the folder with initdb and pg_ctl)";
   const asRoot = process.getuid?.() === 0;
   let prefix: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), "keisei-pg-"));
@@ -69,7 +71,19 @@ export function startPostgres(): PgServer | string {
   if (!init.ok) return `initdb failed: ${init.out.split("\n").slice(-3).join(" / ")}`;
   const port = freePort();
   const opts = `-p ${port} -k ${data} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  const start = run([join(bin, "pg_ctl"), "-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", opts, "start"]);
+  const start = run([
+    join(bin, "pg_ctl"),
+    "-D",
+    data,
+    "-l",
+    join(dir, "server.log"),
+    "-w",
+    "-t",
+    "60",
+    "-o",
+    opts,
+    "start",
+  ]);
   if (!start.ok) return `pg_ctl start failed: ${start.out.split("\n").slice(-3).join(" / ")}`;
   let stopped = false;
   const stop = () => {

@@ -28,7 +28,7 @@ function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number,
     const s: number[] = [];
     for (let c = 0; c < cols; c++) {
       const t = table[at + mover * cols + c];
-      if (t !== NONE) (d.push(c), s.push(t));
+      if (t !== NONE) d.push(c), s.push(t);
     }
     return [Int32Array.from(d), Int32Array.from(s)] as const;
   });

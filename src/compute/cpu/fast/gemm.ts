@@ -25,10 +25,21 @@ const UNIT_MACS = 8e6;
 
 /** A GEMM in bytes: the wasm `gemm` arguments (kernels-gen.ts). */
 interface GemmCall {
-  M: number; N: number; K: number; batch: number;
-  a: number; sAm: number; sAk: number; sAb: number;
-  b: number; ldb: number; sBp: number; sBb: number;
-  c: number; ldc: number; sCb: number;
+  M: number;
+  N: number;
+  K: number;
+  batch: number;
+  a: number;
+  sAm: number;
+  sAk: number;
+  sAb: number;
+  b: number;
+  ldb: number;
+  sBp: number;
+  sBb: number;
+  c: number;
+  ldc: number;
+  sCb: number;
   flags: number; // 1 accumulate, 2 sum over the batch
 }
 
@@ -42,7 +53,25 @@ function blockedGemm(job: Job, g: GemmCall): void {
     const kk = Math.min(kc, g.K - k0);
     const flags = g.flags | (k0 > 0 ? 1 : 0);
     for (let m0 = 0; m0 < g.M; m0 += mc)
-      job.call("gemm", Math.min(mc, g.M - m0), g.N, kk, g.batch, g.a + m0 * g.sAm + k0 * g.sAk, g.sAm, g.sAk, g.sAb, g.b + k0 * g.ldb, g.ldb, g.sBp, g.sBb, g.c + m0 * g.ldc, g.ldc, g.sCb, flags);
+      job.call(
+        "gemm",
+        Math.min(mc, g.M - m0),
+        g.N,
+        kk,
+        g.batch,
+        g.a + m0 * g.sAm + k0 * g.sAk,
+        g.sAm,
+        g.sAk,
+        g.sAb,
+        g.b + k0 * g.ldb,
+        g.ldb,
+        g.sBp,
+        g.sBb,
+        g.c + m0 * g.ldc,
+        g.ldc,
+        g.sCb,
+        flags,
+      );
     k0 += kc;
   } while (k0 < g.K);
 }
@@ -51,7 +80,12 @@ function blockedGemm(job: Job, g: GemmCall): void {
  * The GEMM as units over row blocks (or, for few rows, column blocks) of C; `epilogue(job, m0,
  * rows, n0, cols)` appends what each unit does to its block afterwards.
  */
-function gemmUnits(job: Job, g: GemmCall, threads: number, epilogue?: (m0: number, rows: number, n0: number, cols: number) => void): void {
+function gemmUnits(
+  job: Job,
+  g: GemmCall,
+  threads: number,
+  epilogue?: (m0: number, rows: number, n0: number, cols: number) => void,
+): void {
   const macs = g.M * g.N * Math.max(g.K, 1) * g.batch;
   const want = threads > 1 ? Math.min(2 * threads, Math.ceil(macs / UNIT_MACS)) : 1;
   const rowBlocks = Math.ceil(g.M / MR);
@@ -83,7 +117,8 @@ function gemmUnits(job: Job, g: GemmCall, threads: number, epilogue?: (m0: numbe
 
 /** Packs B[k, n] = src[n·sBn + k] panel-major: dst[p][k][j] = B[k, NR·p + j] (spare columns of the last panel: junk). */
 function packPanels(job: Job, N: number, K: number, src: number, sBn: number, dst: number): void {
-  for (let n0 = 0, p = 0; n0 < N; n0 += NR, p++) job.call("transpose", Math.min(NR, N - n0), K, src + n0 * sBn * 4, sBn * 4, dst + p * K * NR * 4, NR * 4, 0);
+  for (let n0 = 0, p = 0; n0 < N; n0 += NR, p++)
+    job.call("transpose", Math.min(NR, N - n0), K, src + n0 * sBn * 4, sBn * 4, dst + p * K * NR * 4, NR * 4, 0);
 }
 const panelBytes = (N: number, K: number) => Math.ceil(N / NR) * K * NR * 4;
 
@@ -94,7 +129,25 @@ const hasEpilogue = (biasMode: number, act: number) => (biasMode !== BIAS.none |
 
 /** gemm.gemm: the strided batched GEMM with bias / activation epilogue. */
 export function gemm(ctx: FastContext, b: Record<string, FastBuf>, u: Record<string, number>): boolean {
-  const { m: M, n: N, k: K, batch, sAb, sAm, sAk, sBb, sBk, sBn, sCb, sCm, sCn, biasMode, act, accumulate, sumBatch } = u;
+  const {
+    m: M,
+    n: N,
+    k: K,
+    batch,
+    sAb,
+    sAm,
+    sAk,
+    sBb,
+    sBk,
+    sBn,
+    sCb,
+    sCm,
+    sCn,
+    biasMode,
+    act,
+    accumulate,
+    sumBatch,
+  } = u;
   // The twin applies bias and activation before accumulating; ops.ts never asks for both.
   if (accumulate && (biasMode !== BIAS.none || act !== ACT.none)) return false;
   if (sCn !== 1 || (sumBatch && (biasMode !== BIAS.none || act !== ACT.none))) return false;
@@ -103,20 +156,53 @@ export function gemm(ctx: FastContext, b: Record<string, FastBuf>, u: Record<str
   // A sparse A (the policy logits' gradient: zero off the legal moves) with B rows along n: the
   // axpy form over A's non-zeros only, as the twin does (it skips zeros too).
   const contiguousA = (sAm === K && sAk === 1) || (sAm === 1 && sAk === M);
-  if (sBn === 1 && contiguousA && batch === 1 && hasEpilogue(biasMode, act) === 0 && M * K >= SPARSE_MIN && ctx.heap.k.nnz(b.a.ptr, M * K) <= SPARSE_DENSITY * M * K) {
+  if (
+    sBn === 1 &&
+    contiguousA &&
+    batch === 1 &&
+    hasEpilogue(biasMode, act) === 0 &&
+    M * K >= SPARSE_MIN &&
+    ctx.heap.k.nnz(b.a.ptr, M * K) <= SPARSE_DENSITY * M * K
+  ) {
     const job = pool.job();
     const threads = pool.parallel ? pool.threads : 1;
     const per = Math.ceil(M / (2 * threads));
     for (let m0 = 0; m0 < M; m0 += per)
-      job.unit().call("sparse_gemm", Math.min(per, M - m0), N, K, b.a.ptr + m0 * sAm * 4, sAm * 4, sAk * 4, b.b.ptr, sBk * 4, b.c.ptr + m0 * sCm * 4, sCm * 4, accumulate ? 1 : 0);
+      job
+        .unit()
+        .call(
+          "sparse_gemm",
+          Math.min(per, M - m0),
+          N,
+          K,
+          b.a.ptr + m0 * sAm * 4,
+          sAm * 4,
+          sAk * 4,
+          b.b.ptr,
+          sBk * 4,
+          b.c.ptr + m0 * sCm * 4,
+          sCm * 4,
+          accumulate ? 1 : 0,
+        );
     pool.run(job);
     return true;
   }
   const g: GemmCall = {
-    M, N, K, batch,
-    a: b.a.ptr, sAm: sAm * 4, sAk: sAk * 4, sAb: sAb * 4,
-    b: b.b.ptr, ldb: sBk * 4, sBp: NR * 4, sBb: sBb * 4,
-    c: b.c.ptr, ldc: sCm * 4, sCb: sCb * 4,
+    M,
+    N,
+    K,
+    batch,
+    a: b.a.ptr,
+    sAm: sAm * 4,
+    sAk: sAk * 4,
+    sAb: sAb * 4,
+    b: b.b.ptr,
+    ldb: sBk * 4,
+    sBp: NR * 4,
+    sBb: sBb * 4,
+    c: b.c.ptr,
+    ldc: sCm * 4,
+    sCb: sCb * 4,
     flags: (accumulate ? 1 : 0) | (sumBatch ? 2 : 0),
   };
   if (sBn !== 1) {
@@ -144,7 +230,24 @@ export function gemm(ctx: FastContext, b: Record<string, FastBuf>, u: Record<str
   const items = mode || relu ? batch : 1;
   for (let ob = 0; ob < items; ob++) {
     const gi = items === 1 ? g : { ...g, batch: 1, a: g.a + ob * g.sAb, b: g.b + ob * g.sBb, c: g.c + ob * g.sCb };
-    gemmUnits(job, gi, pool.parallel ? pool.threads : 1, mode || relu ? (m0, rows, n0, cols) => job.call("bias_act", rows, cols, gi.c + m0 * g.ldc + n0 * 4, g.ldc, b.bias.ptr + (mode === 1 ? n0 * 4 : mode === 2 ? m0 * 4 : 0), mode, relu) : undefined);
+    gemmUnits(
+      job,
+      gi,
+      pool.parallel ? pool.threads : 1,
+      mode || relu
+        ? (m0, rows, n0, cols) =>
+            job.call(
+              "bias_act",
+              rows,
+              cols,
+              gi.c + m0 * g.ldc + n0 * 4,
+              g.ldc,
+              b.bias.ptr + (mode === 1 ? n0 * 4 : mode === 2 ? m0 * 4 : 0),
+              mode,
+              relu,
+            )
+        : undefined,
+    );
   }
   pool.run(job);
   if (act === ACT.sigmoid) {
@@ -189,7 +292,24 @@ export function conv(ctx: FastContext, b: Record<string, FastBuf>, u: Record<str
       const y = b.y.ptr + n * cout * 81 * 4;
       job.call("pad11", b.x.ptr + n * cin * 81 * 4, cin, xpad);
       job.call("im2col_tap", xpad, cin, cols);
-      blockedGemm(job, { M: cout, N: 81, K, batch: 1, a: wPtr, sAm: K * 4, sAk: 4, sAb: 0, b: cols, ldb: COLS_LD * 4, sBp: NR * 4, sBb: 0, c: y, ldc: 81 * 4, sCb: 0, flags: accumulate ? 1 : 0 });
+      blockedGemm(job, {
+        M: cout,
+        N: 81,
+        K,
+        batch: 1,
+        a: wPtr,
+        sAm: K * 4,
+        sAk: 4,
+        sAb: 0,
+        b: cols,
+        ldb: COLS_LD * 4,
+        sBp: NR * 4,
+        sBb: 0,
+        c: y,
+        ldc: 81 * 4,
+        sCb: 0,
+        flags: accumulate ? 1 : 0,
+      });
       if (hasBias) job.call("bias_act", cout, 81, y, 81 * 4, b.bias.ptr, 2, 0);
     }
   }
@@ -226,7 +346,8 @@ export function weightGrad(ctx: FastContext, b: Record<string, FastBuf>, u: Reco
   const per = Math.ceil(batch / (2 * threads));
   for (let n0 = 0; n0 < batch; n0 += per) {
     tr.unit();
-    for (let n = n0; n < Math.min(batch, n0 + per); n++) tr.call("transpose", cout, 81, b.dy.ptr + n * cout * 81 * 4, 81 * 4, dyT + n * 81 * cout * 4, cout * 4, 0);
+    for (let n = n0; n < Math.min(batch, n0 + per); n++)
+      tr.call("transpose", cout, 81, b.dy.ptr + n * cout * 81 * 4, 81 * 4, dyT + n * 81 * cout * 4, cout * 4, 0);
   }
   pool.run(tr);
   const job = pool.job();
@@ -240,7 +361,24 @@ export function weightGrad(ctx: FastContext, b: Record<string, FastBuf>, u: Reco
         job.call("pad11", b.x.ptr + ((n0 + j) * cin + i0) * 81 * 4, ci, xpad);
         job.call("im2col_tap", xpad, ci, cols + j * rows * COLS_LD * 4);
       }
-      blockedGemm(job, { M: rows, N: cout, K: 81, batch: g, a: cols, sAm: COLS_LD * 4, sAk: 4, sAb: rows * COLS_LD * 4, b: dyT + n0 * 81 * cout * 4, ldb: cout * 4, sBp: NR * 4, sBb: 81 * cout * 4, c: cT + 9 * i0 * cout * 4, ldc: cout * 4, sCb: 0, flags: 2 | (n0 > 0 ? 1 : 0) });
+      blockedGemm(job, {
+        M: rows,
+        N: cout,
+        K: 81,
+        batch: g,
+        a: cols,
+        sAm: COLS_LD * 4,
+        sAk: 4,
+        sAb: rows * COLS_LD * 4,
+        b: dyT + n0 * 81 * cout * 4,
+        ldb: cout * 4,
+        sBp: NR * 4,
+        sBb: 81 * cout * 4,
+        c: cT + 9 * i0 * cout * 4,
+        ldc: cout * 4,
+        sCb: 0,
+        flags: 2 | (n0 > 0 ? 1 : 0),
+      });
     }
   }
   pool.run(job);

@@ -18,24 +18,113 @@ const MAX_PAGES = 65536;
 export const HEAP_LIMIT_BYTES = MAX_PAGES * PAGE;
 
 export interface Kernels {
-  gemm(M: number, N: number, K: number, batch: number, a: number, sAm: number, sAk: number, sAb: number, b: number, ldb: number, sBp: number, sBb: number, c: number, ldc: number, sCb: number, flags: number): void;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    batch: number,
+    a: number,
+    sAm: number,
+    sAk: number,
+    sAb: number,
+    b: number,
+    ldb: number,
+    sBp: number,
+    sBb: number,
+    c: number,
+    ldc: number,
+    sCb: number,
+    flags: number,
+  ): void;
   pad11(x: number, cin: number, xpad: number): void;
   im2col_tap(xpad: number, cin: number, out: number): void;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number, acc: number): void;
   bias_act(M: number, N: number, c: number, ldc: number, bias: number, mode: number, relu: number): void;
-  plane_affine(x: number, y: number, planes: number, C: number, mean: number, scale: number, beta: number, relu: number): void;
+  plane_affine(
+    x: number,
+    y: number,
+    planes: number,
+    C: number,
+    mean: number,
+    scale: number,
+    beta: number,
+    relu: number,
+  ): void;
   plane_sum(x: number, planes: number, C: number, mean: number, sq: number, out: number): void;
-  bn_bwd_sums(x: number, y: number, dy: number, planes: number, C: number, mean: number, invStd: number, relu: number, outG: number, outGX: number): void;
-  bn_bwd_dx(x: number, y: number, dy: number, dx: number, planes: number, C: number, mean: number, invStd: number, k: number, a: number, b: number, relu: number, acc: number): void;
+  bn_bwd_sums(
+    x: number,
+    y: number,
+    dy: number,
+    planes: number,
+    C: number,
+    mean: number,
+    invStd: number,
+    relu: number,
+    outG: number,
+    outGX: number,
+  ): void;
+  bn_bwd_dx(
+    x: number,
+    y: number,
+    dy: number,
+    dx: number,
+    planes: number,
+    C: number,
+    mean: number,
+    invStd: number,
+    k: number,
+    a: number,
+    b: number,
+    relu: number,
+    acc: number,
+  ): void;
   se_scale_add_relu(x: number, g: number, skip: number, out: number, planes: number): void;
-  se_scale_bwd(dout: number, out: number, x: number, g: number, dskip: number, dx: number, dz: number, planes: number): void;
+  se_scale_bwd(
+    dout: number,
+    out: number,
+    x: number,
+    g: number,
+    dskip: number,
+    dx: number,
+    dz: number,
+    planes: number,
+  ): void;
   broadcast_add(v: number, y: number, planes: number, scale: number): void;
   ew(op: number, n: number, a: number, b: number, y: number, alpha: number): void;
   col_sum(x: number, rows: number, cols: number, out: number): void;
   sumsq_chunks(g: number, n: number, out: number): void;
   nnz(a: number, n: number): number;
-  sparse_gemm(M: number, N: number, K: number, a: number, sAm: number, sAk: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
-  adam(param: number, grad: number, m: number, v: number, n: number, scale: number, b1: number, c1: number, b2: number, c2: number, eps: number, wd: number, decay: number, decoupled: number, stepSize: number, sqrtBc2: number): void;
+  sparse_gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    sAm: number,
+    sAk: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    acc: number,
+  ): void;
+  adam(
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    scale: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+    wd: number,
+    decay: number,
+    decoupled: number,
+    stepSize: number,
+    sqrtBc2: number,
+  ): void;
 }
 
 const compiled: (WebAssembly.Module | null)[] = [null, null];

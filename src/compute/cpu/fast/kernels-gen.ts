@@ -24,7 +24,6 @@ import { COLS_LD, MR, NV } from "./layout.ts";
 import { planeFuncs } from "./planes-gen.ts";
 import { encodeModule, Func, moduleWat, type ModuleSpec } from "./wasm-encoder.ts";
 
-
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const I32 = "i32" as const;
 
@@ -32,8 +31,18 @@ const I32 = "i32" as const;
 function tile(mr: number, nv: number): Func {
   const pa = range(mr).map((i) => `pa${i}`);
   const f = new Func(`tile_${mr}x${nv}`, [
-    ["K", I32], ["kb", I32], ...pa.map((p) => [p, I32] as const), ["sAk", I32], ["sAb", I32],
-    ["pb", I32], ["ldb", I32], ["sBb", I32], ["pc", I32], ["ldc", I32], ["nvalid", I32], ["acc", I32],
+    ["K", I32],
+    ["kb", I32],
+    ...pa.map((p) => [p, I32] as const),
+    ["sAk", I32],
+    ["sAb", I32],
+    ["pb", I32],
+    ["ldb", I32],
+    ["sBb", I32],
+    ["pc", I32],
+    ["ldc", I32],
+    ["nvalid", I32],
+    ["acc", I32],
   ]);
   const acc = (i: number, j: number) => `c${i}_${j}`;
   for (const i of range(mr)) f.local(`ra${i}`, I32);
@@ -49,7 +58,10 @@ function tile(mr: number, nv: number): Func {
   f.get("pb").set("rb");
   // one k step: nv loads of B, one splat per row, mr·nv mul + add
   const step = () => {
-    for (const j of range(nv)) f.get("pb").mem("v128.load", 16 * j).set(`b${j}`);
+    for (const j of range(nv))
+      f.get("pb")
+        .mem("v128.load", 16 * j)
+        .set(`b${j}`);
     for (const i of range(mr)) {
       f.get(`pa${i}`).mem("v128.load32_splat").set("s");
       for (const j of range(nv)) f.get(acc(i, j)).get("s").get(`b${j}`).op("f32x4.mul").op("f32x4.add").set(acc(i, j));
@@ -79,28 +91,43 @@ function tile(mr: number, nv: number): Func {
   const rowPtr = (i: number) => f.get("pc").get("ldc").i32(i).op("i32.mul").op("i32.add").set("pr");
   const value = (i: number, j: number, accumulate: boolean) => {
     f.get(acc(i, j));
-    if (accumulate) f.get("pr").mem("v128.load", 16 * j).op("f32x4.add");
+    if (accumulate)
+      f.get("pr")
+        .mem("v128.load", 16 * j)
+        .op("f32x4.add");
   };
   const stores = (accumulate: boolean) => {
     f.block(accumulate ? "stored_acc" : "stored", () => {
       const done = accumulate ? "stored_acc" : "stored";
-      f.get("nvalid").i32(4 * nv).op("i32.eq").if("full", () => {
-        for (const i of range(mr)) {
-          rowPtr(i);
-          for (const j of range(nv)) {
-            f.get("pr");
-            value(i, j, accumulate);
-            f.mem("v128.store", 16 * j);
+      f.get("nvalid")
+        .i32(4 * nv)
+        .op("i32.eq")
+        .if("full", () => {
+          for (const i of range(mr)) {
+            rowPtr(i);
+            for (const j of range(nv)) {
+              f.get("pr");
+              value(i, j, accumulate);
+              f.mem("v128.store", 16 * j);
+            }
           }
-        }
-        f.br(done);
-      });
+          f.br(done);
+        });
       for (const i of range(mr)) {
         rowPtr(i);
         for (const j of range(nv)) {
           value(i, j, accumulate);
           f.set("s");
-          for (const l of range(4)) f.get("nvalid").i32(4 * j + l).op("i32.gt_s").if("lane", () => f.get("pr").get("s").memLane("v128.store32_lane", l, 16 * j + 4 * l));
+          for (const l of range(4))
+            f.get("nvalid")
+              .i32(4 * j + l)
+              .op("i32.gt_s")
+              .if("lane", () =>
+                f
+                  .get("pr")
+                  .get("s")
+                  .memLane("v128.store32_lane", l, 16 * j + 4 * l),
+              );
         }
       }
     });
@@ -121,20 +148,44 @@ function tile(mr: number, nv: number): Func {
  * row-major B, K·ldb for one packed panel-major ([panel][k][NR], ldb = 4·NR).
  */
 function gemm(tiles: Func[][], tileIndex: (mr: number, nv: number) => number): Func {
-  const f = new Func("gemm", ["M", "N", "K", "batch", "a", "sAm", "sAk", "sAb", "b", "ldb", "sBp", "sBb", "c", "ldc", "sCb", "flags"].map((n) => [n, I32] as const));
-  for (const n of ["acc", "outer", "kb", "ob", "ao", "bo", "co", "n0", "nvalid", "nvec", "m0", "pb", "pcol"]) f.local(n, I32);
+  const f = new Func(
+    "gemm",
+    ["M", "N", "K", "batch", "a", "sAm", "sAk", "sAb", "b", "ldb", "sBp", "sBb", "c", "ldc", "sCb", "flags"].map(
+      (n) => [n, I32] as const,
+    ),
+  );
+  for (const n of ["acc", "outer", "kb", "ob", "ao", "bo", "co", "n0", "nvalid", "nvec", "m0", "pb", "pcol"])
+    f.local(n, I32);
   f.get("flags").i32(1).op("i32.and").set("acc");
   // sum over batch: one output, the tiles loop over the batch; else one gemm per batch item
-  f.get("flags").i32(2).op("i32.and").if("sum", () => {
-    f.i32(1).set("outer");
-    f.get("batch").set("kb");
-  });
-  f.get("flags").i32(2).op("i32.and").op("i32.eqz").if("each", () => {
-    f.get("batch").set("outer");
-    f.i32(1).set("kb");
-  });
+  f.get("flags")
+    .i32(2)
+    .op("i32.and")
+    .if("sum", () => {
+      f.i32(1).set("outer");
+      f.get("batch").set("kb");
+    });
+  f.get("flags")
+    .i32(2)
+    .op("i32.and")
+    .op("i32.eqz")
+    .if("each", () => {
+      f.get("batch").set("outer");
+      f.i32(1).set("kb");
+    });
   f.block("end", () => {
-    f.get("M").i32(1).op("i32.lt_s").get("N").i32(1).op("i32.lt_s").op("i32.or").get("outer").i32(1).op("i32.lt_s").op("i32.or").brIf("end");
+    f.get("M")
+      .i32(1)
+      .op("i32.lt_s")
+      .get("N")
+      .i32(1)
+      .op("i32.lt_s")
+      .op("i32.or")
+      .get("outer")
+      .i32(1)
+      .op("i32.lt_s")
+      .op("i32.or")
+      .brIf("end");
     f.i32(0).set("ob");
     f.loop("outer", () => {
       f.get("a").get("ob").get("sAb").op("i32.mul").op("i32.add").set("ao");
@@ -144,32 +195,58 @@ function gemm(tiles: Func[][], tileIndex: (mr: number, nv: number) => number): F
       f.loop("panel", () => {
         // nvalid = min(NR, N - n0); nvec = ceil(nvalid / 4)
         f.get("N").get("n0").op("i32.sub").set("nvalid");
-        f.get("nvalid").i32(4 * NV).op("i32.gt_s").if("clamp", () => f.i32(4 * NV).set("nvalid"));
+        f.get("nvalid")
+          .i32(4 * NV)
+          .op("i32.gt_s")
+          .if("clamp", () => f.i32(4 * NV).set("nvalid"));
         f.get("nvalid").i32(3).op("i32.add").i32(2).op("i32.shr_u").set("nvec");
-        f.get("bo").get("n0").i32(4 * NV).op("i32.div_u").get("sBp").op("i32.mul").op("i32.add").set("pb");
+        f.get("bo")
+          .get("n0")
+          .i32(4 * NV)
+          .op("i32.div_u")
+          .get("sBp")
+          .op("i32.mul")
+          .op("i32.add")
+          .set("pb");
         f.get("co").get("n0").i32(4).op("i32.mul").op("i32.add").set("pcol");
         for (const nv of range(NV).map((j) => j + 1)) {
-          f.get("nvec").i32(nv).op("i32.eq").if(`nv${nv}`, () => {
-            const call = (mr: number) => {
-              f.get("K").get("kb");
-              for (const i of range(mr)) f.get("ao").get("m0").i32(i).op("i32.add").get("sAm").op("i32.mul").op("i32.add");
-              f.get("sAk").get("sAb").get("pb").get("ldb").get("sBb");
-              f.get("pcol").get("m0").get("ldc").op("i32.mul").op("i32.add").get("ldc").get("nvalid").get("acc");
-              f.call(tileIndex(mr, nv), tiles[mr - 1][nv - 1].name);
-            };
-            f.i32(0).set("m0");
-            f.block("blocks", () => {
-              f.loop("block", () => {
-                f.get("m0").i32(MR).op("i32.add").get("M").op("i32.gt_s").brIf("blocks");
-                call(MR);
-                f.get("m0").i32(MR).op("i32.add").set("m0");
-                f.br("block");
+          f.get("nvec")
+            .i32(nv)
+            .op("i32.eq")
+            .if(`nv${nv}`, () => {
+              const call = (mr: number) => {
+                f.get("K").get("kb");
+                for (const i of range(mr))
+                  f.get("ao").get("m0").i32(i).op("i32.add").get("sAm").op("i32.mul").op("i32.add");
+                f.get("sAk").get("sAb").get("pb").get("ldb").get("sBb");
+                f.get("pcol").get("m0").get("ldc").op("i32.mul").op("i32.add").get("ldc").get("nvalid").get("acc");
+                f.call(tileIndex(mr, nv), tiles[mr - 1][nv - 1].name);
+              };
+              f.i32(0).set("m0");
+              f.block("blocks", () => {
+                f.loop("block", () => {
+                  f.get("m0").i32(MR).op("i32.add").get("M").op("i32.gt_s").brIf("blocks");
+                  call(MR);
+                  f.get("m0").i32(MR).op("i32.add").set("m0");
+                  f.br("block");
+                });
               });
+              for (const mr of range(MR - 1).map((i) => i + 1))
+                f.get("M")
+                  .get("m0")
+                  .op("i32.sub")
+                  .i32(mr)
+                  .op("i32.eq")
+                  .if(`rem${mr}`, () => call(mr));
             });
-            for (const mr of range(MR - 1).map((i) => i + 1)) f.get("M").get("m0").op("i32.sub").i32(mr).op("i32.eq").if(`rem${mr}`, () => call(mr));
-          });
         }
-        f.get("n0").i32(4 * NV).op("i32.add").tee("n0").get("N").op("i32.lt_s").brIf("panel");
+        f.get("n0")
+          .i32(4 * NV)
+          .op("i32.add")
+          .tee("n0")
+          .get("N")
+          .op("i32.lt_s")
+          .brIf("panel");
       });
       f.get("ob").i32(1).op("i32.add").tee("ob").get("outer").op("i32.lt_s").brIf("outer");
     });
@@ -179,22 +256,48 @@ function gemm(tiles: Func[][], tileIndex: (mr: number, nv: number) => number): F
 
 /** pad11(x, cin, xpad): xpad[i, 11·(r+1) + c+1] = x[i, 9r + c], zero border; planes of 121 floats. */
 function pad11(): Func {
-  const f = new Func("pad11", [["x", I32], ["cin", I32], ["xp", I32]]);
+  const f = new Func("pad11", [
+    ["x", I32],
+    ["cin", I32],
+    ["xp", I32],
+  ]);
   for (const n of ["i", "src", "dst", "z"]) f.local(n, I32);
   f.block("end", () => {
     f.get("cin").i32(1).op("i32.lt_s").brIf("end");
     f.i32(0).set("i");
     f.loop("chan", () => {
-      f.get("x").get("i").i32(81 * 4).op("i32.mul").op("i32.add").set("src");
-      f.get("xp").get("i").i32(121 * 4).op("i32.mul").op("i32.add").set("dst");
+      f.get("x")
+        .get("i")
+        .i32(81 * 4)
+        .op("i32.mul")
+        .op("i32.add")
+        .set("src");
+      f.get("xp")
+        .get("i")
+        .i32(121 * 4)
+        .op("i32.mul")
+        .op("i32.add")
+        .set("dst");
       // zero the plane (30 vectors + 1 float), then copy the 9 rows of 9
-      for (const v of range(30)) f.get("dst").v128i32(0, 0, 0, 0).mem("v128.store", 16 * v);
+      for (const v of range(30))
+        f.get("dst")
+          .v128i32(0, 0, 0, 0)
+          .mem("v128.store", 16 * v);
       f.get("dst").f32(0).mem("f32.store", 480);
       for (const r of range(9)) {
         const d = 4 * (11 * (r + 1) + 1);
-        f.get("dst").get("src").mem("v128.load", 36 * r).mem("v128.store", d);
-        f.get("dst").get("src").mem("v128.load", 36 * r + 16).mem("v128.store", d + 16);
-        f.get("dst").get("src").mem("f32.load", 36 * r + 32).mem("f32.store", d + 32);
+        f.get("dst")
+          .get("src")
+          .mem("v128.load", 36 * r)
+          .mem("v128.store", d);
+        f.get("dst")
+          .get("src")
+          .mem("v128.load", 36 * r + 16)
+          .mem("v128.store", d + 16);
+        f.get("dst")
+          .get("src")
+          .mem("f32.load", 36 * r + 32)
+          .mem("f32.store", d + 32);
       }
       f.get("i").i32(1).op("i32.add").tee("i").get("cin").op("i32.lt_s").brIf("chan");
     });
@@ -208,24 +311,40 @@ function pad11(): Func {
  * so the 3-float overhang is rewritten by the next segment; the last lands in lanes 81–83 (junk).
  */
 function im2colTap(): Func {
-  const f = new Func("im2col_tap", [["xp", I32], ["cin", I32], ["out", I32]]);
+  const f = new Func("im2col_tap", [
+    ["xp", I32],
+    ["cin", I32],
+    ["out", I32],
+  ]);
   for (const n of ["i", "src", "dst"]) f.local(n, I32);
   f.block("end", () => {
     f.get("cin").i32(1).op("i32.lt_s").brIf("end");
     f.i32(0).set("i");
     f.get("out").set("dst");
     f.loop("chan", () => {
-      f.get("xp").get("i").i32(121 * 4).op("i32.mul").op("i32.add").set("src");
+      f.get("xp")
+        .get("i")
+        .i32(121 * 4)
+        .op("i32.mul")
+        .op("i32.add")
+        .set("src");
       for (const t of range(9)) {
         const dr = Math.floor(t / 3) - 1;
         const dc = (t % 3) - 1;
         for (const r of range(9)) {
           const s = 4 * (11 * (r + 1 + dr) + 1 + dc);
           const d = 4 * (t * COLS_LD + 9 * r);
-          for (const v of range(3)) f.get("dst").get("src").mem("v128.load", s + 16 * v).mem("v128.store", d + 16 * v);
+          for (const v of range(3))
+            f.get("dst")
+              .get("src")
+              .mem("v128.load", s + 16 * v)
+              .mem("v128.store", d + 16 * v);
         }
       }
-      f.get("dst").i32(9 * COLS_LD * 4).op("i32.add").set("dst");
+      f.get("dst")
+        .i32(9 * COLS_LD * 4)
+        .op("i32.add")
+        .set("dst");
       f.get("i").i32(1).op("i32.add").tee("i").get("cin").op("i32.lt_s").brIf("chan");
     });
   });
@@ -234,7 +353,10 @@ function im2colTap(): Func {
 
 /** transpose(rows, cols, src, lds, dst, ldd, acc): dst[j, i] (+)= src[i, j]; 4×4 blocks through shuffles, scalar edges. */
 function transpose(): Func {
-  const f = new Func("transpose", ["rows", "cols", "src", "lds", "dst", "ldd", "acc"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "transpose",
+    ["rows", "cols", "src", "lds", "dst", "ldd", "acc"].map((n) => [n, I32] as const),
+  );
   for (const n of ["i", "j", "ps", "pd", "r4", "c4"]) f.local(n, I32);
   for (const n of ["v0", "v1", "v2", "v3", "t0", "t1", "t2", "t3"]) f.local(n, "v128");
   f.get("rows").i32(-4).op("i32.and").set("r4");
@@ -248,8 +370,18 @@ function transpose(): Func {
       f.block("colsdone", () => {
         f.loop("colblk", () => {
           f.get("j").get("c4").op("i32.ge_s").brIf("colsdone");
-          f.get("src").get("i").get("lds").op("i32.mul").op("i32.add").get("j").i32(4).op("i32.mul").op("i32.add").set("ps");
-          for (const r of range(4)) f.get("ps").get("lds").i32(r).op("i32.mul").op("i32.add").mem("v128.load").set(`v${r}`);
+          f.get("src")
+            .get("i")
+            .get("lds")
+            .op("i32.mul")
+            .op("i32.add")
+            .get("j")
+            .i32(4)
+            .op("i32.mul")
+            .op("i32.add")
+            .set("ps");
+          for (const r of range(4))
+            f.get("ps").get("lds").i32(r).op("i32.mul").op("i32.add").mem("v128.load").set(`v${r}`);
           // v_r = row i+r (cols j..j+3) → t_c = col j+c (rows i..i+3)
           f.get("v0").get("v1").shuffle32(0, 4, 1, 5).set("t0"); // a0 b0 a1 b1
           f.get("v2").get("v3").shuffle32(0, 4, 1, 5).set("t1"); // c0 d0 c1 d1
@@ -259,9 +391,29 @@ function transpose(): Func {
           f.get("t0").get("t1").shuffle32(2, 3, 6, 7).set("v1");
           f.get("t2").get("t3").shuffle32(0, 1, 4, 5).set("v2");
           f.get("t2").get("t3").shuffle32(2, 3, 6, 7).set("v3");
-          f.get("dst").get("j").get("ldd").op("i32.mul").op("i32.add").get("i").i32(4).op("i32.mul").op("i32.add").set("pd");
+          f.get("dst")
+            .get("j")
+            .get("ldd")
+            .op("i32.mul")
+            .op("i32.add")
+            .get("i")
+            .i32(4)
+            .op("i32.mul")
+            .op("i32.add")
+            .set("pd");
           for (const c of range(4)) {
-            f.get("acc").if(`acc${c}`, () => f.get("pd").get("ldd").i32(c).op("i32.mul").op("i32.add").mem("v128.load").get(`v${c}`).op("f32x4.add").set(`v${c}`));
+            f.get("acc").if(`acc${c}`, () =>
+              f
+                .get("pd")
+                .get("ldd")
+                .i32(c)
+                .op("i32.mul")
+                .op("i32.add")
+                .mem("v128.load")
+                .get(`v${c}`)
+                .op("f32x4.add")
+                .set(`v${c}`),
+            );
             f.get("pd").get("ldd").i32(c).op("i32.mul").op("i32.add").get(`v${c}`).mem("v128.store");
           }
           f.get("j").i32(4).op("i32.add").set("j");
@@ -284,10 +436,32 @@ function transpose(): Func {
         f.block(`${label}_jdone`, () => {
           f.loop(`${label}_j`, () => {
             f.get("j").get(jTo).op("i32.ge_s").brIf(`${label}_jdone`);
-            f.get("dst").get("j").get("ldd").op("i32.mul").op("i32.add").get("i").i32(4).op("i32.mul").op("i32.add").set("pd");
-            f.get("src").get("i").get("lds").op("i32.mul").op("i32.add").get("j").i32(4).op("i32.mul").op("i32.add").set("ps");
-            f.get("acc").if(`${label}_acc`, () => f.get("pd").get("pd").mem("f32.load").get("ps").mem("f32.load").op("f32.add").mem("f32.store"));
-            f.get("acc").op("i32.eqz").if(`${label}_set`, () => f.get("pd").get("ps").mem("f32.load").mem("f32.store"));
+            f.get("dst")
+              .get("j")
+              .get("ldd")
+              .op("i32.mul")
+              .op("i32.add")
+              .get("i")
+              .i32(4)
+              .op("i32.mul")
+              .op("i32.add")
+              .set("pd");
+            f.get("src")
+              .get("i")
+              .get("lds")
+              .op("i32.mul")
+              .op("i32.add")
+              .get("j")
+              .i32(4)
+              .op("i32.mul")
+              .op("i32.add")
+              .set("ps");
+            f.get("acc").if(`${label}_acc`, () =>
+              f.get("pd").get("pd").mem("f32.load").get("ps").mem("f32.load").op("f32.add").mem("f32.store"),
+            );
+            f.get("acc")
+              .op("i32.eqz")
+              .if(`${label}_set`, () => f.get("pd").get("ps").mem("f32.load").mem("f32.store"));
             f.get("j").i32(1).op("i32.add").set("j");
             f.br(`${label}_j`);
           });
@@ -297,14 +471,29 @@ function transpose(): Func {
       });
     });
   };
-  edge("ecol", () => f.i32(0), "rows", () => f.get("c4"), "cols");
-  edge("erow", () => f.get("r4"), "rows", () => f.i32(0), "c4");
+  edge(
+    "ecol",
+    () => f.i32(0),
+    "rows",
+    () => f.get("c4"),
+    "cols",
+  );
+  edge(
+    "erow",
+    () => f.get("r4"),
+    "rows",
+    () => f.i32(0),
+    "c4",
+  );
   return f;
 }
 
 /** bias_act(M, N, c, ldc, bias, mode, relu): C[m, n] += bias[n] (mode 1) or bias[m] (mode 2), then max(·, 0) when relu. */
 function biasAct(): Func {
-  const f = new Func("bias_act", ["M", "N", "c", "ldc", "bias", "mode", "relu"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "bias_act",
+    ["M", "N", "c", "ldc", "bias", "mode", "relu"].map((n) => [n, I32] as const),
+  );
   for (const n of ["m", "n", "pr", "n4"]) f.local(n, I32);
   f.local("v", "v128");
   f.local("rb", "v128");
@@ -316,13 +505,32 @@ function biasAct(): Func {
     f.loop("row", () => {
       f.get("c").get("m").get("ldc").op("i32.mul").op("i32.add").set("pr");
       f.v128i32(0, 0, 0, 0).set("rb");
-      f.get("mode").i32(2).op("i32.eq").if("perrow", () => f.get("bias").get("m").i32(4).op("i32.mul").op("i32.add").mem("v128.load32_splat").set("rb"));
+      f.get("mode")
+        .i32(2)
+        .op("i32.eq")
+        .if("perrow", () =>
+          f.get("bias").get("m").i32(4).op("i32.mul").op("i32.add").mem("v128.load32_splat").set("rb"),
+        );
       f.i32(0).set("n");
       f.block("vdone", () => {
         f.loop("vec", () => {
           f.get("n").get("n4").op("i32.ge_s").brIf("vdone");
           f.get("pr").get("n").i32(4).op("i32.mul").op("i32.add").mem("v128.load").get("rb").op("f32x4.add").set("v");
-          f.get("mode").i32(1).op("i32.eq").if("percol", () => f.get("v").get("bias").get("n").i32(4).op("i32.mul").op("i32.add").mem("v128.load").op("f32x4.add").set("v"));
+          f.get("mode")
+            .i32(1)
+            .op("i32.eq")
+            .if("percol", () =>
+              f
+                .get("v")
+                .get("bias")
+                .get("n")
+                .i32(4)
+                .op("i32.mul")
+                .op("i32.add")
+                .mem("v128.load")
+                .op("f32x4.add")
+                .set("v"),
+            );
           f.get("relu").if("relu", () => f.v128i32(0, 0, 0, 0).get("v").op("f32x4.pmax").set("v"));
           f.get("pr").get("n").i32(4).op("i32.mul").op("i32.add").get("v").mem("v128.store");
           f.get("n").i32(4).op("i32.add").set("n");
@@ -332,8 +540,22 @@ function biasAct(): Func {
       f.block("sdone", () => {
         f.loop("scalar", () => {
           f.get("n").get("N").op("i32.ge_s").brIf("sdone");
-          f.get("pr").get("n").i32(4).op("i32.mul").op("i32.add").mem("f32.load").get("rb").lane("f32x4.extract_lane", 0).op("f32.add").set("s");
-          f.get("mode").i32(1).op("i32.eq").if("percol_s", () => f.get("s").get("bias").get("n").i32(4).op("i32.mul").op("i32.add").mem("f32.load").op("f32.add").set("s"));
+          f.get("pr")
+            .get("n")
+            .i32(4)
+            .op("i32.mul")
+            .op("i32.add")
+            .mem("f32.load")
+            .get("rb")
+            .lane("f32x4.extract_lane", 0)
+            .op("f32.add")
+            .set("s");
+          f.get("mode")
+            .i32(1)
+            .op("i32.eq")
+            .if("percol_s", () =>
+              f.get("s").get("bias").get("n").i32(4).op("i32.mul").op("i32.add").mem("f32.load").op("f32.add").set("s"),
+            );
           f.get("relu").if("relu_s", () => f.get("s").f32(0).get("s").f32(0).op("f32.gt").op("select").set("s"));
           f.get("pr").get("n").i32(4).op("i32.mul").op("i32.add").get("s").mem("f32.store");
           f.get("n").i32(1).op("i32.add").set("n");
@@ -353,7 +575,15 @@ function biasAct(): Func {
 export function moduleSpec(shared = false): ModuleSpec {
   const tiles = range(MR).map((i) => range(NV).map((j) => tile(i + 1, j + 1)));
   const tileIndex = (mr: number, nv: number) => (mr - 1) * NV + (nv - 1);
-  const funcs = [...tiles.flat(), gemm(tiles, tileIndex), pad11(), im2colTap(), transpose(), biasAct(), ...planeFuncs()];
+  const funcs = [
+    ...tiles.flat(),
+    gemm(tiles, tileIndex),
+    pad11(),
+    im2colTap(),
+    transpose(),
+    biasAct(),
+    ...planeFuncs(),
+  ];
   return { memory: moduleSpec.memory(shared), funcs };
 }
 moduleSpec.memory = (shared: boolean) => (shared ? { initial: 1, maximum: 65536, shared: true } : { initial: 1 });

@@ -121,7 +121,13 @@ function planeLoop(
       f.get("c").i32(2).op("i32.shl").set("c4");
       f.get("p").i32(2).op("i32.shl").set("p4");
       for (const [n, ptr] of Object.entries(params)) {
-        f.get(ptr).get(n in (o.perChannel ?? {}) ? "c4" : "p4").op("i32.add").mem("f32.load").tee(`s_${n}`).op("f32x4.splat").set(`v_${n}`);
+        f.get(ptr)
+          .get(n in (o.perChannel ?? {}) ? "c4" : "p4")
+          .op("i32.add")
+          .mem("f32.load")
+          .tee(`s_${n}`)
+          .op("f32x4.splat")
+          .set(`v_${n}`);
       }
       o.head?.();
       const vec = new Lanes(f, true);
@@ -130,7 +136,13 @@ function planeLoop(
       o.tail?.();
       for (const ptr of o.ptrs) f.get(ptr).i32(324).op("i32.add").set(ptr);
       // c = (c + 1) mod C
-      f.get("c").i32(1).op("i32.add").tee("c").get("C").op("i32.ge_s").if("wrap", () => f.i32(0).set("c"));
+      f.get("c")
+        .i32(1)
+        .op("i32.add")
+        .tee("c")
+        .get("C")
+        .op("i32.ge_s")
+        .if("wrap", () => f.i32(0).set("c"));
       f.get("p").i32(1).op("i32.add").tee("p").get("planes").op("i32.lt_s").brIf("plane");
     });
   });
@@ -139,53 +151,71 @@ function planeLoop(
 /** Horizontal sum of v_<acc> plus s_<acc> → f32 on the stack. */
 function hsum(f: Func, acc: string): void {
   f.get(`v_${acc}`).lane("f32x4.extract_lane", 0).get(`v_${acc}`).lane("f32x4.extract_lane", 1).op("f32.add");
-  f.get(`v_${acc}`).lane("f32x4.extract_lane", 2).get(`v_${acc}`).lane("f32x4.extract_lane", 3).op("f32.add").op("f32.add");
+  f.get(`v_${acc}`)
+    .lane("f32x4.extract_lane", 2)
+    .get(`v_${acc}`)
+    .lane("f32x4.extract_lane", 3)
+    .op("f32.add")
+    .op("f32.add");
   f.get(`s_${acc}`).op("f32.add");
 }
 
 /** plane_affine(x, y, planes, C, mean, scale, beta, relu): y = (x − mean[c])·scale[c] + beta[c], then `v < 0 ? 0 : v` when relu. */
 function planeAffine(): Func {
-  const f = new Func("plane_affine", ["x", "y", "planes", "C", "mean", "scale", "beta", "relu"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "plane_affine",
+    ["x", "y", "planes", "C", "mean", "scale", "beta", "relu"].map((n) => [n, I32] as const),
+  );
   for (const relu of [1, 0]) {
-    f.get("relu").i32(relu).op("i32.eq").if(`relu${relu}`, () =>
-      planeLoop(f, {
-        ptrs: ["x", "y"],
-        perChannel: { mean: "mean", scale: "scale", beta: "beta" },
-        body: (l, off) =>
-          l.store("y", off, () => {
-            l.load("x", off).p("mean").op("sub").p("scale").op("mul").p("beta").op("add");
-            if (relu) l.clampNeg();
-          }),
-      }),
-    );
+    f.get("relu")
+      .i32(relu)
+      .op("i32.eq")
+      .if(`relu${relu}`, () =>
+        planeLoop(f, {
+          ptrs: ["x", "y"],
+          perChannel: { mean: "mean", scale: "scale", beta: "beta" },
+          body: (l, off) =>
+            l.store("y", off, () => {
+              l.load("x", off).p("mean").op("sub").p("scale").op("mul").p("beta").op("add");
+              if (relu) l.clampNeg();
+            }),
+        }),
+      );
   }
   return f;
 }
 
 /** plane_sum(x, planes, C, mean, sq, out): out[p] = Σ_q x (sq = 0) or Σ_q (x − mean[c])² (sq = 1). */
 function planeSum(): Func {
-  const f = new Func("plane_sum", ["x", "planes", "C", "mean", "sq", "out"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "plane_sum",
+    ["x", "planes", "C", "mean", "sq", "out"].map((n) => [n, I32] as const),
+  );
   pair(f, "acc", "d");
   for (const sq of [0, 1]) {
-    f.get("sq").i32(sq).op("i32.eq").if(`sq${sq}`, () =>
-      planeLoop(f, {
-        ptrs: ["x"],
-        perChannel: sq ? { mean: "mean" } : {},
-        head: () => {
-          f.v128i32(0, 0, 0, 0).set("v_acc");
-          f.f32(0).set("s_acc");
-        },
-        body: (l, off) => {
-          if (sq) l.load("x", off).p("mean").op("sub").set("d").get("acc").get("d").get("d").op("mul").op("add").set("acc");
-          else l.get("acc").load("x", off).op("add").set("acc");
-        },
-        tail: () => {
-          f.get("out").get("p4").op("i32.add");
-          hsum(f, "acc");
-          f.mem("f32.store");
-        },
-      }),
-    );
+    f.get("sq")
+      .i32(sq)
+      .op("i32.eq")
+      .if(`sq${sq}`, () =>
+        planeLoop(f, {
+          ptrs: ["x"],
+          perChannel: sq ? { mean: "mean" } : {},
+          head: () => {
+            f.v128i32(0, 0, 0, 0).set("v_acc");
+            f.f32(0).set("s_acc");
+          },
+          body: (l, off) => {
+            if (sq)
+              l.load("x", off).p("mean").op("sub").set("d").get("acc").get("d").get("d").op("mul").op("add").set("acc");
+            else l.get("acc").load("x", off).op("add").set("acc");
+          },
+          tail: () => {
+            f.get("out").get("p4").op("i32.add");
+            hsum(f, "acc");
+            f.mem("f32.store");
+          },
+        }),
+      );
   }
   return f;
 }
@@ -195,35 +225,54 @@ function planeSum(): Func {
  * (masked by y > 0 when relu): outG[p] = Σ g, outGX[p] = Σ g·(x − mean[c])·invStd[c].
  */
 function bnBwdSums(): Func {
-  const f = new Func("bn_bwd_sums", ["x", "y", "dy", "planes", "C", "mean", "invStd", "relu", "outG", "outGX"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "bn_bwd_sums",
+    ["x", "y", "dy", "planes", "C", "mean", "invStd", "relu", "outG", "outGX"].map((n) => [n, I32] as const),
+  );
   pair(f, "g", "sg", "sgx");
   for (const relu of [1, 0]) {
-    f.get("relu").i32(relu).op("i32.eq").if(`relu${relu}`, () =>
-      planeLoop(f, {
-        ptrs: ["x", "y", "dy"],
-        perChannel: { mean: "mean", invStd: "invStd" },
-        head: () => {
-          f.v128i32(0, 0, 0, 0).set("v_sg");
-          f.v128i32(0, 0, 0, 0).set("v_sgx");
-          f.f32(0).set("s_sg");
-          f.f32(0).set("s_sgx");
-        },
-        body: (l, off) => {
-          if (relu) l.ifPositive(() => l.load("y", off), () => l.load("dy", off)).set("g");
-          else l.load("dy", off).set("g");
-          l.get("sg").get("g").op("add").set("sg");
-          l.get("sgx").get("g").load("x", off).p("mean").op("sub").p("invStd").op("mul").op("mul").op("add").set("sgx");
-        },
-        tail: () => {
-          f.get("outG").get("p4").op("i32.add");
-          hsum(f, "sg");
-          f.mem("f32.store");
-          f.get("outGX").get("p4").op("i32.add");
-          hsum(f, "sgx");
-          f.mem("f32.store");
-        },
-      }),
-    );
+    f.get("relu")
+      .i32(relu)
+      .op("i32.eq")
+      .if(`relu${relu}`, () =>
+        planeLoop(f, {
+          ptrs: ["x", "y", "dy"],
+          perChannel: { mean: "mean", invStd: "invStd" },
+          head: () => {
+            f.v128i32(0, 0, 0, 0).set("v_sg");
+            f.v128i32(0, 0, 0, 0).set("v_sgx");
+            f.f32(0).set("s_sg");
+            f.f32(0).set("s_sgx");
+          },
+          body: (l, off) => {
+            if (relu)
+              l.ifPositive(
+                () => l.load("y", off),
+                () => l.load("dy", off),
+              ).set("g");
+            else l.load("dy", off).set("g");
+            l.get("sg").get("g").op("add").set("sg");
+            l.get("sgx")
+              .get("g")
+              .load("x", off)
+              .p("mean")
+              .op("sub")
+              .p("invStd")
+              .op("mul")
+              .op("mul")
+              .op("add")
+              .set("sgx");
+          },
+          tail: () => {
+            f.get("outG").get("p4").op("i32.add");
+            hsum(f, "sg");
+            f.mem("f32.store");
+            f.get("outGX").get("p4").op("i32.add");
+            hsum(f, "sgx");
+            f.mem("f32.store");
+          },
+        }),
+      );
   }
   return f;
 }
@@ -233,31 +282,60 @@ function bnBwdSums(): Func {
  * dx (+)= k[c]·(g − a[c] − (x − mean[c])·invStd[c]·b[c]), g as in bn_bwd_sums.
  */
 function bnBwdDx(): Func {
-  const f = new Func("bn_bwd_dx", ["x", "y", "dy", "dx", "planes", "C", "mean", "invStd", "k", "a", "b", "relu", "acc"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "bn_bwd_dx",
+    ["x", "y", "dy", "dx", "planes", "C", "mean", "invStd", "k", "a", "b", "relu", "acc"].map((n) => [n, I32] as const),
+  );
   pair(f, "g");
   for (const relu of [1, 0])
     for (const acc of [1, 0]) {
-      f.get("relu").i32(relu).op("i32.eq").get("acc").i32(acc).op("i32.eq").op("i32.and").if(`r${relu}a${acc}`, () =>
-        planeLoop(f, {
-          ptrs: ["x", "y", "dy", "dx"],
-          perChannel: { mean: "mean", invStd: "invStd", k: "k", a: "a", b: "b" },
-          body: (l, off) => {
-            if (relu) l.ifPositive(() => l.load("y", off), () => l.load("dy", off)).set("g");
-            else l.load("dy", off).set("g");
-            l.store("dx", off, () => {
-              l.get("g").p("a").op("sub").load("x", off).p("mean").op("sub").p("invStd").op("mul").p("b").op("mul").op("sub").p("k").op("mul");
-              if (acc) l.load("dx", off).op("add");
-            });
-          },
-        }),
-      );
+      f.get("relu")
+        .i32(relu)
+        .op("i32.eq")
+        .get("acc")
+        .i32(acc)
+        .op("i32.eq")
+        .op("i32.and")
+        .if(`r${relu}a${acc}`, () =>
+          planeLoop(f, {
+            ptrs: ["x", "y", "dy", "dx"],
+            perChannel: { mean: "mean", invStd: "invStd", k: "k", a: "a", b: "b" },
+            body: (l, off) => {
+              if (relu)
+                l.ifPositive(
+                  () => l.load("y", off),
+                  () => l.load("dy", off),
+                ).set("g");
+              else l.load("dy", off).set("g");
+              l.store("dx", off, () => {
+                l.get("g")
+                  .p("a")
+                  .op("sub")
+                  .load("x", off)
+                  .p("mean")
+                  .op("sub")
+                  .p("invStd")
+                  .op("mul")
+                  .p("b")
+                  .op("mul")
+                  .op("sub")
+                  .p("k")
+                  .op("mul");
+                if (acc) l.load("dx", off).op("add");
+              });
+            },
+          }),
+        );
     }
   return f;
 }
 
 /** se_scale_add_relu(x, g, skip, out, planes): out = max(x·g[p] + skip, 0) (NaN → 0). */
 function seScaleAddRelu(): Func {
-  const f = new Func("se_scale_add_relu", ["x", "g", "skip", "out", "planes"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "se_scale_add_relu",
+    ["x", "g", "skip", "out", "planes"].map((n) => [n, I32] as const),
+  );
   f.local("C", I32); // planes are not grouped by channel here: C = planes keeps c = p
   f.get("planes").set("C");
   pair(f, "v");
@@ -266,7 +344,12 @@ function seScaleAddRelu(): Func {
     perPlane: { g: "g" },
     body: (l, off) => {
       l.load("x", off).p("g").op("mul").load("skip", off).op("add").set("v");
-      l.store("out", off, () => l.ifPositive(() => l.get("v"), () => l.get("v")));
+      l.store("out", off, () =>
+        l.ifPositive(
+          () => l.get("v"),
+          () => l.get("v"),
+        ),
+      );
     },
   });
   return f;
@@ -277,7 +360,10 @@ function seScaleAddRelu(): Func {
  * dskip = gm, dx = gm·g[p], dz[p] = (Σ gm·x)·g[p]·(1 − g[p]).
  */
 function seScaleBwd(): Func {
-  const f = new Func("se_scale_bwd", ["dout", "out", "x", "g", "dskip", "dx", "dz", "planes"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "se_scale_bwd",
+    ["dout", "out", "x", "g", "dskip", "dx", "dz", "planes"].map((n) => [n, I32] as const),
+  );
   f.local("C", I32);
   f.get("planes").set("C");
   pair(f, "gm", "s");
@@ -289,7 +375,10 @@ function seScaleBwd(): Func {
       f.f32(0).set("s_s");
     },
     body: (l, off) => {
-      l.ifPositive(() => l.load("out", off), () => l.load("dout", off)).set("gm");
+      l.ifPositive(
+        () => l.load("out", off),
+        () => l.load("dout", off),
+      ).set("gm");
       l.store("dskip", off, () => l.get("gm"));
       l.store("dx", off, () => l.get("gm").p("g").op("mul"));
       l.get("s").get("gm").load("x", off).op("mul").op("add").set("s");
@@ -306,7 +395,12 @@ function seScaleBwd(): Func {
 
 /** broadcast_add(v, y, planes, scale): y[p, q] += scale·v[p]. */
 function broadcastAdd(): Func {
-  const f = new Func("broadcast_add", [["v", I32], ["y", I32], ["planes", I32], ["scale", F32]]);
+  const f = new Func("broadcast_add", [
+    ["v", I32],
+    ["y", I32],
+    ["planes", I32],
+    ["scale", F32],
+  ]);
   f.local("C", I32);
   f.get("planes").set("C");
   pair(f, "b");
@@ -349,25 +443,58 @@ function flatLoop(f: Func, n: string, ptrs: string[], body: (l: Lanes) => void):
 
 /** ew(op, n, a, b, y, alpha): 0 relu y = a > 0 ? a : 0; 1 relu_backward y = b > 0 ? a : 0; 2 add_relu y = max(a + b, 0); 3 axpy y += alpha·a. */
 function elementwise(): Func {
-  const f = new Func("ew", [["op", I32], ["n", I32], ["a", I32], ["b", I32], ["y", I32], ["alpha", F32]]);
+  const f = new Func("ew", [
+    ["op", I32],
+    ["n", I32],
+    ["a", I32],
+    ["b", I32],
+    ["y", I32],
+    ["alpha", F32],
+  ]);
   pair(f, "alpha", "v");
   f.get("alpha").tee("s_alpha").op("f32x4.splat").set("v_alpha");
   const ops: ((l: Lanes) => void)[] = [
-    (l) => l.store("y", 0, () => l.ifPositive(() => l.load("a", 0), () => l.load("a", 0))),
-    (l) => l.store("y", 0, () => l.ifPositive(() => l.load("b", 0), () => l.load("a", 0))),
+    (l) =>
+      l.store("y", 0, () =>
+        l.ifPositive(
+          () => l.load("a", 0),
+          () => l.load("a", 0),
+        ),
+      ),
+    (l) =>
+      l.store("y", 0, () =>
+        l.ifPositive(
+          () => l.load("b", 0),
+          () => l.load("a", 0),
+        ),
+      ),
     (l) => {
       l.load("a", 0).load("b", 0).op("add").set("v");
-      l.store("y", 0, () => l.ifPositive(() => l.get("v"), () => l.get("v")));
+      l.store("y", 0, () =>
+        l.ifPositive(
+          () => l.get("v"),
+          () => l.get("v"),
+        ),
+      );
     },
     (l) => l.store("y", 0, () => l.load("y", 0).get("alpha").load("a", 0).op("mul").op("add")),
   ];
-  ops.forEach((body, k) => f.get("op").i32(k).op("i32.eq").if(`op${k}`, () => flatLoop(f, "n", ["a", "b", "y"], body)));
+  ops.forEach((body, k) =>
+    f
+      .get("op")
+      .i32(k)
+      .op("i32.eq")
+      .if(`op${k}`, () => flatLoop(f, "n", ["a", "b", "y"], body)),
+  );
   return f;
 }
 
 /** col_sum(x, rows, cols, out): out[j] = Σ_r x[r·cols + j] (f32). */
 function colSum(): Func {
-  const f = new Func("col_sum", ["x", "rows", "cols", "out"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "col_sum",
+    ["x", "rows", "cols", "out"].map((n) => [n, I32] as const),
+  );
   for (const n of ["r", "px", "po", "j"]) f.local(n, I32);
   f.local("n4", I32);
   pair(f, "acc");
@@ -419,7 +546,10 @@ function colSum(): Func {
 
 /** sumsq_chunks(g, n, out): out[j] = Σ g[i]² over i in [64j, 64j + 64) ∩ [0, n). */
 function sumsqChunks(): Func {
-  const f = new Func("sumsq_chunks", ["g", "n", "out"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "sumsq_chunks",
+    ["g", "n", "out"].map((n) => [n, I32] as const),
+  );
   for (const n of ["j", "full", "i", "end"]) f.local(n, I32);
   f.local("v", "v128");
   f.local("s", F32);
@@ -429,7 +559,15 @@ function sumsqChunks(): Func {
     f.loop("chunk", () => {
       f.get("j").get("full").op("i32.ge_s").brIf("fdone");
       f.v128i32(0, 0, 0, 0).set("v");
-      for (const k of range(16)) f.get("v").get("g").mem("v128.load", 16 * k).get("g").mem("v128.load", 16 * k).op("f32x4.mul").op("f32x4.add").set("v");
+      for (const k of range(16))
+        f.get("v")
+          .get("g")
+          .mem("v128.load", 16 * k)
+          .get("g")
+          .mem("v128.load", 16 * k)
+          .op("f32x4.mul")
+          .op("f32x4.add")
+          .set("v");
       f.get("out").get("j").i32(4).op("i32.mul").op("i32.add");
       f.get("v").lane("f32x4.extract_lane", 0).get("v").lane("f32x4.extract_lane", 1).op("f32.add");
       f.get("v").lane("f32x4.extract_lane", 2).get("v").lane("f32x4.extract_lane", 3).op("f32.add").op("f32.add");
@@ -463,8 +601,15 @@ function sumsqChunks(): Func {
 function adam(): Func {
   const names = ["scale", "b1", "c1", "b2", "c2", "eps", "wd", "decay", "step", "sbc2"];
   const f = new Func("adam", [
-    ["param", I32], ["grad", I32], ["m", I32], ["v", I32], ["n", I32],
-    ...names.slice(0, 8).map((n) => [n, F32] as const), ["decoupled", I32], ["step", F32], ["sbc2", F32],
+    ["param", I32],
+    ["grad", I32],
+    ["m", I32],
+    ["v", I32],
+    ["n", I32],
+    ...names.slice(0, 8).map((n) => [n, F32] as const),
+    ["decoupled", I32],
+    ["step", F32],
+    ["sbc2", F32],
   ]);
   for (const name of names) {
     pair(f, name);
@@ -472,26 +617,50 @@ function adam(): Func {
   }
   pair(f, "g", "w", "mm", "vv");
   for (const decoupled of [1, 0]) {
-    f.get("decoupled").i32(decoupled).op("i32.eq").if(`d${decoupled}`, () =>
-      flatLoop(f, "n", ["param", "grad", "m", "v"], (l) => {
-        l.load("grad", 0).get("scale").op("mul").set("g");
-        l.load("param", 0).set("w");
-        if (decoupled) l.get("w").get("decay").op("mul").set("w");
-        else l.get("g").get("wd").get("w").op("mul").op("add").set("g");
-        l.get("b1").load("m", 0).op("mul").get("c1").get("g").op("mul").op("add").set("mm");
-        l.get("b2").load("v", 0).op("mul").get("c2").get("g").op("mul").get("g").op("mul").op("add").set("vv");
-        l.store("m", 0, () => l.get("mm"));
-        l.store("v", 0, () => l.get("vv"));
-        l.store("param", 0, () => l.get("w").get("step").get("mm").op("mul").get("vv").op("sqrt").get("sbc2").op("div").get("eps").op("add").op("div").op("sub"));
-      }),
-    );
+    f.get("decoupled")
+      .i32(decoupled)
+      .op("i32.eq")
+      .if(`d${decoupled}`, () =>
+        flatLoop(f, "n", ["param", "grad", "m", "v"], (l) => {
+          l.load("grad", 0).get("scale").op("mul").set("g");
+          l.load("param", 0).set("w");
+          if (decoupled) l.get("w").get("decay").op("mul").set("w");
+          else l.get("g").get("wd").get("w").op("mul").op("add").set("g");
+          l.get("b1").load("m", 0).op("mul").get("c1").get("g").op("mul").op("add").set("mm");
+          l.get("b2").load("v", 0).op("mul").get("c2").get("g").op("mul").get("g").op("mul").op("add").set("vv");
+          l.store("m", 0, () => l.get("mm"));
+          l.store("v", 0, () => l.get("vv"));
+          l.store("param", 0, () =>
+            l
+              .get("w")
+              .get("step")
+              .get("mm")
+              .op("mul")
+              .get("vv")
+              .op("sqrt")
+              .get("sbc2")
+              .op("div")
+              .get("eps")
+              .op("add")
+              .op("div")
+              .op("sub"),
+          );
+        }),
+      );
   }
   return f;
 }
 
 /** nnz(a, n) → the number of non-zero floats in a[0, n) (−0 counts as zero; NaN as non-zero). */
 function nnz(): Func {
-  const f = new Func("nnz", [["a", I32], ["n", I32]], [I32]);
+  const f = new Func(
+    "nnz",
+    [
+      ["a", I32],
+      ["n", I32],
+    ],
+    [I32],
+  );
   f.local("i", I32);
   f.local("n4", I32);
   f.local("cnt", I32);
@@ -510,7 +679,13 @@ function nnz(): Func {
     });
   });
   f.get("acc").lane("i32x4.extract_lane", 0).get("acc").lane("i32x4.extract_lane", 1).op("i32.add");
-  f.get("acc").lane("i32x4.extract_lane", 2).get("acc").lane("i32x4.extract_lane", 3).op("i32.add").op("i32.add").set("cnt");
+  f.get("acc")
+    .lane("i32x4.extract_lane", 2)
+    .get("acc")
+    .lane("i32x4.extract_lane", 3)
+    .op("i32.add")
+    .op("i32.add")
+    .set("cnt");
   f.block("sdone", () => {
     f.loop("scalar", () => {
       f.get("i").get("n").op("i32.ge_s").brIf("sdone");
@@ -530,7 +705,10 @@ function nnz(): Func {
  * (policy-logit gradients are zero off the legal moves).
  */
 function sparseGemm(): Func {
-  const f = new Func("sparse_gemm", ["M", "N", "K", "a", "sAm", "sAk", "b", "ldb", "c", "ldc", "acc"].map((n) => [n, I32] as const));
+  const f = new Func(
+    "sparse_gemm",
+    ["M", "N", "K", "a", "sAm", "sAk", "b", "ldb", "c", "ldc", "acc"].map((n) => [n, I32] as const),
+  );
   for (const n of ["m", "k", "pa", "pb", "pc", "j", "n4"]) f.local(n, I32);
   f.local("v", F32);
   f.local("vv", "v128");
@@ -541,49 +719,72 @@ function sparseGemm(): Func {
     f.loop("row", () => {
       f.get("c").get("m").get("ldc").op("i32.mul").op("i32.add").set("pc");
       // C row = 0 unless accumulating
-      f.get("acc").op("i32.eqz").if("zero", () => {
-        f.i32(0).set("j");
-        f.block("zdone", () => {
-          f.loop("z", () => {
-            f.get("j").get("N").op("i32.ge_s").brIf("zdone");
-            f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").f32(0).mem("f32.store");
-            f.get("j").i32(1).op("i32.add").set("j");
-            f.br("z");
+      f.get("acc")
+        .op("i32.eqz")
+        .if("zero", () => {
+          f.i32(0).set("j");
+          f.block("zdone", () => {
+            f.loop("z", () => {
+              f.get("j").get("N").op("i32.ge_s").brIf("zdone");
+              f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").f32(0).mem("f32.store");
+              f.get("j").i32(1).op("i32.add").set("j");
+              f.br("z");
+            });
           });
         });
-      });
       f.get("a").get("m").get("sAm").op("i32.mul").op("i32.add").set("pa");
       f.get("b").set("pb");
       f.i32(0).set("k");
       f.block("kdone", () => {
         f.loop("k", () => {
           f.get("k").get("K").op("i32.ge_s").brIf("kdone");
-          f.get("pa").mem("f32.load").tee("v").f32(0).op("f32.ne").if("nz", () => {
-            f.get("v").op("f32x4.splat").set("vv");
-            f.i32(0).set("j");
-            f.block("vdone", () => {
-              f.loop("vec", () => {
-                f.get("j").get("n4").op("i32.ge_s").brIf("vdone");
-                f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add");
-                f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").mem("v128.load");
-                f.get("vv").get("pb").get("j").i32(4).op("i32.mul").op("i32.add").mem("v128.load").op("f32x4.mul").op("f32x4.add");
-                f.mem("v128.store");
-                f.get("j").i32(4).op("i32.add").set("j");
-                f.br("vec");
+          f.get("pa")
+            .mem("f32.load")
+            .tee("v")
+            .f32(0)
+            .op("f32.ne")
+            .if("nz", () => {
+              f.get("v").op("f32x4.splat").set("vv");
+              f.i32(0).set("j");
+              f.block("vdone", () => {
+                f.loop("vec", () => {
+                  f.get("j").get("n4").op("i32.ge_s").brIf("vdone");
+                  f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add");
+                  f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").mem("v128.load");
+                  f.get("vv")
+                    .get("pb")
+                    .get("j")
+                    .i32(4)
+                    .op("i32.mul")
+                    .op("i32.add")
+                    .mem("v128.load")
+                    .op("f32x4.mul")
+                    .op("f32x4.add");
+                  f.mem("v128.store");
+                  f.get("j").i32(4).op("i32.add").set("j");
+                  f.br("vec");
+                });
+              });
+              f.block("sdone", () => {
+                f.loop("scalar", () => {
+                  f.get("j").get("N").op("i32.ge_s").brIf("sdone");
+                  f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add");
+                  f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").mem("f32.load");
+                  f.get("v")
+                    .get("pb")
+                    .get("j")
+                    .i32(4)
+                    .op("i32.mul")
+                    .op("i32.add")
+                    .mem("f32.load")
+                    .op("f32.mul")
+                    .op("f32.add");
+                  f.mem("f32.store");
+                  f.get("j").i32(1).op("i32.add").set("j");
+                  f.br("scalar");
+                });
               });
             });
-            f.block("sdone", () => {
-              f.loop("scalar", () => {
-                f.get("j").get("N").op("i32.ge_s").brIf("sdone");
-                f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add");
-                f.get("pc").get("j").i32(4).op("i32.mul").op("i32.add").mem("f32.load");
-                f.get("v").get("pb").get("j").i32(4).op("i32.mul").op("i32.add").mem("f32.load").op("f32.mul").op("f32.add");
-                f.mem("f32.store");
-                f.get("j").i32(1).op("i32.add").set("j");
-                f.br("scalar");
-              });
-            });
-          });
           f.get("pa").get("sAk").op("i32.add").set("pa");
           f.get("pb").get("ldb").op("i32.add").set("pb");
           f.get("k").i32(1).op("i32.add").set("k");
@@ -597,5 +798,19 @@ function sparseGemm(): Func {
 }
 
 export function planeFuncs(): Func[] {
-  return [planeAffine(), planeSum(), bnBwdSums(), bnBwdDx(), seScaleAddRelu(), seScaleBwd(), broadcastAdd(), elementwise(), colSum(), sumsqChunks(), adam(), nnz(), sparseGemm()];
+  return [
+    planeAffine(),
+    planeSum(),
+    bnBwdSums(),
+    bnBwdDx(),
+    seScaleAddRelu(),
+    seScaleBwd(),
+    broadcastAdd(),
+    elementwise(),
+    colSum(),
+    sumsqChunks(),
+    adam(),
+    nnz(),
+    sparseGemm(),
+  ];
 }

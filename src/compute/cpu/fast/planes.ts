@@ -105,7 +105,21 @@ function bnBackwardLike(ctx: FastContext, b: B, u: U, frozen: boolean): boolean 
     f[dg + c] += sumGX[c];
     f[db + c] += sumG[c];
   }
-  h.k.bn_bwd_dx(b.x.ptr, b.y.ptr, b.dy.ptr, b.dx.ptr, batch * C, C, mean, invStd, k, a, bb, relu ? 1 : 0, accumulate ? 1 : 0);
+  h.k.bn_bwd_dx(
+    b.x.ptr,
+    b.y.ptr,
+    b.dy.ptr,
+    b.dx.ptr,
+    batch * C,
+    C,
+    mean,
+    invStd,
+    k,
+    a,
+    bb,
+    relu ? 1 : 0,
+    accumulate ? 1 : 0,
+  );
   return true;
 }
 
@@ -122,7 +136,16 @@ export function seScaleAddRelu(ctx: FastContext, b: B, u: U): boolean {
 
 /** se.scale_backward */
 export function seScaleBackward(ctx: FastContext, b: B, u: U): boolean {
-  ctx.heap.k.se_scale_bwd(b.dout.ptr, b.out.ptr, b.x.ptr, b.g.ptr, b.dskip.ptr, b.dx.ptr, b.dz.ptr, u.batch * u.channels);
+  ctx.heap.k.se_scale_bwd(
+    b.dout.ptr,
+    b.out.ptr,
+    b.x.ptr,
+    b.g.ptr,
+    b.dskip.ptr,
+    b.dx.ptr,
+    b.dz.ptr,
+    u.batch * u.channels,
+  );
   return true;
 }
 
@@ -166,15 +189,36 @@ export function broadcastAdd(ctx: FastContext, b: B, u: U): boolean {
 }
 
 /** elementwise.relu_forward / relu_backward / add_relu (bit-identical to the twins). */
-export const reluForward = (ctx: FastContext, b: B, u: U) => (ctx.heap.k.ew(0, u.n, b.x.ptr, b.x.ptr, b.y.ptr, 0), true);
-export const reluBackward = (ctx: FastContext, b: B, u: U) => (ctx.heap.k.ew(1, u.n, b.dy.ptr, b.y.ptr, b.dx.ptr, 0), true);
+export const reluForward = (ctx: FastContext, b: B, u: U) => (
+  ctx.heap.k.ew(0, u.n, b.x.ptr, b.x.ptr, b.y.ptr, 0), true
+);
+export const reluBackward = (ctx: FastContext, b: B, u: U) => (
+  ctx.heap.k.ew(1, u.n, b.dy.ptr, b.y.ptr, b.dx.ptr, 0), true
+);
 export const addRelu = (ctx: FastContext, b: B, u: U) => (ctx.heap.k.ew(2, u.n, b.a.ptr, b.b.ptr, b.y.ptr, 0), true);
 
 /** optimizer.adam (f32 arithmetic; the twin's is f64 rounded to f32 per stored value). */
 export function adam(ctx: FastContext, b: B, u: U): boolean {
   const { n, lr, beta1, beta2, eps, weightDecay, decoupled, useClip, bc1, bc2 } = u;
   const scale = useClip ? ctx.heap.f32()[(b.clip.ptr >> 2) + 1] : 1;
-  ctx.heap.k.adam(b.param.ptr, b.grad.ptr, b.m.ptr, b.v.ptr, n, scale, beta1, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, 1 - lr * weightDecay, decoupled ? 1 : 0, lr / bc1, Math.sqrt(bc2));
+  ctx.heap.k.adam(
+    b.param.ptr,
+    b.grad.ptr,
+    b.m.ptr,
+    b.v.ptr,
+    n,
+    scale,
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    eps,
+    weightDecay,
+    1 - lr * weightDecay,
+    decoupled ? 1 : 0,
+    lr / bc1,
+    Math.sqrt(bc2),
+  );
   return true;
 }
 

@@ -12,7 +12,13 @@ type U = Record<string, number>;
 let legalScratch = new Int32Array(0);
 
 /** The legal actions of `row` in increasing order (every action when none is legal); their count. */
-function legalActions(mask: Uint32Array, maskAt: number, row: number, A: number, words: number): { idx: Int32Array; count: number } {
+function legalActions(
+  mask: Uint32Array,
+  maskAt: number,
+  row: number,
+  A: number,
+  words: number,
+): { idx: Int32Array; count: number } {
   if (legalScratch.length < A) legalScratch = new Int32Array(A);
   const idx = legalScratch;
   let count = 0;

@@ -32,7 +32,13 @@ const CTL_BYTES = 64;
  * scratch slot bases per thread, [64, 64 + units + 1) the start of each unit, then the calls
  * (export index, argument count, arguments).
  */
-export function runUnits(mem: WebAssembly.Memory, ctlAt: number, fns: ((...a: number[]) => void)[], thread: number, gen: number): void {
+export function runUnits(
+  mem: WebAssembly.Memory,
+  ctlAt: number,
+  fns: ((...a: number[]) => void)[],
+  thread: number,
+  gen: number,
+): void {
   const ctl = new Int32Array(mem.buffer, ctlAt, 16);
   const recs = new Float64Array(mem.buffer, ctl[5], (mem.buffer.byteLength - ctl[5]) >> 3);
   const args: number[] = [];
@@ -102,7 +108,9 @@ export class Job {
   call(name: string, ...args: number[]): this {
     const fn = this.index.get(name);
     if (fn === undefined) throw new Error(`pool: no kernel ${name}`);
-    for (const a of args) if (!(a >= 0) || !Number.isFinite(a)) throw new Error(`pool: ${name} argument ${a} (jobs take non-negative numbers)`);
+    for (const a of args)
+      if (!(a >= 0) || !Number.isFinite(a))
+        throw new Error(`pool: ${name} argument ${a} (jobs take non-negative numbers)`);
     this.calls.push(fn, args.length, ...args);
     return this;
   }
@@ -249,7 +257,9 @@ export class Pool {
     if (Atomics.load(ctl, FAILED)) {
       // A unit threw on the worker (its share of the job is missing): stop using it, and fail this job.
       this.live = false;
-      throw new Error(`cpu backend: a kernel failed on the worker thread${this.failure ? `: ${this.failure}` : ""}; later jobs run on the main thread`);
+      throw new Error(
+        `cpu backend: a kernel failed on the worker thread${this.failure ? `: ${this.failure}` : ""}; later jobs run on the main thread`,
+      );
     }
   }
 

@@ -13,44 +13,140 @@ const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64:
 
 /** Plain opcodes (no immediates). SIMD ones are [0xfd, LEB(op)]. */
 const PLAIN: Record<string, number> = {
-  unreachable: 0x00, nop: 0x01, return: 0x0f, drop: 0x1a, select: 0x1b,
-  "i32.eqz": 0x45, "i32.eq": 0x46, "i32.ne": 0x47, "i32.lt_s": 0x48, "i32.lt_u": 0x49, "i32.gt_s": 0x4a, "i32.gt_u": 0x4b,
-  "i32.le_s": 0x4c, "i32.le_u": 0x4d, "i32.ge_s": 0x4e, "i32.ge_u": 0x4f,
-  "f32.eq": 0x5b, "f32.ne": 0x5c, "f32.lt": 0x5d, "f32.gt": 0x5e, "f32.le": 0x5f, "f32.ge": 0x60,
-  "i32.add": 0x6a, "i32.sub": 0x6b, "i32.mul": 0x6c, "i32.div_s": 0x6d, "i32.div_u": 0x6e, "i32.rem_s": 0x6f, "i32.rem_u": 0x70,
-  "i32.and": 0x71, "i32.or": 0x72, "i32.xor": 0x73, "i32.shl": 0x74, "i32.shr_s": 0x75, "i32.shr_u": 0x76,
-  "f32.abs": 0x8b, "f32.neg": 0x8c, "f32.ceil": 0x8d, "f32.floor": 0x8e, "f32.sqrt": 0x91,
-  "f32.add": 0x92, "f32.sub": 0x93, "f32.mul": 0x94, "f32.div": 0x95, "f32.min": 0x96, "f32.max": 0x97,
-  "f64.add": 0xa0, "f64.sub": 0xa1, "f64.mul": 0xa2, "f64.div": 0xa3,
-  "i32.trunc_f32_s": 0xa8, "f32.convert_i32_s": 0xb2, "f32.demote_f64": 0xb6, "f64.promote_f32": 0xbb,
-  "i32.reinterpret_f32": 0xbc, "f32.reinterpret_i32": 0xbe,
+  unreachable: 0x00,
+  nop: 0x01,
+  return: 0x0f,
+  drop: 0x1a,
+  select: 0x1b,
+  "i32.eqz": 0x45,
+  "i32.eq": 0x46,
+  "i32.ne": 0x47,
+  "i32.lt_s": 0x48,
+  "i32.lt_u": 0x49,
+  "i32.gt_s": 0x4a,
+  "i32.gt_u": 0x4b,
+  "i32.le_s": 0x4c,
+  "i32.le_u": 0x4d,
+  "i32.ge_s": 0x4e,
+  "i32.ge_u": 0x4f,
+  "f32.eq": 0x5b,
+  "f32.ne": 0x5c,
+  "f32.lt": 0x5d,
+  "f32.gt": 0x5e,
+  "f32.le": 0x5f,
+  "f32.ge": 0x60,
+  "i32.add": 0x6a,
+  "i32.sub": 0x6b,
+  "i32.mul": 0x6c,
+  "i32.div_s": 0x6d,
+  "i32.div_u": 0x6e,
+  "i32.rem_s": 0x6f,
+  "i32.rem_u": 0x70,
+  "i32.and": 0x71,
+  "i32.or": 0x72,
+  "i32.xor": 0x73,
+  "i32.shl": 0x74,
+  "i32.shr_s": 0x75,
+  "i32.shr_u": 0x76,
+  "f32.abs": 0x8b,
+  "f32.neg": 0x8c,
+  "f32.ceil": 0x8d,
+  "f32.floor": 0x8e,
+  "f32.sqrt": 0x91,
+  "f32.add": 0x92,
+  "f32.sub": 0x93,
+  "f32.mul": 0x94,
+  "f32.div": 0x95,
+  "f32.min": 0x96,
+  "f32.max": 0x97,
+  "f64.add": 0xa0,
+  "f64.sub": 0xa1,
+  "f64.mul": 0xa2,
+  "f64.div": 0xa3,
+  "i32.trunc_f32_s": 0xa8,
+  "f32.convert_i32_s": 0xb2,
+  "f32.demote_f64": 0xb6,
+  "f64.promote_f32": 0xbb,
+  "i32.reinterpret_f32": 0xbc,
+  "f32.reinterpret_i32": 0xbe,
 };
 const SIMD: Record<string, number> = {
-  "i8x16.swizzle": 0x0e, "i32x4.splat": 0x11, "f32x4.splat": 0x13,
-  "f32x4.eq": 0x41, "f32x4.ne": 0x42, "f32x4.lt": 0x43, "f32x4.gt": 0x44, "f32x4.le": 0x45, "f32x4.ge": 0x46,
-  "i32x4.eq": 0x37, "i32x4.ne": 0x38, "i32x4.lt_s": 0x39, "i32x4.gt_s": 0x3b,
-  "v128.not": 0x4d, "v128.and": 0x4e, "v128.andnot": 0x4f, "v128.or": 0x50, "v128.xor": 0x51, "v128.bitselect": 0x52, "v128.any_true": 0x53,
-  "f32x4.ceil": 0x67, "f32x4.floor": 0x68, "f32x4.trunc": 0x69, "f32x4.nearest": 0x6a,
-  "i32x4.all_true": 0xa3, "i32x4.bitmask": 0xa4, "i32x4.shl": 0xab, "i32x4.shr_s": 0xac, "i32x4.shr_u": 0xad,
-  "i32x4.add": 0xae, "i32x4.sub": 0xb1, "i32x4.mul": 0xb5, "i32x4.min_s": 0xb6, "i32x4.max_s": 0xb8,
-  "f32x4.abs": 0xe0, "f32x4.neg": 0xe1, "f32x4.sqrt": 0xe3, "f32x4.add": 0xe4, "f32x4.sub": 0xe5, "f32x4.mul": 0xe6,
-  "f32x4.div": 0xe7, "f32x4.min": 0xe8, "f32x4.max": 0xe9, "f32x4.pmin": 0xea, "f32x4.pmax": 0xeb,
-  "i32x4.trunc_sat_f32x4_s": 0xf8, "f32x4.convert_i32x4_s": 0xfa,
-  "f32x4.relaxed_madd": 0x105, "f32x4.relaxed_nmadd": 0x106,
+  "i8x16.swizzle": 0x0e,
+  "i32x4.splat": 0x11,
+  "f32x4.splat": 0x13,
+  "f32x4.eq": 0x41,
+  "f32x4.ne": 0x42,
+  "f32x4.lt": 0x43,
+  "f32x4.gt": 0x44,
+  "f32x4.le": 0x45,
+  "f32x4.ge": 0x46,
+  "i32x4.eq": 0x37,
+  "i32x4.ne": 0x38,
+  "i32x4.lt_s": 0x39,
+  "i32x4.gt_s": 0x3b,
+  "v128.not": 0x4d,
+  "v128.and": 0x4e,
+  "v128.andnot": 0x4f,
+  "v128.or": 0x50,
+  "v128.xor": 0x51,
+  "v128.bitselect": 0x52,
+  "v128.any_true": 0x53,
+  "f32x4.ceil": 0x67,
+  "f32x4.floor": 0x68,
+  "f32x4.trunc": 0x69,
+  "f32x4.nearest": 0x6a,
+  "i32x4.all_true": 0xa3,
+  "i32x4.bitmask": 0xa4,
+  "i32x4.shl": 0xab,
+  "i32x4.shr_s": 0xac,
+  "i32x4.shr_u": 0xad,
+  "i32x4.add": 0xae,
+  "i32x4.sub": 0xb1,
+  "i32x4.mul": 0xb5,
+  "i32x4.min_s": 0xb6,
+  "i32x4.max_s": 0xb8,
+  "f32x4.abs": 0xe0,
+  "f32x4.neg": 0xe1,
+  "f32x4.sqrt": 0xe3,
+  "f32x4.add": 0xe4,
+  "f32x4.sub": 0xe5,
+  "f32x4.mul": 0xe6,
+  "f32x4.div": 0xe7,
+  "f32x4.min": 0xe8,
+  "f32x4.max": 0xe9,
+  "f32x4.pmin": 0xea,
+  "f32x4.pmax": 0xeb,
+  "i32x4.trunc_sat_f32x4_s": 0xf8,
+  "f32x4.convert_i32x4_s": 0xfa,
+  "f32x4.relaxed_madd": 0x105,
+  "f32x4.relaxed_nmadd": 0x106,
 };
 /** Memory instructions: [prefix-or-null, opcode, natural alignment (log2 bytes)]. */
 const MEM: Record<string, [boolean, number, number]> = {
-  "i32.load": [false, 0x28, 2], "f32.load": [false, 0x2a, 2], "f64.load": [false, 0x2b, 3],
-  "i32.store": [false, 0x36, 2], "f32.store": [false, 0x38, 2], "f64.store": [false, 0x39, 3],
-  "v128.load": [true, 0x00, 4], "v128.load32_splat": [true, 0x09, 2], "v128.store": [true, 0x0b, 4],
-  "v128.load32_zero": [true, 0x5c, 2], "v128.load64_zero": [true, 0x5d, 3],
+  "i32.load": [false, 0x28, 2],
+  "f32.load": [false, 0x2a, 2],
+  "f64.load": [false, 0x2b, 3],
+  "i32.store": [false, 0x36, 2],
+  "f32.store": [false, 0x38, 2],
+  "f64.store": [false, 0x39, 3],
+  "v128.load": [true, 0x00, 4],
+  "v128.load32_splat": [true, 0x09, 2],
+  "v128.store": [true, 0x0b, 4],
+  "v128.load32_zero": [true, 0x5c, 2],
+  "v128.load64_zero": [true, 0x5d, 3],
 };
 /** Memory-lane instructions: memarg then a lane byte. */
 const MEM_LANE: Record<string, [number, number]> = {
-  "v128.load32_lane": [0x56, 2], "v128.store32_lane": [0x5a, 2], "v128.store64_lane": [0x5b, 3],
+  "v128.load32_lane": [0x56, 2],
+  "v128.store32_lane": [0x5a, 2],
+  "v128.store64_lane": [0x5b, 3],
 };
 /** Lane instructions: a lane byte. */
-const LANE: Record<string, number> = { "i32x4.extract_lane": 0x1b, "f32x4.extract_lane": 0x1f, "f32x4.replace_lane": 0x20 };
+const LANE: Record<string, number> = {
+  "i32x4.extract_lane": 0x1b,
+  "f32x4.extract_lane": 0x1f,
+  "f32x4.replace_lane": 0x20,
+};
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -158,7 +254,10 @@ export class Func {
   }
   memLane(name: string, lane: number, offset = 0): this {
     const [opc, align] = MEM_LANE[name];
-    return this.emit([0xfd, ...uleb(opc), ...uleb(align), ...uleb(offset), lane], `${name}${offset ? ` offset=${offset}` : ""} ${lane}`);
+    return this.emit(
+      [0xfd, ...uleb(opc), ...uleb(align), ...uleb(offset), lane],
+      `${name}${offset ? ` offset=${offset}` : ""} ${lane}`,
+    );
   }
   lane(name: string, lane: number): this {
     return this.emit([0xfd, ...uleb(LANE[name]), lane], `${name} ${lane}`);
@@ -217,10 +316,13 @@ export class Func {
   }
 
   wat(): string {
-    if (this.code.length > 0 && this.text.length === 0) throw new Error(`${this.name}: built without Func.listing, no WAT text`);
+    if (this.code.length > 0 && this.text.length === 0)
+      throw new Error(`${this.name}: built without Func.listing, no WAT text`);
     const params = this.params.map(([n, t]) => `(param $${n} ${t})`).join(" ");
     const results = this.results.length ? ` (result ${this.results.join(" ")})` : "";
-    const locals = [...this.locals.entries()].filter(([, l]) => l.index >= this.params.length).map(([n, l]) => `  (local $${n} ${l.type})`);
+    const locals = [...this.locals.entries()]
+      .filter(([, l]) => l.index >= this.params.length)
+      .map(([n, l]) => `  (local $${n} ${l.type})`);
     return [`(func $${this.name} (export "${this.name}") ${params}${results}`, ...locals, ...this.text, ")"].join("\n");
   }
 }
@@ -246,11 +348,21 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
     return [0x60, ...uleb(p.length), ...p.map((t) => VALTYPE[t]), ...uleb(r.length), ...r.map((t) => VALTYPE[t])];
   });
   const m = spec.memory;
-  const limits = m.maximum === undefined ? [0x00, ...uleb(m.initial)] : [m.shared ? 0x03 : 0x01, ...uleb(m.initial), ...uleb(m.maximum)];
+  const limits =
+    m.maximum === undefined
+      ? [0x00, ...uleb(m.initial)]
+      : [m.shared ? 0x03 : 0x01, ...uleb(m.initial), ...uleb(m.maximum)];
   const imports = [[...nameBytes("env"), ...nameBytes("memory"), 0x02, ...limits]];
   const exports = spec.funcs.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)]);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
     ...section(3, vec(sigOf.map((s) => uleb(s)))),
