@@ -18,7 +18,7 @@ import { optunaJournal, trialsCsv } from "./export.ts";
 import { gridProposals } from "./samplers.ts";
 import { readSweepSpec, type SweepSpec, specFingerprint } from "./spec.ts";
 import { type StudyRecord, StudyStorage, type TrialBase, type TrialRecord } from "./storage.ts";
-import { TRAIN_FLAGS } from "./trial-runner.ts";
+import { TRIAL_FLAGS } from "./trial-runner.ts";
 
 /** A usage or input error of a sweep command (the CLI prints it as one line, exit status 2). */
 export class SweepCommandError extends Error {
@@ -65,7 +65,7 @@ export function trialBase(flags: BaseFlags): TrialBase {
   const config = buildConfig(sources); // each source validated, errors name it
   for (const a of flags.args ?? []) {
     const flag = a.split("=")[0];
-    if ((Object.values(TRAIN_FLAGS) as string[]).includes(flag))
+    if ((Object.values(TRIAL_FLAGS) as string[]).includes(flag))
       throw new SweepCommandError(
         `${flag} is set by the sweep for each trial; pass it as a sweep option, not as a train flag`,
       );

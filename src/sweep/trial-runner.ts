@@ -14,8 +14,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** `keisei train` flags the runner relies on. */
-export const TRAIN_FLAGS = {
+/** The `keisei train` flags the runner sets on every trial (cli/train.ts's TRAIN_FLAGS are the config-setting ones a user passes). */
+export const TRIAL_FLAGS = {
   config: "--config",
   override: "--override",
   savedir: "--savedir",
@@ -51,13 +51,13 @@ export function trialArgv(o: {
 }): string[] {
   return [
     ...o.program,
-    ...(o.baseConfigFile ? [TRAIN_FLAGS.config, o.baseConfigFile] : []),
+    ...(o.baseConfigFile ? [TRIAL_FLAGS.config, o.baseConfigFile] : []),
     ...o.baseArgs,
-    TRAIN_FLAGS.savedir,
+    TRIAL_FLAGS.savedir,
     o.modelDir,
-    TRAIN_FLAGS.runName,
+    TRIAL_FLAGS.runName,
     o.runName,
-    ...Object.entries(o.params).flatMap(([k, v]) => [TRAIN_FLAGS.override, `${k}=${overrideText(v)}`]),
+    ...Object.entries(o.params).flatMap(([k, v]) => [TRIAL_FLAGS.override, `${k}=${overrideText(v)}`]),
   ];
 }
 

@@ -19,7 +19,7 @@ import { moveToUsi } from "../shogi/sfen.ts";
 import { saveCheckpoint } from "../models/checkpoint.ts";
 import type { Network } from "../models/network.ts";
 import { crossed, type EvaluationOutcome } from "./callbacks.ts";
-import { rngStates, writeCheckpoint } from "./checkpoints.ts";
+import { checkpointStem, rngStates, writeCheckpoint } from "./checkpoints.ts";
 import { finiteRecord, type IterationTiming, type MetricsRecord, summaryLine } from "./metrics.ts";
 import { openRun, type Run, type TrainerFrame, TrainingError, type TrainOptions } from "./run.ts";
 
@@ -77,9 +77,10 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         : null;
       if (evaluation) run.say(evaluation.line);
       // 6. One metrics record, built once.
+      const { timestep, iteration } = run;
       const record = run.metrics.record({
-        timestep: run.timestep,
-        iteration: run.iteration,
+        timestep,
+        iteration,
         wallSeconds: wall(),
         timing,
         ppo,
@@ -88,30 +89,34 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
       // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.
       if (crossed(previous, run.timestep, t.checkpoint_interval_timesteps)) await checkpoint(run, wall());
       if (evaluation && run.lastCheckpoint) run.evaluation?.enterPool(run.lastCheckpoint);
-      // 8. Write and display.
-      appendFileSync(run.metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finiteRecord(record) })}\n`);
-      run.tensorboard.scalars(run.timestep, record);
-      run.session.log(summaryLine(record));
+      // 8. Write (metrics.jsonl, TensorBoard, the log) and display.
+      write(run, record);
       await show.iteration(record, evaluation);
     }
-    if (stoppedEarly) run.say(`stopped at timestep ${run.timestep} (iteration ${run.iteration}) on request`);
-    if (!run.lastCheckpoint?.endsWith(`checkpoint_ts${run.timestep}.safetensors`)) await checkpoint(run, wall());
-    if (!stoppedEarly) {
-      const final = join(run.session.dir, "final_model.safetensors");
-      await saveCheckpoint(final, run.net, { metadata: { timestep: String(run.timestep) } });
-      run.say(`final model written: ${final}`);
-    }
+    await finish(run, stoppedEarly, wall());
   } finally {
     o.view?.close(show.frame());
     run.close();
   }
-  return {
-    runDir: run.session.dir,
-    timestep: run.timestep,
-    iteration: run.iteration,
-    stoppedEarly,
-    lastCheckpoint: run.lastCheckpoint,
-  };
+  const { session, timestep, iteration, lastCheckpoint } = run;
+  return { runDir: session.dir, timestep, iteration, stoppedEarly, lastCheckpoint };
+}
+
+/** The iteration's record to metrics.jsonl (one JSON line), TensorBoard and the run's log. */
+function write(run: Run, record: MetricsRecord): void {
+  appendFileSync(run.metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finiteRecord(record) })}\n`);
+  run.tensorboard.scalars(run.timestep, record);
+  run.session.log(summaryLine(record));
+}
+
+/** The end of a run: a checkpoint of where it stopped (unless one exists), and the final model when it ran to the end. */
+async function finish(run: Run, stoppedEarly: boolean, wallSeconds: number): Promise<void> {
+  if (stoppedEarly) run.say(`stopped at timestep ${run.timestep} (iteration ${run.iteration}) on request`);
+  if (!run.lastCheckpoint?.endsWith(`${checkpointStem(run.timestep)}.safetensors`)) await checkpoint(run, wallSeconds);
+  if (stoppedEarly) return;
+  const final = join(run.session.dir, "final_model.safetensors");
+  await saveCheckpoint(final, run.net, { metadata: { timestep: String(run.timestep) } });
+  run.say(`final model written: ${final}`);
 }
 
 /** Plays one rollout's worth of lock-step self-play into a fresh buffer; null when asked to stop first. */
