@@ -153,7 +153,10 @@ export async function runSelfPlayBench(
 /** The same random playout with tsshogi listing the legal moves (no observation or mask). */
 function runTsshogiSelfPlay(seconds: number): { pliesPerSecond: number } {
   let rng = 1;
-  const rand = (n: number) => (rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) % n;
+  const rand = (n: number) => {
+    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+    return rng % n;
+  };
   const start = TsshogiPosition.newBySFEN(PERFT_BENCH_CASES[0].sfen)!;
   let pos = start.clone();
   let plies = 0,

@@ -81,7 +81,10 @@ function spec(file: string): KernelSpec {
 
 function rand(n: number, seed: number) {
   let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
 }
 
 async function check(k: KernelSpec) {

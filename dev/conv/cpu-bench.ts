@@ -72,7 +72,10 @@ const twin = (x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array
 
 function rand(n: number, seed: number) {
   let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
 }
 
 const u = { batch, cin: C, cout: C };

@@ -80,7 +80,6 @@ for (const s of shapes) {
       `  ${"01-ts-blocked".padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s`,
     );
   }
-  let ref: Float32Array | null = null;
   for (const v of variants) {
     if (filter && !v.name.includes(filter)) continue;
     const M = s.M - (s.M % v.mr);
@@ -109,7 +108,6 @@ for (const s of shapes) {
     for (let k = 0; k < s.K; k++) want += f[a + m * s.K + k] * f[b + k * s.N + n];
     const got = f[c + m * s.N + n];
     const ok = Math.abs(got - want) <= 1e-3 * (1 + Math.abs(want));
-    ref ??= null;
     console.log(
       `  ${v.name.padEnd(28)} ${r.gflops.toFixed(2).padStart(6)} GFLOP/s  ${r.perCpu.toFixed(2).padStart(6)} GFLOP/CPU-s${ok ? "" : `  WRONG ${got} vs ${want}`}`,
     );

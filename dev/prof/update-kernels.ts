@@ -39,7 +39,10 @@ const phase = async (name: string, f: () => unknown) => {
 };
 const steps = Number(process.argv[6] ?? 20);
 for (let i = 0; i < steps + 2; i++) {
-  if (i === 2) times.clear(), phases.clear();
+  if (i === 2) {
+    times.clear();
+    phases.clear();
+  }
   await phase("setInputs", () => net.setInputs(plan, obs, mask));
   be.write(ppo.actions, actions);
   be.write(ppo.samples, samples);

@@ -199,7 +199,7 @@ export interface EvaluationReport {
 }
 
 export function renderReport(r: EvaluationReport, format: ReportFormat): string {
-  if (format === "json") return JSON.stringify({ ...r, matches: r.matches.map(matchJson) }, null, 2) + "\n";
+  if (format === "json") return `${JSON.stringify({ ...r, matches: r.matches.map(matchJson) }, null, 2)}\n`;
   return format === "md" ? renderMarkdown(r) : renderText(r);
 }
 
@@ -215,11 +215,10 @@ function renderText(r: EvaluationReport): string {
   }
   if (r.tournament) {
     out.push("", "standings (points = wins + ½ draws)");
-    r.tournament.standings.forEach((s, i) =>
+    for (const [i, s] of r.tournament.standings.entries())
       out.push(
         `  ${i + 1}. ${s.name}  ${s.points} / ${s.games}  (${s.wins}-${s.losses}-${s.draws}, score ${pct(s.score)})`,
-      ),
-    );
+      );
   }
   if (r.ladder) {
     const l = r.ladder;
@@ -244,7 +243,7 @@ function renderText(r: EvaluationReport): string {
     for (const x of r.ratings) out.push(`  ${x.rating.toFixed(1)}  ${x.id}  (${x.games} games)`);
   }
   if (r.savedGames) out.push("", `saved ${r.savedGames.length / 2} games as KIF and CSA`);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 function renderMarkdown(r: EvaluationReport): string {
@@ -269,11 +268,10 @@ function renderMarkdown(r: EvaluationReport): string {
       "| # | player | points | games | W-L-D | score |",
       "| ---: | --- | ---: | ---: | --- | ---: |",
     );
-    r.tournament.standings.forEach((s, i) =>
+    for (const [i, s] of r.tournament.standings.entries())
       out.push(
         `| ${i + 1} | ${s.name} | ${s.points} | ${s.games} | ${s.wins}-${s.losses}-${s.draws} | ${pct(s.score)} |`,
-      ),
-    );
+      );
   }
   if (r.ladder) {
     const l = r.ladder;
@@ -311,5 +309,5 @@ function renderMarkdown(r: EvaluationReport): string {
     for (const x of r.ratings) out.push(`| ${x.id} | ${x.rating.toFixed(1)} | ${x.games} |`);
   }
   if (r.savedGames) out.push("", `Saved ${r.savedGames.length / 2} games as KIF and CSA.`);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

@@ -136,14 +136,14 @@ export class RolloutBuffer {
 
   /**
    * Ends the rollout: cuts every trajectory still in progress with a bootstrap value.
-   * `valueOf(game, colour)` gives the value of the game's current position from `colour`'s side,
+   * `valueAt(game, colour)` gives the value of the game's current position from `colour`'s side,
    * `potentialOf(game, colour)` its shaping potential (omit it without shaping).
    */
-  cut(valueOf: (game: number, colour: number) => number, potentialOf?: (game: number, colour: number) => number): void {
+  cut(valueAt: (game: number, colour: number) => number, potentialOf?: (game: number, colour: number) => number): void {
     for (let slot = 0; slot < this.last.length; slot++) {
       const t = this.last[slot];
       if (t < 0) continue;
-      this.bootstrap[t] = valueOf(slot >> 1, slot & 1);
+      this.bootstrap[t] = valueAt(slot >> 1, slot & 1);
       this.bootstrapPotentials[t] = potentialOf?.(slot >> 1, slot & 1) ?? 0;
       this.last[slot] = -1;
     }

@@ -2,7 +2,7 @@
 // batch statistics) for all games, masked sampling from seeded uniforms or the greedy choice.
 
 import type { Random } from "../util/random.ts";
-import { type Network, packLegalActions, type Plan } from "../models/network.ts";
+import { type ActResult, type Network, packLegalActions, type Plan } from "../models/network.ts";
 import type { ActBatch, ActingPolicy } from "./acting.ts";
 
 export class NetworkPolicy implements ActingPolicy {
@@ -25,7 +25,7 @@ export class NetworkPolicy implements ActingPolicy {
     if (b.n !== this.batch) throw new Error(`network policy planned for ${this.batch} positions, asked for ${b.n}`);
     packLegalActions(b.legalOffsets, b.legalActions, b.n, this.net.numActions, this.mask);
     const obs = b.obs.subarray(0, b.n * this.net.obsSize);
-    let r;
+    let r: ActResult;
     if (this.deterministic) r = await this.net.getActionAndValue(this.plan, obs, this.mask, { deterministic: true });
     else {
       for (let i = 0; i < b.n; i++) this.uniforms[i] = this.rng.next();

@@ -45,8 +45,11 @@ export function attackedBy(board: Int8Array, sq: number, by: number): boolean {
       if ((ATTACKS_IN[base + c] >> d) & 1) return true;
       continue;
     }
-    do s = NEXT[d * NUM_SQUARES + s];
-    while (s >= 0 && (c = board[s]) === 0);
+    do {
+      s = NEXT[d * NUM_SQUARES + s];
+      if (s < 0) break;
+      c = board[s];
+    } while (c === 0);
     if (s >= 0 && (SLIDES_IN[base + c] >> d) & 1) return true;
   }
   const knight = KNIGHT_CODE[by];
@@ -77,8 +80,11 @@ function findCheckers(board: Int8Array, ksq: number, them: number): number {
       if ((ATTACKS_IN[base + c] >> d) & 1) checkers[n++] = s;
       continue;
     }
-    do s = NEXT[d * NUM_SQUARES + s];
-    while (s >= 0 && (c = board[s]) === 0);
+    do {
+      s = NEXT[d * NUM_SQUARES + s];
+      if (s < 0) break;
+      c = board[s];
+    } while (c === 0);
     if (s >= 0 && (SLIDES_IN[base + c] >> d) & 1) checkers[n++] = s;
   }
   const knight = KNIGHT_CODE[them];
@@ -158,8 +164,11 @@ function hasUnpinnedCapturer(board: Int8Array, sq: number, them: number, ek: num
     if (s < 0) continue;
     let c = board[s];
     if (c === 0) {
-      do s = NEXT[d * NUM_SQUARES + s];
-      while (s >= 0 && (c = board[s]) === 0);
+      do {
+        s = NEXT[d * NUM_SQUARES + s];
+        if (s < 0) break;
+        c = board[s];
+      } while (c === 0);
       if (s < 0 || ((SLIDES_IN[base + c] >> d) & 1) === 0) continue;
     } else if (((ATTACKS_IN[base + c] >> d) & 1) === 0) continue;
     if ((c & 15) - 1 === KING) continue;

@@ -128,9 +128,9 @@ for (let color = 0; color < 2; color++) {
     const steps = BLACK_STEPS[type].map((d) => (d + rot) & 7);
     const slides = BLACK_SLIDES[type].map((d) => (d + rot) & 7);
     STEP_COUNT[code] = steps.length;
-    steps.forEach((d, i) => (STEP_DIRS[code * 8 + i] = d));
+    for (let i = 0; i < steps.length; i++) STEP_DIRS[code * 8 + i] = steps[i];
     SLIDE_COUNT[code] = slides.length;
-    slides.forEach((d, i) => (SLIDE_DIRS[code * 4 + i] = d));
+    for (let i = 0; i < slides.length; i++) SLIDE_DIRS[code * 4 + i] = slides[i];
     for (const d of steps) STEP_MASK[code] |= 1 << d;
     for (const d of slides) {
       STEP_MASK[code] |= 1 << d;

@@ -65,9 +65,8 @@ export function gridProposals(params: ParamSpec[]): Proposal[] {
   params.forEach((p, a) => {
     const next: Proposal[] = [];
     for (const point of points)
-      axes[a].forEach((v, i) =>
-        next.push({ params: { ...point.params, [p.name]: v }, internal: { ...point.internal, [p.name]: i } }),
-      );
+      for (const [i, v] of axes[a].entries())
+        next.push({ params: { ...point.params, [p.name]: v }, internal: { ...point.internal, [p.name]: i } });
     points = next;
   });
   return points;
@@ -126,7 +125,7 @@ class ParzenEstimator {
       sortedSigmas[n - 1] = sorted[n] - sorted[n - 1];
     }
     const sigmas = Array<number>(n);
-    order.forEach((i, k) => (sigmas[i] = sortedSigmas[k]));
+    for (let k = 0; k < n; k++) sigmas[order[k]] = sortedSigmas[k];
     // Magic clip: no kernel narrower than range/min(100, 1 + kernels) or wider than the range.
     const minSigma = 1 / Math.min(100, 1 + n + 1);
     this.mus = [...obs, 0.5];
@@ -174,14 +173,17 @@ function categoricalEstimator(obs: number[], p: ParamSpec, priorWeight: number):
     const row = prior.map((x) => (priorWeight / nKernels) * x * n);
     row[choice] += 1;
     const rowTotal = row.reduce((a, b) => a + b, 0);
-    row.forEach((x, c) => (probs[c] += (w[k] / total) * (x / rowTotal)));
+    for (let c = 0; c < row.length; c++) probs[c] += (w[k] / total) * (row[c] / rowTotal);
   });
   return probs;
 }
 
 function sampleIndex(probs: number[], rng: Random): number {
   let r = rng.next() * probs.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < probs.length; i++) if ((r -= probs[i]) < 0) return i;
+  for (let i = 0; i < probs.length; i++) {
+    r -= probs[i];
+    if (r < 0) return i;
+  }
   return probs.length - 1;
 }
 

@@ -164,7 +164,7 @@ function integerLiterals(node: unknown, path: string, out: Set<string>) {
       integerLiterals(pair.value, path ? `${path}.${key}` : key, out);
     }
   } else if (YAML.isSeq(node)) {
-    node.items.forEach((item, i) => integerLiterals(item, `${path}[${i}]`, out));
+    for (const [i, item] of node.items.entries()) integerLiterals(item, `${path}[${i}]`, out);
   } else if (YAML.isScalar(node) && typeof node.value === "number") {
     if (/^[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(node.source ?? String(node.value))) out.add(path);
   }

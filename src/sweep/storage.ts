@@ -325,7 +325,10 @@ export class StudyStorage {
     for (const r of rows as Row[]) {
       const id = Number(r.trial_id);
       let list = out.get(id);
-      if (!list) out.set(id, (list = []));
+      if (!list) {
+        list = [];
+        out.set(id, list);
+      }
       list.push({ step: Number(r.step), value: Number(r.value) });
     }
     return out;

@@ -145,7 +145,8 @@ export class MetricsManager {
     for (const { key } of TRENDS) {
       const v = r[key];
       if (v === undefined || !Number.isFinite(v)) continue;
-      const series = (this.state.history[key] ??= []);
+      this.state.history[key] ??= [];
+      const series = this.state.history[key];
       series.push(v);
       if (series.length > this.historyLength) series.splice(0, series.length - this.historyLength);
     }

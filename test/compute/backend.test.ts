@@ -13,12 +13,12 @@ let wasmCpu: CpuBackend | null = null;
 
 describe.each([["reference"], ["cpu"], ["webgpu"]] as const)("%s backend", (kind) => {
   const skip = kind === "webgpu" && !hasWebGpu;
-  const backend = () =>
-    kind === "reference"
-      ? Promise.resolve(referenceBackend)
-      : kind === "cpu"
-        ? Promise.resolve((wasmCpu ??= new CpuBackend()))
-        : gpuBackend();
+  const backend = () => {
+    if (kind === "reference") return Promise.resolve(referenceBackend);
+    if (kind !== "cpu") return gpuBackend();
+    wasmCpu ??= new CpuBackend();
+    return Promise.resolve(wasmCpu);
+  };
 
   test.skipIf(skip)("write/read round-trips f32, u32 and i32, including sub-ranges", async () => {
     const b = await backend();

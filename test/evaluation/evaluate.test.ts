@@ -21,7 +21,10 @@ import { scratchDir } from "./helpers.ts";
 /** Writes fake checkpoints: the file's text says which policy it "holds". */
 function fakeCheckpoints(dir: string, files: Record<string, string>): Record<string, string> {
   const paths: Record<string, string> = {};
-  for (const [name, kind] of Object.entries(files)) writeFileSync((paths[name] = join(dir, name)), kind);
+  for (const [name, kind] of Object.entries(files)) {
+    paths[name] = join(dir, name);
+    writeFileSync(paths[name], kind);
+  }
   return paths;
 }
 
@@ -220,9 +223,9 @@ describe("runEvaluation", () => {
       "heuristic/openings",
     ]);
     expect(json.overall.games).toBe(4 + 4 + 8);
-    json.benchmark.cases.forEach((c: { passRate: number }, i: number) =>
-      expect(c.passRate).toBe(json.matches[i].summary.wins / json.matches[i].summary.games),
-    );
+    json.benchmark.cases.forEach((c: { passRate: number }, i: number) => {
+      expect(c.passRate).toBe(json.matches[i].summary.wins / json.matches[i].summary.games);
+    });
   });
 });
 

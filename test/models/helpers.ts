@@ -5,7 +5,7 @@
 import { SIDE_TO_MOVE_PLANE } from "../../src/shogi/features.ts";
 import type { Backend } from "../../src/compute/backend.ts";
 import * as ops from "../../src/compute/ops.ts";
-import { Random } from "../../src/util/random.ts";
+import type { Random } from "../../src/util/random.ts";
 import type { Network, Plan, TrainingPlan } from "../../src/models/network.ts";
 import type { SizeTable } from "../../src/models/params.ts";
 import { referenceBackend, expectClose, gpuBackend, hasWebGpu } from "../compute/helpers.ts";

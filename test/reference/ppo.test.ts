@@ -518,7 +518,9 @@ describe.skipIf(!hasTorch)("a whole PPO update (rl/ppo.ts) against PyTorch", () 
         "explained_variance",
         "learning_rate",
       ];
-      names.forEach((n, i) => judge.check([got[i]], [means[i]], `metric ${n}`, 1e-5, rtol));
+      names.forEach((n, i) => {
+        judge.check([got[i]], [means[i]], `metric ${n}`, 1e-5, rtol);
+      });
       expect(m["losses/minibatch_updates"]).toBe(want("per_update").length / 7);
       expect(means[5]).toBeGreaterThan(0); // some ratios left the trust region: the clipped branch is exercised
       for (const t of net.table.tensors) {

@@ -71,8 +71,12 @@ describe("per-colour credit", () => {
     const a2 = 1 - 0.3;
     const a1 = -1 - -0.2;
     const a0 = 0 + G * 0.3 - 0.1 + G * L * a2;
-    [a0, a1, a2].forEach((a, i) => expect(buf.advantages[i]).toBeCloseTo(a, 6));
-    [a0 + 0.1, a1 - 0.2, a2 + 0.3].forEach((r, i) => expect(buf.returns[i]).toBeCloseTo(r, 6));
+    [a0, a1, a2].forEach((a, i) => {
+      expect(buf.advantages[i]).toBeCloseTo(a, 6);
+    });
+    [a0 + 0.1, a1 - 0.2, a2 + 0.3].forEach((r, i) => {
+      expect(buf.returns[i]).toBeCloseTo(r, 6);
+    });
   });
 
   test("a draw by repetition: every reward 0, each colour's last move terminal", () => {
@@ -149,7 +153,9 @@ describe("potential-based material shaping", () => {
       (_game, colour) => w * materialBalance(pos, colour as 0 | 1),
     );
     const expected = [G * w * 12 - w * 10, G * w * -16.5 - w * -12, G * w * 16.5 - w * 12];
-    expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
+    expected.forEach((r, i) => {
+      expect(buf.rewards[i]).toBeCloseTo(r, 6);
+    });
     expect(buf.rewards[0]).toBeGreaterThan(0); // the capture
   });
 
@@ -165,7 +171,9 @@ describe("potential-based material shaping", () => {
       () => 99,
     );
     const expected = [G * 5 * w - 5 * w, -1 + 5 * w, 1 - 5 * w];
-    expected.forEach((r, i) => expect(buf.rewards[i]).toBeCloseTo(r, 6));
+    expected.forEach((r, i) => {
+      expect(buf.rewards[i]).toBeCloseTo(r, 6);
+    });
     // With γ = 1 Black's rewards sum to its result − Φ(start): over a whole game shaping adds a constant.
     const undiscounted = new RolloutBuffer(16, 4, 1);
     play(undiscounted, "sfen 3lkl3/9/4G4/9/9/9/9/9/4K4 b G 1", ["5i5h", "6a6b", "G*5b"], 500, () => 0, w);

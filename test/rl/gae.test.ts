@@ -32,13 +32,21 @@ function single(rewards: number[], values: number[], dones: boolean[], last: num
 describe("GAE", () => {
   test("reference golden vector with a terminal step (keisei-python.md §6)", () => {
     const { adv, ret } = single([1, 2, 3], [0.5, 1, 1.5], [false, false, true], 0);
-    [5.153952875, 3.89575, 1.5].forEach((v, i) => expect(adv[i]).toBeCloseTo(v, 5));
-    [5.653952875, 4.89575, 3.0].forEach((v, i) => expect(ret[i]).toBeCloseTo(v, 5));
+    [5.153952875, 3.89575, 1.5].forEach((v, i) => {
+      expect(adv[i]).toBeCloseTo(v, 5);
+    });
+    [5.653952875, 4.89575, 3.0].forEach((v, i) => {
+      expect(ret[i]).toBeCloseTo(v, 5);
+    });
   });
   test("reference golden vector with a bootstrap value", () => {
     const { adv, ret } = single([0, 0, 1, 0], [0.1, 0.2, 0.3, 0.4], [false, false, false, false], 2.0);
-    [2.4731025800975, 2.525361595, 2.58199, 1.58].forEach((v, i) => expect(adv[i]).toBeCloseTo(v, 5));
-    [2.5731025800975, 2.725361595, 2.88199, 1.98].forEach((v, i) => expect(ret[i]).toBeCloseTo(v, 5));
+    [2.4731025800975, 2.525361595, 2.58199, 1.58].forEach((v, i) => {
+      expect(adv[i]).toBeCloseTo(v, 5);
+    });
+    [2.5731025800975, 2.725361595, 2.88199, 1.98].forEach((v, i) => {
+      expect(ret[i]).toBeCloseTo(v, 5);
+    });
   });
   test("interleaved trajectories are independent of each other", () => {
     // Two trajectories A (even slots) and B (odd slots), as two colours of one game alternate.

@@ -4,12 +4,12 @@ import { computeGae } from "../../src/rl/gae.ts";
 
 export function finishRollout(
   buf: RolloutBuffer,
-  valueOf: (game: number, colour: number) => number,
+  valueAt: (game: number, colour: number) => number,
   gamma: number,
   lambda: number,
   potentialOf?: (game: number, colour: number) => number,
 ): void {
-  buf.cut(valueOf, potentialOf);
+  buf.cut(valueAt, potentialOf);
   buf.addShapingRewards(gamma);
   computeGae(buf, buf.size, gamma, lambda, buf.advantages, buf.returns);
 }

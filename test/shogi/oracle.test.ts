@@ -110,7 +110,11 @@ test("legal move sets, checks, SFENs and position keys equal tsshogi's on ≥ 1 
       }
       let r = rng() * total,
         pick = 0;
-      while (pick < n - 1 && (r -= weights[pick]) > 0) pick++;
+      while (pick < n - 1) {
+        r -= weights[pick];
+        if (r <= 0) break;
+        pick++;
+      }
       const move = moves[pick];
       const usi = moveToUsi(move);
       pos.makeMove(move);

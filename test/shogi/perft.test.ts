@@ -19,7 +19,9 @@ describe("perft", () => {
     test(`${name}: ${counts.join(" / ")}`, () => {
       const pos = Position.fromSfen(sfen);
       const hash = pos.hash;
-      counts.forEach((expected, i) => expect(perft(pos, i + 1)).toBe(expected));
+      counts.forEach((expected, i) => {
+        expect(perft(pos, i + 1)).toBe(expected);
+      });
       // perft leaves the position as it found it.
       expect(pos.toSfen()).toBe(sfen);
       expect(pos.hash).toBe(hash);

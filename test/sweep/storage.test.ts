@@ -22,14 +22,13 @@ type Kind = "sqlite" | "postgres";
 const urls = new Map<Kind, Promise<string>>();
 function dbUrl(kind: Kind): Promise<string> {
   let url = urls.get(kind);
-  if (!url)
-    urls.set(
-      kind,
-      (url =
-        kind === "sqlite"
-          ? Promise.resolve(join(tmp, "studies.sqlite"))
-          : (pg as NonNullable<typeof pg>).createDatabase("sweeps")),
-    );
+  if (!url) {
+    url =
+      kind === "sqlite"
+        ? Promise.resolve(join(tmp, "studies.sqlite"))
+        : (pg as NonNullable<typeof pg>).createDatabase("sweeps");
+    urls.set(kind, url);
+  }
   return url;
 }
 let studyCount = 0;

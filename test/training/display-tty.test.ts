@@ -105,7 +105,9 @@ class TmuxPane {
     for (let at = 0; at < strings.length; at += 4) {
       const batch = strings.slice(at, at + 4);
       const args: string[] = [];
-      batch.forEach((s, i) => args.push("set-option", "-t", "demo", `@w${i}`, s, ";"));
+      batch.forEach((s, i) => {
+        args.push("set-option", "-t", "demo", `@w${i}`, s, ";");
+      });
       args.push("display-message", "-p", "-t", "demo", batch.map((_, i) => `#{w:@w${i}}`).join(" "));
       out.push(
         ...this.tmux(...args)

@@ -527,9 +527,9 @@ describe("weight statistics panel", () => {
       const line = lines.find((l) => l.includes("stem.bias"))!;
       const cell = line.split("│").find((c) => c.includes("stem.bias"))!;
       const numbers = cell.trim().split(/\s+/).slice(1, 5).map(Number);
-      [-0.0000788, 0.00257, -0.00431, 0.00453].forEach((v, i) =>
-        expect(Math.abs(numbers[i] - v)).toBeLessThan(Math.abs(v) * 0.05),
-      );
+      [-0.0000788, 0.00257, -0.00431, 0.00453].forEach((v, i) => {
+        expect(Math.abs(numbers[i] - v)).toBeLessThan(Math.abs(v) * 0.05);
+      });
     }
   });
 });

@@ -32,6 +32,7 @@ export const reluForward: KernelSpec = {
   uniforms,
   workgroups: grid,
   cpu({ x, y }, { n }) {
+    // biome-ignore lint/complexity/useMathMinMax: relu maps NaN to 0 (as the wasm fast kernels do); Math.max(v, 0) would propagate NaN
     for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
   },
 };
@@ -66,6 +67,7 @@ export const addRelu: KernelSpec = {
   cpu({ a, b, y }, { n }) {
     for (let i = 0; i < n; i++) {
       const s = Math.fround(a[i] + b[i]);
+      // biome-ignore lint/complexity/useMathMinMax: relu maps NaN to 0 (as the wasm fast kernels do); Math.max(v, 0) would propagate NaN
       y[i] = s > 0 ? s : 0;
     }
   },

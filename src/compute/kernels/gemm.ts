@@ -94,6 +94,7 @@ export const gemm: KernelSpec = {
           let v = acc[m * N + n];
           if (biasMode === BIAS.perColumn) v += bias[n];
           if (biasMode === BIAS.perRow) v += bias[m];
+          // biome-ignore lint/complexity/useMathMinMax: relu maps NaN to 0 (as the wasm fast kernels do); Math.max(v, 0) would propagate NaN
           if (act === ACT.relu) v = v > 0 ? v : 0;
           if (act === ACT.sigmoid) v = 1 / (1 + Math.exp(-v));
           const ci = ob * sCb + m * sCm + n * sCn;

@@ -23,6 +23,7 @@ export const scaleAddRelu: KernelSpec = {
   cpu({ x, g, skip, out }, { batch, channels }) {
     for (let i = 0; i < batch * channels * 81; i++) {
       const v = Math.fround(Math.fround(x[i] * g[Math.floor(i / 81)]) + skip[i]);
+      // biome-ignore lint/complexity/useMathMinMax: relu maps NaN to 0 (as the wasm fast kernels do); Math.max(v, 0) would propagate NaN
       out[i] = v > 0 ? v : 0;
     }
   },

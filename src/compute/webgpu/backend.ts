@@ -198,7 +198,10 @@ export class WebGpuBackend implements Backend {
     new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
     staging.unmap();
     let pool = this.staging.get(size);
-    if (!pool) this.staging.set(size, (pool = []));
+    if (!pool) {
+      pool = [];
+      this.staging.set(size, pool);
+    }
     pool.push(staging);
     await this.throwErrors();
     return out;
@@ -357,7 +360,10 @@ export class WebGpuBackend implements Backend {
       this.bindGroups.set(key, bg);
       for (const b of bufs) {
         let keys = this.bindGroupsOfRoot.get(b.root);
-        if (!keys) this.bindGroupsOfRoot.set(b.root, (keys = []));
+        if (!keys) {
+          keys = [];
+          this.bindGroupsOfRoot.set(b.root, keys);
+        }
         keys.push(key);
       }
     }

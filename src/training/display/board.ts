@@ -90,7 +90,7 @@ export function renderBoard(
       else if (code === 0) cell = dim(cell);
       line += cell;
     }
-    lines.push(line + dim("|" + (unicode ? RANK_KANJI[row] : RANK_LETTER[row])));
+    lines.push(line + dim(`|${unicode ? RANK_KANJI[row] : RANK_LETTER[row]}`));
   }
   lines.push(dim(BORDER));
   lines.push(`${dim("Black hand:")} ${handText(pos.hands, 0, unicode)}`);

@@ -214,7 +214,10 @@ const trendsPanel: Panel = {
           let lo = Infinity,
             hi = -Infinity;
           for (const v of series.slice(-sparkWidth))
-            if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+            if (Number.isFinite(v)) {
+              lo = Math.min(lo, v);
+              hi = Math.max(hi, v);
+            }
           const fr = fmt === fmtNum ? fmtSig : fmt;
           const range = `${fr(lo)}..${fr(hi)}`;
           if (lo <= hi && range.length <= room) line += dim(ctx, `  ${range}`);

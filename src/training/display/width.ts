@@ -6,6 +6,7 @@
 // defines: displayWidth, fitWidth, padStartWidth, stripAnsi
 
 /** CSI (ESC [ … final byte) and OSC-free SGR-style sequences; what this module emits. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ESC (\x1b) terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export const stripAnsi = (s: string): string => s.replace(ANSI, "");

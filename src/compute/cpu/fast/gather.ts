@@ -20,7 +20,10 @@ const CAPACITY = 8; // a network has two tables; a few networks live at once
 
 function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number, key: string, version: number): Pairs {
   let compacted = compactedBy.get(ctx);
-  if (!compacted) compactedBy.set(ctx, (compacted = new Map()));
+  if (!compacted) {
+    compacted = new Map();
+    compactedBy.set(ctx, compacted);
+  }
   const hit = compacted.get(key);
   if (hit && hit.version === version) return hit;
   const lists = [0, 1].map((mover) => {
@@ -28,7 +31,10 @@ function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number,
     const s: number[] = [];
     for (let c = 0; c < cols; c++) {
       const t = table[at + mover * cols + c];
-      if (t !== NONE) d.push(c), s.push(t);
+      if (t !== NONE) {
+        d.push(c);
+        s.push(t);
+      }
     }
     return [Int32Array.from(d), Int32Array.from(s)] as const;
   });

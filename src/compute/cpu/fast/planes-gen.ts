@@ -479,13 +479,13 @@ function elementwise(): Func {
     },
     (l) => l.store("y", 0, () => l.load("y", 0).get("alpha").load("a", 0).op("mul").op("add")),
   ];
-  ops.forEach((body, k) =>
-    f
-      .get("op")
+  for (let k = 0; k < ops.length; k++) {
+    const body = ops[k];
+    f.get("op")
       .i32(k)
       .op("i32.eq")
-      .if(`op${k}`, () => flatLoop(f, "n", ["a", "b", "y"], body)),
-  );
+      .if(`op${k}`, () => flatLoop(f, "n", ["a", "b", "y"], body));
+  }
   return f;
 }
 

@@ -189,13 +189,18 @@ export function broadcastAdd(ctx: FastContext, b: B, u: U): boolean {
 }
 
 /** elementwise.relu_forward / relu_backward / add_relu (bit-identical to the twins). */
-export const reluForward = (ctx: FastContext, b: B, u: U) => (
-  ctx.heap.k.ew(0, u.n, b.x.ptr, b.x.ptr, b.y.ptr, 0), true
-);
-export const reluBackward = (ctx: FastContext, b: B, u: U) => (
-  ctx.heap.k.ew(1, u.n, b.dy.ptr, b.y.ptr, b.dx.ptr, 0), true
-);
-export const addRelu = (ctx: FastContext, b: B, u: U) => (ctx.heap.k.ew(2, u.n, b.a.ptr, b.b.ptr, b.y.ptr, 0), true);
+export const reluForward = (ctx: FastContext, b: B, u: U) => {
+  ctx.heap.k.ew(0, u.n, b.x.ptr, b.x.ptr, b.y.ptr, 0);
+  return true;
+};
+export const reluBackward = (ctx: FastContext, b: B, u: U) => {
+  ctx.heap.k.ew(1, u.n, b.dy.ptr, b.y.ptr, b.dx.ptr, 0);
+  return true;
+};
+export const addRelu = (ctx: FastContext, b: B, u: U) => {
+  ctx.heap.k.ew(2, u.n, b.a.ptr, b.b.ptr, b.y.ptr, 0);
+  return true;
+};
 
 /** optimizer.adam (f32 arithmetic; the twin's is f64 rounded to f32 per stored value). */
 export function adam(ctx: FastContext, b: B, u: U): boolean {

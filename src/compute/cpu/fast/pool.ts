@@ -228,7 +228,10 @@ export class Pool {
   run(job: Job): void {
     const n = job.units;
     if (n === 0) return;
-    if (n === 1 || !this.live) return this.runHere(job);
+    if (n === 1 || !this.live) {
+      this.runHere(job);
+      return;
+    }
     if (n > 0xffff) throw new Error(`pool: ${n} units in one job`);
     // records: [slots of each thread | unit starts | calls], f64, in a heap scratch region
     const head = 64 + n + 1;

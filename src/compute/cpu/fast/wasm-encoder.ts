@@ -191,7 +191,7 @@ export class Func {
     readonly params: readonly (readonly [string, ValType])[],
     readonly results: readonly ValType[] = [],
   ) {
-    params.forEach(([n, t], i) => this.locals.set(n, { index: i, type: t }));
+    for (let i = 0; i < params.length; i++) this.locals.set(params[i][0], { index: i, type: params[i][1] });
   }
 
   /** Declares a local (idempotent for the same name and type); returns its name. */
