@@ -22,6 +22,7 @@ import { positionFromCommand } from "./shogi/position-command.ts";
 import { type EvaluateFlags, runEvaluateCommand } from "./cli/evaluate.ts";
 import { configSources, list, UsageError, wholeNumber } from "./cli/flags.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./cli/train.ts";
+import { runUsi } from "./cli/usi.ts";
 
 /** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
 declare const KEISEI_COMMIT: string | undefined;
@@ -236,6 +237,14 @@ cli
       }
     },
   );
+
+cli
+  .command("usi", "Play as a USI engine (ShogiHome, ShogiGUI, Shogidokoro): batched PUCT search over a checkpoint")
+  .option("--model <checkpoint>", "The checkpoint to play (the ModelFile option; a GUI may set it instead)")
+  .example("keisei usi --model models/run/final_model.safetensors")
+  .action(async (opts: { model?: string }) => {
+    await runUsi(`${pkg.version} (${commit})`, opts.model === undefined ? undefined : String(opts.model));
+  });
 
 cli.help();
 cli.version(`${pkg.version} (${commit})`);

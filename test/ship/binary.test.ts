@@ -11,6 +11,9 @@ import YAML from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { commitId, hostTarget, ROOT } from "../../scripts/build.ts";
 import { type Bare, bareCopy, runBare, systemBare } from "./helpers.ts";
+import { positionFromCommand } from "../../src/shogi/position-command.ts";
+import { parseUsiMove } from "../../src/shogi/sfen.ts";
+import { EngineProcess } from "../usi/helpers.ts";
 
 const host = hostTarget();
 const requireWebGpu = process.env.KEISEI_REQUIRE_WEBGPU === "1";
@@ -184,6 +187,29 @@ describe.skipIf(host === null || process.platform === "win32")(
       expect(ev.code).toBe(0);
       expect(ev.out).toContain("random");
     }, 150_000);
+
+    test("usi: usiok within 1 s of a cold start; the checkpoint plays a legal move by search", async () => {
+      const model = join(bare.cwd, "models", "cpu", "final_model.safetensors");
+      const e = new EngineProcess([bare.binary, "usi", "--model", model], { ...bare.env });
+      try {
+        e.send("usi");
+        const ok = await e.expect(/^usiok$/, 5000);
+        expect(ok.at - e.started).toBeLessThan(1000);
+        e.send("setoption name Device value cpu");
+        e.send("isready");
+        await e.expect(/^readyok$/, 30_000);
+        e.send("position startpos moves 7g7f");
+        e.send("go nodes 64");
+        const best = await e.expect(/^bestmove /, 30_000);
+        const pos = positionFromCommand("startpos moves 7g7f");
+        expect(pos.isLegal(parseUsiMove(pos, best.text.split(" ")[1]))).toBe(true);
+        const quit = e.send("quit");
+        await e.exitedPromise;
+        expect(performance.now() - quit).toBeLessThan(1000);
+      } finally {
+        e.kill();
+      }
+    }, 60_000);
 
     test("train --config tiny on the webgpu backend, when there is an adapter", () => {
       if (!hasAdapter) {
