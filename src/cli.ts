@@ -145,9 +145,11 @@ train
 cli
   .command("evaluate", "Play a checkpoint against opponents and report wins, draws and losses with 95% intervals")
   .option("--agent <checkpoint>", "The checkpoint to evaluate (.safetensors)")
-  .option("--opponent <spec>", "random | heuristic | self | a checkpoint path (repeatable, or comma-separated)", {
-    default: "random",
-  })
+  .option(
+    "--opponent <spec>",
+    "random | heuristic | self | a checkpoint path | usi:CMD[?go=<go line>&parallel=N&margin=MS&name=NAME&Option=Value…], any USI engine (repeatable, or comma-separated; a usi: spec is never split)",
+    { default: "random" },
+  )
   .option(
     "--games <n>",
     "Games (per opponent; per pair in a tournament; per match in a ladder; per case in a benchmark)",
@@ -161,7 +163,18 @@ cli
   .option("--savedir <dir>", "Models directory whose Elo registry rates the games (required by the ladder)")
   .option("--device <device>", "auto | webgpu | cpu", { default: "auto" })
   .option("--sample", "Checkpoints sample from their policy instead of playing their most probable move")
+  .option(
+    "--agent-search <settings>",
+    "The agent plays by PUCT search: playouts=N[,batch=B][,mate=PLIES] (default: policy only, one forward pass)",
+  )
+  .option(
+    "--openings <spec>",
+    "Start positions, each played with both colours: random:N[:seed] (N random legal plies) or a file (one SFEN or position line per line)",
+  )
   .example("keisei evaluate --agent models/run/final_model.safetensors --opponent heuristic --games 200")
+  .example(
+    'keisei evaluate --agent models/run/final_model.safetensors --opponent "usi:/usr/games/fairy-stockfish?go=go nodes 2000" --openings random:8 --games 40',
+  )
   .action(async (opts: EvaluateFlags) => {
     const tty = process.stderr.isTTY;
     const rendered = await runEvaluateCommand(opts, (line) => (tty ? process.stderr.write(`\r${line}`) : undefined));

@@ -1,8 +1,12 @@
 // `keisei evaluate`: its flags, checked and typed, then evaluation's entry point.
 
+import { existsSync } from "node:fs";
 import { STRATEGIES } from "../evaluation/strategies.ts";
 import { type EvaluateCheckpointOptions, evaluateCheckpoint } from "../evaluation/command.ts";
-import { commaList, oneOf, UsageError, wholeNumber } from "./flags.ts";
+import { parseOpeningsSpec } from "../evaluation/openings.ts";
+import { parseSearchOptions, type SearchOptions } from "../evaluation/search-player.ts";
+import { isUsiSpec, parseUsiSpec } from "../evaluation/usi-player.ts";
+import { commaList, list, oneOf, UsageError, wholeNumber } from "./flags.ts";
 
 /** The flags as cac hands them over. */
 export interface EvaluateFlags {
@@ -17,6 +21,47 @@ export interface EvaluateFlags {
   device?: string;
   maxMoves?: number | string;
   sample?: boolean;
+  openings?: string;
+  agentSearch?: string;
+}
+
+/** `--opponent` specs; a `usi:` spec is read here so a malformed one is a usage error. */
+function opponentSpecs(v: unknown): string[] {
+  const specs = v === undefined ? ["random"] : list(v).flatMap((s) => (isUsiSpec(s) ? [s] : commaList(s)));
+  for (const s of specs) {
+    if (!isUsiSpec(s)) continue;
+    try {
+      parseUsiSpec(s);
+    } catch (e) {
+      throw new UsageError(`--opponent ${(e as Error).message}`);
+    }
+  }
+  return specs;
+}
+
+/** `--agent-search playouts=N[,batch=B][,mate=M]`, or undefined without the flag. */
+function agentSearchOf(v: unknown): SearchOptions | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseSearchOptions(String(v));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** `--openings`: `random:N[:SEED]` or an existing file. */
+function openingsSpec(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const spec = String(v);
+  let kind: string;
+  try {
+    kind = parseOpeningsSpec(spec).kind;
+  } catch (e) {
+    throw new UsageError(`--openings: ${(e as Error).message}`);
+  }
+  if (kind === "file" && !existsSync(spec))
+    throw new UsageError(`--openings: no such file "${spec}" (expected random:N[:SEED] or a file of positions)`);
+  return spec;
 }
 
 export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
@@ -26,7 +71,7 @@ export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
     throw new UsageError("--strategy ladder needs --savedir DIR (the models directory whose Elo registry it climbs)");
   return {
     agent: String(f.agent),
-    opponents: f.opponent === undefined ? ["random"] : commaList(f.opponent),
+    opponents: opponentSpecs(f.opponent),
     strategy,
     format: oneOf(f.format ?? "text", "--format", ["text", "json", "md"] as const),
     device: oneOf(f.device ?? "auto", "--device", ["auto", "webgpu", "cpu"] as const),
@@ -36,6 +81,8 @@ export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
     sample: Boolean(f.sample),
     saveGames: f.saveGames === undefined ? undefined : String(f.saveGames),
     savedir: f.savedir === undefined ? undefined : String(f.savedir),
+    openings: openingsSpec(f.openings),
+    agentSearch: agentSearchOf(f.agentSearch),
   };
 }
 

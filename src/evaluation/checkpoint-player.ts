@@ -9,6 +9,7 @@ import { padToFixedBatch } from "./opponents.ts";
 import { Random } from "../util/random.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
 import { loadCheckpoint } from "../models/checkpoint.ts";
+import { SearchPolicy } from "./search-player.ts";
 import type { Network } from "../models/network.ts";
 
 export interface CachingLoader {
@@ -27,7 +28,21 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
     }
   };
   return {
-    async load(path, { deterministic, seed }): Promise<LoadedPolicy> {
+    async load(path, { deterministic, seed, search }): Promise<LoadedPolicy> {
+      if (search) {
+        // A searching player has trees of its own: loaded for this match, freed by its close().
+        const { net } = loadCheckpoint(backend, path);
+        await net.prepare();
+        const player = new SearchPolicy(net, search);
+        const arch = net.arch;
+        return Object.assign(player, {
+          describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width}, PUCT search ${search.playouts} playouts)`,
+          close: () => {
+            player.destroy();
+            net.destroy();
+          },
+        });
+      }
       const key = `${path}|${deterministic}`;
       let entry = cache.get(key);
       if (entry)

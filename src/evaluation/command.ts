@@ -1,6 +1,7 @@
 // `keisei evaluate`'s work, once its flags are parsed (src/cli/evaluate.ts): a checkpoint against
-// opponents (random, heuristic, itself, other checkpoints) with a strategy, a report (text, JSON,
-// Markdown), games saved as KIF and CSA, and Elo ratings when a models directory is given.
+// opponents (random, heuristic, itself, other checkpoints, USI engines) with a strategy, from the
+// standard start or from openings, a report (text, JSON, Markdown), games saved as KIF and CSA, and
+// Elo ratings when a models directory is given.
 
 import { createBackend, type DevicePreference } from "../compute/device.ts";
 import { checkpointLoader } from "./checkpoint-player.ts";
@@ -8,6 +9,9 @@ import { EloRegistry } from "./elo.ts";
 import { runEvaluation } from "./evaluate.ts";
 import type { ReportFormat } from "./report.ts";
 import type { StrategyName } from "./strategies.ts";
+import { loadOpenings } from "./openings.ts";
+import { isUsiSpec, parseUsiSpec } from "./usi-player.ts";
+import type { SearchOptions } from "./search-player.ts";
 
 export interface EvaluateCheckpointOptions {
   agent: string;
@@ -24,6 +28,10 @@ export interface EvaluateCheckpointOptions {
   saveGames?: string;
   /** Models directory whose Elo registry rates the games (the ladder needs one). */
   savedir?: string;
+  /** Start positions: `random:N[:SEED]` or a file of positions (openings.ts). */
+  openings?: string;
+  /** The agent plays by PUCT search with these settings (search-player.ts). */
+  agentSearch?: SearchOptions;
 }
 
 /** Plays the evaluation and returns the rendered report. */
@@ -31,8 +39,12 @@ export async function evaluateCheckpoint(
   o: EvaluateCheckpointOptions,
   progress: (line: string) => void,
 ): Promise<string> {
+  const startSfens = o.openings ? loadOpenings(o.openings, { pairs: Math.ceil(o.games / 2), seed: o.seed }) : undefined;
   const backend = await createBackend(o.device);
-  const concurrency = Math.min(o.games, 64);
+  // A USI engine plays at most 2 × parallel games at once (usi-player.ts): a checkpoint's fixed
+  // batch is sized to what the matches will use, not padded from a few rows to 64.
+  const engineCaps = o.opponents.filter(isUsiSpec).map((s) => 2 * parseUsiSpec(s).parallel);
+  const concurrency = Math.min(o.games, 64, ...engineCaps);
   const loader = checkpointLoader(backend, concurrency);
   const registry = o.savedir ? EloRegistry.open(o.savedir) : undefined;
   try {
@@ -43,8 +55,10 @@ export async function evaluateCheckpoint(
       games: o.games,
       seed: o.seed,
       maxMoves: o.maxMoves,
+      startSfens,
       concurrency,
       deterministic: !o.sample,
+      agentSearch: o.agentSearch,
       loader: loader.load,
       registry,
       outDir: o.saveGames,

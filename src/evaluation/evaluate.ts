@@ -4,9 +4,11 @@
 //   evaluateForTraining  the trainer's periodic evaluation: a short match, rated, as flat metrics
 //
 // Players are named by spec: "random", "heuristic", "self" (the agent's own network, a second
-// instance), or a checkpoint path, which an injected loader turns into a policy. A missing file is
-// refused before any game with an error naming it; a loader's own error (a corrupt file, a wrong
-// architecture) reaches the caller unchanged.
+// instance), "usi:CMD[?…]" (a USI engine: usi-player.ts), or a checkpoint path, which an injected
+// loader turns into a policy. A missing file is refused before any game with an error naming it; a
+// loader's own error (a corrupt file, a wrong architecture) reaches the caller unchanged; an engine
+// that cannot start is refused with "usi:CMD: cannot start: …". Engines are closed when the
+// evaluation ends, however it ends.
 
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +24,7 @@ import {
   saveGames,
   summarize,
 } from "./report.ts";
+import { isUsiSpec, usiPlayer } from "./usi-player.ts";
 import {
   type BenchmarkCase,
   defaultBenchmarkSuite,
@@ -36,6 +39,7 @@ import {
   STRATEGIES,
   type StrategyName,
 } from "./strategies.ts";
+import type { SearchOptions } from "./search-player.ts";
 
 export class EvaluationError extends Error {
   override name = "EvaluationError";
@@ -61,6 +65,8 @@ export interface EvaluationOptions {
   /** Checkpoints play argmax (default) or sample from their policy. */
   deterministic?: boolean;
   /** Turns a checkpoint path into a policy; needed when any player is a checkpoint. */
+  /** The agent checkpoint plays by PUCT search with these settings (default: one forward pass, argmax). */
+  agentSearch?: SearchOptions;
   loader?: CheckpointLoader;
   /** The models directory whose Elo registry rates the matches (required by the ladder). */
   registry?: EloRegistry;
@@ -85,17 +91,29 @@ interface Loading {
   loader?: CheckpointLoader;
   deterministic: boolean;
   registry?: EloRegistry;
+  /** Play this checkpoint by PUCT search (the agent, with --agent-search). */
+  search?: SearchOptions;
 }
 
 /** Loads a checkpoint player; the file must exist, and the loader's errors pass through unchanged. */
 async function loadCheckpoint(path: string, seed: number, o: Loading, name = playerNameOf(path)): Promise<Player> {
   if (!existsSync(path)) throw new EvaluationError(`checkpoint not found: ${path}`);
   if (!o.loader) throw new EvaluationError(`cannot load checkpoint ${path}: no checkpoint loader was given`);
-  const policy = await o.loader(path, { deterministic: o.deterministic, seed });
-  return { name, policy, id: o.registry?.idOf(path) };
+  const policy = await o.loader(path, { deterministic: o.deterministic, seed, search: o.search });
+  const id = o.registry?.idOf(path);
+  if (!o.search) return { name, policy, id };
+  // The same checkpoint with search is another player: its own name and Elo row.
+  const tag = `search ${o.search.playouts}`;
+  const closable = policy as { close?: () => void };
+  return {
+    name: `${name} [${tag}]`,
+    policy,
+    id: id === undefined ? undefined : `${id} [${tag}]`,
+    close: async () => closable.close?.(),
+  };
 }
 
-/** The player a spec names: "random", "heuristic", "self" or a checkpoint path. */
+/** The player a spec names: "random", "heuristic", "self", "usi:CMD[?…]" or a checkpoint path. */
 async function opponentOf(
   spec: string,
   agent: Player,
@@ -105,6 +123,7 @@ async function opponentOf(
 ): Promise<Player> {
   if (spec === "random") return randomPlayer(seed);
   if (spec === "heuristic") return heuristicPlayer(seed);
+  if (isUsiSpec(spec)) return usiPlayer(spec);
   if (spec === "self") {
     // The same network under another name; the registry never rates it against itself.
     if (agentPath === null) return { name: `${agent.name} (self)`, policy: agent.policy, id: ratingId(agent) };
@@ -129,78 +148,94 @@ export async function runEvaluation(o: EvaluationOptions): Promise<EvaluationOut
 
   // Players: the agent, then each opponent, each with its own seed drawn in order.
   const agentPath = typeof o.agent === "string" ? o.agent : null;
-  const agent = typeof o.agent === "string" ? await loadCheckpoint(o.agent, seeds.nextU32(), loading) : o.agent;
+  const agent =
+    typeof o.agent === "string"
+      ? await loadCheckpoint(o.agent, seeds.nextU32(), { ...loading, search: o.agentSearch })
+      : o.agent;
   const specs = [...(o.opponents ?? [])];
   if (o.usePool && o.registry) specs.push(...o.registry.pool(typeof o.usePool === "string" ? o.usePool : DEFAULT_POOL));
   if (specs.length === 0 && strategy !== "benchmark") specs.push("random");
   const opponents: Player[] = [];
-  for (const spec of specs) opponents.push(await opponentOf(spec, agent, agentPath, seeds.nextU32(), loading));
+  try {
+    for (const spec of specs) opponents.push(await opponentOf(spec, agent, agentPath, seeds.nextU32(), loading));
 
-  const play: PlayOptions = {
-    maxMoves,
-    impasse: o.impasse,
-    startSfens: o.startSfens,
-    concurrency: o.concurrency,
-    onProgress: o.onProgress,
-  };
-  const report: EvaluationReport = {
-    strategy,
-    agent: agent.name,
-    opponents: opponents.map((p) => p.name),
-    seed,
-    maxMoves,
-    matches: [],
-    overall: summarize([]),
-  };
-  switch (strategy) {
-    case "single": {
-      // One colour-balanced match against each opponent in turn; progress counts across them.
-      let finished = 0;
-      const total = games * opponents.length;
-      const onProgress = o.onProgress && ((p: GameProgress) => o.onProgress!({ ...p, finished: ++finished, total }));
-      for (const opponent of opponents) {
-        const m = await evaluateSingle(agent, opponent, games, { ...play, onProgress });
-        if (o.registry) rateMatch(o.registry, agent, opponent, m);
-        report.matches.push(m);
+    const play: PlayOptions = {
+      maxMoves,
+      impasse: o.impasse,
+      startSfens: o.startSfens,
+      concurrency: o.concurrency,
+      onProgress: o.onProgress,
+    };
+    const report: EvaluationReport = {
+      strategy,
+      agent: agent.name,
+      opponents: opponents.map((p) => p.name),
+      seed,
+      maxMoves,
+      matches: [],
+      overall: summarize([]),
+    };
+    switch (strategy) {
+      case "single": {
+        // One colour-balanced match against each opponent in turn; progress counts across them.
+        let finished = 0;
+        const total = games * opponents.length;
+        const onProgress = o.onProgress && ((p: GameProgress) => o.onProgress!({ ...p, finished: ++finished, total }));
+        for (const opponent of opponents) {
+          const m = await evaluateSingle(agent, opponent, games, { ...play, onProgress });
+          if (o.registry) rateMatch(o.registry, agent, opponent, m);
+          report.matches.push(m);
+        }
+        break;
       }
-      break;
+      case "tournament": {
+        const t = await evaluateTournament([agent, ...opponents], games, play, o.registry);
+        report.matches = t.matches;
+        report.tournament = { standings: t.standings };
+        break;
+      }
+      case "ladder": {
+        const l = await evaluateLadder(agent, opponents, o.registry!, {
+          ...play,
+          ...o.ladder,
+          gamesPerMatch: games,
+        });
+        report.matches = l.rounds.map((r) => r.match);
+        report.ladder = {
+          initialRating: l.initialRating,
+          finalRating: l.finalRating,
+          outOfWindow: l.outOfWindow,
+          rounds: l.rounds.map(({ match: _, ...r }) => r),
+        };
+        break;
+      }
+      case "benchmark": {
+        const b = await evaluateBenchmark(
+          agent,
+          o.benchmarkSuite ?? defaultBenchmarkSuite(seeds.nextU32(), games),
+          play,
+        );
+        report.matches = b.cases.map((c) => c.match);
+        report.benchmark = {
+          casesPassed: b.casesPassed,
+          overallPassRate: b.overallPassRate,
+          cases: b.cases.map(({ match: _, ...c }) => c),
+        };
+        break;
+      }
     }
-    case "tournament": {
-      const t = await evaluateTournament([agent, ...opponents], games, play, o.registry);
-      report.matches = t.matches;
-      report.tournament = { standings: t.standings };
-      break;
+    report.overall = summarize(agentGames(report.matches, agent.name));
+    if (o.registry) report.ratings = o.registry.ratings();
+    const format = o.format ?? "text";
+    if (o.outDir) {
+      report.savedGames = saveGames(o.outDir, report.matches);
+      writeFileSync(join(o.outDir, `report.${format === "text" ? "txt" : format}`), renderReport(report, format));
     }
-    case "ladder": {
-      const l = await evaluateLadder(agent, opponents, o.registry!, { ...play, ...o.ladder, gamesPerMatch: games });
-      report.matches = l.rounds.map((r) => r.match);
-      report.ladder = {
-        initialRating: l.initialRating,
-        finalRating: l.finalRating,
-        outOfWindow: l.outOfWindow,
-        rounds: l.rounds.map(({ match: _, ...r }) => r),
-      };
-      break;
-    }
-    case "benchmark": {
-      const b = await evaluateBenchmark(agent, o.benchmarkSuite ?? defaultBenchmarkSuite(seeds.nextU32(), games), play);
-      report.matches = b.cases.map((c) => c.match);
-      report.benchmark = {
-        casesPassed: b.casesPassed,
-        overallPassRate: b.overallPassRate,
-        cases: b.cases.map(({ match: _, ...c }) => c),
-      };
-      break;
-    }
+    return { report, rendered: renderReport(report, format) };
+  } finally {
+    // Whatever happened, no engine process outlives the evaluation.
+    await Promise.all([agent, ...opponents].map((p) => p.close?.()));
   }
-  report.overall = summarize(agentGames(report.matches, agent.name));
-  if (o.registry) report.ratings = o.registry.ratings();
-  const format = o.format ?? "text";
-  if (o.outDir) {
-    report.savedGames = saveGames(o.outDir, report.matches);
-    writeFileSync(join(o.outDir, `report.${format === "text" ? "txt" : format}`), renderReport(report, format));
-  }
-  return { report, rendered: renderReport(report, format) };
 }
 
 /** The agent's games from its own side (in a tournament it is always a match's first player). */

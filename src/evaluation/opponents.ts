@@ -7,6 +7,8 @@
 //   checkpoint a saved network, built by an injected loader (never a hard-coded class: the
 //              reference's loaders built the wrong network and played random weights, §13.3 item 17)
 //   self       the agent's own policy
+//   usi:CMD    any USI engine in its own processes (usi-player.ts): not an ActingPolicy alone but a
+//              GamePolicy (match.ts), handed each game's moves
 
 import { basename } from "node:path";
 import { Random } from "../util/random.ts";
@@ -15,6 +17,7 @@ import { UniformPolicy } from "../rl/uniform-policy.ts";
 import { actionToMove } from "../shogi/actions.ts";
 import { OBS_SIZE } from "../shogi/features.ts";
 import { moveFrom, moveIsDrop, moveIsPromote, moveTo, NUM_SQUARES, PAWN } from "../shogi/types.ts";
+import type { SearchOptions } from "./search-player.ts";
 
 /** A policy with the name it plays under (in reports, records and the Elo registry). */
 export interface Player {
@@ -22,6 +25,8 @@ export interface Player {
   readonly policy: ActingPolicy;
   /** Its id in the Elo registry when that differs from the name (a checkpoint's path in the models directory). */
   readonly id?: string;
+  /** Frees what it holds outside keisei (a USI engine's processes); called once, when the evaluation ends. */
+  close?(): Promise<void>;
 }
 
 /** What a checkpoint loader returns: a batched policy that can say what it is (file, architecture, step). */
@@ -37,7 +42,8 @@ export interface LoadedPolicy extends ActingPolicy {
  */
 export type CheckpointLoader = (
   path: string,
-  options: { deterministic: boolean; seed: number },
+  /** `search`: play by PUCT search instead of one forward pass (search-player.ts). */
+  options: { deterministic: boolean; seed: number; search?: SearchOptions },
 ) => Promise<LoadedPolicy>;
 
 export function randomPlayer(seed: number, name = "random"): Player {

@@ -8,11 +8,10 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exportCsa, exportKif, type GameRecord } from "../shogi/record.ts";
-import type { GameEndReason } from "../shogi/rules.ts";
+import { exportCsa, exportKif, type GameRecord, type GameResult } from "../shogi/record.ts";
 import { BLACK } from "../shogi/types.ts";
 import type { Rating } from "./elo.ts";
-import type { PlayedGame } from "./match.ts";
+import type { MatchEndReason, PlayedGame } from "./match.ts";
 import type { BenchmarkCaseResult, LadderRound, Standing, StrategyName } from "./strategies.ts";
 
 export type ReportFormat = "text" | "json" | "md";
@@ -38,7 +37,7 @@ export interface MatchSummary extends Tally {
   eloDifference: number | null;
   byColor: { black: Tally; white: Tally };
   length: { mean: number; min: number; max: number };
-  terminations: Partial<Record<GameEndReason, number>>;
+  terminations: Partial<Record<MatchEndReason, number>>;
 }
 
 /** A match between two named players and what came of it (outcomes from `agent`'s side). */
@@ -75,7 +74,7 @@ export function tally(games: readonly PlayedGame[]): Tally {
 export function summarize(games: readonly PlayedGame[]): MatchSummary {
   const t = tally(games);
   const n = t.games;
-  const terminations: Partial<Record<GameEndReason, number>> = {};
+  const terminations: Partial<Record<MatchEndReason, number>> = {};
   let sum = 0,
     min = n === 0 ? 0 : Infinity,
     max = 0;
@@ -123,6 +122,17 @@ export function summaryLines(s: MatchSummary): string[] {
   ];
 }
 
+const DETAILS_SHOWN = 3;
+
+/** A line naming what players that ended games themselves did (an engine's failures), or none. */
+export function detailLines(m: MatchResult): string[] {
+  const ended = m.games.filter((g) => g.detail !== undefined);
+  if (ended.length === 0) return [];
+  const shown = ended.slice(0, DETAILS_SHOWN).map((g) => `game ${g.index + 1} ${g.reason} (${g.detail})`);
+  const more = ended.length > DETAILS_SHOWN ? `; ${ended.length - DETAILS_SHOWN} more in the JSON report` : "";
+  return [`ended by a player: ${shown.join("; ")}${more}`];
+}
+
 /** A JSON-safe copy of a match result without the move lists (the games are saved as records). */
 export function matchJson(m: MatchResult): object {
   return {
@@ -135,6 +145,7 @@ export function matchJson(m: MatchResult): object {
       plies: g.moves.length,
       outcome: g.outcome,
       reason: g.reason,
+      ...(g.detail === undefined ? {} : { detail: g.detail }),
       startSfen: g.startSfen,
     })),
   };
@@ -142,13 +153,33 @@ export function matchJson(m: MatchResult): object {
 
 // ---- records ------------------------------------------------------------------------------------
 
+/**
+ * The ending a record can write for a match's reason. A player that ended the game instead of
+ * moving is the side to move at the record's end: resigning, timing out or crashing is written as
+ * its resignation (投了, %TORYO), an illegal move or declaration as its foul loss (反則負け,
+ * %ILLEGAL_MOVE, which the record writes for "no_legal_moves"). The report keeps the exact reason.
+ */
+export function recordResult(g: Pick<PlayedGame, "winner" | "reason">): GameResult {
+  switch (g.reason) {
+    case "resign":
+    case "timeout":
+    case "engine_crash":
+      return { winner: g.winner, reason: "resignation" };
+    case "illegal_move":
+    case "illegal_declaration":
+      return { winner: g.winner, reason: "no_legal_moves" };
+    default:
+      return { winner: g.winner, reason: g.reason };
+  }
+}
+
 /** The game as a record, with the players named by colour. */
 export function gameRecord(g: PlayedGame, agent: string, opponent: string, event = "keisei evaluation"): GameRecord {
   const agentBlack = g.agentColor === BLACK;
   return {
     startSfen: g.startSfen,
     moves: g.moves,
-    result: { winner: g.winner, reason: g.reason },
+    result: recordResult(g),
     black: agentBlack ? agent : opponent,
     white: agentBlack ? opponent : agent,
     event,
@@ -207,7 +238,7 @@ function renderText(r: EvaluationReport): string {
   const out = [`keisei evaluation: ${r.agent}, strategy ${r.strategy}, seed ${r.seed}, max moves ${r.maxMoves}`];
   for (const m of r.matches) {
     out.push("", `${m.agent} vs ${m.opponent}`);
-    for (const line of summaryLines(m.summary)) out.push(`  ${line}`);
+    for (const line of [...summaryLines(m.summary), ...detailLines(m)]) out.push(`  ${line}`);
   }
   if (r.matches.length > 1) {
     out.push("", `${r.agent}, all games`);
@@ -254,7 +285,7 @@ function renderMarkdown(r: EvaluationReport): string {
   ];
   for (const m of r.matches) {
     out.push("", `## ${m.agent} vs ${m.opponent}`, "");
-    for (const line of summaryLines(m.summary)) out.push(`- ${line}`);
+    for (const line of [...summaryLines(m.summary), ...detailLines(m)]) out.push(`- ${line}`);
   }
   if (r.matches.length > 1) {
     out.push("", "## All of the agent's games", "");

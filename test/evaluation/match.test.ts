@@ -55,7 +55,7 @@ describe("match harness", () => {
       const status = gameStatus(pos, rules);
       expect(status.over).toBe(true);
       expect(status.winner).toBe(g.winner);
-      expect(status.reason).toBe(g.reason);
+      expect<string | null>(status.reason).toBe(g.reason);
       expect(g.outcome).toBe(g.winner === null ? "draw" : g.winner === g.agentColor ? "win" : "loss");
       reasons.add(g.reason);
     }
