@@ -86,6 +86,7 @@ export class UsiEngine {
   private stopRequested = false;
   private pondering = false;
   private ponderhitAt = 0;
+  private ponderhitClock: Go | null = null;
   /** Commands other than stop/ponderhit/quit run one after another. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -111,6 +112,8 @@ export class UsiEngine {
         if (this.pondering) {
           this.pondering = false;
           this.ponderhitAt = performance.now();
+          // "Early ponder" GUIs send the clock with ponderhit instead of with `go ponder`.
+          this.ponderhitClock = words.length > 1 ? parseGo(["go", ...words.slice(1)]) : null;
         }
         return false;
       case "quit":
@@ -320,6 +323,8 @@ export class UsiEngine {
     const clock = { time: mover ? go.btime : go.wtime, byoyomi: go.byoyomi, increment: mover ? go.binc : go.winc };
     const timed = !go.infinite && (clock.time > 0 || clock.byoyomi > 0 || clock.increment > 0);
     let budget: Budget | null = timed ? moveBudget(clock, pos.ply, this.options.num("TimeMargin")) : null;
+    // A `go` with no clock, no playout limit and not `infinite` would never end by itself: one second.
+    if (!budget && !go.infinite && !go.ponder && playoutLimit === Infinity) budget = { soft: 1000, hard: 1000 };
 
     let lastInfo = started;
     let bestIndex = search.bestIndex(root);
@@ -327,9 +332,18 @@ export class UsiEngine {
     const playoutsBefore = root.n;
     for (;;) {
       const now = performance.now();
-      if (this.ponderhitAt > 0 && budget) {
+      if (this.ponderhitAt > 0) {
         // The clock starts at ponderhit: the time pondered was the opponent's.
-        budget = { soft: budget.soft + (this.ponderhitAt - started), hard: budget.hard + (this.ponderhitAt - started) };
+        const c = this.ponderhitClock;
+        const own = c
+          ? { time: mover ? c.btime : c.wtime, byoyomi: c.byoyomi, increment: mover ? c.binc : c.winc }
+          : null;
+        const base =
+          own && (own.time > 0 || own.byoyomi > 0 || own.increment > 0)
+            ? moveBudget(own, pos.ply, this.options.num("TimeMargin"))
+            : (budget ?? (playoutLimit === Infinity ? { soft: 1000, hard: 1000 } : null));
+        const offset = this.ponderhitAt - started;
+        budget = base && { soft: base.soft + offset, hard: base.hard + offset };
         this.ponderhitAt = 0;
       }
       const elapsed = now - started;

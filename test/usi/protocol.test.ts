@@ -129,6 +129,26 @@ describe("keisei usi, as ShogiHome drives it", () => {
     expect(legalLine("startpos moves 7g7f 3c3d", [best.text.split(" ")[1]])).toBe(true);
   });
 
+  test("early ponder: go ponder without a clock, the clock comes with ponderhit", async () => {
+    e.send("position startpos moves 7g7f 3c3d 2g2f");
+    const from = e.lines.length;
+    e.send("go ponder");
+    await Bun.sleep(700);
+    expect(e.lines.slice(from).some((l) => l.text.startsWith("bestmove"))).toBe(false);
+    const hit = e.send("ponderhit btime 0 wtime 0 byoyomi 1000");
+    const best = await e.expect(/^bestmove /, 5000, from);
+    expect(best.at - hit).toBeLessThan(1000);
+  });
+
+  test("a bare go (no clock, no limit) still ends, after about a second", async () => {
+    e.send("position startpos");
+    const from = e.lines.length;
+    const sent = e.send("go");
+    const best = await e.expect(/^bestmove /, 5000, from);
+    expect(best.at - sent).toBeGreaterThan(900);
+    expect(best.at - sent).toBeLessThan(2000);
+  });
+
   test("go ponder, then stop: still answered by bestmove", async () => {
     e.send("position startpos");
     const from = e.lines.length;
