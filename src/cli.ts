@@ -163,6 +163,9 @@ cli
   .option("--savedir <dir>", "Models directory whose Elo registry rates the games (required by the ladder)")
   .option("--device <device>", "auto | webgpu | cpu", { default: "auto" })
   .option("--sample", "Checkpoints sample from their policy instead of playing their most probable move")
+  .option("--ladder", "Play the fixed strength ladder (config section ladder: rungs, games, openings) and fit one Elo")
+  .option("--config <file>", "With --ladder: YAML config whose ladder section is used (repeatable)")
+  .option("--override <key=value>", "With --ladder: set one ladder field, e.g. ladder.games_per_rung=50 (repeatable)")
   .option(
     "--agent-search <settings>",
     "The agent plays by PUCT search: playouts=N[,batch=B][,mate=PLIES] (default: policy only, one forward pass)",

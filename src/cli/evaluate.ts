@@ -6,7 +6,9 @@ import { type EvaluateCheckpointOptions, evaluateCheckpoint } from "../evaluatio
 import { parseOpeningsSpec } from "../evaluation/openings.ts";
 import { parseSearchOptions, type SearchOptions } from "../evaluation/search-player.ts";
 import { isUsiSpec, parseUsiSpec } from "../evaluation/usi-player.ts";
-import { commaList, list, oneOf, UsageError, wholeNumber } from "./flags.ts";
+import { buildConfig } from "../config/load.ts";
+import type { LadderSettings } from "../evaluation/strength-ladder.ts";
+import { commaList, configSources, list, oneOf, UsageError, wholeNumber } from "./flags.ts";
 
 /** The flags as cac hands them over. */
 export interface EvaluateFlags {
@@ -23,6 +25,9 @@ export interface EvaluateFlags {
   sample?: boolean;
   openings?: string;
   agentSearch?: string;
+  ladder?: boolean;
+  config?: string | string[];
+  override?: string | string[];
 }
 
 /** `--opponent` specs; a `usi:` spec is read here so a malformed one is a usage error. */
@@ -83,6 +88,20 @@ export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
     savedir: f.savedir === undefined ? undefined : String(f.savedir),
     openings: openingsSpec(f.openings),
     agentSearch: agentSearchOf(f.agentSearch),
+    ladder: f.ladder ? ladderSettings(f) : undefined,
+  };
+}
+
+/** The `ladder` config section (defaults, then --config files, then --override values) as ladder settings. */
+function ladderSettings(f: EvaluateFlags): LadderSettings {
+  const l = buildConfig(configSources(f)).ladder;
+  return {
+    rungs: l.rungs,
+    gamesPerRung: l.games_per_rung,
+    calibrationGames: l.calibration_games,
+    openingPlies: l.opening_plies,
+    openingSeed: l.opening_seed,
+    maxMoves: l.max_moves_per_game,
   };
 }
 

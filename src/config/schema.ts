@@ -136,6 +136,45 @@ export const evaluationSchema = z
   })
   .strict();
 
+/** The fixed strength ladder, weakest first (issue #17): built-in players, then Debian's USI engines. */
+export const DEFAULT_RUNGS: readonly string[] = [
+  "random",
+  "heuristic",
+  "material1",
+  "material2",
+  "usi:/usr/games/fairy-stockfish?go=go depth 1&Threads=1&name=fairy-stockfish-depth1",
+  "usi:/usr/games/fairy-stockfish?go=go depth 2&Threads=1&name=fairy-stockfish-depth2",
+  "usi:/usr/games/fairy-stockfish?go=go depth 3&Threads=1&name=fairy-stockfish-depth3",
+  "usi:/usr/games/gpsusi?go=go btime 0 wtime 0 byoyomi 100&Thread=1&LimitDepth=1&name=gpsusi-depth1",
+];
+
+export const ladderSchema = z
+  .object({
+    rungs: field(
+      z.array(z.string().min(1)).min(1),
+      [...DEFAULT_RUNGS],
+      "Opponents of keisei evaluate --ladder, weakest first: random, heuristic, material1, material2, or usi:CMD?… engines",
+    ),
+    games_per_rung: field(
+      positiveInt(),
+      200,
+      "Games the agent plays against each rung (200 or more for a reported figure)",
+    ),
+    calibration_games: field(
+      positiveInt(),
+      100,
+      "Games between neighbouring rungs, which put the rungs on one scale (cached beside the Elo registry)",
+    ),
+    opening_plies: field(
+      positiveInt(),
+      8,
+      "Random legal plies from the start position per opening (screened: no mate in 3, material within a pawn)",
+    ),
+    opening_seed: field(int(), 2026, "Seed of the ladder's opening set"),
+    max_moves_per_game: field(positiveInt(), 320, "Move limit of ladder games (a draw)"),
+  })
+  .strict();
+
 export const loggingSchema = z
   .object({
     model_dir: field(z.string().min(1), "models/", "Directory under which each run gets its own folder"),
@@ -171,6 +210,7 @@ export const configSchema = z
     env: envSchema.default(envSchema.parse({})),
     training: trainingSchema.default(trainingSchema.parse({})),
     evaluation: evaluationSchema.default(evaluationSchema.parse({})),
+    ladder: ladderSchema.default(ladderSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
     display: displaySchema.default(displaySchema.parse({})),
   })

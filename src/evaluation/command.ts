@@ -6,12 +6,14 @@
 import { createBackend, type DevicePreference } from "../compute/device.ts";
 import { checkpointLoader } from "./checkpoint-player.ts";
 import { EloRegistry } from "./elo.ts";
-import { runEvaluation } from "./evaluate.ts";
+import { runEvaluation, runLadderEvaluation } from "./evaluate.ts";
 import type { ReportFormat } from "./report.ts";
 import type { StrategyName } from "./strategies.ts";
 import { loadOpenings } from "./openings.ts";
 import { isUsiSpec, parseUsiSpec } from "./usi-player.ts";
 import type { SearchOptions } from "./search-player.ts";
+import { join } from "node:path";
+import type { LadderSettings } from "./strength-ladder.ts";
 
 export interface EvaluateCheckpointOptions {
   agent: string;
@@ -32,6 +34,8 @@ export interface EvaluateCheckpointOptions {
   openings?: string;
   /** The agent plays by PUCT search with these settings (search-player.ts). */
   agentSearch?: SearchOptions;
+  /** Play the fixed strength ladder (strength-ladder.ts) instead of `opponents`. */
+  ladder?: LadderSettings;
 }
 
 /** Plays the evaluation and returns the rendered report. */
@@ -46,6 +50,28 @@ export async function evaluateCheckpoint(
   const engineCaps = o.opponents.filter(isUsiSpec).map((s) => 2 * parseUsiSpec(s).parallel);
   const concurrency = Math.min(o.games, 64, ...engineCaps);
   const loader = checkpointLoader(backend, concurrency);
+  if (o.ladder) {
+    try {
+      const { rendered } = await runLadderEvaluation({
+        agent: o.agent,
+        seed: o.seed,
+        concurrency,
+        deterministic: !o.sample,
+        agentSearch: o.agentSearch,
+        loader: loader.load,
+        ladder: o.ladder,
+        // Calibration between rungs is played once per models directory and reused.
+        cacheFile: o.savedir ? join(o.savedir, "ladder-calibration.json") : undefined,
+        format: o.format,
+        say: progress,
+        onProgress: (p) => progress(`game ${p.finished}/${p.total}`),
+      });
+      return rendered;
+    } finally {
+      loader.destroy();
+      backend.destroy();
+    }
+  }
   const registry = o.savedir ? EloRegistry.open(o.savedir) : undefined;
   try {
     const { rendered } = await runEvaluation({

@@ -40,6 +40,7 @@ import {
   type StrategyName,
 } from "./strategies.ts";
 import type { SearchOptions } from "./search-player.ts";
+import { type LadderReport, type LadderSettings, renderLadder, runStrengthLadder } from "./strength-ladder.ts";
 
 export class EvaluationError extends Error {
   override name = "EvaluationError";
@@ -64,9 +65,9 @@ export interface EvaluationOptions {
   concurrency?: number;
   /** Checkpoints play argmax (default) or sample from their policy. */
   deterministic?: boolean;
-  /** Turns a checkpoint path into a policy; needed when any player is a checkpoint. */
   /** The agent checkpoint plays by PUCT search with these settings (default: one forward pass, argmax). */
   agentSearch?: SearchOptions;
+  /** Turns a checkpoint path into a policy; needed when any player is a checkpoint. */
   loader?: CheckpointLoader;
   /** The models directory whose Elo registry rates the matches (required by the ladder). */
   registry?: EloRegistry;
@@ -311,4 +312,41 @@ export async function evaluateForTraining(o: TrainingEvaluationOptions): Promise
     match,
     metrics,
   };
+}
+
+/**
+ * `keisei evaluate --ladder`: the agent checkpoint against the fixed rungs of `ladder`
+ * (strength-ladder.ts), rung specs resolved as opponents are, calibration cached in `cacheFile`.
+ */
+export async function runLadderEvaluation(
+  o: Pick<
+    EvaluationOptions,
+    "agent" | "seed" | "concurrency" | "deterministic" | "agentSearch" | "loader" | "onProgress"
+  > & {
+    ladder: LadderSettings;
+    cacheFile?: string;
+    format?: ReportFormat;
+    say?: (line: string) => void;
+  },
+): Promise<{ report: LadderReport; rendered: string }> {
+  const loading: Loading = { loader: o.loader, deterministic: o.deterministic ?? true };
+  const seeds = new Random(o.seed ?? 42);
+  const agentPath = typeof o.agent === "string" ? o.agent : null;
+  const agent =
+    typeof o.agent === "string"
+      ? await loadCheckpoint(o.agent, seeds.nextU32(), { ...loading, search: o.agentSearch })
+      : o.agent;
+  try {
+    const report = await runStrengthLadder({
+      agent,
+      settings: o.ladder,
+      playerOf: (spec) => opponentOf(spec, agent, agentPath, seeds.nextU32(), loading),
+      play: { concurrency: o.concurrency, onProgress: o.onProgress },
+      cacheFile: o.cacheFile,
+      say: o.say,
+    });
+    return { report, rendered: o.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderLadder(report) };
+  } finally {
+    await agent.close?.();
+  }
 }
