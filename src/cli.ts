@@ -147,7 +147,7 @@ cli
   .option("--agent <checkpoint>", "The checkpoint to evaluate (.safetensors)")
   .option(
     "--opponent <spec>",
-    "random | heuristic | self | a checkpoint path | usi:CMD[?go=<go line>&parallel=N&margin=MS&name=NAME&Option=Value…], any USI engine (repeatable, or comma-separated; a usi: spec is never split)",
+    "random | heuristic | material1 | material2 | self | a checkpoint path | usi:CMD[?go=<go line>&parallel=N&margin=MS&name=NAME&Option=Value…], any USI engine (repeatable, or comma-separated; a usi: spec is never split)",
     { default: "random" },
   )
   .option(

@@ -41,12 +41,13 @@ import {
 } from "./strategies.ts";
 import type { SearchOptions } from "./search-player.ts";
 import { type LadderReport, type LadderSettings, renderLadder, runStrengthLadder } from "./strength-ladder.ts";
+import { materialOnePlyPlayer, materialSearchPlayer } from "./material-players.ts";
 
 export class EvaluationError extends Error {
   override name = "EvaluationError";
 }
 
-export const BUILTIN_OPPONENTS = ["random", "heuristic", "self"] as const;
+export const BUILTIN_OPPONENTS = ["random", "heuristic", "material1", "material2", "self"] as const;
 
 export interface EvaluationOptions {
   /** A checkpoint path, or a ready player (the trainer's agent). */
@@ -124,6 +125,8 @@ async function opponentOf(
 ): Promise<Player> {
   if (spec === "random") return randomPlayer(seed);
   if (spec === "heuristic") return heuristicPlayer(seed);
+  if (spec === "material1") return materialOnePlyPlayer();
+  if (spec === "material2") return materialSearchPlayer(2);
   if (isUsiSpec(spec)) return usiPlayer(spec);
   if (spec === "self") {
     // The same network under another name; the registry never rates it against itself.
