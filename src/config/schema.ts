@@ -125,9 +125,9 @@ export const evaluationSchema = z
     ),
     num_games: field(positiveInt(), 20, "Games per periodic evaluation"),
     opponent_type: field(
-      z.enum(["random", "heuristic", "pool"]),
+      z.enum(["random", "heuristic", "material1", "material2", "pool"]),
       "random",
-      "Opponent of periodic evaluation: random, heuristic, or the newest pool checkpoint",
+      "Opponent of periodic evaluation: random, heuristic, material1, material2 (the ladder's lower rungs), or the newest pool checkpoint",
     ),
     max_moves_per_game: field(positiveInt(), 500, "Move limit of evaluation games"),
     previous_model_pool_size: field(positiveInt(), 5, "Checkpoints kept in the opponent pool"),

@@ -252,7 +252,7 @@ export interface TrainingEvaluationOptions {
   /** The training agent, acting greedily; its id is what the registry rates (the run name, say). */
   agent: Player;
   /** "pool": the newest previous checkpoint (other than the agent); random when the pool is empty. */
-  opponentType: "random" | "heuristic" | "pool";
+  opponentType: "random" | "heuristic" | "material1" | "material2" | "pool";
   numGames: number;
   seed: number;
   maxMoves?: number;
@@ -282,7 +282,14 @@ export interface TrainingEvaluation {
 export async function evaluateForTraining(o: TrainingEvaluationOptions): Promise<TrainingEvaluation> {
   const seeds = new Random(o.seed);
   const oppSeed = seeds.nextU32();
-  let opponent: Player = o.opponentType === "heuristic" ? heuristicPlayer(oppSeed) : randomPlayer(oppSeed);
+  let opponent: Player =
+    o.opponentType === "heuristic"
+      ? heuristicPlayer(oppSeed)
+      : o.opponentType === "material1"
+        ? materialOnePlyPlayer()
+        : o.opponentType === "material2"
+          ? materialSearchPlayer(2)
+          : randomPlayer(oppSeed);
   if (o.opponentType === "pool") {
     const agentId = ratingId(o.agent);
     const newest = (o.registry?.pool(o.pool ?? DEFAULT_POOL) ?? [])

@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { evaluateForTraining } from "../../src/evaluation/evaluate.ts";
 import { heuristicPlayer, randomPlayer } from "../../src/evaluation/opponents.ts";
 import { balanced, renderLadder, runStrengthLadder, screenedOpenings } from "../../src/evaluation/strength-ladder.ts";
 import { mateMove } from "../../src/search/mate.ts";
@@ -85,4 +86,19 @@ describe("runStrengthLadder", () => {
     expect(table).toMatch(/Elo of agent: -?\d+ \[-?\d+, -?\d+\]/);
     expect(table).toContain("  heuristic: heuristic");
   }, 60_000);
+});
+
+describe("periodic evaluation against the ladder's lower rungs", () => {
+  test("opponent_type material2: the 2-ply material player beats the capture heuristic's play as the agent", async () => {
+    const r = await evaluateForTraining({
+      agent: heuristicPlayer(3, "run_x"),
+      opponentType: "material2",
+      numGames: 6,
+      seed: 4,
+      maxMoves: 200,
+    });
+    expect(r.opponent).toBe("material-2ply");
+    expect(r.games).toBe(6);
+    expect(r.metrics["eval/win_rate"]).toBeLessThan(0.5);
+  });
 });
