@@ -58,6 +58,11 @@ export const trainingSchema = z
       0,
       "Potential-based reward shaping: weight per pawn of material balance (board + hand); 0 = off (the reference's pure win/loss reward)",
     ),
+    selfplay_mate_ply: field(
+      z.number().int().min(0).max(5),
+      0,
+      "Mate search after every self-play move (plies, odd; 0 = off): a forced mate found ends the game as a win",
+    ),
     entropy_coef: field(z.number().min(0), 0.01, "Weight of the entropy bonus (entropy over legal moves)"),
     gradient_clip_max_norm: field(z.number().positive(), 0.5, "Global gradient L2 norm is clipped to this"),
     weight_decay: field(z.number().min(0), 0, "Adam weight decay (L2 added to the gradient, as PyTorch's Adam)"),

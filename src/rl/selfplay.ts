@@ -11,6 +11,7 @@ import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rule
 import { moveIsDrop, moveIsPromote, moveTo, type Color } from "../shogi/types.ts";
 import { type ActBatch, type ActingPolicy, allocActBatch, chosenMove, encodeRow } from "./acting.ts";
 import type { RolloutBuffer } from "./buffer.ts";
+import { mateMove } from "../search/mate.ts";
 
 /** Per side (index = colour): what a game's moves did. */
 export interface GameCounters {
@@ -19,11 +20,15 @@ export interface GameCounters {
   promotions: [number, number];
 }
 
+/** Why a self-play game ended. */
+export type SelfPlayEndReason = GameEndReason | "mate_found";
+
 export interface FinishedGame {
   game: number;
   plies: number;
   winner: Color | null;
-  reason: GameEndReason;
+  /** The rules' reason, or "mate_found": the mate search found a forced mate for the side to move. */
+  reason: SelfPlayEndReason;
   startSfen: string;
   moves: Uint32Array; // engine moves, in order
   counters: GameCounters;
@@ -44,6 +49,8 @@ export class SelfPlay {
   private readonly counters: Int32Array; // [n, 6]: captures, drops, promotions × colour
   private readonly startSfen: string;
   private readonly startPly: number;
+  /** Plies of the mate search run after every move (0: none). */
+  private readonly mateSearchPly: number;
   private readonly materialShaping: number;
 
   /**
@@ -53,8 +60,9 @@ export class SelfPlay {
   constructor(
     readonly numGames: number,
     readonly rules: Readonly<RulesOptions>,
-    options: { startSfen?: string; materialShaping?: number } = {},
+    options: { startSfen?: string; materialShaping?: number; mateSearchPly?: number } = {},
   ) {
+    this.mateSearchPly = options.mateSearchPly ?? 0;
     this.materialShaping = options.materialShaping ?? 0;
     this.startSfen = options.startSfen ?? Position.startpos().toSfen();
     this.startPly = Position.fromSfen(this.startSfen).ply;
@@ -149,7 +157,14 @@ export class SelfPlay {
       pos.makeMove(move);
 
       this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
-      const status = gameStatus(pos, this.rules, this.legalCount[i]);
+      let status: { over: boolean; winner: Color | null; reason: SelfPlayEndReason | null } = gameStatus(
+        pos,
+        this.rules,
+        this.legalCount[i],
+      );
+      // A forced mate for the side to move ends the game as its win: the moves after it teach nothing.
+      if (!status.over && this.mateSearchPly > 0 && mateMove(pos, this.mateSearchPly) !== 0)
+        status = { over: true, winner: pos.sideToMove, reason: "mate_found" };
       if (!status.over) continue;
       buffer?.endGame(i, status.winner);
       const cs = this.counters;

@@ -4,18 +4,18 @@
 // for trends. Its state is plain JSON so a resumed run continues the same stream.
 
 import type { PpoMetrics } from "../rl/ppo.ts";
-import type { FinishedGame } from "../rl/selfplay.ts";
-import type { GameEndReason } from "../shogi/rules.ts";
+import type { FinishedGame, SelfPlayEndReason } from "../rl/selfplay.ts";
 
 export type MetricsRecord = Record<string, number>;
 
-const REASONS: readonly GameEndReason[] = [
+const REASONS: readonly SelfPlayEndReason[] = [
   "checkmate",
   "no_legal_moves",
   "repetition",
   "perpetual_check",
   "max_moves",
   "impasse",
+  "mate_found",
 ];
 
 /**

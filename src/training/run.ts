@@ -190,7 +190,7 @@ export async function openRun(config: Config, o: TrainOptions): Promise<Run> {
   const selfplay = new SelfPlay(
     t.num_envs,
     { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse },
-    { materialShaping: t.material_shaping },
+    { materialShaping: t.material_shaping, mateSearchPly: t.selfplay_mate_ply },
   );
   if (resumeFrom) selfplay.restore(resumeFrom.state.games);
   const policy = new NetworkPolicy(net, t.num_envs, rngs.policy);

@@ -30,7 +30,7 @@ describe("self-play", () => {
       const status = gameStatus(pos, rules);
       expect(status.over).toBe(true);
       expect(status.winner).toBe(g.winner);
-      expect(status.reason).toBe(g.reason);
+      expect<string | null>(status.reason).toBe(g.reason);
     }
     expect(finished.some((g) => g.reason === "max_moves")).toBe(true);
     // Transitions: exactly one terminal per colour per finished game, rewards ±1 or 0 on them only.
