@@ -17,11 +17,13 @@ function keisei(args: string[], cwd: string) {
 
 test("keisei train --sweep: trials run, hyperband prunes, best reproduces the best trial", () => {
   const dir = mkdtempSync(join(tmpdir(), "keisei-sweep-e2e-"));
+  // 12 rollouts a trial: a trial must outlast several of the agent's 1 s metric polls, or it ends
+  // before hyperband can prune it (at 3 rollouts, on an idle machine, every trial completed).
   writeFileSync(
     join(dir, "base.yaml"),
     [
       "env: {device: cpu, max_moves_per_game: 40}",
-      "training: {total_timesteps: 768, steps_per_epoch: 256, num_envs: 16, minibatch_size: 128, ppo_epochs: 1, tower_depth: 1, tower_width: 8, checkpoint_interval_timesteps: 256}",
+      "training: {total_timesteps: 3072, steps_per_epoch: 256, num_envs: 16, minibatch_size: 128, ppo_epochs: 1, tower_depth: 1, tower_width: 8, checkpoint_interval_timesteps: 256}",
       "evaluation: {enable_periodic_evaluation: false}",
       "display: {log_layer_keyword_filters: []}",
     ].join("\n"),
