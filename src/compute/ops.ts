@@ -12,6 +12,7 @@
 // GPUs). The backend's info.style picks; both share one CPU twin, so results agree within rounding.
 
 import type { Backend, Buf, KernelSpec } from "./backend.ts";
+import * as az from "./kernels/az.ts";
 import * as bn from "./kernels/batchnorm.ts";
 import * as conv3 from "./kernels/conv3x3.ts";
 import * as ew from "./kernels/elementwise.ts";
@@ -634,6 +635,48 @@ export function ppoLoss(be: Backend, o: PpoOutputs, i: PpoInputs, d: PolicyDims,
   };
   be.run(ppo.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
   if (o.means) be.run(ppo.statsMean, { stats: o.stats, means: o.means }, u);
+}
+
+// ---------------------------------------------------------------- AlphaZero loss
+
+/** Outputs of azLoss. */
+export interface AzOutputs {
+  dlogits: Buf; // [N, A]
+  dvalues: Buf; // [N]
+  stats: Buf; // [N, 4]  per-sample terms (AZ_STATS): policy cross-entropy, value loss, entropy, KL(target ‖ π)
+  /** [5] batch means (AZ_MEANS), the total loss last; only when asked for (the learner sums `stats` on the host). */
+  means?: Buf;
+}
+
+/** Inputs of azLoss. */
+export interface AzInputs {
+  logits: Buf; // [N, A]
+  mask: Buf; // [N, words] u32
+  targets: Buf; // [N, A]  the policy target over the legal actions (0 elsewhere)
+  outcomes: Buf; // [N]  the game's result for the side to move, in [−1, 1]
+  values: Buf; // [N]  the value head's output
+}
+
+/**
+ * Soft-target cross-entropy over the legal actions + valueCoef · (V − Z)², forward and backward
+ * (shaders/az.wgsl states the math); gradients are divided by `batchSize` (default: rows).
+ */
+export function azLoss(
+  be: Backend,
+  o: AzOutputs,
+  i: AzInputs,
+  d: PolicyDims,
+  opt: { valueCoef: number; batchSize?: number },
+): void {
+  const u = {
+    rows: d.rows,
+    actions: d.actions,
+    words: maskWords(d.actions),
+    valueCoef: opt.valueCoef,
+    invBatch: 1 / (opt.batchSize ?? d.rows),
+  };
+  be.run(az.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
+  if (o.means) be.run(az.statsMean, { stats: o.stats, means: o.means }, u);
 }
 
 // ---------------------------------------------------------------- optimizer

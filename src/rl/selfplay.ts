@@ -2,6 +2,11 @@
 // and legal actions into one batch, asks the policy once for all of them (one batched forward
 // pass), plays the chosen moves, and restarts finished games at once. Legal moves are generated
 // once per position: the same list feeds the policy's mask and the end-of-game check.
+//
+// A game slot may instead pit the learner, on one colour, against a fixed opponent policy (a past
+// checkpoint of an opponent pool): the opponent's moves are chosen by its own batched forward pass
+// and are not recorded — only the learner's side is trained. Games may start a few uniformly
+// random plies into the game, so self-play does not replay one opening.
 
 import { OBS_SIZE } from "../shogi/features.ts";
 import { materialBalance } from "../shogi/material.ts";
@@ -12,6 +17,15 @@ import { moveIsDrop, moveIsPromote, moveTo, type Color } from "../shogi/types.ts
 import { type ActBatch, type ActingPolicy, allocActBatch, chosenMove, encodeRow } from "./acting.ts";
 import type { RolloutBuffer } from "./buffer.ts";
 import { mateMove } from "../search/mate.ts";
+import type { Random } from "../util/random.ts";
+
+/** Who plays a game: the learner on both sides (opponent −1), or the learner on `learner`'s colour against opponent `opponent`. */
+export interface Match {
+  opponent: number;
+  learner: Color;
+}
+
+const SELF: Match = { opponent: -1, learner: 0 };
 
 /** Per side (index = colour): what a game's moves did. */
 export interface GameCounters {
@@ -30,14 +44,32 @@ export interface FinishedGame {
   /** The rules' reason, or "mate_found": the mate search found a forced mate for the side to move. */
   reason: SelfPlayEndReason;
   startSfen: string;
-  moves: Uint32Array; // engine moves, in order
+  moves: Uint32Array; // engine moves, in order (the random opening plies included)
   counters: GameCounters;
+  /** Who played it (opponent −1: self-play). */
+  match: Match;
 }
 
 /** A game in progress as a checkpoint keeps it. */
 export interface GameSnapshot {
   moves: number[];
   counters: number[]; // captures, captures, drops, drops, promotions, promotions (Black, White)
+  /** Absent in older checkpoints: self-play. */
+  match?: Match;
+  /** false: the slot's game has not begun (its match and opening are still to be drawn); absent: true. */
+  started?: boolean;
+}
+
+export interface SelfPlayOptions {
+  startSfen?: string;
+  materialShaping?: number;
+  mateSearchPly?: number;
+  /** Each new game starts 0..N uniformly random legal plies in (drawn from `random`). */
+  startRandomPlies?: number;
+  /** Chooses who plays each new game (default: self-play). */
+  nextMatch?: (game: number) => Match;
+  /** Draws the random opening plies; needed when startRandomPlies > 0. */
+  random?: Random;
 }
 
 export class SelfPlay {
@@ -52,6 +84,12 @@ export class SelfPlay {
   /** Plies of the mate search run after every move (0: none). */
   private readonly mateSearchPly: number;
   private readonly materialShaping: number;
+  private readonly startRandomPlies: number;
+  private readonly nextMatch: (game: number) => Match;
+  private readonly random: Random | null;
+  private readonly matches: Match[];
+  /** Slots whose game has not begun yet (its match and opening are drawn at the first step, so a restore can replace them without drawing). */
+  private readonly unstarted: boolean[];
 
   /**
    * `materialShaping`: weight of the shaping potential Φ = weight × material balance (pawn units,
@@ -60,9 +98,15 @@ export class SelfPlay {
   constructor(
     readonly numGames: number,
     readonly rules: Readonly<RulesOptions>,
-    options: { startSfen?: string; materialShaping?: number; mateSearchPly?: number } = {},
+    options: SelfPlayOptions = {},
   ) {
     this.mateSearchPly = options.mateSearchPly ?? 0;
+    this.startRandomPlies = options.startRandomPlies ?? 0;
+    this.nextMatch = options.nextMatch ?? (() => SELF);
+    this.random = options.random ?? null;
+    if (this.startRandomPlies > 0 && !this.random) throw new Error("self-play: startRandomPlies needs a random source");
+    this.matches = Array.from({ length: numGames }, () => SELF);
+    this.unstarted = Array.from({ length: numGames }, () => true);
     this.materialShaping = options.materialShaping ?? 0;
     this.startSfen = options.startSfen ?? Position.startpos().toSfen();
     this.startPly = Position.fromSfen(this.startSfen).ply;
@@ -100,6 +144,31 @@ export class SelfPlay {
     return pos;
   }
 
+  /** A new game in slot `i`: its match, then its random opening plies (replayed until one leaves the game going). */
+  private beginGame(i: number): Position {
+    this.matches[i] = this.nextMatch(i);
+    this.unstarted[i] = false;
+    for (let attempt = 0; ; attempt++) {
+      const pos = this.newGame(i);
+      const plies = this.random && this.startRandomPlies > 0 ? this.random.int(this.startRandomPlies + 1) : 0;
+      let over = false;
+      for (let k = 0; k < plies && !over; k++) {
+        const move = this.legalMoves[i * MAX_LEGAL_MOVES + this.random!.int(this.legalCount[i])];
+        this.history[i][pos.ply - this.startPly] = move;
+        pos.makeMove(move);
+        this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
+        over = gameStatus(pos, this.rules, this.legalCount[i]).over;
+      }
+      if (!over || attempt >= 8) return over ? this.newGame(i) : pos;
+    }
+  }
+
+  /** Whether the side to move in game `i` is an opponent's (its move is not the learner's). */
+  private opponentToMove(i: number): boolean {
+    const m = this.matches[i];
+    return m.opponent >= 0 && this.games[i].sideToMove !== m.learner;
+  }
+
   private encodeBatch(): void {
     for (let i = 0; i < this.numGames; i++) {
       encodeRow(
@@ -118,9 +187,18 @@ export class SelfPlay {
    * One ply in every game. Records each decision into `buffer` (when given) with per-colour
    * credit, restarts finished games, and returns them.
    */
-  async step(policy: ActingPolicy, buffer: RolloutBuffer | null): Promise<FinishedGame[]> {
+  async step(
+    policy: ActingPolicy,
+    buffer: RolloutBuffer | null,
+    opponents: readonly ActingPolicy[] = [],
+  ): Promise<FinishedGame[]> {
     const b = this.batch;
+    if (this.unstarted.some(Boolean)) {
+      for (let i = 0; i < this.numGames; i++) if (this.unstarted[i]) this.games[i] = this.beginGame(i);
+      this.encodeBatch();
+    }
     await policy.act(b);
+    await this.opponentsAct(opponents);
     const finished: FinishedGame[] = [];
     for (let i = 0; i < this.numGames; i++) {
       const pos = this.games[i];
@@ -133,19 +211,20 @@ export class SelfPlay {
           `self-play game ${i}: the policy chose action ${action}, which is not legal here (${pos.toSfen()})`,
         );
       const mover = pos.sideToMove;
-      buffer?.add(
-        i,
-        mover,
-        b.obs,
-        i * OBS_SIZE,
-        action,
-        b.logProbs[i],
-        b.values[i],
-        b.legalActions,
-        start,
-        n,
-        this.potential(pos, mover),
-      );
+      if (!this.opponentToMove(i))
+        buffer?.add(
+          i,
+          mover,
+          b.obs,
+          i * OBS_SIZE,
+          action,
+          b.logProbs[i],
+          b.values[i],
+          b.legalActions,
+          start,
+          n,
+          this.potential(pos, mover),
+        );
 
       const c = i * 6 + mover;
       if (moveIsDrop(move)) this.counters[c + 2]++;
@@ -180,18 +259,47 @@ export class SelfPlay {
           drops: [cs[i * 6 + 2], cs[i * 6 + 3]],
           promotions: [cs[i * 6 + 4], cs[i * 6 + 5]],
         },
+        match: this.matches[i],
       });
-      this.games[i] = this.newGame(i);
+      this.games[i] = this.beginGame(i);
     }
     this.encodeBatch();
     return finished;
   }
 
-  /** The games in progress (moves and counters), for a checkpoint. */
+  /**
+   * Each opponent plays the rows where it is to move: one forward pass of its own over the batch,
+   * whose choices replace the learner's there (the learner's outputs elsewhere are kept).
+   */
+  private async opponentsAct(opponents: readonly ActingPolicy[]): Promise<void> {
+    const b = this.batch;
+    for (let k = 0; k < opponents.length; k++) {
+      const rows: number[] = [];
+      for (let i = 0; i < this.numGames; i++)
+        if (this.matches[i].opponent === k && this.opponentToMove(i)) rows.push(i);
+      if (rows.length === 0) continue;
+      const kept = { actions: b.actions.slice(), logProbs: b.logProbs.slice(), values: b.values.slice() };
+      await opponents[k].act(b);
+      const theirs = b.actions.slice();
+      b.actions.set(kept.actions);
+      b.logProbs.set(kept.logProbs);
+      b.values.set(kept.values);
+      for (const i of rows) b.actions[i] = theirs[i];
+    }
+    for (let i = 0; i < this.numGames; i++) {
+      const k = this.matches[i].opponent;
+      if (k >= opponents.length && this.opponentToMove(i))
+        throw new Error(`self-play game ${i}: opponent ${k} is not among the ${opponents.length} given`);
+    }
+  }
+
+  /** The games in progress (moves, counters and who plays them), for a checkpoint. */
   snapshot(): GameSnapshot[] {
     return this.games.map((_, i) => ({
       moves: Array.from(this.movesOf(i)),
       counters: Array.from(this.counters.subarray(i * 6, i * 6 + 6)),
+      match: { ...this.matches[i] },
+      ...(this.unstarted[i] ? { started: false } : {}),
     }));
   }
 
@@ -212,6 +320,8 @@ export class SelfPlay {
       if (gameStatus(pos, this.rules, this.legalCount[i]).over)
         throw new Error(`self-play: saved game ${i} is already over`);
       this.counters.set(g.counters, i * 6);
+      this.matches[i] = g.match ?? SELF;
+      this.unstarted[i] = g.started === false;
       this.games[i] = pos;
     });
     this.encodeBatch();

@@ -1,6 +1,7 @@
 // Every kernel spec, by family (for pipeline warm-up and the spec consistency test).
 
 import type { KernelSpec, KernelStyle } from "../backend.ts";
+import * as az from "./az.ts";
 import * as batchnorm from "./batchnorm.ts";
 import * as conv3x3 from "./conv3x3.ts";
 import * as elementwise from "./elementwise.ts";
@@ -16,6 +17,7 @@ const isSpec = (v: unknown): v is KernelSpec =>
   typeof v === "object" && v !== null && "entryPoint" in v && "source" in v;
 
 export const ALL_KERNELS: readonly KernelSpec[] = [
+  az,
   batchnorm,
   conv3x3,
   elementwise,

@@ -38,6 +38,7 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "softmax.log_softmax": policy.logSoftmax,
   "softmax.sample": policy.sample,
   "ppo.loss": policy.ppoLoss,
+  "az.loss": policy.azLoss,
   // the conv policy head's planes ↔ actions map (mapped entries only)
   "gather.rows": gatherRows,
 };

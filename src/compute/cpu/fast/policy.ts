@@ -1,7 +1,7 @@
 // Fast paths for the policy kernels over 13,527 actions (softmax.log_softmax, softmax.sample,
-// ppo.loss): the twins test every action's mask bit through a closure; these walk the set bits
-// of the mask words (a few dozen legal moves per position) and touch only those logits. Same
-// arithmetic in the same order as the twins (f64, Math.exp), so the results are identical.
+// ppo.loss, az.loss): the twins test every action's mask bit through a closure; these walk the
+// set bits of the mask words (a few dozen legal moves per position) and touch only those logits.
+// Same arithmetic in the same order as the twins (f64, Math.exp), so the results are identical.
 
 import type { FastBuf, FastContext } from "./types.ts";
 import { ppoSampleTerms } from "../../kernels/ppo.ts";
@@ -136,6 +136,48 @@ export function ppoLoss(ctx: FastContext, b: B, u: U): boolean {
     f[s + 3] = oldLogp - logpA;
     f[s + 4] = stat.clipped;
     f[s + 5] = logpA;
+  }
+  return true;
+}
+
+/** az.loss (the twin's math, legal actions only; illegal ones get dlogits 0). */
+export function azLoss(ctx: FastContext, b: B, u: U): boolean {
+  const { rows, actions: A, words, valueCoef, invBatch } = u;
+  const f = ctx.heap.f32();
+  const u32 = ctx.heap.u32();
+  const z = b.logits.ptr >> 2;
+  const tg = b.targets.ptr >> 2;
+  const dl = b.dlogits.ptr >> 2;
+  const stats = b.stats.ptr >> 2;
+  for (let i = 0; i < rows; i++) {
+    const { idx, count } = legalActions(u32, b.mask.ptr >> 2, i, A, words);
+    const at = z + i * A;
+    const ta = tg + i * A;
+    const { lse } = logSumExp(f, at, idx, count);
+    let policy = 0;
+    let entropy = 0;
+    let kl = 0;
+    let mass = 0;
+    for (let j = 0; j < count; j++) {
+      const lp = f[at + idx[j]] - lse;
+      const t = f[ta + idx[j]];
+      entropy -= Math.exp(lp) * lp;
+      policy -= t * lp;
+      if (t > 0) kl += t * (Math.log(t) - lp);
+      mass += t;
+    }
+    f.fill(0, dl + i * A, dl + i * A + A);
+    for (let j = 0; j < count; j++) {
+      const a = idx[j];
+      f[dl + i * A + a] = invBatch * (Math.exp(f[at + a] - lse) * mass - f[ta + a]);
+    }
+    const dv = f[(b.values.ptr >> 2) + i] - f[(b.outcomes.ptr >> 2) + i];
+    f[(b.dvalues.ptr >> 2) + i] = invBatch * valueCoef * 2 * dv;
+    const s = stats + i * 4;
+    f[s] = policy;
+    f[s + 1] = dv * dv;
+    f[s + 2] = entropy;
+    f[s + 3] = kl;
   }
   return true;
 }
