@@ -12,6 +12,8 @@
 #   python3-torch, python3-numpy                   the PyTorch test referee, run by /usr/bin/python3
 #   gpsshogi, fairy-stockfish                      USI engines the evaluation tests play against
 #                                                  (/usr/games/gpsusi, /usr/games/fairy-stockfish)
+#   chromium                                       the browser dashboard is tested in headless Chromium
+#                                                  (driven by npm playwright-core)
 #
 # Usage: scripts/setup-system.sh                          install what is missing (as root, or via sudo)
 #        scripts/setup-system.sh --sources-only [--root DIR]
@@ -38,7 +40,7 @@ if [ "$root" != / ] && [ "$sources_only" = 0 ]; then
 fi
 root=${root%/} # "" for /, so "$root/etc/..." is always one path
 
-by_hand="libvulkan1, mesa-vulkan-drivers (Mesa >= 24), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish"
+by_hand="libvulkan1, mesa-vulkan-drivers (Mesa >= 24), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium"
 
 # --- which Debian ------------------------------------------------------------------------------
 os_release=$root/etc/os-release
@@ -156,10 +158,11 @@ command -v tmux >/dev/null || plain+=(tmux)
 has_initdb || plain+=(postgresql)
 for p in python3-torch python3-numpy; do installed "$p" || python+=("$p"); done
 for p in gpsshogi fairy-stockfish; do installed "$p" || plain+=("$p"); done
+command -v chromium >/dev/null || plain+=(chromium)
 
 missing=("${vulkan[@]}" "${plain[@]}" "${python[@]}")
 if [ ${#missing[@]} = 0 ]; then
-  echo "$me: nothing to install (mesa-vulkan-drivers $(mesa_version), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish present)"
+  echo "$me: nothing to install (mesa-vulkan-drivers $(mesa_version), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium present)"
   exit 0
 fi
 echo "$me: installing ${missing[*]}"
