@@ -6,6 +6,7 @@
 //   bun bench/strength.ts --recipe tiny --minutes 30                   train 30 more minutes, evaluate, plot
 //   bun bench/strength.ts --recipe tiny --minutes 0 --games 40          only evaluate what is new, and plot
 //   bun bench/strength.ts --recipe tiny --search playouts=200           the agent plays by search on the ladder
+//   bun bench/strength.ts --recipe tiny,configs/recipes/gumbel-az.yaml  configs merged in order (Gumbel AZ on tiny)
 //
 // Files (under --dir, default runs/strength): models/<recipe>/ (the training run), curve-<recipe>.json
 // (one point per evaluated checkpoint: training hours from the run's own clock, timestep, ladder Elo
@@ -15,7 +16,7 @@
 // per point.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend, type DevicePreference } from "../src/compute/device.ts";
 import { buildConfig, parseOverride, readConfigFile } from "../src/config/load.ts";
@@ -39,11 +40,14 @@ const { values } = parseArgs({
     override: { type: "string", multiple: true, default: [] },
   },
 });
-const recipe = String(values.recipe);
+// A recipe: one config, or several merged in order ("tiny,configs/recipes/gumbel-az.yaml"); its
+// name (run folder, curve) joins their file names.
+const recipeFiles = String(values.recipe).split(",").filter(Boolean);
+const recipe = recipeFiles.map((f) => basename(f).replace(/\.ya?ml$/i, "")).join("-");
 const dir = String(values.dir);
 mkdirSync(dir, { recursive: true });
 const config = buildConfig([
-  readConfigFile(recipe),
+  ...recipeFiles.map(readConfigFile),
   ...(values.override ?? []).map(parseOverride),
   {
     name: "bench",

@@ -3,11 +3,13 @@
 // lives in its own module.
 
 import { cac } from "cac";
+import { InputError } from "./util/input-error.ts";
 import pkg from "../package.json" with { type: "json" };
 import { buildConfig, configToYaml } from "./config/load.ts";
 import { configFields } from "./config/schema.ts";
 import { doctorReport } from "./compute/doctor.ts";
-import { perft, perftDivide } from "./shogi/perft.ts";
+import { showNativeMessages } from "./compute/webgpu/native-stderr.ts";
+import { PERFT_MAX_DEPTH, perft, perftDivide } from "./shogi/perft.ts";
 import { Display } from "./training/display.ts";
 import {
   abortOnSignals,
@@ -20,15 +22,16 @@ import {
 } from "./sweep/commands.ts";
 import { positionFromCommand } from "./shogi/position-command.ts";
 import { type EvaluateFlags, runEvaluateCommand } from "./cli/evaluate.ts";
-import { configSources, list, UsageError, wholeNumber } from "./cli/flags.ts";
+import { configSources, list, parseArgv, text, UsageError, wholeNumber } from "./cli/flags.ts";
+import { versionLine, versionText } from "./cli/version.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./cli/train.ts";
 import { runUsi } from "./cli/usi.ts";
-
-/** Set at build time by `bun build --define KEISEI_COMMIT=…`; absent when run from source. */
-declare const KEISEI_COMMIT: string | undefined;
-const commit = typeof KEISEI_COMMIT === "string" ? KEISEI_COMMIT : "source";
+import { registerDashboard, startTrainDashboard, withLiveFile } from "./cli/dashboard.ts";
 
 const cli = cac("keisei");
+
+/** Why --depth stops at PERFT_MAX_DEPTH: the tree grows ~30× a ply from the start position. */
+const PERFT_DEPTH_HINT = "depth 7 from the start position counts 15 G nodes, minutes; 8 takes hours";
 
 cli
   .command("perft", "Count the leaf nodes of the legal-move tree (engine correctness and speed)")
@@ -44,9 +47,13 @@ cli
   .action((opts: { sfen?: string; position?: string; depth: unknown; divide?: boolean; json?: boolean }) => {
     if (opts.sfen !== undefined && opts.position !== undefined)
       throw new UsageError("give --sfen or --position, not both");
-    const depth = wholeNumber(opts.depth, "--depth");
+    const depth = wholeNumber(opts.depth, "--depth", 0, PERFT_MAX_DEPTH, PERFT_DEPTH_HINT);
     const pos = positionFromCommand(
-      opts.position ?? (opts.sfen !== undefined ? `sfen ${String(opts.sfen)}` : "startpos"),
+      opts.position !== undefined
+        ? text(opts.position, "--position")
+        : opts.sfen !== undefined
+          ? `sfen ${text(opts.sfen, "--sfen")}`
+          : "startpos",
     );
     const started = performance.now();
     let nodes: number;
@@ -104,15 +111,23 @@ const train = cli
   )
   .option("--max-consecutive-failures <n>", "With --sweep: stop this agent after this many failed trials in a row", {
     default: 3,
-  });
+  })
+  .option("--web [port]", "Serve the browser dashboard of this run on 127.0.0.1:PORT (default 6007), or HOST:PORT");
 for (const f of TRAIN_FLAGS) train.option(`--${f.flag} <value>`, `${f.doc} (${f.field})`);
 train
   .example("keisei train --config tiny")
   .example("keisei train --resume latest --run-name my_run")
   .action(
     async (
-      opts: TrainCommandOptions & { sweep?: string; count?: number; storage?: string; maxConsecutiveFailures?: number },
+      opts: TrainCommandOptions & {
+        sweep?: string;
+        count?: number;
+        storage?: string;
+        maxConsecutiveFailures?: number;
+        web?: unknown;
+      },
     ) => {
+      await startTrainDashboard(opts);
       if (opts.sweep !== undefined) {
         // The train flags become overrides of every trial's base config (a trial's own --override wins over them).
         if (opts.runName !== undefined || opts.resume !== undefined)
@@ -122,23 +137,24 @@ train
           ...trainFlagOverrides(opts).filter((o) => !o.startsWith("logging.model_dir=")),
         ];
         process.exitCode = await trainSweep({
-          sweep: String(opts.sweep),
-          count: opts.count === undefined ? undefined : wholeNumber(opts.count, "--count", 1),
-          storage: opts.storage,
-          savedir: opts.savedir === undefined ? undefined : String(opts.savedir),
+          sweep: text(opts.sweep, "--sweep"),
+          count: opts.count === undefined ? undefined : wholeNumber(opts.count, "--count", 1, 1_000_000),
+          storage: opts.storage === undefined ? undefined : text(opts.storage, "--storage"),
+          savedir: opts.savedir === undefined ? undefined : text(opts.savedir, "--savedir"),
           config: list(opts.config),
           override: overrides,
-          maxConsecutiveFailures: wholeNumber(opts.maxConsecutiveFailures, "--max-consecutive-failures", 1),
+          maxConsecutiveFailures: wholeNumber(opts.maxConsecutiveFailures, "--max-consecutive-failures", 1, 1_000_000),
           signal: abortOnSignals(),
         });
         return;
       }
-      const r = await runTrainCommand(opts, (config) => new Display(config.display));
+      const r = await runTrainCommand(opts, (config) => withLiveFile(new Display(config.display)));
       console.log(
         r.stoppedEarly
           ? `stopped at timestep ${r.timestep}; resume with: keisei train --resume ${r.lastCheckpoint}`
           : `done: ${r.runDir}`,
       );
+      process.exitCode = r.exitCode; // 129/130/143 when a signal stopped it: callers can tell it from a finished run
     },
   );
 
@@ -191,7 +207,7 @@ cli
     "Say what this machine offers keisei: runtime, GPU adapter, driver, features, limits, and the backend it will use",
   )
   .action(async () => {
-    const { lines } = await doctorReport(`${pkg.version} (${commit})`);
+    const { lines } = await doctorReport(versionText());
     for (const line of lines) console.log(line);
   });
 
@@ -224,7 +240,10 @@ cli
         out?: string;
       },
     ) => {
-      const where = { storage: o.storage, savedir: o.savedir === undefined ? undefined : String(o.savedir) };
+      const where = {
+        storage: o.storage === undefined ? undefined : text(o.storage, "--storage"),
+        savedir: o.savedir === undefined ? undefined : text(o.savedir, "--savedir"),
+      };
       switch (action) {
         case "create":
           if (!target) throw new UsageError("sweep create needs the sweep file: keisei sweep create SWEEP.yaml");
@@ -234,8 +253,8 @@ cli
           process.exitCode = await sweepAgent({
             study: target,
             ...where,
-            count: o.count === undefined ? undefined : wholeNumber(o.count, "--count", 1),
-            maxConsecutiveFailures: wholeNumber(o.maxConsecutiveFailures, "--max-consecutive-failures", 1),
+            count: o.count === undefined ? undefined : wholeNumber(o.count, "--count", 1, 1_000_000),
+            maxConsecutiveFailures: wholeNumber(o.maxConsecutiveFailures, "--max-consecutive-failures", 1, 1_000_000),
             signal: abortOnSignals(),
           });
           return;
@@ -246,7 +265,7 @@ cli
           await sweepBest({ study: target, ...where });
           return;
         case "export":
-          await sweepExport({ study: target, ...where, out: o.out });
+          await sweepExport({ study: target, ...where, out: o.out === undefined ? undefined : text(o.out, "--out") });
           return;
         default:
           throw new UsageError(`unknown sweep action "${action}" (create, agent, status, best, export)`);
@@ -259,23 +278,35 @@ cli
   .option("--model <checkpoint>", "The checkpoint to play (the ModelFile option; a GUI may set it instead)")
   .example("keisei usi --model models/run/final_model.safetensors")
   .action(async (opts: { model?: string }) => {
-    await runUsi(`${pkg.version} (${commit})`, opts.model === undefined ? undefined : String(opts.model));
+    await runUsi(versionText(), opts.model === undefined ? undefined : text(opts.model, "--model"));
   });
 
-cli.help();
-cli.version(`${pkg.version} (${commit})`);
+registerDashboard(cli, versionText());
 
-function fail(message: string): never {
+cli.help();
+cli.version(pkg.version);
+// cac's own version line names process.version, the Node.js version Bun mimics: print Bun's.
+cli.globalCommand.outputVersion = () => console.log(versionLine());
+
+/** One line on stderr; exit 2 when the input was refused, 1 when the work failed (a full disk, a diverged run, a bug). */
+function fail(message: string, status = 2): never {
   console.error(`keisei: ${message}`);
-  process.exit(2);
+  process.exit(status);
 }
 
 cli.addEventListener("command:*", () => fail(`unknown command "${cli.args.join(" ")}" (see keisei --help)`));
 
+cli.option("--verbose", "Show what Dawn and the Vulkan loader print while keisei looks for a GPU (hidden otherwise)");
+
 try {
-  cli.parse(process.argv, { run: false });
+  parseArgv(cli, process.argv);
+  showNativeMessages(Boolean(cli.options.verbose));
   if (!cli.matchedCommand && cli.args.length === 0 && !cli.options.help && !cli.options.version) cli.outputHelp();
   else await cli.runMatchedCommand();
 } catch (e) {
-  fail((e as Error).message);
+  // cac's own refusals (unknown option, missing value) are bad input too.
+  if (e instanceof InputError || (e instanceof Error && e.name === "CACError")) fail(e.message);
+  // Not the input's fault: the message, and with --verbose where it came from.
+  if (cli.options.verbose && e instanceof Error && e.stack) console.error(e.stack);
+  fail(e instanceof Error ? e.message : String(e), 1);
 }

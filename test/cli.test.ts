@@ -101,7 +101,10 @@ describe("keisei --version / --help / config", () => {
   test("--version", () => {
     const r = keisei("--version");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^keisei\/0\.1\.0 \(source\)/);
+    // Bun's own version (not process.version, the Node.js version it mimics) and the checkout's commit
+    expect(r.out.trim()).toBe(
+      `keisei/0.1.0 (source ${Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"]).stdout.toString().trim()}${r.out.includes("-dirty") ? "-dirty" : ""}) ${process.platform}-${process.arch} bun-${Bun.version}`,
+    );
   });
   test("--help lists the commands", () => {
     const r = keisei("--help");

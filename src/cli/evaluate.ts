@@ -8,7 +8,7 @@ import { parseSearchOptions, type SearchOptions } from "../evaluation/search-pla
 import { isUsiSpec, parseUsiSpec } from "../evaluation/usi-player.ts";
 import { buildConfig } from "../config/load.ts";
 import type { LadderSettings } from "../evaluation/strength-ladder.ts";
-import { commaList, configSources, list, oneOf, UsageError, wholeNumber } from "./flags.ts";
+import { commaList, configSources, list, oneOf, text, UsageError, wholeNumber } from "./flags.ts";
 
 /** The flags as cac hands them over. */
 export interface EvaluateFlags {
@@ -48,7 +48,7 @@ function opponentSpecs(v: unknown): string[] {
 function agentSearchOf(v: unknown): SearchOptions | undefined {
   if (v === undefined) return undefined;
   try {
-    return parseSearchOptions(String(v));
+    return parseSearchOptions(text(v, "--agent-search"));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -57,7 +57,7 @@ function agentSearchOf(v: unknown): SearchOptions | undefined {
 /** `--openings`: `random:N[:SEED]` or an existing file. */
 function openingsSpec(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  const spec = String(v);
+  const spec = text(v, "--openings");
   let kind: string;
   try {
     kind = parseOpeningsSpec(spec).kind;
@@ -70,22 +70,22 @@ function openingsSpec(v: unknown): string | undefined {
 }
 
 export function evaluateOptions(f: EvaluateFlags): EvaluateCheckpointOptions {
-  if (!f.agent) throw new UsageError("--agent CHECKPOINT is required");
+  if (f.agent === undefined || f.agent === "") throw new UsageError("--agent CHECKPOINT is required");
   const strategy = oneOf(f.strategy ?? "single", "--strategy", STRATEGIES);
   if (strategy === "ladder" && !f.savedir)
     throw new UsageError("--strategy ladder needs --savedir DIR (the models directory whose Elo registry it climbs)");
   return {
-    agent: String(f.agent),
+    agent: text(f.agent, "--agent"),
     opponents: opponentSpecs(f.opponent),
     strategy,
     format: oneOf(f.format ?? "text", "--format", ["text", "json", "md"] as const),
     device: oneOf(f.device ?? "auto", "--device", ["auto", "webgpu", "cpu"] as const),
-    games: wholeNumber(f.games ?? 20, "--games", 1),
-    seed: wholeNumber(f.seed ?? 0, "--seed", 0),
-    maxMoves: wholeNumber(f.maxMoves ?? 500, "--max-moves", 1),
+    games: wholeNumber(f.games ?? 20, "--games", 1, 1_000_000),
+    seed: wholeNumber(f.seed ?? 0, "--seed", 0, 2 ** 32 - 1),
+    maxMoves: wholeNumber(f.maxMoves ?? 500, "--max-moves", 1, 100_000),
     sample: Boolean(f.sample),
-    saveGames: f.saveGames === undefined ? undefined : String(f.saveGames),
-    savedir: f.savedir === undefined ? undefined : String(f.savedir),
+    saveGames: f.saveGames === undefined ? undefined : text(f.saveGames, "--save-games"),
+    savedir: f.savedir === undefined ? undefined : text(f.savedir, "--savedir"),
     openings: openingsSpec(f.openings),
     agentSearch: agentSearchOf(f.agentSearch),
     ladder: f.ladder ? ladderSettings(f) : undefined,

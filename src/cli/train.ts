@@ -1,10 +1,15 @@
 // `keisei train`: flags → one Config (defaults → --config files → --override → flags), then the
 // trainer. Ctrl-C finishes the current step, writes a checkpoint and exits; a second Ctrl-C quits at once.
 
-import { buildConfig, type ConfigSource, nested } from "../config/load.ts";
+import { buildConfig, type ConfigSource, nested, parseValue } from "../config/load.ts";
+import { checkTrainingMemory } from "../config/memory.ts";
 import type { Config } from "../config/schema.ts";
+import { resumeConfig } from "../training/run.ts";
 import { train, type TrainerView, type TrainResult } from "../training/trainer.ts";
+import { AGENT_GONE_GRACE_MS, watchAgentPipe } from "../sweep/trial-runner.ts";
+import { echo } from "../util/input-error.ts";
 import { configSources } from "./flags.ts";
+import { SIGNAL_EXIT, STOP_SIGNALS, type StopSignal } from "../util/signals.ts";
 
 /** The reference's train.py flags and the config field each one sets. */
 export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[] = [
@@ -50,8 +55,9 @@ export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
   for (const f of TRAIN_FLAGS) {
     const value = opts[flagKey(f.flag)];
     if (value === undefined) continue;
-    const typed = f.field === "logging.run_name" || f.field === "logging.model_dir" ? String(value) : value;
-    sources.push({ name: `--${f.flag} ${String(value)}`, values: nested(f.field.split("."), typed) });
+    const typed =
+      f.field === "logging.run_name" || f.field === "logging.model_dir" ? String(value) : parseValue(String(value));
+    sources.push({ name: `--${f.flag} ${echo(value)}`, values: nested(f.field.split("."), typed) });
   }
   return sources;
 }
@@ -59,20 +65,24 @@ export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
 export async function runTrainCommand(
   opts: TrainCommandOptions,
   makeView: (config: Config) => TrainerView,
-): Promise<TrainResult> {
-  const config = buildConfig(trainConfigSources(opts));
+): Promise<TrainResult & { exitCode: number }> {
+  // A resumed run keeps the config it was trained with; the flags given now change only their fields.
+  const sources = trainConfigSources(opts);
+  const config = opts.resume === undefined ? buildConfig(sources) : resumeConfig(sources, String(opts.resume));
+  // before anything is allocated: the estimate and this machine's memory
+  checkTrainingMemory(config, sources.map((s) => s.name).join(", ") || "the default config");
   const signal = { stop: false };
-  let interrupts = 0;
-  const onInterrupt = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
+  let stoppedBy: StopSignal | null = null;
+  // SIGHUP (the terminal closed, an ssh session dropped) stops like Ctrl-C: with a checkpoint.
+  const onSignal = (sig: StopSignal) => {
+    if (stoppedBy !== null) process.exit(SIGNAL_EXIT[stoppedBy]);
+    stoppedBy = sig;
     signal.stop = true;
     process.stderr.write(
-      "\nkeisei: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)\n",
+      `\nkeisei: ${sig}: stopping after this step and writing a checkpoint (again to quit at once)\n`,
     );
   };
-  process.on("SIGINT", onInterrupt);
-  process.on("SIGTERM", onInterrupt);
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   // A sweep trial stops like on Ctrl-C when the agent that launched it is gone (killed with -9).
   const agent = Number(process.env.KEISEI_SWEEP_AGENT_PID);
   const watchdog =
@@ -86,11 +96,18 @@ export async function runTrainCommand(
           }
         }, 2000)
       : null;
+  // Its stdin is a pipe from the agent: EOF means the agent is gone, killed with -9 too; the trial goes with it.
+  const stopWatching = watchAgentPipe(() => {
+    if (!signal.stop) process.stderr.write("keisei: the sweep agent is gone (its pipe closed); stopping\n");
+    signal.stop = true;
+    setTimeout(() => process.exit(1), AGENT_GONE_GRACE_MS).unref();
+  });
   try {
-    return await train(config, { resume: opts.resume, view: makeView(config), signal });
+    const r = await train(config, { resume: opts.resume, view: makeView(config), signal });
+    return { ...r, exitCode: r.stoppedEarly ? (stoppedBy === null ? 1 : SIGNAL_EXIT[stoppedBy]) : 0 };
   } finally {
     if (watchdog) clearInterval(watchdog);
-    process.off("SIGINT", onInterrupt);
-    process.off("SIGTERM", onInterrupt);
+    stopWatching();
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 }

@@ -1,5 +1,6 @@
 // createBackend: pick the compute device (config `env.device: auto | webgpu | cpu`).
 
+import { InputError } from "../util/input-error.ts";
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
 import {
@@ -13,6 +14,11 @@ import {
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
 export type DevicePreference = "auto" | "webgpu" | "cpu";
+
+/** env.device asks for what this machine does not have: the user's choice to change (exit status 2). */
+export class DeviceError extends InputError {
+  override name = "DeviceError";
+}
 
 /**
  * What `auto` does with an adapter: a GPU takes the webgpu backend; a CPU-implemented adapter
@@ -39,7 +45,7 @@ export async function createBackend(pref: DevicePreference = "auto"): Promise<Ba
   if (pref === "cpu") return new CpuBackend();
   const adapter = await requestAdapter();
   if (adapter instanceof Error) {
-    if (pref === "webgpu") throw new Error(`env.device is "webgpu" but ${adapter.message}`);
+    if (pref === "webgpu") throw new DeviceError(`env.device is "webgpu" but ${adapter.message}`);
     return new CpuBackend(`no WebGPU: ${adapter.message}`);
   }
   if (pref === "auto") {
@@ -48,7 +54,7 @@ export async function createBackend(pref: DevicePreference = "auto"): Promise<Ba
   }
   const opened = await openDevice(adapter);
   if (opened instanceof Error) {
-    if (pref === "webgpu") throw new Error(`env.device is "webgpu" but ${opened.message}`);
+    if (pref === "webgpu") throw new DeviceError(`env.device is "webgpu" but ${opened.message}`);
     return new CpuBackend(`no WebGPU: ${opened.message}`);
   }
   return new WebGpuBackend(opened);

@@ -2,9 +2,10 @@
 // architecture, driver), its features and limits, the Vulkan loader and drivers on Linux — and
 // which backend `env.device: auto` will use; when the GPU path is missing, what to install.
 
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { autoChoice } from "./device.ts";
-import { adapterDetails, diagnoseNoAdapter, kernelStyleFor } from "./webgpu/adapter.ts";
+import { adapterDetails, icdManifests, kernelStyleFor, requestAdapter, vulkanEnvironment } from "./webgpu/adapter.ts";
+import { nativeMessages } from "./webgpu/native-stderr.ts";
 import { getGpu } from "./webgpu/dawn.ts";
 
 const LIMITS = [
@@ -17,7 +18,7 @@ const LIMITS = [
   "maxComputeWorkgroupsPerDimension",
 ] as const;
 
-function vulkanFiles(): { loader: string | null; drivers: string[] } {
+function vulkanLoader(): string | null {
   const libDirs = [
     "/usr/lib/x86_64-linux-gnu",
     "/usr/lib/aarch64-linux-gnu",
@@ -25,16 +26,7 @@ function vulkanFiles(): { loader: string | null; drivers: string[] } {
     "/usr/lib",
     "/usr/local/lib",
   ];
-  const loader = libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
-  const drivers: string[] = [];
-  for (const d of ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"]) {
-    try {
-      for (const f of readdirSync(d)) if (f.endsWith(".json")) drivers.push(`${d}/${f}`);
-    } catch {
-      // directory absent
-    }
-  }
-  return { loader, drivers };
+  return libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
 }
 
 /** The doctor's report as lines; `ok` says whether the GPU path works. */
@@ -46,10 +38,15 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
     `runtime      Bun ${Bun.version} on ${process.platform}-${process.arch}${compiled ? " (standalone binary)" : " (from source)"}`,
   );
   if (process.platform === "linux") {
-    const v = vulkanFiles();
-    lines.push(
-      `vulkan       loader ${v.loader ?? "MISSING (libvulkan.so.1)"}; drivers: ${v.drivers.length ? v.drivers.map((p) => p.split("/").pop()).join(", ") : "none"}`,
-    );
+    lines.push(`vulkan       loader ${vulkanLoader() ?? "MISSING (libvulkan.so.1)"}`);
+    // Manifests on disk are candidates, not drivers in use: the adapter line below says which one answered.
+    const env = vulkanEnvironment();
+    const onDisk = icdManifests().map((p) => p.split("/").pop());
+    lines.push(`manifests    on disk: ${onDisk.length ? onDisk.join(", ") : "none"}`);
+    if (env)
+      lines.push(
+        `             ${env.variable}=${process.env[env.variable]}: the loader reads only these${env.missing.length ? ` (missing: ${env.missing.join(", ")})` : ""}`,
+      );
   }
   const gpu = getGpu();
   if (gpu instanceof Error) {
@@ -58,9 +55,10 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
     return { lines, ok: false };
   }
   lines.push("dawn         loaded (webgpu/dawn.node)");
-  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) {
-    lines.push(`adapter      NONE: ${diagnoseNoAdapter()}`);
+  const adapter = await requestAdapter();
+  for (const m of nativeMessages) lines.push(`native       ${m.trim()}`);
+  if (adapter instanceof Error) {
+    lines.push(`adapter      NONE: ${adapter.message}`);
     lines.push("backend      cpu (wasm SIMD kernels): training still works on the CPU backend");
     return { lines, ok: false };
   }
@@ -68,7 +66,7 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   lines.push(
     `adapter      ${d.vendor || "?"} / ${d.architecture || "?"}${d.isFallbackAdapter ? " (fallback adapter: a CPU implementation)" : ""}`,
   );
-  lines.push(`driver       ${d.description || d.device || "?"}`);
+  lines.push(`driver       ${d.description || d.device || "?"} (the one in use)`);
   lines.push(`features     ${[...adapter.features].sort().join(", ")}`);
   for (const k of LIMITS) lines.push(`limit        ${k} = ${adapter.limits[k].toLocaleString("en-US")}`);
   lines.push(

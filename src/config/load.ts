@@ -2,19 +2,25 @@
 // overrides → CLI flags. Every source is validated on its own before merging, so an error names
 // the file (or flag) it came from, the field path and what was expected.
 
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { didYouMean } from "../util/did-you-mean.ts";
+import { echo, InputError, quote } from "../util/input-error.ts";
 import YAML from "yaml";
 import type { z } from "zod";
 // The shipped configs, imported as text so that `bun build --compile` embeds them: `--config tiny`
 // works from the standalone binary, where configs/ is not on disk.
 import defaultYaml from "../../configs/default.yaml" with { type: "text" };
 import tinyYaml from "../../configs/tiny.yaml" with { type: "text" };
-import { type Config, configFields, configSchema } from "./schema.ts";
+import { type Config, configFields, configSchema, LR_SCHEDULE_KWARGS } from "./schema.ts";
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = "ConfigError";
 }
+
+/** The largest config file read (the shipped ones are a few KB; a 50 MB YAML list would take GBs to parse). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+/** The longest `--override` text. */
+export const MAX_OVERRIDE_CHARS = 64 * 1024;
 
 type Plain = { [key: string]: unknown };
 const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -22,7 +28,16 @@ const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null 
 /** Deep merge: objects merge key by key; anything else (arrays included) is replaced. */
 export function deepMerge(base: Plain, over: Plain): Plain {
   const out: Plain = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Plain, v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    const old = Object.hasOwn(out, k) ? out[k] : undefined;
+    // defined, not assigned: a key named __proto__ stays a key (the schema then names it unknown)
+    Object.defineProperty(out, k, {
+      value: isPlain(v) && isPlain(old) ? deepMerge(old, v) : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
@@ -61,8 +76,9 @@ export function readConfigFile(path: string): ConfigSource {
   }
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readSmallFile(path);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     // configs/tiny.yaml from a folder without configs/ (the binary's usual case): point at the built-in one.
     const name = path
@@ -76,14 +92,52 @@ export function readConfigFile(path: string): ConfigSource {
   return parseConfigText(text, path);
 }
 
-function parseConfigText(text: string, path: string): ConfigSource {
-  const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
-    throw new ConfigError(`${path}: YAML syntax error${at}: ${err.message.split("\n")[0]}`);
+/**
+ * A config file's text, refused before reading unless it is a regular file of at most
+ * MAX_CONFIG_BYTES (a FIFO would block, /dev/zero never end).
+ */
+function readSmallFile(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile()) throw new ConfigError(`${path}: not a regular file (a config is a YAML file)`);
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES)
+      throw new ConfigError(
+        `${path}: ${size.toLocaleString("en-US")} bytes; a config file is at most ${MAX_CONFIG_BYTES.toLocaleString("en-US")}`,
+      );
+    const buf = Buffer.alloc(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, buf, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at).toString("utf8");
+  } finally {
+    closeSync(fd);
   }
-  const values = doc.toJS() ?? {};
+}
+
+/** A config source from YAML text; `path` names it in errors. */
+export function parseConfigText(text: string, path: string): ConfigSource {
+  let values: unknown;
+  try {
+    const doc = YAML.parseDocument(text);
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0];
+      const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
+      // the parser reports running out of stack as a syntax error: say what it is
+      if (/call stack/i.test(err.message)) throw new ConfigError(`${path}: YAML nested too deeply${at}`);
+      throw new ConfigError(`${path}: YAML syntax error${at}: ${err.message.split("\n")[0].slice(0, 200)}`);
+    }
+    values = doc.toJS() ?? {};
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // the yaml library's own limits (alias expansion, nesting too deep for the stack)
+    const why = /call stack/i.test((e as Error).message) ? "nested too deeply" : (e as Error).message.split("\n")[0];
+    throw new ConfigError(`${path}: unreadable YAML: ${why.slice(0, 200)}`);
+  }
   if (!isPlain(values))
     throw new ConfigError(`${path}: a config file must be a mapping of sections (env:, training:, …)`);
   return { name: path, values };
@@ -91,34 +145,50 @@ function parseConfigText(text: string, path: string): ConfigSource {
 
 /** `training.learning_rate=1e-3` → a source; the value is read as YAML (numbers, booleans, null, lists). */
 export function parseOverride(text: string): ConfigSource {
+  if (text.length > MAX_OVERRIDE_CHARS)
+    throw new ConfigError(`--override ${quote(text, 40)}: longer than ${MAX_OVERRIDE_CHARS} characters`);
   const eq = text.indexOf("=");
-  if (eq <= 0) throw new ConfigError(`--override ${text}: expected KEY.PATH=VALUE, e.g. training.learning_rate=1e-3`);
+  if (eq <= 0)
+    throw new ConfigError(`--override ${quote(text)}: expected KEY.PATH=VALUE, e.g. training.learning_rate=1e-3`);
   const path = text.slice(0, eq).trim();
-  const raw = text.slice(eq + 1);
-  let value: unknown;
+  const name = `--override ${echo(text)}`;
+  return { name, values: nested(path.split("."), parseValue(text.slice(eq + 1))) };
+}
+
+/** A flag's or override's value read as YAML (numbers, booleans, null, lists); text that is not YAML stays text. */
+export function parseValue(raw: string): unknown {
   try {
-    value = YAML.parse(raw);
+    return YAML.parse(raw);
   } catch {
-    value = raw;
+    return raw;
   }
-  return { name: `--override ${text}`, values: nested(path.split("."), value) };
 }
 
 /** {a: {b: value}} from ["a", "b"]. */
 export function nested(path: string[], value: unknown): Plain {
-  return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Plain;
+  return path.reduceRight<unknown>(
+    (acc, key) => Object.defineProperty({}, key, { value: acc, enumerable: true, writable: true, configurable: true }),
+    value,
+  ) as Plain;
 }
 
 function suggestion(path: string): string {
-  const known = configFields().map((f) => f.path);
+  const kwargs = [...new Set(Object.values(LR_SCHEDULE_KWARGS).flatMap((k) => Object.keys(k)))];
+  const known = [...configFields().map((f) => f.path), ...kwargs.map((k) => `training.lr_schedule_kwargs.${k}`)];
   const sections = [...new Set(known.map((p) => p.split(".")[0]))];
   return didYouMean(path, path.includes(".") ? known : sections);
 }
 
 function valueAt(values: Plain, path: PropertyKey[]): unknown {
   let v: unknown = values;
-  for (const k of path) v = isPlain(v) ? v[k as string] : undefined;
+  for (const k of path) v = isPlain(v) && Object.hasOwn(v, k) ? v[k as string] : undefined;
   return v;
+}
+
+/** A value as an error shows it: JSON, cut short (a 50 000-element list is not echoed). */
+function shown(v: unknown): string {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 60 ? `${json.slice(0, 60)}… (${json.length} characters)` : json;
 }
 
 function describeIssues(source: ConfigSource, issues: z.core.$ZodIssue[]): string {
@@ -128,12 +198,12 @@ function describeIssues(source: ConfigSource, issues: z.core.$ZodIssue[]): strin
       return issue.keys
         .map((k) => {
           const full = path ? `${path}.${k}` : k;
-          return `${source.name}: ${full}: unknown field${suggestion(full)}`;
+          return `${source.name}: ${echo(full)}: unknown field${suggestion(full)}`;
         })
         .join("\n");
     }
     const got = valueAt(source.values, issue.path);
-    return `${source.name}: ${path}: ${issue.message.replace(/^Invalid input: /, "")}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`;
+    return `${source.name}: ${path}: ${issue.message.replace(/^Invalid input: /, "")}${got === undefined ? "" : `, got ${shown(got)}`}`;
   });
   return lines.join("\n");
 }
@@ -148,7 +218,32 @@ export function buildConfig(sources: ConfigSource[]): Config {
   }
   const all = configSchema.safeParse(merged);
   if (!all.success) throw new ConfigError(describeIssues({ name: "config", values: merged }, all.error.issues));
+  checkSchedule(all.data, sources);
   return all.data;
+}
+
+/**
+ * The LR schedule's parameters must be the chosen schedule's own (checked on the merged config:
+ * the type and its parameters may come from different sources). A parameter with no schedule
+ * would be ignored silently, so it is an error too.
+ */
+function checkSchedule(c: Config, sources: ConfigSource[]): void {
+  const { lr_schedule_type: type, lr_schedule_kwargs: kwargs } = c.training;
+  const given = Object.keys(kwargs ?? {});
+  if (given.length === 0) return;
+  const from =
+    [...sources].reverse().find((s) => valueAt(s.values, ["training", "lr_schedule_kwargs"]) !== undefined)?.name ??
+    "config";
+  if (type === null)
+    throw new ConfigError(
+      `${from}: training.lr_schedule_kwargs.${given[0]}: no schedule takes it while training.lr_schedule_type is null (a constant learning rate); set lr_schedule_type to ${Object.keys(LR_SCHEDULE_KWARGS).join(", ")}`,
+    );
+  const takes = LR_SCHEDULE_KWARGS[type];
+  for (const k of given)
+    if (!Object.hasOwn(takes, k))
+      throw new ConfigError(
+        `${from}: training.lr_schedule_kwargs.${k}: not a parameter of the ${type} schedule (it takes ${Object.keys(takes).join(", ")})`,
+      );
 }
 
 /** Renders a config as YAML with each field's doc line as a comment (effective_config.yaml). */

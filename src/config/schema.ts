@@ -9,8 +9,66 @@ function field<T extends z.ZodType>(type: T, value: z.input<T>, doc: string) {
   return type.default(value as never).describe(doc);
 }
 const int = () => z.number().int();
-const positiveInt = () => z.number().int().positive();
 const probability = () => z.number().min(0).max(1);
+
+/**
+ * Upper bounds of the size fields: far above any run keisei is meant for, low enough that no
+ * value allocates without end (`tower_width: 100000`, `max_moves_per_game: 1e15`). Within them,
+ * src/config/memory.ts estimates a run's memory and refuses one this machine cannot hold.
+ */
+export const LIMITS = {
+  /** Plies of one game (env, evaluation and ladder move limits). */
+  maxMovesPerGame: 100_000,
+  /** Steps (plies) and timestep intervals. */
+  timesteps: 1e12,
+  /** Transitions of one rollout, and of one minibatch. */
+  stepsPerEpoch: 1 << 20,
+  /** Games played in lock-step. */
+  numEnvs: 16_384,
+  ppoEpochs: 1_000,
+  /** Residual blocks (also the bound checkpoints are read with). */
+  towerDepth: 256,
+  /** Channels (also the bound checkpoints are read with). */
+  towerWidth: 1_024,
+  games: 1_000_000,
+  /** Characters of a run or log file name. */
+  nameLength: 128,
+} as const;
+
+/** A whole number from 1 to `max`. */
+const positiveInt = (max: number = LIMITS.timesteps) => z.number().int().positive().max(max);
+
+/**
+ * A run or log file name: one folder/file name of letters, digits, `_`, `.`, `-` (never `..`,
+ * never a path: `--run-name ../../x` must not write outside the models directory).
+ */
+export const FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.-]+$/;
+const fileName = () =>
+  z
+    .string()
+    .max(LIMITS.nameLength)
+    .regex(FILE_NAME, "expected one file name of letters, digits, _ . - (not empty, no / and not . or ..)");
+
+/** Each learning-rate schedule's parameters and their defaults (rl/schedules.ts computes the schedules). */
+export const LR_SCHEDULE_KWARGS: Readonly<
+  Record<"linear" | "cosine" | "exponential" | "step", Readonly<Record<string, number>>>
+> = {
+  linear: { final_lr_fraction: 0.1 },
+  cosine: { eta_min_fraction: 0 },
+  exponential: { gamma: 0.995 },
+  step: { step_size: 1000, gamma: 0.5 },
+};
+
+/** Every schedule parameter with its bounds (which schedule takes which: LR_SCHEDULE_KWARGS). */
+const lrScheduleKwargs = z
+  .object({
+    final_lr_fraction: probability().optional(),
+    eta_min_fraction: probability().optional(),
+    // above 1 the learning rate grows without bound; 0 or below it vanishes or flips sign
+    gamma: z.number().gt(0).max(1).optional(),
+    step_size: positiveInt().optional(),
+  })
+  .strict();
 
 export const envSchema = z
   .object({
@@ -21,7 +79,7 @@ export const envSchema = z
     ),
     seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
     max_moves_per_game: field(
-      positiveInt(),
+      positiveInt(LIMITS.maxMovesPerGame),
       500,
       "Plies after which a game is a draw; also the observation's move-count normaliser",
     ),
@@ -35,15 +93,24 @@ export const envSchema = z
 
 export const trainingSchema = z
   .object({
+    algorithm: field(
+      z.enum(["ppo", "gumbel_az"]),
+      "ppo",
+      "ppo: PPO on sampled self-play | gumbel_az: Gumbel AlphaZero (search at every move, trained towards the improved policy and the outcome)",
+    ),
     total_timesteps: field(positiveInt(), 500_000, "Self-play steps (plies) to train for"),
     steps_per_epoch: field(
-      positiveInt(),
+      positiveInt(LIMITS.stepsPerEpoch),
       2048,
       "Steps collected per rollout before each PPO update (all games together)",
     ),
-    num_envs: field(positiveInt(), 16, "Games played in lock-step; one batched forward pass serves them all"),
-    ppo_epochs: field(positiveInt(), 10, "Passes over each rollout in the PPO update"),
-    minibatch_size: field(positiveInt(), 64, "Transitions per PPO gradient step"),
+    num_envs: field(
+      positiveInt(LIMITS.numEnvs),
+      16,
+      "Games played in lock-step; one batched forward pass serves them all",
+    ),
+    ppo_epochs: field(positiveInt(LIMITS.ppoEpochs), 10, "Passes over each rollout in the PPO update"),
+    minibatch_size: field(positiveInt(LIMITS.stepsPerEpoch), 64, "Transitions per PPO gradient step"),
     learning_rate: field(z.number().positive(), 3e-4, "Adam learning rate at the start of the schedule"),
     gamma: field(probability(), 0.99, "Discount factor"),
     lambda_gae: field(probability(), 0.95, "GAE lambda"),
@@ -62,6 +129,57 @@ export const trainingSchema = z
       z.number().int().min(0).max(5),
       0,
       "Mate search after every self-play move (plies, odd; 0 = off): a forced mate found ends the game as a win",
+    ),
+    start_random_plies: field(
+      z.number().int().min(0).max(40),
+      0,
+      "Each self-play game starts 0..N uniformly random legal plies in (diversified openings; 0 = the start position)",
+    ),
+    opponent_pool_fraction: field(
+      z.number().min(0).max(1),
+      0,
+      "Fraction of self-play games played against past checkpoints chosen by PFSP (only the learner's side trained; 0 = off)",
+    ),
+    gumbel_simulations: field(
+      z.number().int().min(1).max(1024),
+      16,
+      "gumbel_az: simulations per move (n), spent by sequential halving over the sampled root moves",
+    ),
+    gumbel_considered_actions: field(
+      z.number().int().min(1).max(64),
+      16,
+      "gumbel_az: root moves sampled by Gumbel-top-k (m)",
+    ),
+    gumbel_c_visit: field(
+      z.number().positive().max(1e6),
+      50,
+      "gumbel_az: c_visit of σ(q) = (c_visit + max N) · c_scale · q",
+    ),
+    gumbel_c_scale: field(z.number().positive().max(1e3), 1, "gumbel_az: c_scale of σ(q)"),
+    replay_ratio: field(
+      z.number().positive().max(64),
+      4,
+      "gumbel_az: samples trained per position produced (each position is trained on about this many times)",
+    ),
+    replay_min_window: field(
+      positiveInt(),
+      25_000,
+      "gumbel_az: positions the replay window holds before it grows as KataGo's power law (c)",
+    ),
+    replay_max_window: field(
+      positiveInt(),
+      200_000,
+      "gumbel_az: most positions the replay window holds (memory: ~0.5 KB each)",
+    ),
+    replay_min_positions: field(
+      positiveInt(),
+      2048,
+      "gumbel_az: no training before the replay holds this many positions",
+    ),
+    opponent_pool_size: field(
+      z.number().int().min(1).max(64),
+      8,
+      "Newest checkpoints kept in the opponent pool (each joins at its checkpoint_interval_timesteps)",
     ),
     entropy_coef: field(z.number().min(0), 0.01, "Weight of the entropy bonus (entropy over legal moves)"),
     gradient_clip_max_norm: field(z.number().positive(), 0.5, "Global gradient L2 norm is clipped to this"),
@@ -83,9 +201,9 @@ export const trainingSchema = z
       "Learning-rate schedule (null: constant)",
     ),
     lr_schedule_kwargs: field(
-      z.record(z.string(), z.number()).nullable(),
+      lrScheduleKwargs.nullable(),
       null,
-      "Schedule parameters: final_lr_fraction, eta_min_fraction, gamma, step_size",
+      "Schedule parameters: final_lr_fraction (linear), eta_min_fraction (cosine), gamma (exponential, step), step_size (step)",
     ),
     lr_schedule_step_on: field(
       z.enum(["epoch", "update"]),
@@ -98,8 +216,8 @@ export const trainingSchema = z
       "Network: resnet (tower with squeeze-excitation) or cnn (the reference's small CNN)",
     ),
     input_features: field(z.enum(["core46"]), "core46", "Observation encoding"),
-    tower_depth: field(positiveInt(), 9, "Residual blocks in the tower"),
-    tower_width: field(positiveInt(), 256, "Channels in the tower"),
+    tower_depth: field(positiveInt(LIMITS.towerDepth), 9, "Residual blocks in the tower"),
+    tower_width: field(positiveInt(LIMITS.towerWidth), 256, "Channels in the tower"),
     se_ratio: field(z.number().min(0).max(1), 0.25, "Squeeze-excitation bottleneck ratio (0: no SE)"),
     policy_head: field(
       z.enum(["dense", "conv"]),
@@ -128,14 +246,14 @@ export const evaluationSchema = z
       50_000,
       "Evaluate every this many steps (rounded up to whole rollouts)",
     ),
-    num_games: field(positiveInt(), 20, "Games per periodic evaluation"),
+    num_games: field(positiveInt(LIMITS.games), 20, "Games per periodic evaluation"),
     opponent_type: field(
       z.enum(["random", "heuristic", "material1", "material2", "pool"]),
       "random",
       "Opponent of periodic evaluation: random, heuristic, material1, material2 (the ladder's lower rungs), or the newest pool checkpoint",
     ),
-    max_moves_per_game: field(positiveInt(), 500, "Move limit of evaluation games"),
-    previous_model_pool_size: field(positiveInt(), 5, "Checkpoints kept in the opponent pool"),
+    max_moves_per_game: field(positiveInt(LIMITS.maxMovesPerGame), 500, "Move limit of evaluation games"),
+    previous_model_pool_size: field(positiveInt(1_000), 5, "Checkpoints kept in the opponent pool"),
     elo_k_factor: field(z.number().positive(), 32, "Elo K factor"),
     elo_initial_rating: field(z.number(), 1500, "Elo rating of a new player"),
   })
@@ -156,39 +274,35 @@ export const DEFAULT_RUNGS: readonly string[] = [
 export const ladderSchema = z
   .object({
     rungs: field(
-      z.array(z.string().min(1)).min(1),
+      z.array(z.string().min(1).max(4096)).min(1).max(64),
       [...DEFAULT_RUNGS],
       "Opponents of keisei evaluate --ladder, weakest first: random, heuristic, material1, material2, or usi:CMD?… engines",
     ),
     games_per_rung: field(
-      positiveInt(),
+      positiveInt(LIMITS.games),
       200,
       "Games the agent plays against each rung (200 or more for a reported figure)",
     ),
     calibration_games: field(
-      positiveInt(),
+      positiveInt(LIMITS.games),
       100,
       "Games between neighbouring rungs, which put the rungs on one scale (cached beside the Elo registry)",
     ),
     opening_plies: field(
-      positiveInt(),
+      positiveInt(200),
       8,
       "Random legal plies from the start position per opening (screened: no mate in 3, material within a pawn)",
     ),
     opening_seed: field(int(), 2026, "Seed of the ladder's opening set"),
-    max_moves_per_game: field(positiveInt(), 320, "Move limit of ladder games (a draw)"),
+    max_moves_per_game: field(positiveInt(LIMITS.maxMovesPerGame), 320, "Move limit of ladder games (a draw)"),
   })
   .strict();
 
 export const loggingSchema = z
   .object({
-    model_dir: field(z.string().min(1), "models/", "Directory under which each run gets its own folder"),
-    run_name: field(
-      z.string().min(1).nullable(),
-      null,
-      "Run folder name (null: keisei_<model>_feats_<features>_<timestamp>)",
-    ),
-    log_file: field(z.string().min(1), "training_log.txt", "Name of the text log inside the run folder"),
+    model_dir: field(z.string().min(1).max(4096), "models/", "Directory under which each run gets its own folder"),
+    run_name: field(fileName().nullable(), null, "Run folder name (null: keisei_<model>_feats_<features>_<timestamp>)"),
+    log_file: field(fileName(), "training_log.txt", "Name of the text log inside the run folder"),
   })
   .strict();
 
@@ -199,11 +313,11 @@ export const displaySchema = z
     enable_trend_visualization: field(z.boolean(), true, "Show metric trends with sparklines"),
     enable_elo_ratings: field(z.boolean(), true, "Show the Elo panel"),
     board_unicode_pieces: field(z.boolean(), true, "Draw pieces as kanji (false: ASCII letters)"),
-    move_list_length: field(positiveInt(), 6, "Recent moves shown beside the board"),
-    sparkline_width: field(positiveInt(), 15, "Characters per sparkline"),
-    trend_history_length: field(positiveInt(), 100, "Iterations of history kept for trends"),
+    move_list_length: field(positiveInt(1_000), 6, "Recent moves shown beside the board"),
+    sparkline_width: field(positiveInt(1_000), 15, "Characters per sparkline"),
+    trend_history_length: field(positiveInt(100_000), 100, "Iterations of history kept for trends"),
     log_layer_keyword_filters: field(
-      z.array(z.string()),
+      z.array(z.string().max(200)).max(100),
       ["stem", "res_blocks.0", "policy_head", "value_head"],
       "Parameter-name substrings whose weight statistics are shown",
     ),

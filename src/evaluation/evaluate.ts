@@ -42,8 +42,9 @@ import {
 import type { SearchOptions } from "./search-player.ts";
 import { type LadderReport, type LadderSettings, renderLadder, runStrengthLadder } from "./strength-ladder.ts";
 import { materialOnePlyPlayer, materialSearchPlayer } from "./material-players.ts";
+import { InputError } from "../util/input-error.ts";
 
-export class EvaluationError extends Error {
+export class EvaluationError extends InputError {
   override name = "EvaluationError";
 }
 
@@ -279,6 +280,15 @@ export interface TrainingEvaluation {
   metrics: Record<string, number>;
 }
 
+/** The metrics.jsonl keys a periodic evaluation writes. */
+export const EVAL_METRIC_NAMES = [
+  "eval/win_rate",
+  "eval/draw_rate",
+  "eval/loss_rate",
+  "eval/games",
+  "eval/elo",
+] as const;
+
 export async function evaluateForTraining(o: TrainingEvaluationOptions): Promise<TrainingEvaluation> {
   const seeds = new Random(o.seed);
   const oppSeed = seeds.nextU32();
@@ -305,7 +315,8 @@ export async function evaluateForTraining(o: TrainingEvaluationOptions): Promise
   });
   const elo = o.registry ? rateMatch(o.registry, o.agent, opponent, match).a : null;
   const s = match.summary;
-  const metrics: Record<string, number> = {
+  // typed by the list of names: a key outside EVAL_METRIC_NAMES does not compile
+  const metrics: Partial<Record<(typeof EVAL_METRIC_NAMES)[number], number>> = {
     "eval/win_rate": s.winRate,
     "eval/draw_rate": s.drawRate,
     "eval/loss_rate": s.lossRate,

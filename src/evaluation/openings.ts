@@ -18,8 +18,9 @@ import { Position } from "../shogi/position.ts";
 import { positionFromCommand } from "../shogi/position-command.ts";
 import { gameStatus } from "../shogi/rules.ts";
 import { Random } from "../util/random.ts";
+import { InputError } from "../util/input-error.ts";
 
-export class OpeningsError extends Error {
+export class OpeningsError extends InputError {
   override name = "OpeningsError";
 }
 

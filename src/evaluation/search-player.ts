@@ -8,6 +8,7 @@ import type { ActBatch } from "../rl/acting.ts";
 import { NetworkEvaluator } from "../search/network-evaluator.ts";
 import { DEFAULT_SEARCH, Search, type SearchSettings } from "../search/puct.ts";
 import type { GamePolicy, RowEnd, RowGame } from "./match.ts";
+import { InputError } from "../util/input-error.ts";
 
 export interface SearchOptions {
   /** Playouts per move (1: the policy's most probable move, after a mate check at the root). */
@@ -24,7 +25,7 @@ export const DEFAULT_AGENT_SEARCH: SearchOptions = {
   leafMatePly: DEFAULT_SEARCH.leafMatePly,
 };
 
-export class SearchOptionsError extends Error {
+export class SearchOptionsError extends InputError {
   override name = "SearchOptionsError";
 }
 

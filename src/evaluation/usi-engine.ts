@@ -21,8 +21,9 @@
 
 import type { Subprocess } from "bun";
 import { didYouMean } from "../util/did-you-mean.ts";
+import { InputError } from "../util/input-error.ts";
 
-export class UsiEngineError extends Error {
+export class UsiEngineError extends InputError {
   override name = "UsiEngineError";
   constructor(
     readonly kind: "crash" | "timeout",

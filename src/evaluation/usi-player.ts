@@ -42,6 +42,7 @@ import { parseUsiMove, START_SFEN } from "../shogi/sfen.ts";
 import type { GamePolicy, Outcome, RowEnd, RowGame } from "./match.ts";
 import type { Player } from "./opponents.ts";
 import { UsiEngine, UsiEngineError } from "./usi-engine.ts";
+import { InputError } from "../util/input-error.ts";
 
 export const USI_PREFIX = "usi:";
 export const DEFAULT_GO = "go btime 0 wtime 0 byoyomi 1000";
@@ -64,7 +65,7 @@ export interface UsiSpec {
 }
 
 /** A spec that cannot be read; the message starts with the spec. */
-export class UsiSpecError extends Error {
+export class UsiSpecError extends InputError {
   override name = "UsiSpecError";
 }
 
@@ -296,7 +297,7 @@ export async function usiPlayer(spec: string | UsiSpec): Promise<Player & { clos
   try {
     first = await UsiEngine.start(s.command, { options: s.options });
   } catch (e) {
-    throw new Error(`${s.spec}: cannot start: ${(e as Error).message}`);
+    throw new UsiSpecError(`${s.spec}: cannot start: ${(e as Error).message}`);
   }
   const policy = new UsiPolicy(s, first);
   return { name: s.name ?? (first.name || basename(s.command[0])), policy, close: () => policy.close() };

@@ -27,9 +27,17 @@ import type { Backend } from "../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
 import type { Network } from "./network.ts";
 import type { Adam, AdamState } from "./optimizer.ts";
-import { batchNormLayers, parameterTable, statsTable, type Architecture, type PolicyHead } from "./params.ts";
-import { bytesOf, encodeSafetensors, readSafetensorsFile, type SafeTensor } from "./safetensors.ts";
+import { batchNormLayers, parameterTable, seHidden, statsTable, type Architecture } from "./params.ts";
+import {
+  bytesOf,
+  CheckpointFileError,
+  encodeSafetensors,
+  readSafetensorsFile,
+  type SafeTensor,
+} from "./safetensors.ts";
+import { LIMITS } from "../config/schema.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { echo, quote } from "../util/input-error.ts";
 
 /**
  * Version of keisei's weights-file layout (metadata key keisei_checkpoint). 2: the state dict alone;
@@ -91,34 +99,108 @@ export function architectureMetadata(arch: Architecture): Record<string, string>
   };
 }
 
-function architectureFrom(meta: Record<string, string>, path: string): Architecture {
-  const num = (k: string) => {
-    const v = Number(meta[k]);
-    if (meta[k] === undefined || !Number.isFinite(v))
-      throw new Error(
-        `${path}: metadata "${k}" is ${meta[k] === undefined ? "missing" : `"${meta[k]}"`}; not a keisei checkpoint (or pass its architecture)`,
-      );
-    return v;
-  };
+/** A whole number written as decimal digits, or NaN ("1e15", " 9", "0x10" are not). */
+const digits = (v: string | undefined): number => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : Number.NaN);
+
+/** The shape of `name`, or an error naming the missing tensor. */
+function shapeOf(tensors: Map<string, SafeTensor>, name: string, path: string): number[] {
+  const t = tensors.get(name);
+  if (!t) throw new CheckpointFileError(`${path}: tensor "${name}" is missing`);
+  return t.shape;
+}
+
+/**
+ * The architecture of a checkpoint, derived from its tensor table (sizes bounded by what the file
+ * really holds, and by the config's limits) and checked against its metadata: metadata that
+ * disagrees with the tensors (`tower_depth: "1e15"`) is an error naming the field, never a size to
+ * allocate. `prefix` is "" for a weights file, "exp_avg." for an optimizer file.
+ */
+function architectureFrom(
+  meta: Record<string, string>,
+  tensors: Map<string, SafeTensor>,
+  path: string,
+  prefix = "",
+): Architecture {
   const type = meta.model_type;
   if (type !== "resnet" && type !== "cnn")
-    throw new Error(
-      `${path}: metadata model_type is ${type === undefined ? "missing" : `"${type}"`} (resnet | cnn); not a keisei checkpoint (or pass its architecture)`,
+    throw new CheckpointFileError(
+      `${path}: metadata model_type is ${type === undefined ? "missing" : quote(type, 20)} (resnet | cnn); not a keisei checkpoint (or pass its architecture)`,
     );
-  try {
-    // policy_head is absent from checkpoints written before the conv head existed: theirs is dense.
-    const policyHead = (meta.policy_head ?? "dense") as PolicyHead;
-    return architectureOf(type, {
-      depth: num("tower_depth"),
-      width: num("tower_width"),
-      seRatio: num("se_ratio"),
-      inputPlanes: num("input_planes"),
-      numActions: num("num_actions"),
-      policyHead,
-    });
-  } catch (e) {
-    throw new Error(`${path}: metadata describes no valid network: ${(e as Error).message}`);
+  const shape = (name: string) => shapeOf(tensors, prefix + name, path);
+  const bounded = (what: string, v: number | undefined, max: number) => {
+    if (v === undefined || !Number.isSafeInteger(v) || v < 1 || v > max)
+      throw new CheckpointFileError(`${path}: the tensors give ${what} ${v}; keisei reads 1 to ${max}`);
+    return v;
+  };
+  let arch: Omit<Architecture, "seRatio"> & { hidden: number };
+  if (type === "cnn") {
+    const conv = shape("conv.weight");
+    arch = {
+      type,
+      depth: 0,
+      width: 16,
+      hidden: 0,
+      inputPlanes: bounded("input planes", conv[1], 1024),
+      numActions: bounded("actions", shape("policy_head.weight")[0], 1 << 20),
+      policyHead: "dense",
+    };
+  } else {
+    const stem = shape("stem.weight");
+    const width = bounded("tower_width", stem[0], LIMITS.towerWidth);
+    let depth = 0;
+    while (tensors.has(`${prefix}res_blocks.${depth}.conv1.weight`)) depth++;
+    bounded("tower_depth (residual blocks)", depth, LIMITS.towerDepth);
+    const conv = tensors.has(`${prefix}policy_head.3.weight`) && !tensors.has(`${prefix}policy_head.4.weight`);
+    arch = {
+      type,
+      depth,
+      width,
+      hidden: tensors.has(`${prefix}res_blocks.0.se.fc1.weight`) ? shape("res_blocks.0.se.fc1.weight")[0] : 0,
+      inputPlanes: bounded("input planes", stem[1], 1024),
+      numActions: conv ? digits(meta.num_actions) : bounded("actions", shape("policy_head.4.weight")[0], 1 << 20),
+      policyHead: conv ? "conv" : "dense",
+    };
   }
+  // The metadata must say what the tensors hold (policy_head is absent from files written before the conv head: dense).
+  const said = (k: string, v: string | undefined, want: string | number) => {
+    if (v === undefined)
+      throw new CheckpointFileError(
+        `${path}: metadata "${k}" is missing; not a keisei checkpoint (or pass its architecture)`,
+      );
+    if (String(want) !== v && digits(v) !== want)
+      throw new CheckpointFileError(`${path}: metadata ${k} is ${quote(v, 20)} but the tensors hold ${want}`);
+  };
+  if (type === "resnet") {
+    said("tower_depth", meta.tower_depth, arch.depth);
+    said("tower_width", meta.tower_width, arch.width);
+  }
+  said("input_planes", meta.input_planes, arch.inputPlanes);
+  said("num_actions", meta.num_actions, arch.numActions);
+  said("policy_head", meta.policy_head ?? "dense", arch.policyHead);
+  const seRatio = Number(meta.se_ratio);
+  if (meta.se_ratio === undefined || meta.se_ratio.trim() === "" || !(seRatio >= 0 && seRatio <= 1))
+    throw new CheckpointFileError(
+      `${path}: metadata "se_ratio" is ${meta.se_ratio === undefined ? "missing" : quote(meta.se_ratio, 20)}, expected a number from 0 to 1`,
+    );
+  if (type === "resnet" && seHidden(arch.width, seRatio) !== arch.hidden)
+    throw new CheckpointFileError(
+      `${path}: metadata se_ratio ${meta.se_ratio} gives ${seHidden(arch.width, seRatio)} squeeze-excitation channels but the tensors hold ${arch.hidden}`,
+    );
+  const { hidden: _hidden, ...rest } = arch;
+  try {
+    return architectureOf(type, { ...rest, seRatio });
+  } catch (e) {
+    throw new CheckpointFileError(`${path}: metadata describes no valid network: ${(e as Error).message}`);
+  }
+}
+
+/** The first element of a float tensor that is NaN or infinite, named; weights and moments must be finite. */
+function checkFinite(values: Float32Array, name: string, where: string): void {
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i]))
+      throw new CheckpointFileError(
+        `${where}: tensor "${name}" holds ${values[i]} at element ${i}; a checkpoint's values must be finite`,
+      );
 }
 
 /**
@@ -181,10 +263,10 @@ export function readCheckpoint(path: string, arch?: Architecture): Checkpoint {
   const { metadata, tensors } = readSafetensorsFile(path);
   // An optimizer file has architecture metadata too: without this its tensors would be reported one by one as unexpected.
   if (metadata.keisei_optimizer !== undefined)
-    throw new Error(
+    throw new CheckpointFileError(
       `${path}: holds optimizer state (of ${metadata.weights ?? "unknown weights"}), not network weights`,
     );
-  return { path, arch: arch ?? architectureFrom(metadata, path), metadata, tensors };
+  return { path, arch: arch ?? architectureFrom(metadata, tensors, path), metadata, tensors };
 }
 
 function sameShape(a: number[], b: number[]): boolean {
@@ -200,10 +282,15 @@ function describeArch(a: Architecture): string {
 /** The tensor `e` names, checked for presence, dtype and shape; errors start with `where`. */
 function checked(tensors: Map<string, SafeTensor>, e: Expected, where: string): SafeTensor {
   const t = tensors.get(e.name);
-  if (!t) throw new Error(`${where}: tensor "${e.name}" is missing`);
-  if (t.dtype !== e.dtype) throw new Error(`${where}: tensor "${e.name}" is ${t.dtype}, expected ${e.dtype}`);
+  if (!t) throw new CheckpointFileError(`${where}: tensor "${e.name}" is missing`);
+  if (t.dtype !== e.dtype)
+    throw new CheckpointFileError(`${where}: tensor "${e.name}" is ${t.dtype}, expected ${e.dtype}`);
   if (!sameShape(t.shape, e.shape))
-    throw new Error(`${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`);
+    throw new CheckpointFileError(
+      `${where}: tensor "${e.name}" has shape [${t.shape}], the network expects [${e.shape}]`,
+    );
+  if (t.dtype === "F32")
+    checkFinite(new Float32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4), e.name, where);
   return t;
 }
 
@@ -223,7 +310,7 @@ function adamState(net: Network, tensors: Map<string, SafeTensor>, prefix: strin
   const t = checked(tensors, { name: `${prefix}step`, dtype: "I64", shape: [] }, where);
   const step = new BigInt64Array(t.data.buffer, t.data.byteOffset, 1)[0];
   if (step < 0n || step > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new Error(`${where}: tensor "${prefix}step" is ${step}, not a step count`);
+    throw new CheckpointFileError(`${where}: tensor "${prefix}step" is ${step}, not a step count`);
   return { m, v, step: Number(step) };
 }
 
@@ -241,14 +328,18 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
   const layout = stateDictLayout(net.arch);
   const known = new Set(layout.map((e) => e.name));
   for (const name of ck.tensors.keys())
-    if (!known.has(name) && !(legacy && name.startsWith(OPT))) throw new Error(`${where}: unexpected tensor "${name}"`);
+    if (!known.has(name) && !(legacy && name.startsWith(OPT)))
+      throw new CheckpointFileError(`${where}: unexpected tensor ${quote(name, 60)}`);
   const params = new Float32Array(net.table.length);
   const stats = new Float32Array(net.statsTable.length);
   let tracked: number | null = null;
   for (const e of layout) {
     const t = check(e);
     if (e.dtype === "I64") {
-      const n = Number(new BigInt64Array(t.data.buffer, t.data.byteOffset, 1)[0]);
+      const v = new BigInt64Array(t.data.buffer, t.data.byteOffset, 1)[0];
+      if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new CheckpointFileError(`${where}: tensor "${e.name}" is ${v}, not a count of batches`);
+      const n = Number(v);
       tracked = Math.max(tracked ?? 0, n);
       continue;
     }
@@ -266,7 +357,8 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
   const state = adamState(net, ck.tensors, OPT, where);
   const expected = 2 * net.table.tensors.length + 1;
   const present = [...ck.tensors.keys()].filter((k) => k.startsWith(OPT)).length;
-  if (present !== expected) throw new Error(`${where}: ${present} optimizer tensors, expected ${expected}`);
+  if (present !== expected)
+    throw new CheckpointFileError(`${where}: ${present} optimizer tensors, expected ${expected}`);
   return state;
 }
 
@@ -279,20 +371,23 @@ export function restoreNetwork(net: Network, ck: Checkpoint): AdamState | null {
 export function readOptimizerState(path: string, net: Network, weights: string): AdamState {
   const { metadata, tensors } = readSafetensorsFile(path);
   if (metadata.keisei_optimizer !== OPTIMIZER_FORMAT)
-    throw new Error(
+    throw new CheckpointFileError(
       `${path}: not a keisei optimizer file (metadata keisei_optimizer is ${metadata.keisei_optimizer === undefined ? "missing" : `"${metadata.keisei_optimizer}"`}, expected "${OPTIMIZER_FORMAT}")`,
     );
   if (metadata.weights !== basename(weights))
-    throw new Error(`${path}: optimizer state of ${metadata.weights ?? "an unnamed weights file"}, not of ${weights}`);
-  const arch = architectureFrom(metadata, path);
+    throw new CheckpointFileError(
+      `${path}: optimizer state of ${metadata.weights === undefined ? "an unnamed weights file" : echo(metadata.weights)}, not of ${weights}`,
+    );
+  const arch = architectureFrom(metadata, tensors, path, "exp_avg.");
   // describeArch names every field that fixes a shape.
   if (describeArch(arch) !== describeArch(net.arch))
-    throw new Error(
+    throw new CheckpointFileError(
       `${path}: optimizer state of a ${describeArch(arch)}, but ${weights} holds a ${describeArch(net.arch)}`,
     );
   const where = `${path} (network: ${describeArch(net.arch)})`;
   const known = new Set(["step", ...net.table.tensors.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`])]);
-  for (const name of tensors.keys()) if (!known.has(name)) throw new Error(`${where}: unexpected tensor "${name}"`);
+  for (const name of tensors.keys())
+    if (!known.has(name)) throw new CheckpointFileError(`${where}: unexpected tensor ${quote(name, 60)}`);
   return adamState(net, tensors, "", where);
 }
 

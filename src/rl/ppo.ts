@@ -57,6 +57,22 @@ export interface PpoMetrics {
   "losses/minibatch_updates": number;
 }
 
+/** Every key of PpoMetrics (the compiler checks the list is complete): names the metrics.jsonl keys an update writes. */
+const PPO_KEYS: Record<keyof PpoMetrics, true> = {
+  "losses/policy_loss": true,
+  "losses/value_loss": true,
+  "losses/entropy": true,
+  "losses/old_approx_kl": true,
+  "losses/approx_kl": true,
+  "losses/clipfrac": true,
+  "losses/explained_variance": true,
+  "losses/grad_norm": true,
+  "charts/learning_rate": true,
+  "losses/epochs": true,
+  "losses/minibatch_updates": true,
+};
+export const PPO_METRIC_NAMES: readonly string[] = Object.keys(PPO_KEYS);
+
 export class PpoLearner {
   /** Scheduler steps taken so far in the run (saved in checkpoints). */
   schedulerStep = 0;
@@ -100,7 +116,11 @@ export class PpoLearner {
     return this.adam.config.lr * lrFactor(s.schedule, this.schedulerStep, s.scheduleTotalSteps);
   }
 
-  async update(buffer: RolloutBuffer): Promise<PpoMetrics> {
+  /** One PPO update on a rollout; `progress` hears after each minibatch how many of the planned ones are done. */
+  async update(
+    buffer: RolloutBuffer,
+    progress?: (done: number, planned: number) => Promise<void>,
+  ): Promise<PpoMetrics> {
     const s = this.settings;
     const B = s.minibatchSize;
     const N = buffer.size;
@@ -129,6 +149,7 @@ export class PpoLearner {
         updates++;
         epochUpdates++;
         if (s.schedule.stepOn === "update") this.schedulerStep++;
+        await progress?.(updates, s.epochs * Math.floor(N / B));
       }
       epochsRun++;
       if (s.schedule.stepOn === "epoch") this.schedulerStep++;

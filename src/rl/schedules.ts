@@ -3,12 +3,14 @@
 // mode for ppo_epochs steps per update but stepped once, so its schedules ran 1/ppo_epochs of
 // their course: keisei-python.md §13.2 item 10).
 
-export type ScheduleType = "linear" | "cosine" | "exponential" | "step";
+import { LR_SCHEDULE_KWARGS } from "../config/schema.ts";
+
+export type ScheduleType = keyof typeof LR_SCHEDULE_KWARGS;
 export type StepOn = "epoch" | "update";
 
 export interface ScheduleConfig {
   type: ScheduleType | null;
-  kwargs: Record<string, number> | null;
+  kwargs: Readonly<Record<string, number | undefined>> | null;
   stepOn: StepOn;
 }
 
@@ -29,22 +31,25 @@ export function scheduleTotalSteps(
   return rollouts * perRollout;
 }
 
-const KNOWN_KWARGS: Record<ScheduleType, Record<string, number>> = {
-  linear: { final_lr_fraction: 0.1 },
-  cosine: { eta_min_fraction: 0 },
-  exponential: { gamma: 0.995 },
-  step: { step_size: 1000, gamma: 0.5 },
-};
-
-/** The schedule's parameters with defaults filled in; an unknown parameter is an error. */
-export function scheduleKwargs(type: ScheduleType, given: Record<string, number> | null): Record<string, number> {
-  const known = KNOWN_KWARGS[type];
-  for (const k of Object.keys(given ?? {}))
-    if (!(k in known))
+/**
+ * The schedule's parameters with defaults filled in; a parameter the schedule does not take is an
+ * error (the config loader refuses it first, naming its source: config/load.ts).
+ */
+export function scheduleKwargs(
+  type: ScheduleType,
+  given: Readonly<Record<string, number | undefined>> | null,
+): Record<string, number> {
+  const known = LR_SCHEDULE_KWARGS[type];
+  const out: Record<string, number> = Object.assign(Object.create(null), known);
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (v === undefined) continue;
+    if (!Object.hasOwn(known, k))
       throw new Error(
         `training.lr_schedule_kwargs.${k}: not a parameter of the ${type} schedule (it takes ${Object.keys(known).join(", ")})`,
       );
-  return { ...known, ...given };
+    out[k] = v;
+  }
+  return out;
 }
 
 /** The multiplier of the initial learning rate after `step` scheduler steps of `total`. */

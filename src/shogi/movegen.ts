@@ -59,6 +59,37 @@ export function attackedBy(board: Int8Array, sq: number, by: number): boolean {
   return (k0 >= 0 && board[k0] === knight) || (k1 >= 0 && board[k1] === knight);
 }
 
+/**
+ * Every piece of colour `by` attacking `sq`, each with whether it attacks from a distance (a line
+ * piece with empty squares between): for validating positions (sfen.ts), not the move generator.
+ */
+export function attackersOf(board: Int8Array, sq: number, by: number): { square: number; distant: boolean }[] {
+  const base = by << 5;
+  const out: { square: number; distant: boolean }[] = [];
+  for (let d = 0; d < 8; d++) {
+    let s = NEXT[d * NUM_SQUARES + sq];
+    if (s < 0) continue;
+    let c = board[s];
+    if (c !== 0) {
+      if ((ATTACKS_IN[base + c] >> d) & 1) out.push({ square: s, distant: false });
+      continue;
+    }
+    do {
+      s = NEXT[d * NUM_SQUARES + s];
+      if (s < 0) break;
+      c = board[s];
+    } while (c === 0);
+    if (s >= 0 && (SLIDES_IN[base + c] >> d) & 1) out.push({ square: s, distant: true });
+  }
+  const knight = KNIGHT_CODE[by];
+  const k = ((by ^ 1) * NUM_SQUARES + sq) * 2;
+  for (let i = 0; i < 2; i++) {
+    const s = KNIGHT_TO[k + i];
+    if (s >= 0 && board[s] === knight) out.push({ square: s, distant: false });
+  }
+  return out;
+}
+
 // ---- scratch ----------------------------------------------------------------------------------
 /** Destinations allowed for non-king moves and drops: all ones, or the check-evasion squares. */
 const ALL_SQUARES = new Uint8Array(NUM_SQUARES).fill(1);

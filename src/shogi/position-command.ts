@@ -2,16 +2,18 @@
 // engine: "startpos", "startpos moves 7g7f 3c3d", "sfen <board> <side> <hands> <n> [moves …]",
 // or a bare SFEN.
 
+import { InputError, quote } from "../util/input-error.ts";
 import { Position } from "./position.ts";
 import { parseUsiMove } from "./sfen.ts";
 
-export class PositionCommandError extends Error {
+export class PositionCommandError extends InputError {
   override name = "PositionCommandError";
 }
 
 /** Builds the position a USI position string describes; every move is checked for legality. */
 export function positionFromCommand(spec: string): Position {
-  const words = spec.trim().split(/\s+/);
+  // Words are separated by ASCII whitespace only, as in sfen.ts.
+  const words = spec.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "").split(/[ \t\r\n]+/);
   let pos: Position;
   let i: number;
   if (words[0] === "startpos") {
@@ -21,14 +23,16 @@ export function positionFromCommand(spec: string): Position {
     const start = words[0] === "sfen" ? 1 : 0;
     if (words.length < start + 4)
       throw new PositionCommandError(
-        `position "${spec}": expected "startpos" or "sfen <board> <side> <hands> <move number>"`,
+        `position ${quote(spec, 200)}: expected "startpos" or "sfen <board> <side> <hands> <move number>"`,
       );
     pos = Position.fromSfen(words.slice(start, start + 4).join(" "));
     i = start + 4;
   }
   if (i < words.length) {
     if (words[i] !== "moves")
-      throw new PositionCommandError(`position "${spec}": expected "moves" after the position, got "${words[i]}"`);
+      throw new PositionCommandError(
+        `position ${quote(spec, 200)}: expected "moves" after the position, got ${quote(words[i], 20)}`,
+      );
     for (const usi of words.slice(i + 1)) pos.makeMove(parseUsiMove(pos, usi));
   }
   return pos;

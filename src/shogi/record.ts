@@ -18,6 +18,7 @@ import {
 import { Position } from "./position.ts";
 import { parseUsiMove } from "./sfen.ts";
 import { BLACK, WHITE, type Color } from "./types.ts";
+import { InputError } from "../util/input-error.ts";
 
 export type GameEndReason =
   | "checkmate"
@@ -43,7 +44,7 @@ export interface GameRecord {
   event?: string;
 }
 
-export class RecordError extends Error {
+export class RecordError extends InputError {
   override name = "RecordError";
 }
 

@@ -19,9 +19,11 @@ import { gridProposals } from "./samplers.ts";
 import { readSweepSpec, type SweepSpec, specFingerprint } from "./spec.ts";
 import { type StudyRecord, StudyStorage, type TrialBase, type TrialRecord } from "./storage.ts";
 import { TRIAL_FLAGS } from "./trial-runner.ts";
+import { InputError } from "../util/input-error.ts";
+import { SIGNAL_EXIT, STOP_SIGNALS, type StopSignal } from "../util/signals.ts";
 
 /** A usage or input error of a sweep command (the CLI prints it as one line, exit status 2). */
-export class SweepCommandError extends Error {
+export class SweepCommandError extends InputError {
   override name = "SweepCommandError";
 }
 
@@ -90,8 +92,13 @@ export function seedOf(name: string): number {
   return (h >>> 0) & 0x7fffffff;
 }
 
-async function withStorage<T>(flags: StorageFlags, fn: (s: StudyStorage) => Promise<T>): Promise<T> {
-  const storage = await StudyStorage.open(storageUrl(flags));
+/** Runs `fn` on the study database; only `create` makes one that does not exist yet. */
+async function withStorage<T>(
+  flags: StorageFlags,
+  fn: (s: StudyStorage) => Promise<T>,
+  o: { create?: boolean } = {},
+): Promise<T> {
+  const storage = await StudyStorage.open(storageUrl(flags), { create: o.create ?? false });
   try {
     return await fn(storage);
   } finally {
@@ -175,17 +182,23 @@ function agentOptions(
   };
 }
 
-const exitStatus = (s: AgentSummary) => (s.broken ? 1 : 0);
+/** 1 when trials kept failing; 128 + the signal's number when a signal stopped the agent; else 0. */
+const exitStatus = (s: AgentSummary, signal?: AbortSignal) =>
+  s.broken ? 1 : signal?.aborted ? (SIGNAL_EXIT[signal.reason as StopSignal] ?? 130) : 0;
 
 /** `keisei train --sweep SWEEP.yaml`: create or join the study, then run trials. Returns the exit status. */
 export async function trainSweep(o: BaseFlags & AgentFlags & { sweep: string }): Promise<number> {
   const io = o.io ?? stdio;
   const spec = await readSweepSpec(o.sweep);
   const base = trialBase(o);
-  return withStorage(o, async (storage) => {
-    const study = await createOrJoin(storage, o.sweep, spec, base, io);
-    return exitStatus(await runAgent(agentOptions(storage, study, o, io, base.modelDir)));
-  });
+  return withStorage(
+    o,
+    async (storage) => {
+      const study = await createOrJoin(storage, o.sweep, spec, base, io);
+      return exitStatus(await runAgent(agentOptions(storage, study, o, io, base.modelDir)), o.signal);
+    },
+    { create: true },
+  );
 }
 
 /** `keisei sweep create SWEEP.yaml`: registers the study (agents then join it by name). */
@@ -193,13 +206,17 @@ export async function sweepCreate(o: BaseFlags & { sweep: string; io?: SweepIO }
   const io = o.io ?? stdio;
   const spec = await readSweepSpec(o.sweep);
   const base = trialBase(o);
-  return withStorage(o, async (storage) => {
-    const study = await createOrJoin(storage, o.sweep, spec, base, io);
-    const where = o.storage ? `--storage ${storage.label}` : `--savedir ${base.modelDir}`;
-    io.out(study.name);
-    io.err(`run agents with: keisei sweep agent ${study.name} ${where}`);
-    return study;
-  });
+  return withStorage(
+    o,
+    async (storage) => {
+      const study = await createOrJoin(storage, o.sweep, spec, base, io);
+      const where = o.storage ? `--storage ${storage.label}` : `--savedir ${base.modelDir}`;
+      io.out(study.name);
+      io.err(`run agents with: keisei sweep agent ${study.name} ${where}`);
+      return study;
+    },
+    { create: true },
+  );
 }
 
 /** `keisei sweep agent [STUDY]`: runs trials of an existing study (run folders under --savedir, else the study's model dir). Returns the exit status. */
@@ -207,7 +224,7 @@ export async function sweepAgent(o: StorageFlags & AgentFlags & { study?: string
   const io = o.io ?? stdio;
   return withStorage(o, async (storage) => {
     const study = await findStudy(storage, o.study);
-    return exitStatus(await runAgent(agentOptions(storage, study, o, io, o.savedir)));
+    return exitStatus(await runAgent(agentOptions(storage, study, o, io, o.savedir)), o.signal);
   });
 }
 
@@ -357,12 +374,11 @@ export async function sweepExport(
  */
 export function abortOnSignals(io: SweepIO = stdio): AbortSignal {
   const controller = new AbortController();
-  const handler = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
+  const handler = (sig: StopSignal) => {
+    if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
     io.err(`${sig}: stopping the running trial and the agent (again to quit at once)`);
-    controller.abort();
+    controller.abort(sig); // the reason: the agent's exit status says which signal stopped it
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const sig of STOP_SIGNALS) process.on(sig, handler);
   return controller.signal;
 }

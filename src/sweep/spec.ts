@@ -13,8 +13,10 @@ import { buildConfig, ConfigError, nested } from "../config/load.ts";
 import { configFields } from "../config/schema.ts";
 import { ppf } from "./distributions.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
+import { InputError } from "../util/input-error.ts";
+import { METRIC_NAMES } from "../training/metrics.ts";
 
-export class SweepSpecError extends Error {
+export class SweepSpecError extends InputError {
   override name = "SweepSpecError";
 }
 
@@ -115,7 +117,11 @@ function fieldSuggestion(name: string): string {
   return didYouMean(name, fields);
 }
 
-const fmt = (v: unknown) => JSON.stringify(v);
+/** A value as an error shows it: JSON, cut short. */
+const fmt = (v: unknown) => {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 60 ? `${json.slice(0, 60)}… (${json.length} characters)` : json;
+};
 
 class Reader {
   errors: string[] = [];
@@ -464,6 +470,12 @@ function probes(p: ParamSpec): { label: string; value: unknown }[] {
 }
 
 function checkFields(r: Reader, spec: SweepSpec) {
+  // A misspelt metric would fail every trial only after it ran in full: refuse it now.
+  if (spec.metric && !METRIC_NAMES.includes(spec.metric.name))
+    r.error(
+      "metric.name",
+      `${fmt(spec.metric.name)} is not a metric keisei writes to metrics.jsonl${didYouMean(spec.metric.name, METRIC_NAMES)} (e.g. eval/win_rate, losses/policy_loss)`,
+    );
   const fields = new Set(configFields().map((f) => f.path));
   for (const p of spec.parameters) {
     if (!fields.has(p.name)) {

@@ -16,11 +16,12 @@
 // SQLite), so agents proposing at once see each other's trials. Times are milliseconds since the
 // epoch from the agents' clocks.
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SQL } from "bun";
 import type { Proposal, TrialState } from "./samplers.ts";
 import type { SweepSpec } from "./spec.ts";
+import { InputError, quote } from "../util/input-error.ts";
 
 /** What every trial of a study starts from: the base config values and extra `keisei train` flags. */
 export interface TrialBase {
@@ -63,7 +64,7 @@ export interface StepValue {
   value: number;
 }
 
-export class StorageError extends Error {
+export class StorageError extends InputError {
   override name = "StorageError";
 }
 
@@ -152,10 +153,19 @@ class Mutex {
   }
 }
 
-/** `postgres://…` / `postgresql://…`, `sqlite://path`, or a plain path to an SQLite file. */
+/**
+ * `postgres://…` / `postgresql://…`, `sqlite://path`, or a plain path to an SQLite file. Any other
+ * `scheme://` (mysql://, http://) is refused: read as a path it would make a folder named `mysql:`.
+ */
 export function describeStorage(url: string): { adapter: "sqlite" | "postgres"; target: string } {
   if (/^postgres(ql)?:\/\//.test(url)) return { adapter: "postgres", target: url };
-  const path = url.replace(/^sqlite:(\/\/)?/, "").replace(/^file:(\/\/)?/, "");
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1];
+  if (scheme !== undefined && !/^(sqlite|file)$/i.test(scheme))
+    throw new StorageError(
+      `--storage ${quote(url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"), 60)}: ${scheme}:// is not a study database keisei opens (sqlite://FILE, an SQLite file path, or postgres://…)`,
+    );
+  const path = url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, "");
+  if (path === "") throw new StorageError("--storage: empty (sqlite://FILE, an SQLite file path, or postgres://…)");
   if (path === ":memory:") return { adapter: "sqlite", target: path };
   return { adapter: "sqlite", target: resolve(path) };
 }
@@ -179,8 +189,16 @@ export class StudyStorage {
     private readonly closeConnection: () => Promise<void>,
   ) {}
 
-  static async open(url: string): Promise<StudyStorage> {
+  /**
+   * Opens the study database at `url`. `create: false` (every command but creating a study) refuses
+   * an SQLite file that does not exist instead of making an empty one.
+   */
+  static async open(url: string, o: { create?: boolean } = {}): Promise<StudyStorage> {
     const { adapter, target } = describeStorage(url);
+    if (adapter === "sqlite" && target !== ":memory:" && o.create === false && !existsSync(target))
+      throw new StorageError(
+        `${target}: no such study database (keisei sweep create SWEEP.yaml makes one; --storage or --savedir names it)`,
+      );
     if (adapter === "postgres") {
       const sql = new SQL(target, { max: 4 });
       const label = target.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");

@@ -7,8 +7,9 @@
 //   SIGINT    the trainer writes a checkpoint and exits; SIGKILL follows after a grace period
 // and, optionally, MODEL_DIR/RUN/effective_config.yaml, which the agent reads to check that every
 // swept parameter really reached the config (the Python reference's sweep silently applied none).
-// The child runs in its own session and gets KEISEI_SWEEP_AGENT_PID, so it can exit when its agent
-// is gone (a SIGKILLed agent cannot stop it).
+// The child runs in its own session, gets KEISEI_SWEEP_AGENT_PID, and its stdin is a pipe from the
+// agent that the agent never writes to: when the agent is gone — even SIGKILLed, which cannot stop
+// its trial — the kernel closes the pipe, the trial reads EOF (watchAgentPipe) and stops too.
 
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
@@ -22,6 +23,34 @@ export const TRIAL_FLAGS = {
   runName: "--run-name",
 } as const;
 export const METRICS_FILE = "metrics.jsonl";
+/** Set to "stdin" in a trial's environment: its stdin is the agent's pipe (watchAgentPipe). */
+export const AGENT_PIPE_ENV = "KEISEI_SWEEP_AGENT_PIPE";
+/** How long a trial whose agent is gone may take to finish its step and checkpoint before it exits anyway. */
+export const AGENT_GONE_GRACE_MS = 10_000;
+
+/**
+ * In a trial (AGENT_PIPE_ENV set): calls `gone` once when the agent's end of stdin closes — the
+ * agent exited or was killed, with -9 too (the kernel closes a dead process's pipes; polling its
+ * pid would see a zombie or a reused pid). Returns the function that stops watching. Elsewhere it
+ * watches nothing.
+ */
+export function watchAgentPipe(gone: () => void): () => void {
+  if (process.env[AGENT_PIPE_ENV] !== "stdin") return () => undefined;
+  const reader = Bun.stdin.stream().getReader();
+  let watching = true;
+  void (async () => {
+    try {
+      for (;;) if ((await reader.read()).done) break;
+    } catch {
+      // a read error is the pipe's end too
+    }
+    if (watching) gone();
+  })();
+  return () => {
+    watching = false;
+    reader.cancel().catch(() => undefined);
+  };
+}
 export const EFFECTIVE_CONFIG_FILE = "effective_config.yaml";
 
 /** Whether this process is the compiled `keisei` binary rather than bun running the sources. */
@@ -115,13 +144,14 @@ export class TrialProcess {
     private readonly proc: Bun.Subprocess,
     readonly logPath: string,
   ) {
-    this.exited = proc.exited.then(
-      () =>
-        (this.exit = {
-          code: proc.signalCode ? null : proc.exitCode,
-          signal: proc.signalCode ? String(proc.signalCode) : null,
-        }),
-    );
+    this.exited = proc.exited.then(() => {
+      (proc.stdin as Bun.FileSink | undefined)?.end();
+      this.exit = {
+        code: proc.signalCode ? null : proc.exitCode,
+        signal: proc.signalCode ? String(proc.signalCode) : null,
+      };
+      return this.exit;
+    });
   }
 
   static start(o: {
@@ -134,8 +164,9 @@ export class TrialProcess {
     try {
       const proc = Bun.spawn(o.argv, {
         cwd: o.cwd,
-        env: { ...process.env, ...o.env, KEISEI_SWEEP_AGENT_PID: String(process.pid) },
-        stdin: "ignore",
+        env: { ...process.env, ...o.env, KEISEI_SWEEP_AGENT_PID: String(process.pid), [AGENT_PIPE_ENV]: "stdin" },
+        // Never written to: its end when this process dies is what tells the trial (watchAgentPipe).
+        stdin: "pipe",
         stdout: fd,
         stderr: fd,
         // Its own session: a Ctrl-C at the terminal reaches only the agent, which then sends the

@@ -45,11 +45,12 @@ export function renderPlainLine(frame: DashboardFrame): string {
   const r = frame.record;
   const fraction = frame.totalTimesteps > 0 ? Math.min(1, frame.timestep / frame.totalTimesteps) : 0;
   const sps = stepsPerSecond(frame);
-  const eta = sps > 0 ? (frame.totalTimesteps - frame.timestep) / sps : Number.NaN;
+  const eta = frame.etaSeconds ?? (sps > 0 ? (frame.totalTimesteps - frame.timestep) / sps : Number.NaN);
   const parts = [
     `[${(fraction * 100).toFixed(1).padStart(5)}%] step ${frame.timestep}/${frame.totalTimesteps}`,
+    ...(frame.activity ? [frame.activity] : []),
     `${Number.isFinite(sps) ? Math.round(sps) : "-"} steps/s`,
-    `ETA ${fmtDuration(eta)}`,
+    `ETA ${frame.etaIsLowerBound ? ">" : ""}${fmtDuration(eta)}`,
   ];
   const losses = (
     [
@@ -168,7 +169,7 @@ export class Display {
         this.pending = null;
       });
       this.hook("exit", () => this.restoreCursor());
-      for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         const onSignal = () => {
           this.restoreCursor();
           // Alone on this signal: do what the default action would have done.

@@ -3,8 +3,11 @@
 // TensorBoard read. Keeps running totals, a rolling window of recent games, and per-key history
 // for trends. Its state is plain JSON so a resumed run continues the same stream.
 
-import type { PpoMetrics } from "../rl/ppo.ts";
+import { EVAL_METRIC_NAMES } from "../evaluation/evaluate.ts";
+import { AZ_METRIC_NAMES, type AzMetrics } from "../rl/az-learner.ts";
+import { PPO_METRIC_NAMES, type PpoMetrics } from "../rl/ppo.ts";
 import type { FinishedGame, SelfPlayEndReason } from "../rl/selfplay.ts";
+import { POOL_METRIC_NAMES } from "./opponent-pool.ts";
 
 export type MetricsRecord = Record<string, number>;
 
@@ -16,6 +19,48 @@ const REASONS: readonly SelfPlayEndReason[] = [
   "max_moves",
   "impasse",
   "mate_found",
+];
+
+/** The keys of a record before the PPO update's (the compiler checks record() writes exactly these). */
+const HEAD_NAMES = [
+  "timestep",
+  "iteration",
+  "charts/SPS",
+  "charts/selfplay_SPS",
+  "charts/episodes",
+  "charts/games_per_hour",
+] as const;
+/** The keys of a record after the PPO update's, before the game-end counts. */
+const TAIL_NAMES = [
+  "game/black_win_rate",
+  "game/white_win_rate",
+  "game/draw_rate",
+  "game/mean_length",
+  "game/captures_per_game",
+  "game/drops_per_game",
+  "game/promotions_per_game",
+  "game/total_black_wins",
+  "game/total_white_wins",
+  "game/total_draws",
+  "time/selfplay_s",
+  "time/inference_s",
+  "time/engine_s",
+  "time/update_s",
+  "time/wall_s",
+] as const;
+
+/**
+ * Every key a metrics record — one metrics.jsonl line, one TensorBoard step — can hold: what a
+ * sweep's metric.name may name (sweep/spec.ts checks it at `sweep create`).
+ */
+export const METRIC_NAMES: readonly string[] = [
+  ...HEAD_NAMES,
+  ...PPO_METRIC_NAMES,
+  ...AZ_METRIC_NAMES.filter((k) => !PPO_METRIC_NAMES.includes(k)),
+  ...TAIL_NAMES,
+  ...REASONS.map((r) => `game/ends_${r}`),
+  ...POOL_METRIC_NAMES,
+  ...EVAL_METRIC_NAMES,
 ];
 
 /**
@@ -36,6 +81,10 @@ export const TRENDS: readonly { key: string; label: string; kind: "count" | "num
   { key: "game/white_win_rate", label: "White wins", kind: "rate" },
   { key: "game/draw_rate", label: "draws", kind: "rate" },
   { key: "game/mean_length", label: "game length", kind: "number" },
+  { key: "losses/kl_target", label: "KL(π'‖π)", kind: "number" },
+  { key: "search/simulations_per_second", label: "sims/s", kind: "count" },
+  { key: "search/root_visit_entropy", label: "root entropy", kind: "number" },
+  { key: "pool/learner_score", label: "vs pool", kind: "rate" },
   { key: "eval/win_rate", label: "eval win rate", kind: "rate" },
   { key: "eval/elo", label: "Elo", kind: "number" },
 ];
@@ -108,22 +157,26 @@ export class MetricsManager {
     iteration: number;
     wallSeconds: number;
     timing: IterationTiming;
-    ppo: PpoMetrics;
+    /** The learner's update: PPO's, or Gumbel AlphaZero's. */
+    learned: PpoMetrics | AzMetrics;
     evaluation?: MetricsRecord | null;
+    /** The opponent pool's figures (POOL_METRIC_NAMES), when it is on. */
+    pool?: MetricsRecord | null;
   }): MetricsRecord {
     const t = this.state.totals;
     const w = this.state.window;
     const n = w.length;
     const mean = (f: (g: GameSummary) => number) => (n ? w.reduce((s, g) => s + f(g), 0) / n : Number.NaN);
     const timing = o.timing;
-    const r: MetricsRecord = {
+    const head: Record<(typeof HEAD_NAMES)[number], number> = {
       timestep: o.timestep,
       iteration: o.iteration,
       "charts/SPS": timing.steps / (timing.selfplaySeconds + timing.updateSeconds),
       "charts/selfplay_SPS": timing.steps / timing.selfplaySeconds,
       "charts/episodes": t.games,
       "charts/games_per_hour": o.wallSeconds > 0 ? (t.games / o.wallSeconds) * 3600 : 0,
-      ...o.ppo,
+    };
+    const tail: Record<(typeof TAIL_NAMES)[number], number> = {
       "game/black_win_rate": mean((g) => (g.winner === 0 ? 1 : 0)),
       "game/white_win_rate": mean((g) => (g.winner === 1 ? 1 : 0)),
       "game/draw_rate": mean((g) => (g.winner === -1 ? 1 : 0)),
@@ -139,8 +192,8 @@ export class MetricsManager {
       "time/engine_s": timing.selfplaySeconds - timing.inferenceSeconds,
       "time/update_s": timing.updateSeconds,
       "time/wall_s": o.wallSeconds,
-      ...o.evaluation,
     };
+    const r: MetricsRecord = { ...head, ...o.learned, ...tail, ...o.pool, ...o.evaluation };
     for (const reason of REASONS) r[`game/ends_${reason}`] = t.reasons[reason] ?? 0;
     for (const { key } of TRENDS) {
       const v = r[key];

@@ -1,13 +1,16 @@
 // TensorBoard event files (`events.out.tfevents.<secs>.<host>.<pid>`), written without
 // TensorFlow: TFRecord framing around hand-encoded `tensorboard.Event` protobufs. Scalars and
 // text (the text plugin) only — what a training run reports. Records are appended as they come;
-// a torn last record (a crash mid-write) is skipped by TensorBoard's reader.
+// an append that fails is cut back (run-files.ts), and a resumed run cuts its event files back to
+// the checkpoint's step (trimEventFiles), so each step is shown once.
 //
 //   record  = u64 len | u32 masked_crc32c(len) | data | u32 masked_crc32c(data)
 //   Event   = {1: double wall_time, 2: int64 step, 3: string file_version | 5: Summary}
 //   Summary = {1: repeated Value}; Value = {1: tag, 2: float simple_value | 8: TensorProto, 9: metadata}
 
-import { appendFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { appendWhole } from "./run-files.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
@@ -97,7 +100,7 @@ export class TensorBoardWriter {
 
   constructor(dir: string, now = Date.now()) {
     this.path = join(dir, `events.out.tfevents.${Math.floor(now / 1000)}.${hostname()}.${process.pid}`);
-    writeFileSync(
+    appendWhole(
       this.path,
       frame(
         new Proto()
@@ -113,7 +116,7 @@ export class TensorBoardWriter {
       .double(1, Date.now() / 1000)
       .uint(2, step)
       .message(5, summary);
-    appendFileSync(this.path, frame(ev.finish()));
+    appendWhole(this.path, frame(ev.finish()));
   }
 
   /** Several scalars at one step, in one event. Non-finite values are skipped (they would break charts). */
@@ -134,4 +137,70 @@ export class TensorBoardWriter {
     const metadata = new Proto().message(1, new Proto().string(1, "text"));
     this.event(step, new Proto().message(1, new Proto().string(1, tag).message(9, metadata).message(8, tensor)));
   }
+}
+
+/** The step of an Event record (field 2), 0 when it has none (the file_version event). */
+function stepOf(event: Uint8Array): number {
+  let at = 0;
+  const varint = (): bigint => {
+    let v = 0n;
+    for (let shift = 0n; at < event.length; shift += 7n) {
+      const b = event[at++];
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    return v;
+  };
+  while (at < event.length) {
+    const key = Number(varint());
+    const [field, wire] = [key >> 3, key & 7];
+    if (field === 2 && wire === 0) return Number(varint());
+    if (wire === 0) varint();
+    else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else if (wire === 2) at += Number(varint());
+    else break;
+  }
+  return 0;
+}
+
+/**
+ * The whole, checksummed records of a TFRecord file, in order, up to the first torn or corrupt
+ * one (a crash mid-append leaves at most one, at the end).
+ */
+export function eventRecords(bytes: Uint8Array): { data: Uint8Array; step: number; end: number }[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: { data: Uint8Array; step: number; end: number }[] = [];
+  for (let at = 0; at + 12 <= bytes.length; ) {
+    const len = Number(view.getBigUint64(at, true));
+    if (view.getUint32(at + 8, true) !== maskedCrc(bytes.subarray(at, at + 8))) break;
+    const end = at + 12 + len + 4;
+    if (end > bytes.length) break;
+    const data = bytes.subarray(at + 12, at + 12 + len);
+    if (view.getUint32(at + 12 + len, true) !== maskedCrc(data)) break;
+    out.push({ data, step: stepOf(data), end });
+    at = end;
+  }
+  return out;
+}
+
+/**
+ * Cuts the run's event files back to `maxStep` (the checkpoint a run resumes from): records of
+ * later steps and a torn tail go, so TensorBoard shows each step once. Returns the records dropped.
+ */
+export function trimEventFiles(dir: string, maxStep: number): number {
+  let dropped = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith("events.out.tfevents.") || name.includes(".tmp-")) continue;
+    const path = join(dir, name);
+    const bytes = new Uint8Array(readFileSync(path));
+    const records = eventRecords(bytes);
+    const keep = records.findIndex((r) => r.step > maxStep);
+    const kept = keep < 0 ? records : records.slice(0, keep);
+    const end = kept.at(-1)?.end ?? 0;
+    if (end === bytes.length) continue;
+    dropped += records.length - kept.length + (records.at(-1)?.end === bytes.length ? 0 : 1);
+    writeFileAtomic(path, bytes.subarray(0, end));
+  }
+  return dropped;
 }

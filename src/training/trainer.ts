@@ -1,16 +1,21 @@
-// The trainer: PPO by self-play, in the order CleanRL's ppo.py reads —
+// The trainer: learning by self-play, in the order CleanRL's ppo.py reads —
 //
-//   open the run → per iteration: collect a rollout → bootstrap → GAE → PPO update
+//   open the run → per iteration: the algorithm's iteration
+//       PPO:        collect a rollout → bootstrap → GAE → PPO update           (ppoIteration)
+//       Gumbel AZ:  play by search into the replay → train from the replay     (azIteration)
 //   → periodic evaluation and checkpoint (each returns what it did) → one metrics record → write, display
 //
 // Set-up (backend, run directory, network, resume) is run.ts; the parts each do one thing and hand
-// back data: self-play (rl/selfplay.ts), the rollout and GAE (rl/buffer.ts, rl/gae.ts), PPO
-// (rl/ppo.ts), evaluation (callbacks.ts), checkpoints, metrics.
+// back data: self-play (rl/selfplay.ts, rl/gumbel-selfplay.ts), the rollout and GAE (rl/buffer.ts,
+// rl/gae.ts), PPO (rl/ppo.ts), Gumbel AZ (rl/gumbel.ts, rl/replay.ts, rl/az-learner.ts), evaluation
+// (callbacks.ts), checkpoints, metrics. A stop (Ctrl-C, SIGTERM, SIGHUP) is honoured at every ply
+// and every minibatch, and always leaves a checkpoint that resumes exactly.
 
-import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { ActBatch, ActingPolicy } from "../rl/acting.ts";
+import type { AzMetrics } from "../rl/az-learner.ts";
+import type { FinishedGame, GameSnapshot } from "../rl/selfplay.ts";
 import { RolloutBuffer } from "../rl/buffer.ts";
 import { computeGae } from "../rl/gae.ts";
 import { NonFiniteLossError, type PpoMetrics } from "../rl/ppo.ts";
@@ -18,10 +23,12 @@ import { OBS_SIZE } from "../shogi/features.ts";
 import { moveToUsi } from "../shogi/sfen.ts";
 import { saveCheckpoint } from "../models/checkpoint.ts";
 import type { Network } from "../models/network.ts";
+import type { AdamState } from "../models/optimizer.ts";
 import { crossed, type EvaluationOutcome } from "./callbacks.ts";
 import { checkpointStem, rngStates, writeCheckpoint } from "./checkpoints.ts";
 import { finiteRecord, type IterationTiming, type MetricsRecord, summaryLine } from "./metrics.ts";
-import { openRun, type Run, type TrainerFrame, TrainingError, type TrainOptions } from "./run.ts";
+import { appendWhole } from "./run-files.ts";
+import { type AzParts, openRun, type PpoParts, type Run, type TrainerFrame, type TrainOptions } from "./run.ts";
 
 export {
   checkTrainingConfig,
@@ -33,6 +40,11 @@ export {
   type TrainOptions,
 } from "./run.ts";
 export { SessionError } from "./session.ts";
+
+/** The loss became non-finite: training stops (exit status 1: not the input's fault, but the run's). */
+export class TrainingDiverged extends Error {
+  override name = "TrainingDiverged";
+}
 
 export interface TrainResult {
   runDir: string;
@@ -52,24 +64,18 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   try {
     while (run.timestep < t.total_timesteps) {
       const previous = run.timestep;
-      // 1. Collect a rollout: num_envs games in lock-step, one batched forward pass per ply.
-      const rollout = await collect(run, o.signal, show);
-      if (!rollout) {
-        stoppedEarly = true; // the partial rollout is not trained on
+      // 1–4. The algorithm's iteration: collect a rollout of self-play, then learn from it.
+      const step =
+        run.algo.kind === "ppo"
+          ? await ppoIteration(run, run.algo, o.signal, show)
+          : await azIteration(run, run.algo, o.signal, show);
+      if (step === null) {
+        stoppedEarly = true;
+        show.at(pliesPlayed(run));
         break;
       }
-      const { buffer, timing } = rollout;
-      // 2. Bootstrap: the value of every game's current position cuts the trajectories still in progress.
-      await run.selfplay.bootstrap(timed(run.policy, timing), buffer);
-      timing.selfplaySeconds = (performance.now() - timing.startedAt) / 1000;
-      // 3. Advantages: shaping rewards, then GAE per trajectory (one colour of one game).
-      buffer.addShapingRewards(t.gamma);
-      computeGae(buffer, buffer.size, t.gamma, t.lambda_gae, buffer.advantages, buffer.returns);
-      // 4. PPO update.
-      const updateStart = performance.now();
-      const ppo = await update(run, buffer);
-      timing.updateSeconds = (performance.now() - updateStart) / 1000;
-      run.timestep += buffer.size;
+      const { timing, learned } = step;
+      run.timestep += timing.steps; // plies played (the learner's own transitions are fewer in pool games)
       run.iteration++;
       // 5. Periodic evaluation returns its metrics and Elo.
       const evaluation: EvaluationOutcome | null = run.evaluation?.due(previous, run.timestep)
@@ -83,11 +89,16 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         iteration,
         wallSeconds: wall(),
         timing,
-        ppo,
+        learned,
+        pool: run.pool.metrics(),
         evaluation: evaluation?.metrics,
       });
       // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.
-      if (crossed(previous, run.timestep, t.checkpoint_interval_timesteps)) await checkpoint(run, wall());
+      if (crossed(previous, run.timestep, t.checkpoint_interval_timesteps)) {
+        // It joins the opponent pool first, so that the checkpoint's pool state holds it (exact resume).
+        run.pool.enter(join(run.session.dir, `${checkpointStem(run.timestep)}.safetensors`));
+        await checkpoint(run, wall());
+      }
       if (evaluation && run.lastCheckpoint) run.evaluation?.enterPool(run.lastCheckpoint);
       // 8. Write (metrics.jsonl, TensorBoard, the log) and display.
       write(run, record);
@@ -98,49 +109,158 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
     o.view?.close(show.frame());
     run.close();
   }
-  const { session, timestep, iteration, lastCheckpoint } = run;
-  return { runDir: session.dir, timestep, iteration, stoppedEarly, lastCheckpoint };
+  const { session, iteration, lastCheckpoint } = run;
+  return { runDir: session.dir, timestep: pliesPlayed(run), iteration, stoppedEarly, lastCheckpoint };
 }
 
 /** The iteration's record to metrics.jsonl (one JSON line), TensorBoard and the run's log. */
 function write(run: Run, record: MetricsRecord): void {
-  appendFileSync(run.metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finiteRecord(record) })}\n`);
+  appendWhole(run.metricsPath, `${JSON.stringify({ wall_time: Date.now() / 1000, ...finiteRecord(record) })}\n`);
   run.tensorboard.scalars(run.timestep, record);
   run.session.log(summaryLine(record));
 }
 
 /** The end of a run: a checkpoint of where it stopped (unless one exists), and the final model when it ran to the end. */
 async function finish(run: Run, stoppedEarly: boolean, wallSeconds: number): Promise<void> {
-  if (stoppedEarly) run.say(`stopped at timestep ${run.timestep} (iteration ${run.iteration}) on request`);
-  if (!run.lastCheckpoint?.endsWith(`${checkpointStem(run.timestep)}.safetensors`)) await checkpoint(run, wallSeconds);
+  if (stoppedEarly) run.say(`stopped at timestep ${pliesPlayed(run)} (iteration ${run.iteration}) on request`);
+  if (!run.lastCheckpoint?.endsWith(`${checkpointStem(pliesPlayed(run))}.safetensors`))
+    await checkpoint(run, wallSeconds);
   if (stoppedEarly) return;
   const final = join(run.session.dir, "final_model.safetensors");
   await saveCheckpoint(final, run.net, { metadata: { timestep: String(run.timestep) } });
   run.say(`final model written: ${final}`);
 }
 
-/** Plays one rollout's worth of lock-step self-play into a fresh buffer; null when asked to stop first. */
-async function collect(run: Run, signal: { stop: boolean } | undefined, show: Show) {
+type Timing = IterationTiming & { startedAt: number };
+
+const newTiming = (steps = 0): Timing => ({
+  startedAt: performance.now(),
+  selfplaySeconds: 0,
+  inferenceSeconds: 0,
+  updateSeconds: 0,
+  steps,
+});
+
+/** On the CPU backend every await resolves as a microtask: a turn of the event loop lets timers and signal handlers (Ctrl-C, the sweep watchdog) run. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * PPO's iteration, as CleanRL's ppo.py: collect a rollout → bootstrap → GAE → update. Asked to
+ * stop during the rollout, it puts the run back as it was when the rollout began (the partial
+ * rollout is not trained on) and returns null.
+ */
+async function ppoIteration(
+  run: Run,
+  ppo: PpoParts,
+  signal: { stop: boolean } | undefined,
+  show: Show,
+): Promise<{ timing: Timing; learned: PpoMetrics } | null> {
   const t = run.config.training;
-  const buffer = new RolloutBuffer(run.rolloutSize, OBS_SIZE, t.num_envs);
-  const timing: IterationTiming & { startedAt: number } = {
-    startedAt: performance.now(),
-    selfplaySeconds: 0,
-    inferenceSeconds: 0,
-    updateSeconds: 0,
-    steps: 0,
-  };
-  const policy = timed(run.policy, timing);
-  while (buffer.size + t.num_envs <= run.rolloutSize) {
-    if (signal?.stop) return null;
-    run.metrics.addGames(await run.selfplay.step(policy, buffer));
-    // On the CPU backend every await above resolves as a microtask: without a turn of the event
-    // loop, timers and signal handlers (Ctrl-C, the sweep watchdog) would never run.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  // 1. Collect a rollout: num_envs games in lock-step, one batched forward pass per ply.
+  const rollout = await collect(run, ppo, signal, show);
+  if ("stopped" in rollout) {
+    ppo.selfplay.restore(rollout.stopped.games);
+    for (const [k, r] of Object.entries(run.rngs)) r.state = rollout.stopped.rng[k];
+    return null;
+  }
+  const { buffer, timing, before } = rollout;
+  // 2. Bootstrap: the value of every game's current position cuts the trajectories still in progress.
+  await ppo.selfplay.bootstrap(timed(ppo.policy, timing), buffer);
+  timing.selfplaySeconds = (performance.now() - timing.startedAt) / 1000;
+  // 3. Advantages: shaping rewards, then GAE per trajectory (one colour of one game).
+  buffer.addShapingRewards(t.gamma);
+  computeGae(buffer, buffer.size, t.gamma, t.lambda_gae, buffer.advantages, buffer.returns);
+  // 4. PPO update (a stop during it puts the learner back, and the run to the rollout's start).
+  const updateStart = performance.now();
+  const learned = await learn(run, signal, show, (progress) => ppo.learner.update(buffer, progress));
+  if (learned === null) {
+    ppo.selfplay.restore(before.games);
+    for (const [k, r] of Object.entries(run.rngs)) r.state = before.rng[k];
+    return null;
+  }
+  timing.updateSeconds = (performance.now() - updateStart) / 1000;
+  return { timing, learned };
+}
+
+/**
+ * Gumbel AlphaZero's iteration: num_envs games in lock-step, every move chosen by the Gumbel
+ * search (one batched evaluation per simulation round), each decision into the replay with its
+ * improved policy and, when the game ends, its outcome; then the learner trains on the replay as
+ * much as the replay ratio allows. Self-play and the replay cannot be put back: asked to stop, it
+ * keeps how far the iteration got (`partial`), which the stop checkpoint saves, and returns null.
+ */
+async function azIteration(
+  run: Run,
+  az: AzParts,
+  signal: { stop: boolean } | undefined,
+  show: Show,
+): Promise<{ timing: Timing; learned: AzMetrics } | null> {
+  const t = run.config.training;
+  const timing = newTiming(az.partial);
+  while (timing.steps + t.num_envs <= run.rolloutSize) {
+    if (signal?.stop) break;
+    // Counted at once: a stopped iteration resumes where it stopped, with these games counted.
+    run.metrics.addGames(await az.selfplay.step(az.search, az.learner.replay));
+    await yieldToEventLoop();
     timing.steps += t.num_envs;
+    show.collected(timing, timing.steps - az.partial);
     if ((timing.steps / t.num_envs) % t.render_every_steps === 0) show.step(run.timestep + timing.steps);
   }
-  return signal?.stop ? null : { buffer, timing };
+  if (signal?.stop) {
+    az.partial = timing.steps;
+    return null;
+  }
+  az.partial = 0;
+  const search = az.selfplay.takeStats();
+  timing.selfplaySeconds = (performance.now() - timing.startedAt) / 1000;
+  timing.inferenceSeconds = search.seconds;
+  const updateStart = performance.now();
+  const learned = await learn(run, signal, show, (progress) => az.learner.update(search, progress));
+  if (learned === null) {
+    az.partial = timing.steps; // every ply played: the resumed run starts with this update
+    return null;
+  }
+  timing.updateSeconds = (performance.now() - updateStart) / 1000;
+  return { timing, learned };
+}
+
+/**
+ * Plays one rollout's worth of lock-step self-play into a fresh buffer. Asked to stop first, it
+ * returns the games and random states as they were when it began: a checkpoint of those resumes
+ * exactly where an uninterrupted run would be.
+ */
+async function collect(
+  run: Run,
+  ppo: PpoParts,
+  signal: { stop: boolean } | undefined,
+  show: Show,
+): Promise<{ buffer: RolloutBuffer; timing: Timing; before: RunPoint } | { stopped: RunPoint }> {
+  const t = run.config.training;
+  const buffer = new RolloutBuffer(run.rolloutSize, OBS_SIZE, t.num_envs);
+  const timing = newTiming();
+  const policy = timed(ppo.policy, timing);
+  const opponents = await run.pool.policies(); // the pool's checkpoints, loaded once they enter
+  const before = { games: ppo.selfplay.snapshot(), rng: rngStates(run.rngs) };
+  // Games finished in this rollout count once it completes: a stopped rollout leaves the metrics as they were.
+  const finished: FinishedGame[] = [];
+  while (timing.steps + t.num_envs <= run.rolloutSize) {
+    if (signal?.stop) return { stopped: before };
+    finished.push(...(await ppo.selfplay.step(policy, buffer, opponents)));
+    await yieldToEventLoop();
+    timing.steps += t.num_envs;
+    show.collected(timing, timing.steps);
+    if ((timing.steps / t.num_envs) % t.render_every_steps === 0) show.step(run.timestep + timing.steps);
+  }
+  if (signal?.stop) return { stopped: before };
+  run.metrics.addGames(finished);
+  run.pool.record(finished);
+  return { buffer, timing, before };
+}
+
+/** Where a run stands between rollouts: the games in progress and the random states. */
+interface RunPoint {
+  games: GameSnapshot[];
+  rng: ReturnType<typeof rngStates>;
 }
 
 /** The policy, with the time spent in it added to timing.inferenceSeconds. */
@@ -154,30 +274,99 @@ function timed(policy: ActingPolicy, timing: IterationTiming): ActingPolicy {
   };
 }
 
-/** The PPO update; a non-finite loss stops training, naming the last good checkpoint. */
-async function update(run: Run, buffer: RolloutBuffer): Promise<PpoMetrics> {
+/** Thrown from an update's progress callback when a stop is asked for: the update is abandoned. */
+class UpdateInterrupted extends Error {}
+
+/** What an update changes, taken before it: put back when a stop interrupts it. */
+interface LearnerPoint {
+  params: Float32Array;
+  stats: Float32Array;
+  adam: AdamState;
+  schedulerStep: number;
+  rng: ReturnType<typeof rngStates>;
+  /** gumbel_az: the replay's count of samples drawn. */
+  sampled: number;
+}
+
+async function learnerPoint(run: Run): Promise<LearnerPoint> {
+  return {
+    params: await run.net.readParameters(),
+    stats: await run.net.readStats(),
+    adam: await run.adam.readState(),
+    schedulerStep: run.algo.learner.schedulerStep,
+    rng: rngStates(run.rngs),
+    sampled: run.algo.kind === "gumbel_az" ? run.algo.learner.replay.sampled : 0,
+  };
+}
+
+function restoreLearner(run: Run, p: LearnerPoint): void {
+  run.net.writeParameters(p.params);
+  run.net.writeStats(p.stats);
+  run.adam.writeState(p.adam);
+  run.algo.learner.schedulerStep = p.schedulerStep;
+  for (const [k, r] of Object.entries(run.rngs)) r.state = p.rng[k];
+  if (run.algo.kind === "gumbel_az") run.algo.learner.replay.sampled = p.sampled;
+}
+
+/**
+ * The learner's update, its progress shown. A stop asked for during it abandons it and puts the
+ * learner back as it was (null): a long update (minutes on a big net) never holds up a stop, and
+ * the stop checkpoint is the run before the update. A non-finite loss stops training, naming the
+ * last good checkpoint.
+ */
+async function learn<M>(
+  run: Run,
+  signal: { stop: boolean } | undefined,
+  show: Show,
+  update: (progress: (done: number, planned: number) => Promise<void>) => Promise<M>,
+): Promise<M | null> {
+  const point = await learnerPoint(run);
+  const started = performance.now();
   try {
-    return await run.learner.update(buffer);
+    const metrics = await update(async (done, planned) => {
+      show.updating(done, planned, (performance.now() - started) / 1000);
+      await yieldToEventLoop();
+      if (signal?.stop && done < planned) throw new UpdateInterrupted();
+    });
+    run.pace.update = (performance.now() - started) / 1000 / run.rolloutSize;
+    return metrics;
   } catch (e) {
+    if (e instanceof UpdateInterrupted) {
+      restoreLearner(run, point);
+      return null;
+    }
     if (e instanceof NonFiniteLossError)
-      throw new TrainingError(
-        `iteration ${run.iteration + 1} (timestep ${run.timestep + buffer.size}): ${e.message}; stopping. The last good checkpoint is ${run.lastCheckpoint ?? "none (no checkpoint was written yet)"}`,
+      throw new TrainingDiverged(
+        `iteration ${run.iteration + 1} (timestep ${run.timestep + run.rolloutSize}): ${e.message}; stopping. The last good checkpoint is ${run.lastCheckpoint ?? "none (no checkpoint was written yet)"}`,
       );
     throw e;
   }
 }
 
+/** Plies played in all: the iteration's start, plus (gumbel_az, stopped inside an iteration) the plies of it already played. */
+const pliesPlayed = (run: Run) => run.timestep + (run.algo.kind === "gumbel_az" ? run.algo.partial : 0);
+
 /** Writes a checkpoint of the run as it stands; it becomes run.lastCheckpoint. */
 async function checkpoint(run: Run, wallSeconds: number): Promise<void> {
-  run.lastCheckpoint = await writeCheckpoint(run.session.dir, run.net, run.adam, {
-    timestep: run.timestep,
-    iteration: run.iteration,
-    schedulerStep: run.learner.schedulerStep,
-    wallSeconds,
-    rng: rngStates(run.rngs),
-    metrics: run.metrics.state,
-    games: run.selfplay.snapshot(),
-  });
+  const { algo } = run;
+  const partial = algo.kind === "gumbel_az" ? algo.partial : 0;
+  run.lastCheckpoint = await writeCheckpoint(
+    run.session.dir,
+    run.net,
+    run.adam,
+    {
+      timestep: pliesPlayed(run),
+      iteration: run.iteration,
+      schedulerStep: algo.learner.schedulerStep,
+      wallSeconds,
+      rng: rngStates(run.rngs),
+      metrics: run.metrics.state,
+      games: algo.selfplay.snapshot(),
+      pool: run.pool.state,
+      ...(partial > 0 ? { partialSteps: partial } : {}),
+    },
+    algo.kind === "gumbel_az" ? algo.learner.replay.state() : undefined,
+  );
   run.say(`checkpoint written: ${run.lastCheckpoint}`);
 }
 
@@ -196,8 +385,48 @@ class Show {
     this.timestep = run.timestep;
   }
 
+  private announced = false;
+  /** During an update: the fraction of its minibatches done. */
+  private updated: number | null = null;
+
+  /** After each lock-step ply: self-play's pace over the `played` plies since timing began. */
+  collected(timing: Timing, played: number): void {
+    this.run.pace.collect = (performance.now() - timing.startedAt) / 1000 / played;
+  }
+
+  /**
+   * After each minibatch of an update: its progress (a plain-line log prints it at its interval, so
+   * a long update is never silent), and once the first one of the process is timed, a warning if
+   * the rest of the run is long.
+   */
+  updating(done: number, planned: number, seconds: number): void {
+    const { run } = this;
+    this.updated = done / planned;
+    run.pace.update = seconds / this.updated / run.rolloutSize;
+    this.timestep = run.timestep + run.rolloutSize;
+    if (!this.announced) {
+      this.announced = true;
+      const { kind, adapter } = run.backend.info;
+      const left = run.config.training.total_timesteps - run.timestep;
+      const warning = run.pace.longRunWarning(
+        left,
+        adapter ? `${kind} (${adapter.description})` : `the ${kind} backend`,
+      );
+      if (warning) run.say(warning);
+    }
+    const view = this.o.view;
+    if (view && (view.wantsFrame?.() ?? true)) view.update(this.frame());
+  }
+
+  /** A stopped run: the plies it stands at. */
+  at(timestep: number): void {
+    this.updated = null;
+    this.timestep = timestep;
+  }
+
   /** During a rollout: the live game, at the steps collected so far. */
   step(timestep: number): void {
+    this.updated = null;
     const view = this.o.view;
     if (!view || !(view.wantsFrame?.() ?? true)) return;
     this.timestep = timestep;
@@ -206,6 +435,7 @@ class Show {
 
   /** After an iteration: its record, the newest Elo and (on a live dashboard) weight statistics. */
   async iteration(record: MetricsRecord, evaluation: EvaluationOutcome | null): Promise<void> {
+    this.updated = null;
     this.record = record;
     this.timestep = this.run.timestep;
     if (evaluation?.elo) this.elo = evaluation.elo;
@@ -217,8 +447,11 @@ class Show {
   frame(): TrainerFrame {
     const { run } = this;
     const c = run.config;
-    const g = run.selfplay.position(0);
-    const moves = run.selfplay.movesOf(0);
+    const g = run.algo.selfplay.position(0);
+    const moves = run.algo.selfplay.movesOf(0);
+    // Time left: what is still to play and learn, plus the update still owed to what was collected.
+    const owed = this.updated === null ? this.timestep - run.timestep : (1 - this.updated) * run.rolloutSize;
+    const eta = run.pace.secondsFor(c.training.total_timesteps - this.timestep) + owed * run.pace.updatePerStep();
     return {
       runName: run.session.runName,
       backend: run.backend.info.description,
@@ -239,6 +472,12 @@ class Show {
       config: c,
       weightStats: this.weightStats,
       elo: this.elo,
+      etaSeconds: eta,
+      etaIsLowerBound: !run.pace.complete,
+      activity:
+        this.updated === null
+          ? "self-play"
+          : `${run.algo.kind === "ppo" ? "PPO" : "AZ"} update ${Math.round(this.updated * 100)}%`,
     };
   }
 }

@@ -278,10 +278,16 @@ describe("checkpoints (safetensors)", () => {
     expect(() => readOptimizerState(other, net, path)).toThrow(
       /^.*other\.optimizer\.safetensors: optimizer state of checkpoint_ts512\.safetensors, not of .*pair\.safetensors$/,
     );
-    // another architecture's
-    const wider = rewrite("wider.optimizer.safetensors", tensors, { ...metadata, tower_width: "16" });
-    expect(() => readOptimizerState(wider, net, path)).toThrow(
-      /wider\.optimizer\.safetensors: optimizer state of a resnet 1×16 .*, but .*pair\.safetensors holds a resnet 1×8 /,
+    // another architecture's (the SE bottleneck differs: same tensor names, other shapes)
+    const noSe = [...tensors].filter(([k]) => !k.includes(".se."));
+    const other2 = rewrite("wider.optimizer.safetensors", noSe, { ...metadata, se_ratio: "0" });
+    expect(() => readOptimizerState(other2, net, path)).toThrow(
+      /wider\.optimizer\.safetensors: optimizer state of a resnet 1×8 se 0 .*, but .*pair\.safetensors holds a resnet 1×8 se 0\.25/,
+    );
+    // metadata that disagrees with the file's own tensors is refused by name, before any size is believed
+    const lying = rewrite("lying.optimizer.safetensors", tensors, { ...metadata, tower_width: "16" });
+    expect(() => readOptimizerState(lying, net, path)).toThrow(
+      /lying\.optimizer\.safetensors: metadata tower_width is "16" but the tensors hold 8/,
     );
     // not an optimizer file at all (the weights file given by mistake), and the converse
     expect(() => readOptimizerState(path, net, path)).toThrow(

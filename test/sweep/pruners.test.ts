@@ -130,7 +130,7 @@ describe("median (Optuna's MedianPruner)", () => {
 
   test("type: median in the sweep file", () => {
     const spec = parseSweepSpec(
-      "method: random\nmetric: {name: x}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: median, n_startup_trials: 3, n_warmup_steps: 1000}\n",
+      "method: random\nmetric: {name: eval/win_rate}\nparameters: {training.gamma: {values: [0.9]}}\nearly_terminate: {type: median, n_startup_trials: 3, n_warmup_steps: 1000}\n",
     );
     expect(spec.earlyTerminate).toEqual({
       type: "median",

@@ -131,7 +131,7 @@ describe("random", () => {
 describe("TPE", () => {
   // A 2-D quadratic with a log-scale parameter; minimum 0 at lr = 10^-3.5, gamma = 0.93.
   const ps = parseSweepSpec(
-    "method: bayes\nmetric: {name: loss}\nparameters:\n  training.learning_rate: {distribution: log_uniform_values, min: 1.0e-6, max: 1.0e-1}\n  training.gamma: {min: 0.8, max: 1.0}\n",
+    "method: bayes\nmetric: {name: losses/value_loss}\nparameters:\n  training.learning_rate: {distribution: log_uniform_values, min: 1.0e-6, max: 1.0e-1}\n  training.gamma: {min: 0.8, max: 1.0}\n",
   ).parameters;
   const f = (p: Record<string, unknown>) =>
     (Math.log10(p["training.learning_rate"] as number) + 3.5) ** 2 +
@@ -248,7 +248,7 @@ describe("TPE", () => {
 
   test("categorical parameters concentrate on the good choice", () => {
     const cat = parseSweepSpec(
-      "method: bayes\nmetric: {name: loss}\nparameters:\n  training.lr_schedule_type: {values: [linear, cosine, exponential, step]}\n",
+      "method: bayes\nmetric: {name: losses/value_loss}\nparameters:\n  training.lr_schedule_type: {values: [linear, cosine, exponential, step]}\n",
     ).parameters;
     const history: HistoryTrial[] = [];
     for (let i = 0; i < 40; i++) {

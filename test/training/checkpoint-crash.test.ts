@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBackend } from "../../src/compute/device.ts";
 import { listCheckpoints, readTrainerState } from "../../src/training/checkpoints.ts";
+import { encodeSafetensors } from "../../src/models/safetensors.ts";
 import { loadCheckpoint, readOptimizerState } from "../../src/models/checkpoint.ts";
 
 test("kill -9 mid-write: the newest complete checkpoint loads, and it is the last announced (or the one being replaced)", async () => {
@@ -54,11 +55,17 @@ test("a checkpoint is complete only with its JSON and every file the JSON names;
         timestep: ts,
         iteration: 1,
         schedulerStep: 1,
+        wallSeconds: 0,
+        rng: {},
+        metrics: { totals: { games: 0, blackWins: 0, whiteWins: 0, draws: 0, reasons: {} }, window: [], history: {} },
+        games: [],
         weights: `checkpoint_ts${ts}.safetensors`,
         ...extra,
       }),
     );
-  const file = (name: string) => writeFileSync(join(dir, name), "");
+  // safetensors files with no tensors, saying their timestep as keisei's do
+  const file = (name: string) =>
+    writeFileSync(join(dir, name), encodeSafetensors([], { timestep: /_ts(\d+)/.exec(name)![1] }));
   // 100: format 1, weights only (the optimizer rides inside them)
   json(100, { format: 1 });
   file("checkpoint_ts100.safetensors");
@@ -77,12 +84,14 @@ test("a checkpoint is complete only with its JSON and every file the JSON names;
       json: join(dir, "checkpoint_ts200.json"),
       weights: join(dir, "checkpoint_ts200.safetensors"),
       optimizer: join(dir, "checkpoint_ts200.optimizer.safetensors"),
+      replay: null,
     },
     {
       timestep: 100,
       json: join(dir, "checkpoint_ts100.json"),
       weights: join(dir, "checkpoint_ts100.safetensors"),
       optimizer: null,
+      replay: null,
     },
   ]);
   // resuming from the incomplete one by path names the missing file

@@ -30,6 +30,7 @@ const game = (winner: 0 | 1 | null, plies: number) => ({
     drops: [0, 1] as [number, number],
     promotions: [0, 0] as [number, number],
   },
+  match: { opponent: -1, learner: 0 as const },
 });
 
 describe("MetricsManager", () => {
@@ -41,16 +42,16 @@ describe("MetricsManager", () => {
       iteration: 1,
       wallSeconds: 4,
       timing,
-      ppo: ppo(1),
+      learned: ppo(1),
       evaluation: { "eval/win_rate": 0.25, "eval/elo": 1510 },
     });
-    const r2 = m.record({ timestep: 2048, iteration: 2, wallSeconds: 8, timing, ppo: ppo(2), evaluation: null });
+    const r2 = m.record({ timestep: 2048, iteration: 2, wallSeconds: 8, timing, learned: ppo(2), evaluation: null });
     const r3 = m.record({
       timestep: 3072,
       iteration: 3,
       wallSeconds: 12,
       timing,
-      ppo: ppo(3),
+      learned: ppo(3),
       evaluation: { "eval/win_rate": 0.75, "eval/elo": 1530 },
     });
     expect(r1["eval/elo"]).toBe(1510);
@@ -74,7 +75,14 @@ describe("MetricsManager", () => {
       iteration: 1,
       wallSeconds: 1,
       timing,
-      ppo: ppo(1),
+      // PPO's keys and Gumbel AZ's own, so that every trend has a value
+      learned: {
+        ...ppo(1),
+        "losses/kl_target": 0.1,
+        "search/simulations_per_second": 900,
+        "search/root_visit_entropy": 2,
+      } as PpoMetrics,
+      pool: { "pool/size": 2, "pool/games": 10, "pool/learner_score": 0.25 },
       evaluation: { "eval/win_rate": 0.5, "eval/elo": 1500 },
     });
     for (const { key } of TRENDS) expect(r[key]).toBeNumber();
@@ -89,7 +97,7 @@ describe("MetricsManager", () => {
         iteration: k,
         wallSeconds: k,
         timing,
-        ppo: { ...ppo(k), "losses/explained_variance": k === 5 ? Number.NaN : k },
+        learned: { ...ppo(k), "losses/explained_variance": k === 5 ? Number.NaN : k },
         evaluation: null,
       });
     expect(m.state.history["losses/grad_norm"]).toEqual([4, 5, 6]);

@@ -241,10 +241,12 @@ describe("keisei train (library)", () => {
   test("a loss that blows up stops the run, naming the iteration and the last good checkpoint", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keisei-nan-"));
     // A step schedule whose factor jumps to 1e30 after the first rollout's two epochs: iteration 1
-    // trains normally, iteration 2's Adam steps blow the weights up to overflow.
+    // trains normally, iteration 2's Adam steps blow the weights up to overflow. The config loader
+    // refuses a gamma above 1, so the factor is set on the built config, as a bug would.
     const config = smallConfig(dir, {
-      training: { lr_schedule_type: "step", lr_schedule_kwargs: { step_size: 2, gamma: 1e30 } },
+      training: { lr_schedule_type: "step", lr_schedule_kwargs: { step_size: 2, gamma: 0.5 } },
     });
+    config.training.lr_schedule_kwargs = { step_size: 2, gamma: 1e30 };
     await expect(train(config)).rejects.toThrow(
       /iteration 2 \(timestep 512\): PPO loss is not finite .*The last good checkpoint is .*checkpoint_ts256\.safetensors/,
     );

@@ -29,6 +29,12 @@ export interface DashboardFrame {
   config: Config;
   weightStats: WeightStat[];
   elo: { rating: number; opponent: string | null; history: number[] } | null;
+  /** Seconds left, from the measured pace of self-play and of the update (NaN until measured). */
+  etaSeconds?: number;
+  /** The update's pace is not measured yet: etaSeconds counts self-play only. */
+  etaIsLowerBound?: boolean;
+  /** What the run is doing now: "self-play" or "PPO update 40%". */
+  activity?: string;
   /** A status line, e.g. "checkpoint written: checkpoint_ts20480.safetensors". */
   message?: string;
 }

@@ -95,8 +95,9 @@ export function progressLines(frame: DashboardFrame, width: number, ctx: RenderC
   const { timestep, totalTimesteps } = frame;
   const fraction = totalTimesteps > 0 ? Math.min(1, timestep / totalTimesteps) : 0;
   const sps = frame.record["charts/SPS"] ?? (frame.elapsedSeconds > 0 ? timestep / frame.elapsedSeconds : Number.NaN);
-  const eta = sps > 0 ? (totalTimesteps - timestep) / sps : Number.NaN;
-  const text = ` ${(fraction * 100).toFixed(1).padStart(5)}%  ${fmtCount(timestep)}/${fmtCount(totalTimesteps)} steps  ${fmtNum(sps)} steps/s  ETA ${fmtDuration(eta)}`;
+  const eta = frame.etaSeconds ?? (sps > 0 ? (totalTimesteps - timestep) / sps : Number.NaN);
+  const doing = frame.activity ? `  ${frame.activity}` : "";
+  const text = ` ${(fraction * 100).toFixed(1).padStart(5)}%  ${fmtCount(timestep)}/${fmtCount(totalTimesteps)} steps  ${fmtNum(sps)} steps/s  ETA ${frame.etaIsLowerBound ? ">" : ""}${fmtDuration(eta)}${doing}`;
   const barWidth = Math.min(60, width - displayWidth(text) - 2);
   const bar = barWidth >= 10 ? progressBar(fraction, barWidth, ctx) : "";
   return [title, fitWidth(bar + text, width).trimEnd()];
