@@ -3,7 +3,8 @@
 // hash a directory so a test can show that nothing under it changed.
 
 import { expect } from "bun:test";
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 export const CLI = join(import.meta.dir, "../../src/cli.ts");
@@ -12,22 +13,41 @@ export interface Ran {
   code: number | null;
   out: string;
   err: string;
-  /** Peak resident memory of the process, bytes. */
+  /** Peak resident memory of the process, bytes (0 unless measured). */
   maxRSS: number;
 }
 
-/** Runs `keisei ...args` in `cwd` (its own process, as a user would). */
-export async function keisei(args: string[], o: { cwd?: string; env?: Record<string, string> } = {}): Promise<Ran> {
-  const p = Bun.spawn([process.execPath, CLI, ...args], {
+/**
+ * Spawns its arguments and writes the child's peak RSS (bytes) to KEISEI_RSS_FILE. A child's
+ * ru_maxrss counts the pages it had between fork and exec — its parent's — so keisei is measured
+ * from this small process, not from the test runner (gigabytes after a long suite).
+ */
+const MEASURE = `const r = Bun.spawnSync(process.argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
+require("node:fs").writeFileSync(process.env.KEISEI_RSS_FILE, String(r.resourceUsage?.maxRSS ?? 0));
+process.exit(r.exitCode ?? 1);`;
+
+/** Runs `keisei ...args` in `cwd` (its own process, as a user would); `measure` reads its peak RSS. */
+export async function keisei(
+  args: string[],
+  o: { cwd?: string; env?: Record<string, string>; measure?: boolean } = {},
+): Promise<Ran> {
+  const rssFile = o.measure ? join(tmpdir(), `keisei-rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : "";
+  const command = [process.execPath, CLI, ...args];
+  const p = Bun.spawn(o.measure ? [process.execPath, "-e", MEASURE, ...command] : command, {
     cwd: o.cwd,
-    env: { ...process.env, XDG_RUNTIME_DIR: "/tmp", ...o.env },
+    env: { ...process.env, XDG_RUNTIME_DIR: "/tmp", ...o.env, ...(o.measure ? { KEISEI_RSS_FILE: rssFile } : {}) },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
   const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
   await p.exited;
-  return { code: p.exitCode, out, err, maxRSS: p.resourceUsage()?.maxRSS ?? 0 };
+  let maxRSS = 0;
+  if (o.measure) {
+    maxRSS = Number(readFileSync(rssFile, "utf8"));
+    rmSync(rssFile, { force: true });
+  }
+  return { code: p.exitCode, out, err, maxRSS };
 }
 
 /** Every file, folder and link under `dir` with its content hash: equal before and after means nothing changed. */

@@ -73,7 +73,7 @@ describe("bad sizes are refused before RSS passes 1 GB", () => {
   test(`${CASES.length} cases`, async () => {
     const before = hashTree(dir);
     await inPairs(CASES, async ([args, pattern]) => {
-      const r = await keisei(args, { cwd: dir });
+      const r = await keisei(args, { cwd: dir, measure: true });
       expectRefusal(r, [pattern], `keisei ${args.join(" ")}`);
       expect(r.maxRSS, `keisei ${args.join(" ")}: peak RSS ${(r.maxRSS / GB).toFixed(2)} GB`).toBeGreaterThan(0);
       expect(r.maxRSS, `keisei ${args.join(" ")}: peak RSS ${(r.maxRSS / GB).toFixed(2)} GB`).toBeLessThan(GB);
