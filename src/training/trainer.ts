@@ -323,12 +323,15 @@ async function learn<M>(
   const point = await learnerPoint(run);
   const started = performance.now();
   try {
+    let minibatches = 0;
     const metrics = await update(async (done, planned) => {
+      minibatches = done;
       show.updating(done, planned, (performance.now() - started) / 1000);
       await yieldToEventLoop();
       if (signal?.stop && done < planned) throw new UpdateInterrupted();
     });
-    run.pace.update = (performance.now() - started) / 1000 / run.rolloutSize;
+    if (minibatches > 0)
+      run.pace.update = updatePace(run, (performance.now() - started) / 1000, minibatches, minibatches);
     return metrics;
   } catch (e) {
     if (e instanceof UpdateInterrupted) {
@@ -341,6 +344,18 @@ async function learn<M>(
       );
     throw e;
   }
+}
+
+/**
+ * Seconds of update per ply played, from `done` of `planned` minibatches taking `seconds`. PPO
+ * trains each rollout once (its planned minibatches); Gumbel AZ trains replay_ratio samples per ply
+ * on average, whatever the backlog a single update catches up on.
+ */
+function updatePace(run: Run, seconds: number, done: number, planned: number): number {
+  const t = run.config.training;
+  return run.algo.kind === "ppo"
+    ? seconds / (done / planned) / run.rolloutSize
+    : (seconds / (done * t.minibatch_size)) * t.replay_ratio;
 }
 
 /** Plies played in all: the iteration's start, plus (gumbel_az, stopped inside an iteration) the plies of it already played. */
@@ -402,7 +417,7 @@ class Show {
   updating(done: number, planned: number, seconds: number): void {
     const { run } = this;
     this.updated = done / planned;
-    run.pace.update = seconds / this.updated / run.rolloutSize;
+    run.pace.update = updatePace(run, seconds, done, planned);
     this.timestep = run.timestep + run.rolloutSize;
     if (!this.announced) {
       this.announced = true;
