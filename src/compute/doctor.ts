@@ -2,9 +2,15 @@
 // architecture, driver), its features and limits, the Vulkan loader and drivers on Linux — and
 // which backend `env.device: auto` will use; when the GPU path is missing, what to install.
 
-import { existsSync } from "node:fs";
 import { autoChoice } from "./device.ts";
-import { adapterDetails, icdManifests, kernelStyleFor, requestAdapter, vulkanEnvironment } from "./webgpu/adapter.ts";
+import {
+  adapterDetails,
+  icdManifests,
+  kernelStyleFor,
+  requestAdapter,
+  vulkanEnvironment,
+  vulkanLoaderPath,
+} from "./webgpu/adapter.ts";
 import { nativeMessages } from "./webgpu/native-stderr.ts";
 import { getGpu } from "./webgpu/dawn.ts";
 
@@ -18,17 +24,6 @@ const LIMITS = [
   "maxComputeWorkgroupsPerDimension",
 ] as const;
 
-function vulkanLoader(): string | null {
-  const libDirs = [
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/lib",
-    "/usr/local/lib",
-  ];
-  return libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
-}
-
 /** The doctor's report as lines; `ok` says whether the GPU path works. */
 export async function doctorReport(version: string): Promise<{ lines: string[]; ok: boolean }> {
   const lines: string[] = [];
@@ -38,7 +33,7 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
     `runtime      Bun ${Bun.version} on ${process.platform}-${process.arch}${compiled ? " (standalone binary)" : " (from source)"}`,
   );
   if (process.platform === "linux") {
-    lines.push(`vulkan       loader ${vulkanLoader() ?? "MISSING (libvulkan.so.1)"}`);
+    lines.push(`vulkan       loader ${vulkanLoaderPath() ?? "MISSING (libvulkan.so.1)"}`);
     // Manifests on disk are candidates, not drivers in use: the adapter line below says which one answered.
     const env = vulkanEnvironment();
     const onDisk = icdManifests().map((p) => p.split("/").pop());

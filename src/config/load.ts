@@ -2,7 +2,7 @@
 // overrides → CLI flags. Every source is validated on its own before merging, so an error names
 // the file (or flag) it came from, the field path and what was expected.
 
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { echo, InputError, quote } from "../util/input-error.ts";
 import YAML from "yaml";
@@ -12,6 +12,7 @@ import type { z } from "zod";
 import defaultYaml from "../../configs/default.yaml" with { type: "text" };
 import tinyYaml from "../../configs/tiny.yaml" with { type: "text" };
 import { type Config, configFields, configSchema, LR_SCHEDULE_KWARGS } from "./schema.ts";
+import { readSmallText } from "../util/small-file.ts";
 
 export class ConfigError extends InputError {
   override name = "ConfigError";
@@ -97,26 +98,13 @@ export function readConfigFile(path: string): ConfigSource {
  * MAX_CONFIG_BYTES (a FIFO would block, /dev/zero never end).
  */
 function readSmallFile(path: string): string {
-  const st = statSync(path);
-  if (!st.isFile()) throw new ConfigError(`${path}: not a regular file (a config is a YAML file)`);
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_CONFIG_BYTES)
-      throw new ConfigError(
+  return readSmallText(path, MAX_CONFIG_BYTES, {
+    notFile: () => new ConfigError(`${path}: not a regular file (a config is a YAML file)`),
+    tooBig: (size) =>
+      new ConfigError(
         `${path}: ${size.toLocaleString("en-US")} bytes; a config file is at most ${MAX_CONFIG_BYTES.toLocaleString("en-US")}`,
-      );
-    const buf = Buffer.alloc(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, buf, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return buf.subarray(0, at).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
+      ),
+  });
 }
 
 /** A config source from YAML text; `path` names it in errors. */

@@ -8,17 +8,7 @@
 // Trainer-state format 1 (older runs) had no optimizer file: Adam's state rode inside the weights
 // file (models/checkpoint.ts reads it there). Those checkpoints still resume.
 
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import type { Random } from "../util/random.ts";
@@ -39,6 +29,7 @@ import { InputError, quote } from "../util/input-error.ts";
 import type { Network } from "../models/network.ts";
 import type { Adam } from "../models/optimizer.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { readSmallText } from "../util/small-file.ts";
 
 /** 2: the JSON names an optimizer file. A keisei that reads only 1 then refuses it by its format, not by a missing Adam state. */
 export const TRAINER_STATE_FORMAT = 2;
@@ -133,26 +124,13 @@ const trainerStateSchema = z
   })
   .strict();
 
-/** `json`'s text, refused unless it is a regular file of at most MAX_TRAINER_STATE_BYTES (a FIFO would block). */
+/** `json`'s text, refused unless it is a regular file of at most MAX_TRAINER_STATE_BYTES. */
 function readStateText(json: string): string {
-  if (!statSync(json).isFile())
-    throw new CheckpointError(`${json}: not a regular file (a trainer state is a JSON file)`);
-  const fd = openSync(json, "r");
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_TRAINER_STATE_BYTES)
-      throw new CheckpointError(`${json}: ${size} bytes, larger than any trainer state (${MAX_TRAINER_STATE_BYTES})`);
-    const buf = Buffer.alloc(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, buf, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return buf.subarray(0, at).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
+  return readSmallText(json, MAX_TRAINER_STATE_BYTES, {
+    notFile: () => new CheckpointError(`${json}: not a regular file (a trainer state is a JSON file)`),
+    tooBig: (size) =>
+      new CheckpointError(`${json}: ${size} bytes, larger than any trainer state (${MAX_TRAINER_STATE_BYTES})`),
+  });
 }
 
 /** A value as an error shows it: JSON, cut short. */

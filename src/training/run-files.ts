@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { processRuns } from "../util/process.ts";
 
 export class RunFileError extends Error {
   override name = "RunFileError";
@@ -75,18 +76,9 @@ export function removeStaleTemporaries(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const m = /\.tmp-(\d+)$/.exec(name);
-    if (!m || Number(m[1]) === process.pid || running(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || processRuns(Number(m[1]))) continue;
     rmSync(join(dir, name), { force: true });
     removed.push(name);
   }
   return removed;
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processRuns } from "../util/process.ts";
 import { InputError } from "../util/input-error.ts";
 
 export const LOCK_FILE = ".keisei.lock";
@@ -42,19 +43,10 @@ function startTimeOf(pid: number): string | null {
 
 const bootId = (): string | null => readOr("/proc/sys/kernel/random/boot_id")?.trim() ?? null;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by another user
-  }
-}
-
 /** Whether the owner recorded in a lock is still the process running. */
 function ownerRuns(o: Owner): boolean {
   if (o.boot !== null && bootId() !== null && o.boot !== bootId()) return false;
-  if (!alive(o.pid)) return false;
+  if (!processRuns(o.pid)) return false;
   const start = startTimeOf(o.pid);
   return o.start === null || start === null || start === o.start;
 }

@@ -11,6 +11,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import type { TrainerFrame, TrainerView } from "../training/trainer.ts";
+import { processRuns } from "../util/process.ts";
 
 export const LIVE_FILE = "live.json";
 
@@ -132,14 +133,7 @@ export function readLive(dir: string): LiveFile | null {
 
 /** Whether process `pid` exists on this machine. */
 export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, another user's
-  }
+  return pid === process.pid || processRuns(pid);
 }
 
 /**

@@ -66,6 +66,18 @@ export function icdManifests(): string[] {
   return out;
 }
 
+/** The Vulkan loader library (libvulkan.so.1) in the usual library folders, or null. */
+export function vulkanLoaderPath(): string | null {
+  const libDirs = [
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+  ];
+  return libDirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p)) ?? null;
+}
+
 /** What the environment tells the Vulkan loader: a set driver-list variable and the files it names. */
 export function vulkanEnvironment(): { variable: string; files: string[]; missing: string[] } | null {
   for (const variable of DRIVER_VARIABLES) {
@@ -105,14 +117,7 @@ function loaderSaid(): string {
 export function diagnoseNoAdapter(): string {
   if (process.platform !== "linux")
     return "no WebGPU adapter: the system's GPU driver (Metal / D3D12 / Vulkan) did not answer";
-  const libDirs = [
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/lib",
-    "/usr/local/lib",
-  ];
-  const loader = libDirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
+  const loader = vulkanLoaderPath() !== null;
   if (!loader)
     return "no WebGPU adapter: no Vulkan loader (libvulkan.so.1) found; install it (Debian/Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)";
   const env = vulkanEnvironment();
