@@ -18,6 +18,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { buildNative, NATIVE_TARGETS, nativeLibraryPath } from "./build-native.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
 
@@ -69,15 +70,32 @@ export interface BuildOptions {
   commit: string;
 }
 
+/**
+ * The native cpu kernels library a target embeds (scripts/build-native.ts; built here when missing
+ * or stale), or null for a target without one. Only this machine's platform can be built here.
+ */
+export function nativeLibraryFor(target: string): string | null {
+  const node = TARGETS[target].node;
+  if (!(NATIVE_TARGETS as readonly string[]).includes(node)) return null;
+  if (node !== `${process.platform}-${process.arch}`) {
+    if (existsSync(nativeLibraryPath(node))) return nativeLibraryPath(node);
+    throw new Error(`the ${target} binary embeds the native cpu kernels, which only a ${node} machine builds`);
+  }
+  return buildNative();
+}
+
 /** `bun build --compile` of src/cli.ts for one target. Throws with the compiler's output on failure. */
 export function compile(o: BuildOptions): void {
   const t = TARGETS[o.target];
   if (!t) throw new Error(`unknown target "${o.target}" (targets: ${Object.keys(TARGETS).join(", ")}, all)`);
   mkdirSync(resolve(o.outfile, ".."), { recursive: true });
+  const native = nativeLibraryFor(o.target);
   const args = [
     "build",
     "--compile",
     join(ROOT, "src/cli.ts"),
+    // embedded as a file: src/compute/cpu/native/index.ts finds it in Bun.embeddedFiles
+    ...(native ? [native] : []),
     "--outfile",
     o.outfile,
     `--target=${t.bun}`,
@@ -154,6 +172,13 @@ export function checkAddon(file: string, target: string, probes = dawnProbes()):
   }
 }
 
+/** Throws unless `file` embeds the native cpu kernels library its target has, byte for byte. */
+export function checkNative(file: string, target: string): void {
+  const lib = nativeLibraryFor(target);
+  if (lib && !readFileSync(file).includes(readFileSync(lib)))
+    throw new Error(`${file}: the native cpu kernels (${basename(lib)}) are not embedded`);
+}
+
 /** Runs `file --version`; throws unless it names the commit (a stripped binary prints bun's own). */
 export function checkVersion(file: string, commit: string): string {
   const r = Bun.spawnSync([file, "--version"], { stdout: "pipe", stderr: "pipe" });
@@ -179,6 +204,7 @@ export function buildTarget(target: string, file: string, commit: string, probes
   compile({ target, outfile: file, commit });
   const seconds = (performance.now() - started) / 1000;
   checkAddon(file, target, probes);
+  checkNative(file, target);
   const version = runsHere(target) ? checkVersion(file, commit) : null;
   return { target, file, bytes: statSync(file).size, seconds, version };
 }

@@ -14,6 +14,8 @@
 #                                                  (/usr/games/gpsusi, /usr/games/fairy-stockfish)
 #   chromium                                       the browser dashboard is tested in headless Chromium
 #                                                  (driven by npm playwright-core)
+#   gcc (with libc6-dev)                           builds the cpu backend's native AVX2/FMA kernels
+#                                                  (npm ci runs scripts/build-native.ts)
 #
 # Usage: scripts/setup-system.sh                          install what is missing (as root, or via sudo)
 #        scripts/setup-system.sh --sources-only [--root DIR]
@@ -40,7 +42,7 @@ if [ "$root" != / ] && [ "$sources_only" = 0 ]; then
 fi
 root=${root%/} # "" for /, so "$root/etc/..." is always one path
 
-by_hand="libvulkan1, mesa-vulkan-drivers (Mesa >= 24), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium"
+by_hand="libvulkan1, mesa-vulkan-drivers (Mesa >= 24), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium, gcc"
 
 # --- which Debian ------------------------------------------------------------------------------
 os_release=$root/etc/os-release
@@ -159,10 +161,11 @@ has_initdb || plain+=(postgresql)
 for p in python3-torch python3-numpy; do installed "$p" || python+=("$p"); done
 for p in gpsshogi fairy-stockfish; do installed "$p" || plain+=("$p"); done
 command -v chromium >/dev/null || plain+=(chromium)
+{ command -v cc >/dev/null && [ -e /usr/include/stdlib.h ]; } || plain+=(gcc libc6-dev)
 
 missing=("${vulkan[@]}" "${plain[@]}" "${python[@]}")
 if [ ${#missing[@]} = 0 ]; then
-  echo "$me: nothing to install (mesa-vulkan-drivers $(mesa_version), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium present)"
+  echo "$me: nothing to install (mesa-vulkan-drivers $(mesa_version), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium, gcc present)"
   exit 0
 fi
 echo "$me: installing ${missing[*]}"

@@ -2,6 +2,7 @@
 // architecture, driver), its features and limits, the Vulkan loader and drivers on Linux — and
 // which backend `env.device: auto` will use; when the GPU path is missing, what to install.
 
+import { loadNative } from "./cpu/native/index.ts";
 import { autoChoice } from "./device.ts";
 import {
   adapterDetails,
@@ -43,10 +44,17 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
         `             ${env.variable}=${process.env[env.variable]}: the loader reads only these${env.missing.length ? ` (missing: ${env.missing.join(", ")})` : ""}`,
       );
   }
+  const native = loadNative();
+  const cpuKernels = "lib" in native ? "native AVX2/FMA convolutions + wasm SIMD kernels" : "wasm SIMD kernels";
+  lines.push(
+    "lib" in native
+      ? `cpu          native AVX2/FMA convolutions on ${native.threads} thread${native.threads > 1 ? "s" : ""}`
+      : `cpu          wasm SIMD kernels only: ${native.error}`,
+  );
   const gpu = getGpu();
   if (gpu instanceof Error) {
     lines.push(`dawn         NOT LOADED: ${gpu.message}`);
-    lines.push("backend      cpu (wasm SIMD kernels): training works on the CPU backend");
+    lines.push(`backend      cpu (${cpuKernels}): training works on the CPU backend`);
     return { lines, ok: false };
   }
   lines.push("dawn         loaded (webgpu/dawn.node)");
@@ -54,7 +62,7 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   for (const m of nativeMessages) lines.push(`native       ${m.trim()}`);
   if (adapter instanceof Error) {
     lines.push(`adapter      NONE: ${adapter.message}`);
-    lines.push("backend      cpu (wasm SIMD kernels): training still works on the CPU backend");
+    lines.push(`backend      cpu (${cpuKernels}): training still works on the CPU backend`);
     return { lines, ok: false };
   }
   const d = adapterDetails(adapter);

@@ -244,7 +244,7 @@ describe("setup-system.sh does not guess", () => {
         "etc/apt/sources.list": "deb http://archive.ubuntu.com/ubuntu noble main\n",
       },
       new RegExp(
-        `^setup-system\\.sh: this is not Debian \\(os-release ID=${id}\\); install by hand: libvulkan1, mesa-vulkan-drivers \\(Mesa >= 24\\), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium\\n$`,
+        `^setup-system\\.sh: this is not Debian \\(os-release ID=${id}\\); install by hand: libvulkan1, mesa-vulkan-drivers \\(Mesa >= 24\\), tmux, postgresql, python3-torch, python3-numpy, gpsshogi, fairy-stockfish, chromium, gcc\\n$`,
       ),
     );
   });

@@ -133,7 +133,9 @@ test.skipIf(!hasWebGpu)("webgpu: a validation error at dispatch surfaces at the 
 test("createBackend('cpu') and 'auto' say what they picked", async () => {
   const c = await createBackend("cpu");
   expect(c.info.kind).toBe("cpu");
-  expect(c.info.description).toMatch(/^cpu \(wasm SIMD, [12] threads?\)$/);
+  expect(c.info.description).toMatch(
+    /^cpu \((native AVX2\/FMA convolutions on \d+ threads?, wasm SIMD on [12]|wasm SIMD, [12] threads?; .+)\)$/,
+  );
   c.destroy();
   if (hasWebGpu) {
     const w = await createBackend("webgpu");

@@ -19,8 +19,9 @@ import { POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.
 import { GOLDEN, makeInputs, runGolden } from "../fixtures/golden.ts";
 import { compare, type Init, normal, rng, uniform } from "./helpers.ts";
 
-// "fast": what `env.device: cpu` runs (wasm kernels); "twin": the reference backend (TypeScript twins).
-const fast = new CpuBackend();
+// "fast": the cpu backend's wasm kernels (its native convolutions off: test/compute/native.test.ts
+// holds those to the twins); "twin": the reference backend (TypeScript twins).
+const fast = new CpuBackend(undefined, { native: false });
 const twin = new ReferenceBackend();
 
 /** Largest differences seen, by test, printed at the end of each test. */
@@ -739,7 +740,7 @@ describe("cpu fast path: a whole network", () => {
 
 describe("cpu fast path: two threads", () => {
   test("GEMM, conv and weight-gradient jobs split over a second thread agree with the twins, and bit for bit with one thread", async () => {
-    const be = new CpuBackend(undefined, { threads: 2 });
+    const be = new CpuBackend(undefined, { threads: 2, native: false });
     await be.prepare([]);
     expect(be.info.description).toContain("2 threads");
     const r = rng(123);
@@ -779,7 +780,7 @@ describe("cpu fast path: two threads", () => {
       for (const v of Object.values(bufs)) b.free(v);
       return out;
     };
-    const one = new CpuBackend(undefined, { threads: 1 });
+    const one = new CpuBackend(undefined, { threads: 1, native: false });
     const [got, want, alone] = [await run(be), await run(twin), await run(one)];
     for (const o of outputs) {
       const tol = tolFor(2000);

@@ -98,6 +98,9 @@ describe.skipIf(host === null || process.platform === "win32")(
       expect(r.out).toContain(`keisei ${pkg.version} (${commit})`);
       expect(r.out).toMatch(/^runtime +Bun .* \(standalone binary\)$/m);
       expect(r.out).toMatch(/^dawn +loaded/m);
+      // The x86-64 Linux binary embeds the native AVX2/FMA convolutions and loads them (on a CPU with AVX2).
+      if (`${process.platform}-${process.arch}` === "linux-x64" && process.env.KEISEI_REQUIRE_NATIVE === "1")
+        expect(r.out).toMatch(/^cpu +native AVX2\/FMA convolutions on \d+ threads?$/m);
       // The binary loads its embedded dawn.node from a copy in TMPDIR.
       const extracted = readdirSync(bare.env.TMPDIR).filter((f) => f.endsWith(".node"));
       expect(extracted.length).toBe(1);
@@ -123,7 +126,7 @@ describe.skipIf(host === null || process.platform === "win32")(
         expect(r.out).toMatch(
           /^adapter +NONE: no WebGPU adapter: VK_ICD_FILENAMES=.*no-such-icd\.json names no existing file/m,
         );
-        expect(r.out).toMatch(/^backend +cpu \(wasm SIMD kernels\): training still works on the CPU backend/m);
+        expect(r.out).toMatch(/^backend +cpu \(.*kernels\): training still works on the CPU backend/m);
       },
       60_000,
     );

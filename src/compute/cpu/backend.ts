@@ -24,9 +24,10 @@ import {
   type Uniforms,
 } from "../backend.ts";
 import { FAST_KERNELS } from "./fast/index.ts";
+import { loadNative, nativeKernels } from "./native/index.ts";
 import { HEAP_LIMIT_BYTES, Heap } from "./fast/heap.ts";
 import { Pool } from "./fast/pool.ts";
-import { PackCache, type FastBuf, type FastContext } from "./fast/types.ts";
+import { PackCache, type FastBuf, type FastContext, type FastKernel } from "./fast/types.ts";
 import { availableParallelism } from "node:os";
 
 interface CpuBuf extends Buf {
@@ -42,6 +43,11 @@ export interface CpuBackendOptions {
    * the heap). Default: KEISEI_CPU_THREADS, else 2 when the machine has 2 or more cores.
    */
   threads?: number;
+  /**
+   * Run the 3×3 convolutions on the native AVX2/FMA kernels (native/kernels.c) where they are built
+   * and the CPU has them. Default: true, unless KEISEI_CPU_KERNELS=wasm.
+   */
+  native?: boolean;
 }
 
 /** Stops the worker of a backend that was dropped without destroy() (it would hold the heap). */
@@ -61,10 +67,14 @@ function bytesText(n: number): string {
 
 export class CpuBackend implements Backend {
   readonly info: BackendInfo;
+  /** Whether the 3×3 convolutions run on the native kernels (else on wasm SIMD). */
+  readonly native: boolean;
   private nextId = 1;
   private roots = new Map<number, CpuBuf>();
   /** The heap, the packed-operand cache and the thread pool the wasm kernels run with. */
   private readonly fast: FastContext;
+  /** Kernel name → its fast implementation: the wasm ones, with the native ones over them when loaded. */
+  private readonly kernels: Readonly<Record<string, FastKernel>>;
 
   constructor(fallbackReason?: string, options: CpuBackendOptions = {}) {
     const threads = Math.max(1, Math.min(2, options.threads ?? defaultThreads()));
@@ -73,7 +83,19 @@ export class CpuBackend implements Backend {
     pool.start();
     this.fast = { heap, packCache: new PackCache(heap), pool };
     if (pool.threads > 1) dropped.register(this, pool, this);
-    const what = `wasm SIMD, ${pool.threads} thread${pool.threads > 1 ? "s" : ""}`;
+    const plural = pool.threads > 1 ? "s" : "";
+    const native = options.native === false ? { error: "native kernels off" } : loadNative();
+    let what: string;
+    if ("lib" in native) {
+      // one thread asked for: one; else every thread of the native pool (it may have more than 2)
+      const nativeThreads = threads === 1 ? 1 : native.threads;
+      this.kernels = { ...FAST_KERNELS, ...nativeKernels(native.lib, nativeThreads) };
+      what = `native AVX2/FMA convolutions on ${nativeThreads} thread${nativeThreads > 1 ? "s" : ""}, wasm SIMD on ${pool.threads}`;
+    } else {
+      this.kernels = FAST_KERNELS;
+      what = `wasm SIMD, ${pool.threads} thread${plural}; ${native.error}`;
+    }
+    this.native = "lib" in native;
     this.info = {
       kind: "cpu",
       style: "register",
@@ -133,7 +155,7 @@ export class CpuBackend implements Backend {
       if (!root) throw new Error(`buffer ${buffers[b.name].label} was freed`);
       if (b.access === "read_write") root.version++;
     }
-    const wasmKernel = FAST_KERNELS[kernel.name];
+    const wasmKernel = this.kernels[kernel.name];
     if (wasmKernel) {
       const bufs: Record<string, FastBuf> = {};
       for (const b of kernel.bindings) {

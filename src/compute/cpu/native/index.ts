@@ -1,0 +1,126 @@
+// The cpu backend's native kernels (kernels.c: the tower's 3×3 convolutions as AVX2/FMA GEMMs),
+// loaded with bun:ffi and run on the wasm heap in place: a heap address plus the memory's base
+// address is a native pointer (the base is read at every call: a non-shared memory may move when
+// it grows). From source the library is build/native/libkeisei-cpu-<platform>-<arch>.so (built by
+// `npm ci` through scripts/build-native.ts); the standalone binary embeds it (scripts/build.ts)
+// and loads it from there. Where it is absent or the CPU lacks AVX2/FMA, the backend runs its wasm
+// kernels and its description says why (never silently).
+
+import { dlopen, ptr } from "bun:ffi";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { FastBuf, FastContext, FastKernel } from "../fast/types.ts";
+
+const LIBRARY = `libkeisei-cpu-${process.platform}-${process.arch}`;
+
+const SYMBOLS = {
+  keisei_native_supported: { args: [], returns: "i32" },
+  keisei_native_init: { args: ["i32"], returns: "i32" },
+  keisei_conv3x3: {
+    args: ["i32", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "i32"],
+    returns: "i32",
+  },
+  keisei_conv3x3_weight_grad: { args: ["i32", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"], returns: "i32" },
+} as const;
+
+type Library = ReturnType<typeof dlopen<typeof SYMBOLS>>;
+
+/** Where the library is: embedded in the binary, or built beside the sources; null when neither. */
+function libraryPath(): string | null {
+  const embedded = (Bun.embeddedFiles as (Blob & { name?: string })[]).find((f) => f.name?.startsWith(LIBRARY));
+  if (embedded) return `/$bunfs/root/${embedded.name}`;
+  const built = join(import.meta.dir, "../../../../build/native", `${LIBRARY}.so`);
+  return existsSync(built) ? built : null;
+}
+
+let loaded: { lib: Library; threads: number } | { error: string } | null = null;
+
+/** Threads of the native pool: KEISEI_CPU_THREADS, else every core (at most 16). */
+function poolThreads(): number {
+  const env = Number(process.env.KEISEI_CPU_THREADS);
+  return Math.min(16, Number.isInteger(env) && env >= 1 ? env : availableParallelism());
+}
+
+/**
+ * The native library with its thread pool started (once per process), or why there is none:
+ * "not built (…)", "this CPU lacks AVX2/FMA", a dlopen error.
+ */
+export function loadNative(): { lib: Library; threads: number } | { error: string } {
+  if (loaded) return loaded;
+  if (process.env.KEISEI_CPU_KERNELS === "wasm") return (loaded = { error: "KEISEI_CPU_KERNELS=wasm" });
+  const path = libraryPath();
+  if (!path)
+    return (loaded = {
+      error:
+        process.platform === "linux" && process.arch === "x64"
+          ? "native kernels not built: run `bun scripts/build-native.ts`"
+          : `no native kernels for ${process.platform}-${process.arch}`,
+    });
+  try {
+    const lib = dlopen(path, SYMBOLS);
+    if (!lib.symbols.keisei_native_supported()) return (loaded = { error: "this CPU lacks AVX2/FMA" });
+    loaded = { lib, threads: lib.symbols.keisei_native_init(poolThreads()) };
+  } catch (e) {
+    loaded = { error: `could not load ${path}: ${(e as Error).message}` };
+  }
+  return loaded;
+}
+
+/** The native pointer of heap address `at`. */
+function pointer(ctx: FastContext, at: number): number {
+  return (ptr(ctx.heap.memory.buffer) as number) + at;
+}
+
+function failed(what: string): never {
+  throw new Error(`native ${what}: could not allocate its scratch memory`);
+}
+
+/** The FastKernel overrides the native library provides (same bindings and uniforms as the twins), run on `threads` threads (1, or the pool's). */
+export function nativeKernels(lib: Library, threads: number): Record<string, FastKernel> {
+  const conv: FastKernel = (ctx, b: Record<string, FastBuf>, u) => {
+    const { batch, cin, cout, wStrideOut, wStrideIn, flip, hasBias, accumulate } = u;
+    if (batch === 0 || cout === 0) return true;
+    if (cin === 0) return false;
+    const base = pointer(ctx, 0);
+    const status = lib.symbols.keisei_conv3x3(
+      threads,
+      base + b.x.ptr,
+      base + b.w.ptr,
+      hasBias ? base + b.bias.ptr : null,
+      base + b.y.ptr,
+      batch,
+      cin,
+      cout,
+      wStrideOut,
+      wStrideIn,
+      flip,
+      accumulate,
+    );
+    if (status !== 0) failed("conv3x3");
+    return true;
+  };
+  const weightGrad: FastKernel = (ctx, b, u) => {
+    const { batch, cin, cout, accumulate } = u;
+    if (batch === 0 || cin === 0 || cout === 0) return false;
+    const base = pointer(ctx, 0);
+    const status = lib.symbols.keisei_conv3x3_weight_grad(
+      threads,
+      base + b.x.ptr,
+      base + b.dy.ptr,
+      base + b.dw.ptr,
+      batch,
+      cin,
+      cout,
+      accumulate,
+    );
+    if (status !== 0) failed("conv3x3 weight gradient");
+    return true;
+  };
+  return {
+    "conv3x3.conv": conv,
+    "conv3x3.conv_tiled": conv,
+    "conv3x3.weight_grad": weightGrad,
+    "conv3x3.weight_grad_tiled": weightGrad,
+  };
+}
