@@ -6,7 +6,7 @@
 // and loads it from there. Where it is absent or the CPU lacks AVX2/FMA, the backend runs its wasm
 // kernels and its description says why (never silently).
 
-import { dlopen, ptr } from "bun:ffi";
+import { dlopen, type Pointer, ptr } from "bun:ffi";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -42,34 +42,38 @@ function poolThreads(): number {
   return Math.min(16, Number.isInteger(env) && env >= 1 ? env : availableParallelism());
 }
 
+/** Opens the library and starts its threads, or says why it cannot. */
+function open(): { lib: Library; threads: number } | { error: string } {
+  if (process.env.KEISEI_CPU_KERNELS === "wasm") return { error: "KEISEI_CPU_KERNELS=wasm" };
+  const path = libraryPath();
+  if (!path)
+    return {
+      error:
+        process.platform === "linux" && process.arch === "x64"
+          ? "native kernels not built: run `bun scripts/build-native.ts`"
+          : `no native kernels for ${process.platform}-${process.arch}`,
+    };
+  try {
+    const lib = dlopen(path, SYMBOLS);
+    if (!lib.symbols.keisei_native_supported()) return { error: "this CPU lacks AVX2/FMA" };
+    return { lib, threads: lib.symbols.keisei_native_init(poolThreads()) };
+  } catch (e) {
+    return { error: `could not load ${path}: ${(e as Error).message}` };
+  }
+}
+
 /**
  * The native library with its thread pool started (once per process), or why there is none:
  * "not built (…)", "this CPU lacks AVX2/FMA", a dlopen error.
  */
 export function loadNative(): { lib: Library; threads: number } | { error: string } {
-  if (loaded) return loaded;
-  if (process.env.KEISEI_CPU_KERNELS === "wasm") return (loaded = { error: "KEISEI_CPU_KERNELS=wasm" });
-  const path = libraryPath();
-  if (!path)
-    return (loaded = {
-      error:
-        process.platform === "linux" && process.arch === "x64"
-          ? "native kernels not built: run `bun scripts/build-native.ts`"
-          : `no native kernels for ${process.platform}-${process.arch}`,
-    });
-  try {
-    const lib = dlopen(path, SYMBOLS);
-    if (!lib.symbols.keisei_native_supported()) return (loaded = { error: "this CPU lacks AVX2/FMA" });
-    loaded = { lib, threads: lib.symbols.keisei_native_init(poolThreads()) };
-  } catch (e) {
-    loaded = { error: `could not load ${path}: ${(e as Error).message}` };
-  }
+  loaded ??= open();
   return loaded;
 }
 
 /** The native pointer of heap address `at`. */
-function pointer(ctx: FastContext, at: number): number {
-  return (ptr(ctx.heap.memory.buffer) as number) + at;
+function pointer(ctx: FastContext, at: number): Pointer {
+  return (ptr(ctx.heap.memory.buffer) + at) as Pointer;
 }
 
 function failed(what: string): never {
@@ -82,13 +86,12 @@ export function nativeKernels(lib: Library, threads: number): Record<string, Fas
     const { batch, cin, cout, wStrideOut, wStrideIn, flip, hasBias, accumulate } = u;
     if (batch === 0 || cout === 0) return true;
     if (cin === 0) return false;
-    const base = pointer(ctx, 0);
     const status = lib.symbols.keisei_conv3x3(
       threads,
-      base + b.x.ptr,
-      base + b.w.ptr,
-      hasBias ? base + b.bias.ptr : null,
-      base + b.y.ptr,
+      pointer(ctx, b.x.ptr),
+      pointer(ctx, b.w.ptr),
+      hasBias ? pointer(ctx, b.bias.ptr) : null,
+      pointer(ctx, b.y.ptr),
       batch,
       cin,
       cout,
@@ -103,12 +106,11 @@ export function nativeKernels(lib: Library, threads: number): Record<string, Fas
   const weightGrad: FastKernel = (ctx, b, u) => {
     const { batch, cin, cout, accumulate } = u;
     if (batch === 0 || cin === 0 || cout === 0) return false;
-    const base = pointer(ctx, 0);
     const status = lib.symbols.keisei_conv3x3_weight_grad(
       threads,
-      base + b.x.ptr,
-      base + b.dy.ptr,
-      base + b.dw.ptr,
+      pointer(ctx, b.x.ptr),
+      pointer(ctx, b.dy.ptr),
+      pointer(ctx, b.dw.ptr),
       batch,
       cin,
       cout,
