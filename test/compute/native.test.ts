@@ -13,7 +13,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Backend, Buf } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
-import { loadNative } from "../../src/compute/cpu/native/index.ts";
+import { type ConvAlgorithm, loadNative } from "../../src/compute/cpu/native/index.ts";
 import * as conv3 from "../../src/compute/kernels/conv3x3.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { compare, normal, referenceBackend, rng } from "./helpers.ts";
@@ -23,11 +23,21 @@ const why = "error" in native ? native.error : "";
 if (why && process.env.KEISEI_REQUIRE_NATIVE === "1") throw new Error(`KEISEI_REQUIRE_NATIVE=1 but ${why}`);
 if (why) console.log(`  native kernels unavailable (${why}): skipped`);
 
-const all = why ? null : new CpuBackend(undefined, { threads: 2 });
-const one = why ? null : new CpuBackend(undefined, { threads: 1 });
+const backends = (convAlgorithm: ConvAlgorithm) =>
+  why
+    ? null
+    : {
+        all: new CpuBackend(undefined, { threads: 2, convAlgorithm }),
+        one: new CpuBackend(undefined, { threads: 1, convAlgorithm }),
+      };
 
-/** f32 sums of K unit-scale terms against the twins' f64 blocks: atol grows with √K. */
-const tolFor = (K: number) => ({ atol: 4e-6 * Math.sqrt(K), rtol: 1e-4 });
+/**
+ * f32 sums of K unit-scale terms against the twins' f64 blocks: atol grows with √K. Winograd's
+ * transforms add rounding of their own (entries up to 4 in Aᵀ, sums of 5 × 5 products): measured
+ * here up to ~1.3e-5·√K, against ~5e-7·√K for the direct kernels; a wrong transform is off by O(1).
+ */
+const tolFor = (K: number, algorithm: ConvAlgorithm) =>
+  algorithm === "winograd" ? { atol: 3e-5 * Math.sqrt(K), rtol: 2e-4 } : { atol: 4e-6 * Math.sqrt(K), rtol: 1e-4 };
 
 /** Runs every conv3x3 launcher on `be` from the same inputs; returns the outputs. */
 async function convAll(be: Backend, batch: number, cin: number, cout: number, seed: number) {
@@ -66,42 +76,47 @@ async function convAll(be: Backend, batch: number, cin: number, cout: number, se
   return out;
 }
 
-describe.skipIf(!!why)("native cpu kernels: conv3x3 against the twins", () => {
+describe.skipIf(!!why)("native cpu kernels", () => {
   test("the backend says it runs them", () => {
-    expect(all!.native).toBe(true);
-    expect(all!.info.description).toContain("native AVX2/FMA convolutions");
+    const be = new CpuBackend(undefined, { threads: 2 });
+    expect(be.native).toBe(true);
+    expect(be.info.description).toContain("native AVX2/FMA convolutions");
     expect(new CpuBackend(undefined, { native: false }).info.description).toContain("native kernels off");
   });
-
-  for (const [batch, cin, cout] of [
-    [1, 1, 1],
-    [2, 5, 11],
-    [3, 16, 8],
-    [9, 46, 32],
-    [11, 3, 4],
-    [2, 29, 13],
-    [3, 256, 256],
-  ]) {
-    test(`forward, input gradient, weight gradient (N=${batch}, ${cin}→${cout}), one thread and all alike`, async () => {
-      const seed = 100 + cin * 7 + batch;
-      const [got, alone, want] = [
-        await convAll(all!, batch, cin, cout, seed),
-        await convAll(one!, batch, cin, cout, seed),
-        await convAll(referenceBackend, batch, cin, cout, seed),
-      ];
-      const diffs: string[] = [];
-      for (const k of Object.keys(want)) {
-        const K = k.startsWith("dw") ? 81 * batch : 9 * Math.max(cin, cout);
-        const tol = tolFor(K);
-        const c = compare(got[k], want[k], tol.atol, tol.rtol);
-        if (c.bad > 0)
-          throw new Error(
-            `${k}: ${c.bad}/${got[k].length} differ beyond atol ${tol.atol} + rtol ${tol.rtol}; max |diff| ${c.maxDiff} at [${c.at}] (native ${got[k][c.at]}, twin ${want[k][c.at]})`,
-          );
-        diffs.push(`${k} ${c.maxDiff.toExponential(2)}`);
-        expect(got[k].every((v, i) => Object.is(v, alone[k][i]))).toBe(true);
-      }
-      console.log(`  conv3x3 N=${batch} ${cin}→${cout}: max |native − twin| ${diffs.join(", ")}`);
-    }, 60_000);
-  }
 });
+
+for (const algorithm of ["direct", "winograd"] as const)
+  describe.skipIf(!!why)(`native cpu kernels: conv3x3 (${algorithm}) against the twins`, () => {
+    const b = backends(algorithm)!;
+    for (const [batch, cin, cout] of [
+      [1, 1, 1],
+      [2, 5, 11],
+      [3, 16, 8],
+      [9, 46, 32],
+      [11, 3, 4],
+      [2, 29, 13],
+      [3, 256, 256],
+    ]) {
+      test(`forward, input gradient, weight gradient (N=${batch}, ${cin}→${cout}), one thread and all alike`, async () => {
+        const seed = 100 + cin * 7 + batch;
+        const [got, alone, want] = [
+          await convAll(b.all, batch, cin, cout, seed),
+          await convAll(b.one, batch, cin, cout, seed),
+          await convAll(referenceBackend, batch, cin, cout, seed),
+        ];
+        const diffs: string[] = [];
+        for (const k of Object.keys(want)) {
+          const K = k.startsWith("dw") ? 81 * batch : 9 * Math.max(cin, cout);
+          const tol = tolFor(K, algorithm);
+          const c = compare(got[k], want[k], tol.atol, tol.rtol);
+          if (c.bad > 0)
+            throw new Error(
+              `${k}: ${c.bad}/${got[k].length} differ beyond atol ${tol.atol} + rtol ${tol.rtol}; max |diff| ${c.maxDiff} at [${c.at}] (native ${got[k][c.at]}, twin ${want[k][c.at]})`,
+            );
+          diffs.push(`${k} ${c.maxDiff.toExponential(2)}`);
+          expect(got[k].every((v, i) => Object.is(v, alone[k][i]))).toBe(true);
+        }
+        console.log(`  ${algorithm} N=${batch} ${cin}→${cout}: max |native − twin| ${diffs.join(", ")}`);
+      }, 60_000);
+    }
+  });

@@ -24,7 +24,7 @@ import {
   type Uniforms,
 } from "../backend.ts";
 import { FAST_KERNELS } from "./fast/index.ts";
-import { loadNative, nativeKernels } from "./native/index.ts";
+import { type ConvAlgorithm, loadNative, nativeKernels } from "./native/index.ts";
 import { HEAP_LIMIT_BYTES, Heap } from "./fast/heap.ts";
 import { Pool } from "./fast/pool.ts";
 import { PackCache, type FastBuf, type FastContext, type FastKernel } from "./fast/types.ts";
@@ -48,6 +48,8 @@ export interface CpuBackendOptions {
    * and the CPU has them. Default: true, unless KEISEI_CPU_KERNELS=wasm.
    */
   native?: boolean;
+  /** How the native kernels compute 3×3 convolutions (native/index.ts). Default "auto". */
+  convAlgorithm?: ConvAlgorithm;
 }
 
 /** Stops the worker of a backend that was dropped without destroy() (it would hold the heap). */
@@ -89,7 +91,7 @@ export class CpuBackend implements Backend {
     if ("lib" in native) {
       // one thread asked for: one; else every thread of the native pool (it may have more than 2)
       const nativeThreads = threads === 1 ? 1 : native.threads;
-      this.kernels = { ...FAST_KERNELS, ...nativeKernels(native.lib, nativeThreads) };
+      this.kernels = { ...FAST_KERNELS, ...nativeKernels(native.lib, nativeThreads, options.convAlgorithm) };
       what = `native AVX2/FMA convolutions on ${nativeThreads} thread${nativeThreads > 1 ? "s" : ""}, wasm SIMD on ${pool.threads}`;
     } else {
       this.kernels = FAST_KERNELS;

@@ -22,7 +22,23 @@ const SYMBOLS = {
     returns: "i32",
   },
   keisei_conv3x3_weight_grad: { args: ["i32", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"], returns: "i32" },
+  keisei_conv3x3_winograd: {
+    args: ["i32", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "i32"],
+    returns: "i32",
+  },
+  keisei_conv3x3_weight_grad_winograd: {
+    args: ["i32", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
+    returns: "i32",
+  },
 } as const;
+
+/**
+ * How the native kernels compute a 3×3 convolution: "direct" (im2col GEMM), "winograd"
+ * (F(3×3, 3×3): 3.24× less arithmetic, transforms cost memory passes), or "auto": Winograd from
+ * WINOGRAD_MIN_CHANNELS input and output channels on (measured: bench/vs-pytorch.ts), direct below.
+ */
+export type ConvAlgorithm = "auto" | "direct" | "winograd";
+export const WINOGRAD_MIN_CHANNELS = 64;
 
 type Library = ReturnType<typeof dlopen<typeof SYMBOLS>>;
 
@@ -81,12 +97,18 @@ function failed(what: string): never {
 }
 
 /** The FastKernel overrides the native library provides (same bindings and uniforms as the twins), run on `threads` threads (1, or the pool's). */
-export function nativeKernels(lib: Library, threads: number): Record<string, FastKernel> {
+export function nativeKernels(
+  lib: Library,
+  threads: number,
+  algorithm: ConvAlgorithm = "auto",
+): Record<string, FastKernel> {
+  const winograd = (cin: number, cout: number) =>
+    algorithm === "winograd" || (algorithm === "auto" && cin >= WINOGRAD_MIN_CHANNELS && cout >= WINOGRAD_MIN_CHANNELS);
   const conv: FastKernel = (ctx, b: Record<string, FastBuf>, u) => {
     const { batch, cin, cout, wStrideOut, wStrideIn, flip, hasBias, accumulate } = u;
     if (batch === 0 || cout === 0) return true;
     if (cin === 0) return false;
-    const status = lib.symbols.keisei_conv3x3(
+    const status = (winograd(cin, cout) ? lib.symbols.keisei_conv3x3_winograd : lib.symbols.keisei_conv3x3)(
       threads,
       pointer(ctx, b.x.ptr),
       pointer(ctx, b.w.ptr),
@@ -106,16 +128,9 @@ export function nativeKernels(lib: Library, threads: number): Record<string, Fas
   const weightGrad: FastKernel = (ctx, b, u) => {
     const { batch, cin, cout, accumulate } = u;
     if (batch === 0 || cin === 0 || cout === 0) return false;
-    const status = lib.symbols.keisei_conv3x3_weight_grad(
-      threads,
-      pointer(ctx, b.x.ptr),
-      pointer(ctx, b.dy.ptr),
-      pointer(ctx, b.dw.ptr),
-      batch,
-      cin,
-      cout,
-      accumulate,
-    );
+    const status = (
+      winograd(cin, cout) ? lib.symbols.keisei_conv3x3_weight_grad_winograd : lib.symbols.keisei_conv3x3_weight_grad
+    )(threads, pointer(ctx, b.x.ptr), pointer(ctx, b.dy.ptr), pointer(ctx, b.dw.ptr), batch, cin, cout, accumulate);
     if (status !== 0) failed("conv3x3 weight gradient");
     return true;
   };

@@ -398,3 +398,278 @@ int keisei_conv3x3_weight_grad(int threads, const float *x, const float *dy, flo
   run_units(threads, (cin * 9 + NC - 1) / NC, wgrad_unit, &c);
   return 0;
 }
+
+// ------------------------------------------------------------------------------------ Winograd
+// F(3×3, 3×3) (Lavin & Gray, 2016): a 9 × 9 board is exactly 3 × 3 tiles of 3 × 3 outputs, each
+// computed from a 5 × 5 input tile with 25 multiplies per channel pair instead of 81 (3.24× less
+// arithmetic than the direct convolution, and no padding waste). Interpolation points 0, 1, −1, 2
+// and ∞ (relative error ≈ 1e-6 in f32, as F(2×2, 3×3); F(4×4, 3×3) would need 12 × 12 tiles here):
+//   y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A
+// The 25 element-wise products summed over input channels are 25 independent GEMMs
+// (cout × cin times cin × tiles), run by the same 6 × 16 micro-kernel on operands the transforms
+// write straight into packed panels. The weight gradient is the same algebra transposed:
+//   ∂L/∂g = Gᵀ [Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)] G   (25 GEMMs cout × tiles times tiles × cin).
+
+static const float WG[5][3] = {
+    {0.5f, 0.0f, 0.0f}, {-0.5f, -0.5f, -0.5f}, {-1.0f / 6, 1.0f / 6, -1.0f / 6}, {1.0f / 6, 1.0f / 3, 2.0f / 3}, {0.0f, 0.0f, 1.0f}};
+static const float WBT[5][5] = {
+    {2, -1, -2, 1, 0}, {0, -2, -1, 1, 0}, {0, 2, -3, 1, 0}, {0, -1, 0, 1, 0}, {0, 2, -1, -2, 1}};
+static const float WAT[3][5] = {{1, 1, 1, 1, 0}, {0, 1, -1, 2, 0}, {0, 1, 1, 4, 1}};
+
+/** out[5][5] = Bᵀ d B for a 5 × 5 tile d with row stride `ld`. */
+static inline void input_tile(const float *d, int ld, float out[25]) {
+  float t[5][5];
+  for (int a = 0; a < 5; a++)
+    for (int c = 0; c < 5; c++) {
+      float s = 0;
+      for (int k = 0; k < 5; k++) s += WBT[a][k] * d[k * ld + c];
+      t[a][c] = s;
+    }
+  for (int a = 0; a < 5; a++)
+    for (int b = 0; b < 5; b++) {
+      float s = 0;
+      for (int k = 0; k < 5; k++) s += t[a][k] * WBT[b][k];
+      out[a * 5 + b] = s;
+    }
+}
+
+/** out[5][5] = G g Gᵀ for a 3 × 3 kernel g (flipped when `flip`: g[8 − t]). */
+static inline void weight_tile(const float *g, int flip, float out[25]) {
+  float k[9], t[5][3];
+  for (int i = 0; i < 9; i++) k[i] = g[flip ? 8 - i : i];
+  for (int a = 0; a < 5; a++)
+    for (int c = 0; c < 3; c++) t[a][c] = WG[a][0] * k[c] + WG[a][1] * k[3 + c] + WG[a][2] * k[6 + c];
+  for (int a = 0; a < 5; a++)
+    for (int b = 0; b < 5; b++) out[a * 5 + b] = t[a][0] * WG[b][0] + t[a][1] * WG[b][1] + t[a][2] * WG[b][2];
+}
+
+/** y[3][3] = Aᵀ m A for a 5 × 5 tile m (element ξ at m[ξ·stride]). */
+static inline void output_tile(const float *m, long stride, float y[9]) {
+  float t[3][5];
+  for (int a = 0; a < 3; a++)
+    for (int c = 0; c < 5; c++) {
+      float s = 0;
+      for (int k = 0; k < 5; k++) s += WAT[a][k] * m[(k * 5 + c) * stride];
+      t[a][c] = s;
+    }
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++) {
+      float s = 0;
+      for (int k = 0; k < 5; k++) s += t[a][k] * WAT[b][k];
+      y[a * 3 + b] = s;
+    }
+}
+
+/**
+ * C[Mp·6 rows, panels·16 columns] (row stride ldc) (+)= A · B over K, A packed [Mp][K][6], B packed
+ * [panel][K][16], for B panels [pn0, pn1): whole tiles only (the buffers are padded to them).
+ */
+static void gemm_panels(const float *ap, const float *bp, int Mp, int K, int pn0, int pn1, float *c, long ldc,
+                        int beta) {
+  for (int pc = 0; pc < K; pc += KC) {
+    const int kc = K - pc < KC ? K - pc : KC;
+    for (int pn = pn0; pn < pn1; pn++)
+      for (int mp = 0; mp < Mp; mp++)
+        kernel_6x16(kc, ap + ((size_t)mp * K + pc) * MR, bp + ((size_t)pn * K + pc) * NR, c + (long)mp * MR * ldc + pn * NR,
+                    ldc, beta || pc > 0, NULL);
+  }
+}
+
+static float *wa_buf, *wb_buf, *wm_buf;
+static size_t wa_cap, wb_cap, wm_cap;
+
+typedef struct {
+  const float *x, *w, *bias, *xpad;
+  float *y, *dw, *ua, *vb, *m;
+  const float *dy;
+  int batch, cin, cout, wso, wsi, flip, accumulate;
+  int Mp, TP, IP, T; // output-channel panels of 6, tile panels of 16, input-channel panels of 16, tiles
+} wino_ctx;
+
+/** Forward unit p: U = G g Gᵀ of output channels 6p..6p+5, packed ua[ξ][p][i][6]. */
+static void wf_weight_unit(void *p, int panel, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  float u[MR][25];
+  for (int i = 0; i < c->cin; i++) {
+    for (int r = 0; r < MR; r++) {
+      int o = panel * MR + r;
+      if (o < c->cout) weight_tile(c->w + (size_t)o * c->wso + (size_t)i * c->wsi, c->flip, u[r]);
+      else memset(u[r], 0, sizeof u[r]);
+    }
+    for (int xi = 0; xi < 25; xi++) {
+      float *d = c->ua + (((size_t)xi * c->Mp + panel) * c->cin + i) * MR;
+      for (int r = 0; r < MR; r++) d[r] = u[r][xi];
+    }
+  }
+}
+
+/** Forward unit p: V = Bᵀ d B of tiles 16p..16p+15 (tile = 9n + 3ty + tx), packed vb[ξ][p][i][16]. */
+static void wf_input_unit(void *p, int panel, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  const float *at[NR];
+  for (int jj = 0; jj < NR; jj++) {
+    int tile = panel * NR + jj;
+    if (tile >= c->T) tile = 0; // padding columns: any finite values (never stored)
+    int n = tile / 9, ty = tile % 9 / 3, tx = tile % 3;
+    at[jj] = c->xpad + (size_t)n * c->cin * 121 + ty * 33 + tx * 3;
+  }
+  float v[NR][25];
+  for (int i = 0; i < c->cin; i++) {
+    for (int jj = 0; jj < NR; jj++) input_tile(at[jj] + (size_t)i * 121, 11, v[jj]);
+    for (int xi = 0; xi < 25; xi++) {
+      float *d = c->vb + (((size_t)xi * c->TP + panel) * c->cin + i) * NR;
+      for (int jj = 0; jj < NR; jj++) d[jj] = v[jj][xi];
+    }
+  }
+}
+
+/** Forward unit u: for ξ = u / 6 (six column groups each), m[ξ] = U_ξ · V_ξ on its tile panels. */
+static void wf_gemm_unit(void *p, int unit, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  const int groups = 6, xi = unit / groups, g = unit % groups;
+  const int pn0 = c->TP * g / groups, pn1 = c->TP * (g + 1) / groups;
+  const long ldc = (long)c->TP * NR;
+  gemm_panels(c->ua + (size_t)xi * c->Mp * c->cin * MR, c->vb + (size_t)xi * c->TP * c->cin * NR, c->Mp, c->cin, pn0,
+              pn1, c->m + (size_t)xi * c->Mp * MR * ldc, ldc, 0);
+}
+
+/** Forward unit o: y[n, o] (+)= Aᵀ m A (+ bias[o]) for every tile of output channel o. */
+static void wf_output_unit(void *p, int o, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  const long ldc = (long)c->TP * NR, plane = (long)c->Mp * MR * ldc;
+  const float b = c->bias ? c->bias[o] : 0.0f;
+  float yt[9];
+  for (int tile = 0; tile < c->T; tile++) {
+    output_tile(c->m + o * ldc + tile, plane, yt);
+    int n = tile / 9, ty = tile % 9 / 3, tx = tile % 3;
+    float *y = c->y + ((size_t)n * c->cout + o) * 81 + ty * 27 + tx * 3;
+    for (int a = 0; a < 3; a++)
+      for (int bb = 0; bb < 3; bb++) {
+        float v = yt[a * 3 + bb] + b;
+        y[a * 9 + bb] = c->accumulate ? y[a * 9 + bb] + v : v;
+      }
+  }
+}
+
+/** keisei_conv3x3 by Winograd F(3×3, 3×3): same arguments, same results to rounding. */
+int keisei_conv3x3_winograd(int threads, const float *x, const float *w, const float *bias, float *y, int batch,
+                            int cin, int cout, int wStrideOut, int wStrideIn, int flip, int accumulate) {
+  wino_ctx c = {.w = w, .bias = bias, .y = y, .batch = batch, .cin = cin, .cout = cout, .wso = wStrideOut,
+                .wsi = wStrideIn, .flip = flip, .accumulate = accumulate};
+  c.T = batch * 9;
+  c.TP = (c.T + NR - 1) / NR;
+  c.Mp = (cout + MR - 1) / MR;
+  c.xpad = pad_batch(threads, x, batch, cin);
+  c.ua = grow(&wa_buf, &wa_cap, (size_t)25 * c.Mp * MR * cin);
+  c.vb = grow(&wb_buf, &wb_cap, (size_t)25 * c.TP * NR * cin);
+  c.m = grow(&wm_buf, &wm_cap, (size_t)25 * c.Mp * MR * c.TP * NR);
+  if (!c.xpad || !c.ua || !c.vb || !c.m) return -1;
+  run_units(threads, c.Mp, wf_weight_unit, &c);
+  run_units(threads, c.TP, wf_input_unit, &c);
+  run_units(threads, 25 * 6, wf_gemm_unit, &c);
+  run_units(threads, cout, wf_output_unit, &c);
+  return 0;
+}
+
+/** Weight-gradient unit p: A dy Aᵀ of output channels 6p..6p+5 for every tile, packed ua[ξ][p][tile][6]. */
+static void ww_dy_unit(void *p, int panel, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  float m[MR][25];
+  for (int tile = 0; tile < c->T; tile++) {
+    const int n = tile / 9, ty = tile % 9 / 3, tx = tile % 3;
+    for (int r = 0; r < MR; r++) {
+      const int o = panel * MR + r;
+      if (o >= c->cout) {
+        memset(m[r], 0, sizeof m[r]);
+        continue;
+      }
+      const float *d = c->dy + ((size_t)n * c->cout + o) * 81 + ty * 27 + tx * 3;
+      float t[5][3]; // A dy, A = Aᵀᵀ (5 × 3)
+      for (int a = 0; a < 5; a++)
+        for (int bb = 0; bb < 3; bb++) t[a][bb] = WAT[0][a] * d[bb] + WAT[1][a] * d[9 + bb] + WAT[2][a] * d[18 + bb];
+      for (int a = 0; a < 5; a++)
+        for (int bb = 0; bb < 5; bb++)
+          m[r][a * 5 + bb] = t[a][0] * WAT[0][bb] + t[a][1] * WAT[1][bb] + t[a][2] * WAT[2][bb];
+    }
+    for (int xi = 0; xi < 25; xi++) {
+      float *d = c->ua + (((size_t)xi * c->Mp + panel) * c->T + tile) * MR;
+      for (int r = 0; r < MR; r++) d[r] = m[r][xi];
+    }
+  }
+}
+
+/** Weight-gradient unit p: Bᵀ d B of input channels 16p..16p+15 for every tile, packed vb[ξ][p][tile][16]. */
+static void ww_input_unit(void *p, int panel, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  float v[NR][25];
+  for (int tile = 0; tile < c->T; tile++) {
+    const int n = tile / 9, ty = tile % 9 / 3, tx = tile % 3;
+    for (int ii = 0; ii < NR; ii++) {
+      const int i = panel * NR + ii;
+      if (i < c->cin) input_tile(c->xpad + ((size_t)n * c->cin + i) * 121 + ty * 33 + tx * 3, 11, v[ii]);
+      else memset(v[ii], 0, sizeof v[ii]);
+    }
+    for (int xi = 0; xi < 25; xi++) {
+      float *d = c->vb + (((size_t)xi * c->IP + panel) * c->T + tile) * NR;
+      for (int ii = 0; ii < NR; ii++) d[ii] = v[ii][xi];
+    }
+  }
+}
+
+/** Weight-gradient unit ξ: m[ξ][o][i] = Σ_tiles (A dy Aᵀ)_ξ[o, tile] · (Bᵀ d B)_ξ[tile, i]. */
+static void ww_gemm_unit(void *p, int xi, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  const long ldc = (long)c->IP * NR;
+  gemm_panels(c->ua + (size_t)xi * c->Mp * c->T * MR, c->vb + (size_t)xi * c->IP * c->T * NR, c->Mp, c->T, 0, c->IP,
+              c->m + (size_t)xi * c->Mp * MR * ldc, ldc, 0);
+}
+
+/** Weight-gradient unit o: dw[o, 9i + t] (+)= (Gᵀ m G)[t] for every input channel i. */
+static void ww_output_unit(void *p, int o, int thread) {
+  (void)thread;
+  wino_ctx *c = p;
+  const long ldc = (long)c->IP * NR, plane = (long)c->Mp * MR * ldc;
+  for (int i = 0; i < c->cin; i++) {
+    const float *m = c->m + o * ldc + i;
+    float t[3][5]; // Gᵀ m
+    for (int a = 0; a < 3; a++)
+      for (int bb = 0; bb < 5; bb++) {
+        float s = 0;
+        for (int k = 0; k < 5; k++) s += WG[k][a] * m[(k * 5 + bb) * plane];
+        t[a][bb] = s;
+      }
+    float *d = c->dw + ((size_t)o * c->cin + i) * 9;
+    for (int a = 0; a < 3; a++)
+      for (int bb = 0; bb < 3; bb++) {
+        float s = 0;
+        for (int k = 0; k < 5; k++) s += t[a][k] * WG[k][bb];
+        d[a * 3 + bb] = c->accumulate ? d[a * 3 + bb] + s : s;
+      }
+  }
+}
+
+/** keisei_conv3x3_weight_grad by Winograd F(3×3, 3×3): same arguments, same results to rounding. */
+int keisei_conv3x3_weight_grad_winograd(int threads, const float *x, const float *dy, float *dw, int batch, int cin,
+                                        int cout, int accumulate) {
+  wino_ctx c = {.dy = dy, .dw = dw, .batch = batch, .cin = cin, .cout = cout, .accumulate = accumulate};
+  c.T = batch * 9;
+  c.Mp = (cout + MR - 1) / MR;
+  c.IP = (cin + NR - 1) / NR;
+  c.xpad = pad_batch(threads, x, batch, cin);
+  c.ua = grow(&wa_buf, &wa_cap, (size_t)25 * c.Mp * MR * c.T);
+  c.vb = grow(&wb_buf, &wb_cap, (size_t)25 * c.IP * NR * c.T);
+  c.m = grow(&wm_buf, &wm_cap, (size_t)25 * c.Mp * MR * c.IP * NR);
+  if (!c.xpad || !c.ua || !c.vb || !c.m) return -1;
+  run_units(threads, c.Mp, ww_dy_unit, &c);
+  run_units(threads, c.IP, ww_input_unit, &c);
+  run_units(threads, 25, ww_gemm_unit, &c);
+  run_units(threads, cout, ww_output_unit, &c);
+  return 0;
+}
