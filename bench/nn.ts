@@ -18,7 +18,7 @@ import * as ops from "../src/compute/ops.ts";
 import { modelFactory } from "../src/models/factory.ts";
 import type { Network } from "../src/models/network.ts";
 import { Adam } from "../src/models/optimizer.ts";
-import { type TfjsBackend, timeTfjs, type TowerShape } from "./tfjs-tower.ts";
+import type { TfjsBackend, TowerShape } from "./tfjs-tower.ts";
 
 const ACTIONS = 13527;
 
@@ -224,6 +224,8 @@ async function main() {
             });
             continue;
           }
+          // Loaded here, not at the top: bench/gpu.ts imports this file on machines without tfjs.
+          const { timeTfjs } = await import("./tfjs-tower.ts");
           const t = await timeTfjs(backend, s.shape, mode, s.batch, s.iters, s.name === "256×9" ? 0 : 1);
           if (!t) {
             print({

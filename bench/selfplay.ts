@@ -5,7 +5,7 @@
 // the PPO update.
 //
 //   bun bench/selfplay.ts                 both sizes, both heads, on webgpu and cpu
-//   bun bench/selfplay.ts --sizes small --heads conv
+//   bun bench/selfplay.ts --sizes small --heads conv --backends webgpu
 //
 // Anchor: the Python reference collected about 18 plies/s on this machine class with no network
 // at all (keisei-python.md §13.1, not re-run here); the target for 32 × 2 is > 300 steps/s.
@@ -107,7 +107,11 @@ async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "small,ref" }, heads: { type: "string", default: "dense,conv" } },
+    options: {
+      sizes: { type: "string", default: "small,ref" },
+      heads: { type: "string", default: "dense,conv" },
+      backends: { type: "string", default: "webgpu,cpu" },
+    },
   });
   const heads = values.heads!.split(",") as PolicyHead[];
   for (const h of heads)
@@ -129,7 +133,10 @@ async function main() {
     `engine only (uniform random policy, 64 games): ${Math.round(n / ((performance.now() - e0) / 1000)).toLocaleString("en-US")} steps/s`,
   );
 
-  for (const kind of ["webgpu", "cpu"] as const) {
+  const backends = values.backends!.split(",");
+  for (const b of backends)
+    if (b !== "webgpu" && b !== "cpu") throw new Error(`--backends: "${b}" is not a backend (webgpu | cpu)`);
+  for (const kind of backends as ("webgpu" | "cpu")[]) {
     let be: Backend;
     try {
       be = await createBackend(kind);

@@ -6,12 +6,15 @@
 //
 //   bun bench/vs-pytorch.ts                        all four shapes (several minutes)
 //   bun bench/vs-pytorch.ts --sizes 9x256 --batches 64 --seconds 10
+//   bun bench/vs-pytorch.ts --wasm                 also keisei with its wasm kernels alone (as before
+//                                                  the native convolutions), in the same run
 //
 // Issue #18's targets on a 2-core machine: 9×256 ≥ 1.0× PyTorch, 2×32 ≥ 3×.
 
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { createBackend } from "../src/compute/device.ts";
+import type { Backend } from "../src/compute/backend.ts";
+import { CpuBackend } from "../src/compute/cpu/backend.ts";
 import { modelFactory } from "../src/models/factory.ts";
 import { networkStep } from "./nn.ts";
 
@@ -55,39 +58,50 @@ async function main() {
       sizes: { type: "string", default: "2x32,9x256" },
       batches: { type: "string", default: "64,256" },
       seconds: { type: "string", default: "8" },
+      wasm: { type: "boolean", default: false },
     },
   });
   const seconds = Number(values.seconds);
-  const be = await createBackend("cpu");
-  await be.prepare([]); // the second thread up
-  const threads = (be as { threads?: number }).threads ?? 1;
-  console.log(`keisei: ${be.info.description}; PyTorch: ${PYTHON}, ${threads} thread${threads > 1 ? "s" : ""}`);
-  console.log("net    batch  mode        keisei samples/s   PyTorch samples/s   ratio");
+  const native = new CpuBackend();
+  const sides: [string, Backend][] = [["keisei", native]];
+  if (values.wasm) sides.push(["keisei wasm", new CpuBackend(undefined, { native: false })]);
+  for (const [, be] of sides) await be.prepare([]); // the second thread up
+  const threads = native.threads;
+  for (const [who, be] of sides) console.log(`${who}: ${be.info.description}`);
+  console.log(`PyTorch: ${PYTHON}, ${threads} thread${threads > 1 ? "s" : ""}`);
+  console.log(
+    `net    batch  mode       ${sides.map(([w]) => `${w} samples/s`.padStart(22)).join("")}   PyTorch samples/s   ratio${values.wasm ? " (native, wasm)" : ""}`,
+  );
+  /** Median samples/s of `mode` steps of the tower on `be`, for about `seconds`. */
+  const rate = async (be: Backend, s: Shape, batch: number, mode: "inference" | "train") => {
+    const net = modelFactory(be, "resnet", { depth: s.depth, width: s.width, seRatio: 0.25 }, { seed: 1 });
+    await net.prepare();
+    const { once, destroy } = networkStep(be, net, mode, batch);
+    await once(); // warm-up: packing caches, first-touch allocation
+    const times: number[] = [];
+    const started = performance.now();
+    while (times.length === 0 || (performance.now() - started < seconds * 1000 && times.length < 50)) {
+      const t0 = performance.now();
+      await once();
+      times.push((performance.now() - t0) / 1000);
+    }
+    destroy();
+    net.destroy();
+    return batch / median(times);
+  };
   for (const s of SHAPES.filter((x) => values.sizes!.split(",").includes(x.name)))
     for (const batch of values.batches!.split(",").map(Number)) {
       const torch = torchRates(s, batch, threads, seconds);
-      const net = modelFactory(be, "resnet", { depth: s.depth, width: s.width, seRatio: 0.25 }, { seed: 1 });
-      await net.prepare();
       for (const mode of ["inference", "train"] as const) {
-        const { once, destroy } = networkStep(be, net, mode, batch);
-        await once(); // warm-up: packing caches, first-touch allocation
-        const times: number[] = [];
-        const started = performance.now();
-        while (times.length === 0 || (performance.now() - started < seconds * 1000 && times.length < 50)) {
-          const t0 = performance.now();
-          await once();
-          times.push((performance.now() - t0) / 1000);
-        }
-        destroy();
-        const ours = batch / median(times);
+        const ours: number[] = [];
+        for (const [, be] of sides) ours.push(await rate(be, s, batch, mode));
         const theirs = torch[mode];
         console.log(
-          `${s.name.padEnd(6)} ${String(batch).padStart(5)}  ${mode.padEnd(10)} ${ours.toFixed(1).padStart(16)} ${theirs.toFixed(1).padStart(19)}   ${(ours / theirs).toFixed(2)}×`,
+          `${s.name.padEnd(6)} ${String(batch).padStart(5)}  ${mode.padEnd(10)} ${ours.map((v) => v.toFixed(1).padStart(22)).join("")} ${theirs.toFixed(1).padStart(19)}   ${ours.map((v) => `${(v / theirs).toFixed(2)}×`).join(", ")}`,
         );
       }
-      net.destroy();
     }
-  be.destroy();
+  for (const [, be] of sides) be.destroy();
 }
 
 await main();

@@ -6,23 +6,23 @@
 //   Forward: wStrideOut = Cin·9, wStrideIn = 9, flip = 0. Backward-data: the same kernel reading w
 //   transposed and flipped (cin := Cout, cout := Cin, wStrideOut = 9, wStrideIn = Cin·9, flip = 1).
 //   As an implicit GEMM: Y[o, j] = Σ_r W[o, r] · X̂[r, j] with r = 9i + t over K = cin·9 and
-//   j = 81n + q over all positions of the batch (folding the batch in keeps 64-wide tiles full).
+//   j = 81n + q over all positions of the batch (folding the batch in keeps wide tiles full).
 //
 // weight_grad: dw[o, i, t] (+)= Σ_{n, q} dy[n, o, q] · x̂[n, i, t, q]
 //   As a GEMM: dW[o, r] = Σ_j dY[o, j] · X̂[r, j], reducing over K = batch·81 positions.
 //
-// Both: a workgroup of 256 invocations (16 × 16) owns a 64 × 64 output tile; per K-slice of 16 it
+// Both: a workgroup of 256 invocations (16 × 16) owns a T × T output tile (T = 32 or 64: tile.wgsl); per K-slice of 16 it
 // stages both operands in workgroup memory (the im2col gather happens in that load, zero outside
-// the board and past the matrix edges), and each invocation accumulates a 4 × 4 micro-tile with
+// the board and past the matrix edges), and each invocation accumulates a TT × TT micro-tile with
 // rows and columns strided by 16 (neighbouring invocations: neighbouring shared words and
 // neighbouring output elements). Any cin, cout and batch; tails load zeros and skip stores.
 //
 // Not done: subgroups (the device is opened without the "subgroups" feature; sizes differ per
-// vendor), split-K for weight_grad (its grid is only ⌈cout/64⌉·⌈9·cin/64⌉ workgroups, few on a big
+// vendor), split-K for weight_grad (its grid is only ⌈cout/T⌉·⌈9·cin/T⌉ workgroups, few on a big
 // GPU when channels are small), double-buffered tiles. Next variants to try on a real GPU.
 
 // Params, p and each entry point's bindings: conv3x3-interface.wgsl; BM, BN, BK, TT, LOADS, LDS,
-// As, Bs, accumulateSlice: tile64.wgsl. Both are joined in front of this file.
+// As, Bs, accumulateSlice: tile.wgsl (with kernels/tile.ts's header of tile-size constants). All are joined in front of this file.
 
 /** Index of x̂ for input channel i, tap t, output square (qy, qx) of the sample starting at xs; −1 in the padding. */
 fn tapIndex(xs: u32, i: u32, t: u32, qy: u32, qx: u32) -> i32 {
@@ -55,7 +55,7 @@ fn conv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     aOff[s] = o * p.wStrideOut;
   }
   // Input: position-fast (neighbouring invocations read neighbouring squares); one column per
-  // invocation (lid % 64) and k rows lid / 64 + 4s.
+  // invocation (lid % BN) and k rows lid / BN + BSTEP·s.
   let j = c0 + lid % BN;
   let jOk = j < cols;
   let xs = (j / 81u) * p.cin * 81u; // the sample's first input element
@@ -77,7 +77,7 @@ fn conv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       As[ak * LDS + lid / BK + 16u * s] = v;
     }
     for (var s = 0u; s < LOADS; s++) {
-      let kk = bk0 + 4u * s;
+      let kk = bk0 + BSTEP * s;
       let rb = k0 + kk;
       var v = 0.0;
       if (jOk && rb < K) {

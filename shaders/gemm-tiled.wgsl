@@ -5,16 +5,16 @@
 //
 // with every operand addressed through element strides (see shaders/gemm.wgsl for the uses).
 //
-// Classic shared-memory GEMM: a workgroup of 256 invocations (16 × 16) owns a BM × BN = 64 × 64
-// tile of C. Per K-slice of BK = 16 it stages A[64 × 16] and B[16 × 64] in workgroup memory (4
-// loads per invocation per operand, zero outside the matrices), then each invocation accumulates
-// a 4 × 4 micro-tile in registers. Micro-tile rows and columns are strided by 16 (ty + 16i,
+// Classic shared-memory GEMM: a workgroup of 256 invocations (16 × 16) owns a BM × BN = T × T
+// tile of C (T = 32 or 64: tile.wgsl). Per K-slice of BK = 16 it stages A[T × 16] and B[16 × T] in
+// workgroup memory (T/16 loads per invocation per operand, zero outside the matrices), then each
+// invocation accumulates a TT × TT micro-tile in registers. Micro-tile rows and columns are strided by 16 (ty + 16i,
 // tx + 16j), so neighbouring invocations read neighbouring shared words and store neighbouring
 // elements of C (coalesced when sCn = 1).
 //
 // Batches: when A is shared (sAb = 0) and the batch is not summed, the batch is folded into the
 // columns (column = b·n + n'), so a 1×1 convolution's 81 positions per sample do not each waste
-// most of a 64-wide tile. Otherwise the batch is a grid dimension, or (sumBatch = 1) a loop
+// most of a wide tile. Otherwise the batch is a grid dimension, or (sumBatch = 1) a loop
 // around the K loop.
 //
 // Not done: subgroups (the device is opened without the "subgroups" feature, and subgroup sizes
@@ -22,7 +22,7 @@
 // double-buffered tiles. Candidates for the next variant once a real GPU can measure them.
 
 // Params, p, a, b, bias, c: gemm-interface.wgsl; BM, BN, BK, TT, LOADS, LDS, As, Bs, accumulateSlice:
-// tile64.wgsl. Both are joined in front of this file.
+// tile.wgsl (with kernels/tile.ts's header of tile-size constants). All are joined in front of this file.
 
 @compute @workgroup_size(256)
 fn gemm(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {

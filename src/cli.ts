@@ -206,8 +206,12 @@ cli
     "doctor",
     "Say what this machine offers keisei: runtime, GPU adapter, driver, features, limits, and the backend it will use",
   )
-  .action(async () => {
-    const { lines } = await doctorReport(versionText());
+  .option(
+    "--autotune",
+    "Time every variant of the GEMM-shaped kernels on the WebGPU adapter now (even a CPU one) and cache the fastest",
+  )
+  .action(async (options: { autotune?: boolean }) => {
+    const { lines } = await doctorReport(versionText(), { autotune: options.autotune === true });
     for (const line of lines) console.log(line);
   });
 

@@ -126,6 +126,12 @@ export interface BackendInfo {
 
 export interface Backend {
   readonly info: BackendInfo;
+  /**
+   * The variant this backend runs per family of GEMM-shaped kernels (kernels/index.ts FAMILIES:
+   * "gemm", "conv", "weightGrad"), where something chose (webgpu/autotune.ts); a family not named
+   * runs its style's default.
+   */
+  variants?: Readonly<Record<string, KernelSpec>>;
   /** A zero-filled buffer of `length` elements. */
   alloc<D extends DType = "f32">(label: string, length: number, dtype?: D): Buf<D>;
   /** Frees an allocation (not a view); its views die with it. */

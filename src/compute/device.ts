@@ -11,6 +11,7 @@ import {
   openDevice,
   requestAdapter,
 } from "./webgpu/adapter.ts";
+import { autotune } from "./webgpu/autotune.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 
 export type DevicePreference = "auto" | "webgpu" | "cpu";
@@ -41,7 +42,16 @@ export function autoChoice(d: AdapterDetails): { kind: "webgpu" | "cpu"; why: st
  * - "auto": a GPU adapter when there is one, else the CPU; `info.description` says which was
  *   taken (adapter vendor, architecture, description, fallback flag) or why the CPU was.
  */
-export async function createBackend(pref: DevicePreference = "auto"): Promise<Backend> {
+export interface CreateBackendOptions {
+  /**
+   * On a GPU adapter, choose each GEMM-shaped kernel's variant by autotune (webgpu/autotune.ts,
+   * cached per adapter). Default true, unless KEISEI_AUTOTUNE=0. CPU adapters (lavapipe) always run
+   * the register-blocked kernels, which are written for them.
+   */
+  autotune?: boolean;
+}
+
+export async function createBackend(pref: DevicePreference = "auto", o: CreateBackendOptions = {}): Promise<Backend> {
   if (pref === "cpu") return new CpuBackend();
   const adapter = await requestAdapter();
   if (adapter instanceof Error) {
@@ -57,5 +67,10 @@ export async function createBackend(pref: DevicePreference = "auto"): Promise<Ba
     if (pref === "webgpu") throw new DeviceError(`env.device is "webgpu" but ${opened.message}`);
     return new CpuBackend(`no WebGPU: ${opened.message}`);
   }
-  return new WebGpuBackend(opened);
+  const be = new WebGpuBackend(opened);
+  if (be.info.style === "tiled" && (o.autotune ?? process.env.KEISEI_AUTOTUNE !== "0")) {
+    const tuned = await autotune(be, opened.details, { subgroups: opened.device.features.has("subgroups") });
+    be.useVariants(tuned.variants, tuned.summary);
+  }
+  return be;
 }

@@ -4,14 +4,20 @@
 
 import { loadNative } from "./cpu/native/index.ts";
 import { autoChoice } from "./device.ts";
+import { FAMILIES, FAMILY_NAMES, type KernelFamily } from "./kernels/index.ts";
 import {
+  type AdapterDetails,
   adapterDetails,
   icdManifests,
+  isCpuAdapter,
   kernelStyleFor,
+  openDevice,
   requestAdapter,
   vulkanEnvironment,
   vulkanLoaderPath,
 } from "./webgpu/adapter.ts";
+import { autotune, autotuneCacheFile, cachedEntry, variantLabel } from "./webgpu/autotune.ts";
+import { WebGpuBackend } from "./webgpu/backend.ts";
 import { nativeMessages } from "./webgpu/native-stderr.ts";
 import { getGpu } from "./webgpu/dawn.ts";
 
@@ -25,8 +31,50 @@ const LIMITS = [
   "maxComputeWorkgroupsPerDimension",
 ] as const;
 
+/** Autotune's choice for this adapter as report lines (measuring it now when `measure`). */
+async function autotuneLines(adapter: GPUAdapter, d: AdapterDetails, cpuAdapter: boolean, measure: boolean) {
+  const file = autotuneCacheFile();
+  if (measure) {
+    const opened = await openDevice(adapter);
+    if (opened instanceof Error) return [`autotune     could not open the device: ${opened.message}`];
+    const be = new WebGpuBackend(opened);
+    try {
+      // a software adapter runs the full shapes' slow variants for minutes: small shapes there
+      const scale = cpuAdapter ? "small" : "full";
+      const t = await autotune(be, d, { force: true, scale, subgroups: opened.device.features.has("subgroups") });
+      const lines = [`autotune     measured now, cached in ${file}:`];
+      for (const f of FAMILY_NAMES)
+        for (const [name, v] of Object.entries(t.entry.timings[f]))
+          lines.push(
+            `             ${f.padEnd(10)} ${name.padEnd(30)} ${typeof v === "number" ? `${v.toFixed(3)} ms` : v}${t.entry.choices[f] === name ? "  ← chosen" : ""}`,
+          );
+      return lines;
+    } finally {
+      be.destroy();
+    }
+  }
+  const entry = cachedEntry(d, file);
+  if (entry) {
+    const label = (f: KernelFamily) => {
+      const k = FAMILIES[f].find((v) => v.name === entry.choices[f]);
+      return k ? variantLabel(k) : (entry.choices[f] ?? "?");
+    };
+    return [
+      `autotune     ${FAMILY_NAMES.map((f) => `${f} ${label(f)}`).join(", ")} (measured ${entry.measured.slice(0, 10)}; ${file})`,
+    ];
+  }
+  return [
+    cpuAdapter
+      ? "autotune     not used on a CPU adapter: it runs the register-blocked kernels (keisei doctor --autotune measures anyway)"
+      : `autotune     not measured yet for this adapter and driver: the first training on it measures it (seconds) and caches it in ${file}; keisei doctor --autotune does it now`,
+  ];
+}
+
 /** The doctor's report as lines; `ok` says whether the GPU path works. */
-export async function doctorReport(version: string): Promise<{ lines: string[]; ok: boolean }> {
+export async function doctorReport(
+  version: string,
+  o: { autotune?: boolean } = {},
+): Promise<{ lines: string[]; ok: boolean }> {
   const lines: string[] = [];
   const compiled = import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
   lines.push(`keisei ${version}`);
@@ -75,6 +123,7 @@ export async function doctorReport(version: string): Promise<{ lines: string[]; 
   lines.push(
     `kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`,
   );
+  lines.push(...(await autotuneLines(adapter, d, isCpuAdapter(d), o.autotune === true)));
   const choice = autoChoice(d);
   lines.push(`backend      ${choice.kind} (env.device auto: ${choice.why})`);
   if (choice.kind === "cpu") lines.push("note         a real GPU driver would be much faster than either");

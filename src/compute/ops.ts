@@ -7,17 +7,18 @@
 // two layers, e.g. a residual block's input, takes the second gradient with accumulate = true).
 // Shapes in the comments: N = batch, C = channels, A = actions (13 527).
 //
-// The GEMM-shaped kernels (3×3 conv, its weight gradient, the generic GEMM) come in two variants:
-// register-blocked (CPU adapters such as lavapipe, and the cpu backend) and workgroup-tiled (real
-// GPUs). The backend's info.style picks; both share one CPU twin, so results agree within rounding.
+// The GEMM-shaped kernels (3×3 conv, its weight gradient, the generic GEMM) come in variants:
+// register-blocked (CPU adapters such as lavapipe, and the cpu backend) and workgroup-tiled with
+// 32- or 64-wide tiles (real GPUs). The backend's autotuned choice picks (Backend.variants), else
+// its info.style; all share one CPU twin, so results agree within rounding.
 
-import type { Backend, Buf, KernelSpec } from "./backend.ts";
+import type { Backend, Buf, KernelSpec, Uniforms } from "./backend.ts";
 import * as az from "./kernels/az.ts";
 import * as bn from "./kernels/batchnorm.ts";
-import * as conv3 from "./kernels/conv3x3.ts";
 import * as ew from "./kernels/elementwise.ts";
 import { gatherRows } from "./kernels/gather.ts";
-import { ACT, BIAS, gemm, gemmTiled } from "./kernels/gemm.ts";
+import { ACT, BIAS } from "./kernels/gemm.ts";
+import { reductionVariant, variantFor } from "./kernels/index.ts";
 import * as opt from "./kernels/optimizer.ts";
 import * as ppo from "./kernels/ppo.ts";
 import * as red from "./kernels/reduce.ts";
@@ -26,14 +27,19 @@ import * as sm from "./kernels/softmax.ts";
 
 const b01 = (v: boolean | undefined) => (v ? 1 : 0);
 
-/** The variant of a GEMM-shaped kernel written for this backend's style. */
-const pick = (be: Backend, register: KernelSpec, tiled: KernelSpec) => (be.info.style === "tiled" ? tiled : register);
+/** The variant of a GEMM-shaped kernel this backend runs (its autotuned choice, else its style's). */
+const pick = variantFor;
+
+/** One dispatch; a kernel with workgroup reductions runs as its subgroup twin where the backend chose subgroups. */
+function launch(be: Backend, kernel: KernelSpec, buffers: Record<string, Buf>, uniforms?: Uniforms): void {
+  be.run(reductionVariant(be, kernel), buffers, uniforms);
+}
 
 // ---------------------------------------------------------------- elementwise
 
 /** buf[:] = value */
 export function fill(be: Backend, buf: Buf, value: number): void {
-  be.run(ew.fill, { out: buf }, { n: buf.length, alpha: value });
+  launch(be, ew.fill, { out: buf }, { n: buf.length, alpha: value });
 }
 
 /** buf[:] = 0 (gradient buffers, once per step) */
@@ -43,22 +49,22 @@ export function zero(be: Backend, buf: Buf): void {
 
 /** y = max(x, 0); x, y: [n] */
 export function reluForward(be: Backend, y: Buf, x: Buf): void {
-  be.run(ew.reluForward, { x, y }, { n: x.length, alpha: 0 });
+  launch(be, ew.reluForward, { x, y }, { n: x.length, alpha: 0 });
 }
 
 /** dx = dy · (y > 0); y is the ReLU's output */
 export function reluBackward(be: Backend, dx: Buf, dy: Buf, y: Buf): void {
-  be.run(ew.reluBackward, { dy, y, dx }, { n: dy.length, alpha: 0 });
+  launch(be, ew.reluBackward, { dy, y, dx }, { n: dy.length, alpha: 0 });
 }
 
 /** y = max(a + b, 0) (residual join without SE); its backward is reluBackward, shared by both branches */
 export function addRelu(be: Backend, y: Buf, a: Buf, b: Buf): void {
-  be.run(ew.addRelu, { a, b, y }, { n: y.length, alpha: 0 });
+  launch(be, ew.addRelu, { a, b, y }, { n: y.length, alpha: 0 });
 }
 
 /** y += alpha · x */
 export function axpy(be: Backend, y: Buf, x: Buf, alpha = 1): void {
-  be.run(ew.axpy, { x, y }, { n: y.length, alpha });
+  launch(be, ew.axpy, { x, y }, { n: y.length, alpha });
 }
 
 // ---------------------------------------------------------------- 3×3 convolution (padding 1, with bias)
@@ -71,8 +77,9 @@ export interface ConvDims {
 
 /** y = conv3x3(x, w) + b.  y: [N, cout, 9, 9], x: [N, cin, 9, 9], w: [cout, cin, 3, 3], b: [cout] */
 export function conv3x3Forward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: ConvDims): void {
-  be.run(
-    pick(be, conv3.conv, conv3.convTiled),
+  launch(
+    be,
+    pick(be, "conv"),
     { x, w, bias: b, y },
     {
       batch: d.batch,
@@ -90,8 +97,9 @@ export function conv3x3Forward(be: Backend, y: Buf, x: Buf, w: Buf, b: Buf, d: C
 /** dx (+)= conv3x3ᵀ(dy, w).  dx: [N, cin, 9, 9], dy: [N, cout, 9, 9], w: [cout, cin, 3, 3] */
 export function conv3x3BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: ConvDims, accumulate = false): void {
   // The transposed convolution is a convolution of dy with w transposed over channels and flipped.
-  be.run(
-    pick(be, conv3.conv, conv3.convTiled),
+  launch(
+    be,
+    pick(be, "conv"),
     { x: dy, w, bias: w, y: dx },
     {
       batch: d.batch,
@@ -106,14 +114,21 @@ export function conv3x3BackwardData(be: Backend, dx: Buf, dy: Buf, w: Buf, d: Co
   );
 }
 
+/** db += Σ over batch and inner of dy: [batch, channels, inner]; a workgroup per channel for long sums. */
+function biasGradient(be: Backend, db: Buf, dy: Buf, batch: number, channels: number, inner: number): void {
+  const k = batch * inner >= red.LONG_SUM ? red.channelSumLong : red.channelSum;
+  launch(be, k, { x: dy, out: db }, { outer: batch, channels, inner, scale: 1, accumulate: 1 });
+}
+
 /** dw += ∂/∂w, db += Σ dy.  dw: [cout, cin, 3, 3], db: [cout], x: [N, cin, 9, 9], dy: [N, cout, 9, 9] */
 export function conv3x3BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: Buf, d: ConvDims): void {
-  be.run(
-    pick(be, conv3.weightGrad, conv3.weightGradTiled),
+  launch(
+    be,
+    pick(be, "weightGrad"),
     { x, dy, dw },
     { batch: d.batch, cin: d.cin, cout: d.cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate: 1 },
   );
-  be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
+  biasGradient(be, db, dy, d.batch, d.cout, 81);
 }
 
 // ---------------------------------------------------------------- GEMM-based layers
@@ -141,8 +156,9 @@ interface GemmArgs {
 }
 
 function runGemm(be: Backend, c: Buf, a: Buf, b: Buf, bias: Buf | null, g: GemmArgs): void {
-  be.run(
-    pick(be, gemm, gemmTiled),
+  launch(
+    be,
+    pick(be, "gemm"),
     { a, b, bias: bias ?? a, c },
     {
       m: g.m,
@@ -227,7 +243,7 @@ export function linearBackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy: 
     sCn: 1,
     accumulate: true,
   });
-  be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.out, inner: 1, scale: 1, accumulate: 1 });
+  biasGradient(be, db, dy, d.batch, d.out, 1);
 }
 
 /** y = w·x[n] + b per sample.  y: [N, cout, 9, 9], x: [N, cin, 9, 9], w: [cout, cin, 1, 1], b: [cout] */
@@ -286,7 +302,7 @@ export function conv1x1BackwardWeight(be: Backend, dw: Buf, db: Buf, x: Buf, dy:
     accumulate: true,
     sumBatch: true,
   });
-  be.run(red.channelSum, { x: dy, out: db }, { outer: d.batch, channels: d.cout, inner: 81, scale: 1, accumulate: 1 });
+  biasGradient(be, db, dy, d.batch, d.cout, 81);
 }
 
 // ---------------------------------------------------------------- per-mover gather (conv policy head)
@@ -316,7 +332,8 @@ export function gatherByMover(be: Backend, dst: Buf, src: Buf, table: Buf, obs: 
       throw new Error(`gatherByMover: ${name} "${buf.label}" holds ${buf.length} elements, needs ${n}`);
   if (d.moverAt >= d.obsStride)
     throw new Error(`gatherByMover: moverAt ${d.moverAt} is outside an observation row of ${d.obsStride}`);
-  be.run(
+  launch(
+    be,
     gatherRows,
     { src, table, obs, dst },
     { rows: d.rows, srcCols: d.srcCols, dstCols: d.dstCols, obsStride: d.obsStride, moverAt: d.moverAt },
@@ -352,7 +369,8 @@ export function batchNormForwardTrain(
   d: BnDims,
   o: BnOptions = {},
 ): void {
-  be.run(
+  launch(
+    be,
     bn.forwardTrain,
     { x, gamma, beta, runMean, runVar, saved, y },
     {
@@ -378,7 +396,8 @@ export function batchNormForwardInfer(
   d: BnDims,
   o: BnOptions = {},
 ): void {
-  be.run(
+  launch(
+    be,
     bn.forwardInfer,
     { x, gamma, beta, runMean, runVar, y },
     { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 },
@@ -399,7 +418,8 @@ export function batchNormBackward(
   d: BnDims,
   o: { relu?: boolean; accumulate?: boolean } = {},
 ): void {
-  be.run(
+  launch(
+    be,
     bn.backward,
     { x, y, dy, gamma, saved, dx, dgamma, dbeta },
     { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) },
@@ -423,7 +443,8 @@ export function batchNormForwardFrozen(
   d: BnDims,
   o: BnOptions = {},
 ): void {
-  be.run(
+  launch(
+    be,
     bn.forwardFrozen,
     { x, gamma, beta, runMean, runVar, saved, y },
     { batch: d.batch, channels: d.channels, eps: o.eps ?? 1e-5, momentum: 0, relu: b01(o.relu), accumulate: 0 },
@@ -447,7 +468,8 @@ export function batchNormBackwardFrozen(
   d: BnDims,
   o: { relu?: boolean; accumulate?: boolean } = {},
 ): void {
-  be.run(
+  launch(
+    be,
     bn.backwardFrozen,
     { x, y, dy, gamma, saved, dx, dgamma, dbeta },
     { batch: d.batch, channels: d.channels, eps: 0, momentum: 0, relu: b01(o.relu), accumulate: b01(o.accumulate) },
@@ -493,14 +515,15 @@ export function seResidualForward(
   b2: Buf,
   d: SeDims,
 ): void {
-  be.run(
+  launch(
+    be,
     red.rowMean,
     { x, out: act.pooled },
     { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 },
   );
   linearForward(be, act.hidden, act.pooled, w1, b1, { batch: d.batch, in: d.channels, out: d.hidden }, "relu");
   linearForward(be, act.gate, act.hidden, w2, b2, { batch: d.batch, in: d.hidden, out: d.channels }, "sigmoid");
-  be.run(se.scaleAddRelu, { x, g: act.gate, skip, out }, { batch: d.batch, channels: d.channels });
+  launch(be, se.scaleAddRelu, { x, g: act.gate, skip, out }, { batch: d.batch, channels: d.channels });
 }
 
 /**
@@ -527,7 +550,8 @@ export function seResidualBackward(
 ): void {
   const fc1 = { batch: d.batch, in: d.channels, out: d.hidden };
   const fc2 = { batch: d.batch, in: d.hidden, out: d.channels };
-  be.run(
+  launch(
+    be,
     se.scaleBackward,
     { dout, out, x, g: act.gate, dskip, dx, dz: s.dz },
     { batch: d.batch, channels: d.channels },
@@ -537,7 +561,8 @@ export function seResidualBackward(
   reluBackward(be, s.dh, s.dhPre, act.hidden);
   linearBackwardWeight(be, dw1, db1, act.pooled, s.dh, fc1);
   linearBackwardData(be, s.dpooled, s.dh, w1, fc1);
-  be.run(
+  launch(
+    be,
     red.broadcastAdd,
     { v: s.dpooled, y: dx },
     { outer: d.batch, channels: d.channels, inner: 81, scale: 1 / 81, accumulate: 0 },
@@ -565,7 +590,8 @@ export const maskWords = (actions: number) => Math.ceil(actions / 32);
 
 /** logp = log-softmax over legal actions, −inf elsewhere.  logp, logits: [N, A], mask: [N, words] u32 */
 export function maskedLogSoftmax(be: Backend, logp: Buf, logits: Buf, mask: Buf, d: PolicyDims): void {
-  be.run(
+  launch(
+    be,
     sm.logSoftmax,
     { logits, mask, logp },
     { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: 0 },
@@ -586,7 +612,8 @@ export function sampleActions(
   d: PolicyDims,
   greedy = false,
 ): void {
-  be.run(
+  launch(
+    be,
     sm.sample,
     { logits, mask, u, action, actionLogp },
     { rows: d.rows, actions: d.actions, words: maskWords(d.actions), greedy: b01(greedy) },
@@ -633,8 +660,8 @@ export function ppoLoss(be: Backend, o: PpoOutputs, i: PpoInputs, d: PolicyDims,
     entropyCoef: opt.entropyCoef,
     invBatch: 1 / (opt.batchSize ?? d.rows),
   };
-  be.run(ppo.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
-  if (o.means) be.run(ppo.statsMean, { stats: o.stats, means: o.means }, u);
+  launch(be, ppo.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
+  if (o.means) launch(be, ppo.statsMean, { stats: o.stats, means: o.means }, u);
 }
 
 // ---------------------------------------------------------------- AlphaZero loss
@@ -675,8 +702,8 @@ export function azLoss(
     valueCoef: opt.valueCoef,
     invBatch: 1 / (opt.batchSize ?? d.rows),
   };
-  be.run(az.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
-  if (o.means) be.run(az.statsMean, { stats: o.stats, means: o.means }, u);
+  launch(be, az.loss, { ...i, dlogits: o.dlogits, dvalues: o.dvalues, stats: o.stats }, u);
+  if (o.means) launch(be, az.statsMean, { stats: o.stats, means: o.means }, u);
 }
 
 // ---------------------------------------------------------------- optimizer
@@ -706,13 +733,13 @@ const optUniforms = {
  */
 export function gradNorm(be: Backend, clip: Buf, partials: Buf, grads: Buf, maxNorm: number): void {
   const u = { ...optUniforms, n: grads.length, maxNorm };
-  be.run(opt.sumsqPartial, { grad: grads, partials }, u);
-  be.run(opt.clipFactor, { partials, clip }, u);
+  launch(be, opt.sumsqPartial, { grad: grads, partials }, u);
+  launch(be, opt.clipFactor, { partials, clip }, u);
 }
 
 /** grads *= clip[1] in place (when clipped gradients themselves are wanted). */
 export function scaleGrads(be: Backend, grads: Buf, clip: Buf): void {
-  be.run(opt.scaleBy, { grad: grads, clip }, { ...optUniforms, n: grads.length });
+  launch(be, opt.scaleBy, { grad: grads, clip }, { ...optUniforms, n: grads.length });
 }
 
 export interface AdamOptions {
@@ -734,7 +761,8 @@ export interface AdamOptions {
 export function adamStep(be: Backend, params: Buf, grads: Buf, m: Buf, v: Buf, clip: Buf | null, o: AdamOptions): void {
   const beta1 = o.beta1 ?? 0.9;
   const beta2 = o.beta2 ?? 0.999;
-  be.run(
+  launch(
+    be,
     opt.adam,
     { param: params, grad: grads, m, v, clip: clip ?? grads },
     {

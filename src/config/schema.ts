@@ -77,6 +77,11 @@ export const envSchema = z
       "auto",
       "Compute backend: auto takes a GPU adapter when there is one, else the cpu backend (faster than a software adapter such as lavapipe)",
     ),
+    autotune: field(
+      z.boolean(),
+      true,
+      "On a GPU: time each GEMM-shaped kernel's variants at first use and keep the fastest, cached per adapter and driver (keisei doctor shows it)",
+    ),
     seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
     max_moves_per_game: field(
       positiveInt(LIMITS.maxMovesPerGame),

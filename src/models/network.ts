@@ -187,7 +187,7 @@ export abstract class Network<Acts = unknown> {
 
   /** Compiles every kernel ahead of first use (WebGPU: ~1 s for all on lavapipe; no-op on cpu). */
   prepare(): Promise<void> {
-    return this.backend.prepare(kernelsFor(this.backend.info.style));
+    return this.backend.prepare(kernelsFor(this.backend.info.style, this.backend.variants));
   }
 
   // ---------------------------------------------------------------- plans

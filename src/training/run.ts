@@ -201,7 +201,7 @@ export async function openRun(given: Config, o: TrainOptions): Promise<Run> {
   // before the run directory is touched; what there is to say waits for its log.
   const early: string[] = [];
   const differences = resumeFrom ? configDifferences(join(resumeFrom.dir, EFFECTIVE_CONFIG), config) : [];
-  const backend = o.backend ?? (await createBackend(config.env.device));
+  const backend = o.backend ?? (await createBackend(config.env.device, { autotune: config.env.autotune }));
   let session: Session | null = null;
   let net: Network | null = null;
   try {

@@ -3,7 +3,9 @@
 // its CPU twin on the reference backend).
 
 import { expect } from "bun:test";
+import { appendFileSync } from "node:fs";
 import type { AnyTypedArray, Backend, Buf, KernelSpec, Uniforms } from "../../src/compute/backend.ts";
+import { FAMILIES, reductionVariant } from "../../src/compute/kernels/index.ts";
 import { ReferenceBackend } from "../../src/compute/reference/backend.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
 import { WebGpuBackend } from "../../src/compute/webgpu/backend.ts";
@@ -80,11 +82,33 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: nu
 
 let gpu: Promise<WebGpuBackend> | null = null;
 
-/** The WebGPU backend shared by every compute test in this process. */
+/**
+ * The WebGPU backend shared by every compute test in this process. KEISEI_TEST_REDUCE=subgroups
+ * makes it run every kernel with workgroup reductions as its subgroup twin (test/compute/
+ * subgroups.test.ts reruns the kernel tests so); KEISEI_TEST_KERNEL_LOG=FILE writes the names of the
+ * kernels it ran to FILE.
+ */
 export function gpuBackend(): Promise<WebGpuBackend> {
   gpu ??= openDevice().then((o) => {
     if (o instanceof Error) throw o;
-    return new WebGpuBackend(o);
+    const be = new WebGpuBackend(o);
+    if (process.env.KEISEI_TEST_REDUCE === "subgroups") {
+      if (!o.device.features.has("subgroups"))
+        throw new Error("KEISEI_TEST_REDUCE=subgroups: this adapter has no subgroups");
+      be.useVariants({ reduce: FAMILIES.reduce[1] }, "reductions on subgroups (test)");
+    }
+    const log = process.env.KEISEI_TEST_KERNEL_LOG;
+    if (log) {
+      const ran = new Set<string>();
+      const run = be.run.bind(be);
+      // Appended as each kernel is first run: bun test's runner does not fire process "exit" handlers.
+      be.run = (k, b, u) => {
+        if (!ran.has(k.name)) appendFileSync(log, `${k.name}\n`);
+        ran.add(k.name);
+        run(k, b, u);
+      };
+    }
+    return be;
   });
   return gpu;
 }
@@ -125,7 +149,7 @@ export async function checkParity(
   const cb = upload(referenceBackend, kernel, data);
   const gb = upload(g, kernel, data);
   referenceBackend.run(kernel, cb, uniforms);
-  g.run(kernel, gb, uniforms);
+  g.run(reductionVariant(g, kernel), gb, uniforms);
   for (const b of kernel.bindings) {
     if (b.access !== "read_write") continue;
     const want = await referenceBackend.read(cb[b.name]);

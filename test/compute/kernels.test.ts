@@ -42,6 +42,7 @@ describe("conv3x3", () => {
   for (const [batch, cin, cout] of [
     [2, 5, 11],
     [3, 16, 8],
+    [51, 3, 5], // 51 · 81 ≥ LONG_SUM: the bias gradient by channel_sum_long
   ]) {
     gpuTest(`forward, backward-data, backward-weight (N=${batch}, ${cin}→${cout})`, async () => {
       const r = rng(100 + cin);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { Backend, Buf } from "../../src/compute/backend.ts";
 import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import * as conv3 from "../../src/compute/kernels/conv3x3.ts";
-import { ACT, BIAS, gemm, gemmTiled } from "../../src/compute/kernels/gemm.ts";
+import { ACT, BIAS, gemm, gemmTiled, gemmTiled32 } from "../../src/compute/kernels/gemm.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
 import { WebGpuBackend, kernelStyleOverride } from "../../src/compute/webgpu/backend.ts";
@@ -23,187 +23,202 @@ import { checkParity, expectClose, gpuBackend, hasWebGpu, normal, rng } from "./
 const gpuTest = (name: string, fn: () => Promise<void>, timeout = 60_000) => test.skipIf(!hasWebGpu)(name, fn, timeout);
 const TOL = { atol: 1e-4, rtol: 1e-4 };
 
-describe("conv3x3 tiled vs the CPU twin", () => {
-  // [batch, cin, cout, hasBias, accumulate]
-  const shapes: [number, number, number, number, number][] = [
-    [1, 3, 5, 1, 0],
-    [7, 5, 11, 0, 1],
-    [2, 16, 64, 1, 1],
-    [3, 70, 66, 1, 0], // K = 630: a partial last K-slice; 66 channels: a second, nearly empty row tile
-  ];
-  for (const [batch, cin, cout, hasBias, accumulate] of shapes) {
-    gpuTest(`forward N=${batch} ${cin}→${cout} bias ${hasBias} accumulate ${accumulate}`, async () => {
-      const r = rng(1000 + 17 * cin + cout);
-      await checkParity(
-        conv3.convTiled,
-        {
-          x: normal(r, batch * cin * 81),
-          w: normal(r, cout * cin * 9, 0.3),
-          bias: normal(r, cout),
-          y: normal(r, batch * cout * 81),
-        },
-        { batch, cin, cout, wStrideOut: cin * 9, wStrideIn: 9, flip: 0, hasBias, accumulate },
-        TOL,
-      );
-    });
-    // Backward-data of the forward convolution cin → cout: the kernel runs cout → cin on w read
-    // transposed and flipped (ops.conv3x3BackwardData's uniforms).
-    gpuTest(`backward-data (flip) N=${batch} ${cin}→${cout} accumulate ${accumulate}`, async () => {
-      const r = rng(2000 + 17 * cin + cout);
-      await checkParity(
-        conv3.convTiled,
-        { x: normal(r, batch * cout * 81), w: normal(r, cout * cin * 9, 0.3), bias: 1, y: normal(r, batch * cin * 81) },
-        { batch, cin: cout, cout: cin, wStrideOut: 9, wStrideIn: cin * 9, flip: 1, hasBias: 0, accumulate },
-        TOL,
-      );
-    });
-    gpuTest(`weight gradient N=${batch} ${cin}→${cout} accumulate ${accumulate}`, async () => {
-      const r = rng(3000 + 17 * cin + cout);
-      await checkParity(
-        conv3.weightGradTiled,
-        { x: normal(r, batch * cin * 81), dy: normal(r, batch * cout * 81), dw: normal(r, cout * cin * 9) },
-        { batch, cin, cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate },
-        { atol: 3e-4, rtol: 1e-4 }, // sums over batch·81 positions
-      );
-    });
-  }
-});
+// Every tile size (kernels/tile.ts) is a variant autotune may choose: each is held to the twin.
+const CONV_VARIANTS = [
+  [64, conv3.convTiled, conv3.weightGradTiled],
+  [32, conv3.convTiled32, conv3.weightGradTiled32],
+] as const;
+for (const [T, convTiled, weightGradTiled] of CONV_VARIANTS)
+  describe(`conv3x3 tiled (${T} × ${T} tiles) vs the CPU twin`, () => {
+    // [batch, cin, cout, hasBias, accumulate]
+    const shapes: [number, number, number, number, number][] = [
+      [1, 3, 5, 1, 0],
+      [7, 5, 11, 0, 1],
+      [2, 16, 64, 1, 1],
+      [3, 70, 66, 1, 0], // K = 630: a partial last K-slice; 66 channels: a second, nearly empty row tile
+    ];
+    for (const [batch, cin, cout, hasBias, accumulate] of shapes) {
+      gpuTest(`forward N=${batch} ${cin}→${cout} bias ${hasBias} accumulate ${accumulate}`, async () => {
+        const r = rng(1000 + 17 * cin + cout);
+        await checkParity(
+          convTiled,
+          {
+            x: normal(r, batch * cin * 81),
+            w: normal(r, cout * cin * 9, 0.3),
+            bias: normal(r, cout),
+            y: normal(r, batch * cout * 81),
+          },
+          { batch, cin, cout, wStrideOut: cin * 9, wStrideIn: 9, flip: 0, hasBias, accumulate },
+          TOL,
+        );
+      });
+      // Backward-data of the forward convolution cin → cout: the kernel runs cout → cin on w read
+      // transposed and flipped (ops.conv3x3BackwardData's uniforms).
+      gpuTest(`backward-data (flip) N=${batch} ${cin}→${cout} accumulate ${accumulate}`, async () => {
+        const r = rng(2000 + 17 * cin + cout);
+        await checkParity(
+          convTiled,
+          {
+            x: normal(r, batch * cout * 81),
+            w: normal(r, cout * cin * 9, 0.3),
+            bias: 1,
+            y: normal(r, batch * cin * 81),
+          },
+          { batch, cin: cout, cout: cin, wStrideOut: 9, wStrideIn: cin * 9, flip: 1, hasBias: 0, accumulate },
+          TOL,
+        );
+      });
+      gpuTest(`weight gradient N=${batch} ${cin}→${cout} accumulate ${accumulate}`, async () => {
+        const r = rng(3000 + 17 * cin + cout);
+        await checkParity(
+          weightGradTiled,
+          { x: normal(r, batch * cin * 81), dy: normal(r, batch * cout * 81), dw: normal(r, cout * cin * 9) },
+          { batch, cin, cout, wStrideOut: 0, wStrideIn: 0, flip: 0, hasBias: 0, accumulate },
+          { atol: 3e-4, rtol: 1e-4 }, // sums over batch·81 positions
+        );
+      });
+    }
+  });
 
-describe("gemm tiled vs the CPU twin", () => {
-  const none = { sAb: 0, sBb: 0, sCb: 0, biasMode: BIAS.none, act: ACT.none, accumulate: 0, sumBatch: 0, batch: 1 };
-  // Each case: a title and the uniforms, in the stride set-ups ops.ts uses (and one general one).
-  const cases: [string, Record<string, number>][] = [];
-  for (const [batch, inF, outF] of [
-    [1, 3, 5],
-    [7, 21, 19],
-    [13, 162, 70],
-  ]) {
-    const lin = { m: batch, n: outF, k: inF, sAm: inF, sAk: 1, sBk: 1, sBn: inF, sCm: outF, sCn: 1 };
-    cases.push([
-      `linear forward N=${batch} ${inF}→${outF} relu`,
-      { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.relu },
-    ]);
-    cases.push([
-      `linear forward N=${batch} ${inF}→${outF} sigmoid, accumulate`,
-      { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.sigmoid, accumulate: 1 },
-    ]);
-    cases.push([
-      `linear backward-data N=${batch} ${inF}→${outF}`,
-      { ...none, m: batch, n: inF, k: outF, sAm: outF, sAk: 1, sBk: inF, sBn: 1, sCm: inF, sCn: 1 },
-    ]);
-    cases.push([
-      `linear backward-weight N=${batch} ${inF}→${outF}`,
-      { ...none, m: outF, n: inF, k: batch, sAm: 1, sAk: outF, sBk: inF, sBn: 1, sCm: inF, sCn: 1, accumulate: 1 },
-    ]);
-  }
-  for (const [batch, cin, cout] of [
-    [1, 3, 5],
-    [7, 16, 2],
-    [3, 70, 66],
-  ]) {
-    const fwd = {
-      m: cout,
-      n: 81,
-      k: cin,
-      batch,
-      sAm: cin,
-      sAk: 1,
-      sBb: cin * 81,
-      sBk: 81,
-      sBn: 1,
-      sCb: cout * 81,
-      sCm: 81,
-      sCn: 1,
-    };
-    cases.push([
-      `1×1 forward (batch folded into columns) N=${batch} ${cin}→${cout}`,
-      { ...none, ...fwd, biasMode: BIAS.perRow },
-    ]);
-    cases.push([
-      `1×1 backward-data N=${batch} ${cin}→${cout} accumulate`,
-      {
-        ...none,
-        m: cin,
-        n: 81,
-        k: cout,
-        batch,
-        sAm: 1,
-        sAk: cin,
-        sBb: cout * 81,
-        sBk: 81,
-        sBn: 1,
-        sCb: cin * 81,
-        sCm: 81,
-        sCn: 1,
-        accumulate: 1,
-      },
-    ]);
-    cases.push([
-      `1×1 weight gradient (sumBatch) N=${batch} ${cin}→${cout}`,
-      {
-        ...none,
+for (const [T, gemmK] of [
+  [64, gemmTiled],
+  [32, gemmTiled32],
+] as const)
+  describe(`gemm tiled (${T} × ${T} tiles) vs the CPU twin`, () => {
+    const none = { sAb: 0, sBb: 0, sCb: 0, biasMode: BIAS.none, act: ACT.none, accumulate: 0, sumBatch: 0, batch: 1 };
+    // Each case: a title and the uniforms, in the stride set-ups ops.ts uses (and one general one).
+    const cases: [string, Record<string, number>][] = [];
+    for (const [batch, inF, outF] of [
+      [1, 3, 5],
+      [7, 21, 19],
+      [13, 162, 70],
+    ]) {
+      const lin = { m: batch, n: outF, k: inF, sAm: inF, sAk: 1, sBk: 1, sBn: inF, sCm: outF, sCn: 1 };
+      cases.push([
+        `linear forward N=${batch} ${inF}→${outF} relu`,
+        { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.relu },
+      ]);
+      cases.push([
+        `linear forward N=${batch} ${inF}→${outF} sigmoid, accumulate`,
+        { ...none, ...lin, biasMode: BIAS.perColumn, act: ACT.sigmoid, accumulate: 1 },
+      ]);
+      cases.push([
+        `linear backward-data N=${batch} ${inF}→${outF}`,
+        { ...none, m: batch, n: inF, k: outF, sAm: outF, sAk: 1, sBk: inF, sBn: 1, sCm: inF, sCn: 1 },
+      ]);
+      cases.push([
+        `linear backward-weight N=${batch} ${inF}→${outF}`,
+        { ...none, m: outF, n: inF, k: batch, sAm: 1, sAk: outF, sBk: inF, sBn: 1, sCm: inF, sCn: 1, accumulate: 1 },
+      ]);
+    }
+    for (const [batch, cin, cout] of [
+      [1, 3, 5],
+      [7, 16, 2],
+      [3, 70, 66],
+    ]) {
+      const fwd = {
         m: cout,
-        n: cin,
-        k: 81,
+        n: 81,
+        k: cin,
         batch,
-        sAb: cout * 81,
-        sAm: 81,
+        sAm: cin,
         sAk: 1,
         sBb: cin * 81,
-        sBk: 1,
-        sBn: 81,
-        sCm: cin,
+        sBk: 81,
+        sBn: 1,
+        sCb: cout * 81,
+        sCm: 81,
         sCn: 1,
-        accumulate: 1,
-        sumBatch: 1,
+      };
+      cases.push([
+        `1×1 forward (batch folded into columns) N=${batch} ${cin}→${cout}`,
+        { ...none, ...fwd, biasMode: BIAS.perRow },
+      ]);
+      cases.push([
+        `1×1 backward-data N=${batch} ${cin}→${cout} accumulate`,
+        {
+          ...none,
+          m: cin,
+          n: 81,
+          k: cout,
+          batch,
+          sAm: 1,
+          sAk: cin,
+          sBb: cout * 81,
+          sBk: 81,
+          sBn: 1,
+          sCb: cin * 81,
+          sCm: 81,
+          sCn: 1,
+          accumulate: 1,
+        },
+      ]);
+      cases.push([
+        `1×1 weight gradient (sumBatch) N=${batch} ${cin}→${cout}`,
+        {
+          ...none,
+          m: cout,
+          n: cin,
+          k: 81,
+          batch,
+          sAb: cout * 81,
+          sAm: 81,
+          sAk: 1,
+          sBb: cin * 81,
+          sBk: 1,
+          sBn: 81,
+          sCm: cin,
+          sCn: 1,
+          accumulate: 1,
+          sumBatch: 1,
+        },
+      ]);
+    }
+    // A per-sample A (sAb ≠ 0): the batch is a grid dimension; C transposed (sCm = 1).
+    cases.push([
+      "batched, own A per sample, C transposed",
+      {
+        ...none,
+        m: 67,
+        n: 65,
+        k: 17,
+        batch: 3,
+        sAb: 67 * 17,
+        sAm: 17,
+        sAk: 1,
+        sBb: 17 * 65,
+        sBk: 65,
+        sBn: 1,
+        sCb: 67 * 65,
+        sCm: 1,
+        sCn: 67,
       },
     ]);
-  }
-  // A per-sample A (sAb ≠ 0): the batch is a grid dimension; C transposed (sCm = 1).
-  cases.push([
-    "batched, own A per sample, C transposed",
-    {
-      ...none,
-      m: 67,
-      n: 65,
-      k: 17,
-      batch: 3,
-      sAb: 67 * 17,
-      sAm: 17,
-      sAk: 1,
-      sBb: 17 * 65,
-      sBk: 65,
-      sBn: 1,
-      sCb: 67 * 65,
-      sCm: 1,
-      sCn: 67,
-    },
-  ]);
 
-  const sizes = (u: Record<string, number>) => {
-    const last = (sb: number, sm: number, sk: number, b: number, m: number, k: number) =>
-      (b - 1) * sb + (m - 1) * sm + (k - 1) * sk + 1;
-    const outB = u.sumBatch ? 1 : u.batch;
-    return {
-      a: last(u.sAb, u.sAm, u.sAk, u.batch, u.m, u.k),
-      b: last(u.sBb, u.sBk, u.sBn, u.batch, u.k, u.n),
-      c: last(u.sCb, u.sCm, u.sCn, outB, u.m, u.n),
-      bias: u.biasMode === BIAS.perRow ? u.m : u.n,
+    const sizes = (u: Record<string, number>) => {
+      const last = (sb: number, sm: number, sk: number, b: number, m: number, k: number) =>
+        (b - 1) * sb + (m - 1) * sm + (k - 1) * sk + 1;
+      const outB = u.sumBatch ? 1 : u.batch;
+      return {
+        a: last(u.sAb, u.sAm, u.sAk, u.batch, u.m, u.k),
+        b: last(u.sBb, u.sBk, u.sBn, u.batch, u.k, u.n),
+        c: last(u.sCb, u.sCm, u.sCn, outB, u.m, u.n),
+        bias: u.biasMode === BIAS.perRow ? u.m : u.n,
+      };
     };
-  };
-  cases.forEach(([title, u], idx) => {
-    gpuTest(title, async () => {
-      const r = rng(4000 + idx);
-      const n = sizes(u);
-      await checkParity(
-        gemmTiled,
-        { a: normal(r, n.a), b: normal(r, n.b), bias: normal(r, n.bias), c: normal(r, n.c) },
-        u,
-        TOL,
-      );
+    cases.forEach(([title, u], idx) => {
+      gpuTest(title, async () => {
+        const r = rng(4000 + idx);
+        const n = sizes(u);
+        await checkParity(
+          gemmK,
+          { a: normal(r, n.a), b: normal(r, n.b), bias: normal(r, n.bias), c: normal(r, n.c) },
+          u,
+          TOL,
+        );
+      });
     });
   });
-});
 
 describe("kernel style selection", () => {
   test("KEISEI_KERNELS: tiled, register, unset; anything else is an error naming the choices", () => {
@@ -218,6 +233,9 @@ describe("kernel style selection", () => {
     expect(conv3.convTiled.cpu).toBe(conv3.conv.cpu);
     expect(conv3.weightGradTiled.cpu).toBe(conv3.weightGrad.cpu);
     expect(gemmTiled.cpu).toBe(gemm.cpu);
+    expect(conv3.convTiled32.cpu).toBe(conv3.conv.cpu);
+    expect(conv3.weightGradTiled32.cpu).toBe(conv3.weightGrad.cpu);
+    expect(gemmTiled32.cpu).toBe(gemm.cpu);
     // On the cpu backend (wasm kernels) a tiled spec computes what the register one does, bit for bit.
     const be = new CpuBackend(undefined, { threads: 1 });
     const u = { batch: 2, cin: 5, cout: 7, wStrideOut: 45, wStrideIn: 9, flip: 0, hasBias: 1, accumulate: 0 };

@@ -131,11 +131,13 @@ describe.skipIf(host === null || process.platform === "win32")(
       60_000,
     );
 
-    test("an unusable TMPDIR: doctor says why Dawn did not load; perft still runs", () => {
+    test("an unusable TMPDIR: doctor says why Dawn (and the native cpu kernels) did not load; perft still runs", () => {
       const missing = { TMPDIR: join(dir, "no-such-tmp") };
       const r = runBare(bare, ["doctor"], missing);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/^dawn +NOT LOADED: .*TMPDIR must be writable/m);
+      if (process.env.KEISEI_REQUIRE_NATIVE === "1")
+        expect(r.out).toMatch(/^cpu +wasm SIMD kernels only: could not load libkeisei-cpu.*TMPDIR must be writable/m);
       expect(r.out).toMatch(/^backend +cpu/m);
       expect(runBare(bare, ["perft", "--depth", "2"], missing).out).toBe("nodes 900\n");
     }, 60_000);

@@ -6,13 +6,13 @@
 import iface from "../../../shaders/conv3x3-interface.wgsl" with { type: "text" };
 import body from "../../../shaders/conv3x3.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/conv3x3-tiled.wgsl" with { type: "text" };
-import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt, im2colByPosition, im2colByTap } from "./gemm-blocked.ts";
+import { type TileSize, tileSource } from "./tile.ts";
 
-/** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
+/** WGSL has no includes: the shared uniforms and bindings (and, tiled, the T × T tile machinery) are joined in front. */
 const source = `${iface}\n${body}`;
-const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
+const tiledSource = (T: TileSize) => `${iface}\n${tileSource(T)}\n${tiledBody}`;
 
 const uniforms: UniformSpec[] = [
   "batch",
@@ -87,22 +87,19 @@ export const weightGrad: KernelSpec = {
   },
 };
 
-/** Output tiles of the tiled kernels: 64 × 64 per workgroup (shaders/conv3x3-tiled.wgsl). */
-const TILE = 64;
-const tiles = (rows: number, cols: number) => grid1d(Math.ceil(rows / TILE) * Math.ceil(cols / TILE), 1);
+/** Workgroups of a tiled kernel: one per T × T output tile. */
+const tiles = (T: number, rows: number, cols: number) => grid1d(Math.ceil(rows / T) * Math.ceil(cols / T), 1);
 
-/** conv for real GPUs: one workgroup per 64 output channels × 64 positions of the batch. */
-export const convTiled: KernelSpec = {
-  ...conv,
-  name: "conv3x3.conv_tiled",
-  source: tiledSource,
-  workgroups: (u) => tiles(u.cout, u.batch * 81),
-};
+/** conv for real GPUs: one workgroup per T output channels × T positions of the batch. */
+function convTiledOf(T: TileSize, name: string): KernelSpec {
+  return { ...conv, name, source: tiledSource(T), workgroups: (u) => tiles(T, u.cout, u.batch * 81) };
+}
+/** weight_grad for real GPUs: one workgroup per T output channels × T of the cin·9 columns. */
+function weightGradTiledOf(T: TileSize, name: string): KernelSpec {
+  return { ...weightGrad, name, source: tiledSource(T), workgroups: (u) => tiles(T, u.cout, u.cin * 9) };
+}
 
-/** weight_grad for real GPUs: one workgroup per 64 output channels × 64 of the cin·9 columns. */
-export const weightGradTiled: KernelSpec = {
-  ...weightGrad,
-  name: "conv3x3.weight_grad_tiled",
-  source: tiledSource,
-  workgroups: (u) => tiles(u.cout, u.cin * 9),
-};
+export const convTiled = convTiledOf(64, "conv3x3.conv_tiled");
+export const convTiled32 = convTiledOf(32, "conv3x3.conv_tiled32");
+export const weightGradTiled = weightGradTiledOf(64, "conv3x3.weight_grad_tiled");
+export const weightGradTiled32 = weightGradTiledOf(32, "conv3x3.weight_grad_tiled32");

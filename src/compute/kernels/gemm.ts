@@ -4,13 +4,13 @@
 import iface from "../../../shaders/gemm-interface.wgsl" with { type: "text" };
 import body from "../../../shaders/gemm.wgsl" with { type: "text" };
 import tiledBody from "../../../shaders/gemm-tiled.wgsl" with { type: "text" };
-import tile64 from "../../../shaders/tile64.wgsl" with { type: "text" };
 import { grid1d, type KernelSpec, type UniformSpec } from "../backend.ts";
 import { gemmABt } from "./gemm-blocked.ts";
+import { type TileSize, tileSource } from "./tile.ts";
 
 /** WGSL has no includes: the shared uniforms and bindings (and, tiled, the 64 × 64 tile machinery) are joined in front. */
 const source = `${iface}\n${body}`;
-const tiledSource = `${iface}\n${tile64}\n${tiledBody}`;
+const tiledSource = (T: TileSize) => `${iface}\n${tileSource(T)}\n${tiledBody}`;
 
 export const GEMM_UNIFORMS = [
   "m",
@@ -106,18 +106,23 @@ export const gemm: KernelSpec = {
 };
 
 /**
- * gemm for real GPUs: one workgroup per 64 × 64 tile of C. When A is shared across the batch
+ * gemm for real GPUs: one workgroup per T × T tile of C. When A is shared across the batch
  * (sAb = 0) and the batch is not summed, the batch is folded into the columns (batch·n of them);
  * otherwise it is a grid dimension (or, summed, a loop inside the kernel).
  */
-export const gemmTiled: KernelSpec = {
-  ...gemm,
-  name: "gemm.gemm_tiled",
-  source: tiledSource,
-  workgroups: (u) => {
-    const folded = !u.sumBatch && u.sAb === 0;
-    const cols = folded ? u.batch * u.n : u.n;
-    const gridBatch = folded || u.sumBatch ? 1 : u.batch;
-    return grid1d(Math.ceil(u.m / 64) * Math.ceil(cols / 64) * gridBatch, 1);
-  },
-};
+function gemmTiledOf(T: TileSize, name: string): KernelSpec {
+  return {
+    ...gemm,
+    name,
+    source: tiledSource(T),
+    workgroups: (u) => {
+      const folded = !u.sumBatch && u.sAb === 0;
+      const cols = folded ? u.batch * u.n : u.n;
+      const gridBatch = folded || u.sumBatch ? 1 : u.batch;
+      return grid1d(Math.ceil(u.m / T) * Math.ceil(cols / T) * gridBatch, 1);
+    },
+  };
+}
+
+export const gemmTiled = gemmTiledOf(64, "gemm.gemm_tiled");
+export const gemmTiled32 = gemmTiledOf(32, "gemm.gemm_tiled32");

@@ -158,6 +158,8 @@ export async function openDevice(found?: GPUAdapter): Promise<OpenedDevice | Err
   const device = await capturingNativeStderr(() =>
     adapter.requestDevice({
       label: "keisei",
+      // subgroups where offered: the reduction kernels have subgroup twins autotune may choose
+      requiredFeatures: adapter.features.has("subgroups") ? ["subgroups" as GPUFeatureName] : [],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,

@@ -63,7 +63,9 @@ interface Pipeline {
 const RING_BYTES = 1 << 20;
 
 export class WebGpuBackend implements Backend {
-  readonly info: BackendInfo;
+  info: BackendInfo;
+  /** The autotuned variant per kernel family (useVariants); none: the style's defaults. */
+  variants?: Readonly<Record<string, KernelSpec>>;
   readonly device: GPUDevice;
   private nextId = 1;
   private modules = new Map<string, GPUShaderModule>();
@@ -116,6 +118,12 @@ export class WebGpuBackend implements Backend {
     device.addEventListener("uncapturederror", (ev) => {
       this.lateErrors.push((ev as GPUUncapturedErrorEvent).error.message);
     });
+  }
+
+  /** Runs `variants` for their families from now on (autotune's choice); `summary` joins the description. */
+  useVariants(variants: Readonly<Record<string, KernelSpec>>, summary: string): void {
+    this.variants = variants;
+    this.info = { ...this.info, description: `${this.info.description}; ${summary}` };
   }
 
   // ---------------------------------------------------------------- buffers

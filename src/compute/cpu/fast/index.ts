@@ -18,6 +18,9 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "gemm.gemm_tiled": gemm.gemm,
   "conv3x3.conv_tiled": gemm.conv,
   "conv3x3.weight_grad_tiled": gemm.weightGrad,
+  "gemm.gemm_tiled32": gemm.gemm,
+  "conv3x3.conv_tiled32": gemm.conv,
+  "conv3x3.weight_grad_tiled32": gemm.weightGrad,
   // memory-bound (wasm plane kernels)
   "batchnorm.forward_train": planes.bnForwardTrain,
   "batchnorm.forward_infer": planes.bnForwardInfer,
@@ -27,6 +30,7 @@ export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
   "se.scale_add_relu": planes.seScaleAddRelu,
   "se.scale_backward": planes.seScaleBackward,
   "reduce.channel_sum": planes.channelSum,
+  "reduce.channel_sum_long": planes.channelSum,
   "reduce.row_mean": planes.rowMean,
   "reduce.broadcast_add": planes.broadcastAdd,
   "elementwise.relu_forward": planes.reluForward,

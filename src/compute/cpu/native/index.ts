@@ -8,8 +8,8 @@
 
 import { dlopen, type Pointer, ptr } from "bun:ffi";
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { availableParallelism, tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import type { FastBuf, FastContext, FastKernel } from "../fast/types.ts";
 
 const LIBRARY = `libkeisei-cpu-${process.platform}-${process.arch}`;
@@ -74,7 +74,11 @@ function open(): { lib: Library; threads: number } | { error: string } {
     if (!lib.symbols.keisei_native_supported()) return { error: "this CPU lacks AVX2/FMA" };
     return { lib, threads: lib.symbols.keisei_native_init(poolThreads()) };
   } catch (e) {
-    return { error: `could not load ${path}: ${(e as Error).message}` };
+    // The binary's copy is extracted to TMPDIR and loaded from there (as Dawn is).
+    const hint = path.startsWith("/$bunfs/")
+      ? ` (keisei extracts its native kernels into TMPDIR=${tmpdir()}: TMPDIR must be writable and not mounted noexec)`
+      : "";
+    return { error: `could not load ${basename(path)}: ${(e as Error).message}${hint}` };
   }
 }
 
@@ -139,5 +143,7 @@ export function nativeKernels(
     "conv3x3.conv_tiled": conv,
     "conv3x3.weight_grad": weightGrad,
     "conv3x3.weight_grad_tiled": weightGrad,
+    "conv3x3.conv_tiled32": conv,
+    "conv3x3.weight_grad_tiled32": weightGrad,
   };
 }
