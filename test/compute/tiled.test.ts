@@ -36,6 +36,7 @@ for (const [T, convTiled, weightGradTiled] of CONV_VARIANTS)
       [7, 5, 11, 0, 1],
       [2, 16, 64, 1, 1],
       [3, 70, 66, 1, 0], // K = 630: a partial last K-slice; 66 channels: a second, nearly empty row tile
+      [2, 15, 130, 0, 1], // 130 channels, cin·9 = 135 columns: a third, nearly empty tile both ways
     ];
     for (const [batch, cin, cout, hasBias, accumulate] of shapes) {
       gpuTest(`forward N=${batch} ${cin}→${cout} bias ${hasBias} accumulate ${accumulate}`, async () => {

@@ -3,24 +3,23 @@
 // twin on views of the heap. The twins in src/compute/kernels/ stay the definition; every entry
 // here has a parity test against its twin on the reference backend (test/compute/cpu-fast.test.ts).
 
+import { FAMILIES } from "../../kernels/index.ts";
 import { gatherRows } from "./gather.ts";
 import * as gemm from "./gemm.ts";
 import * as planes from "./planes.ts";
 import * as policy from "./policy.ts";
 import type { FastKernel } from "./types.ts";
 
+/** kernel name → `impl` for every variant of a GEMM-shaped family. */
+const variantsOf = (family: "gemm" | "conv" | "weightGrad", impl: FastKernel) =>
+  Object.fromEntries(FAMILIES[family].map((k) => [k.name, impl]));
+
 export const FAST_KERNELS: Readonly<Record<string, FastKernel>> = {
-  // GEMM-shaped (wasm tiles)
-  "gemm.gemm": gemm.gemm,
-  "conv3x3.conv": gemm.conv,
-  "conv3x3.weight_grad": gemm.weightGrad,
-  // the workgroup-tiled GPU variants compute the same (same uniforms, same twin): same wasm kernel
-  "gemm.gemm_tiled": gemm.gemm,
-  "conv3x3.conv_tiled": gemm.conv,
-  "conv3x3.weight_grad_tiled": gemm.weightGrad,
-  "gemm.gemm_tiled32": gemm.gemm,
-  "conv3x3.conv_tiled32": gemm.conv,
-  "conv3x3.weight_grad_tiled32": gemm.weightGrad,
+  // GEMM-shaped (wasm tiles); every GPU variant of a family computes the same (same uniforms, same
+  // twin): the same wasm kernel
+  ...variantsOf("gemm", gemm.gemm),
+  ...variantsOf("conv", gemm.conv),
+  ...variantsOf("weightGrad", gemm.weightGrad),
   // memory-bound (wasm plane kernels)
   "batchnorm.forward_train": planes.bnForwardTrain,
   "batchnorm.forward_infer": planes.bnForwardInfer,

@@ -10,6 +10,7 @@ import { dlopen, type Pointer, ptr } from "bun:ffi";
 import { existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { FAMILIES } from "../../kernels/index.ts";
 import type { FastBuf, FastContext, FastKernel } from "../fast/types.ts";
 
 const LIBRARY = `libkeisei-cpu-${process.platform}-${process.arch}`;
@@ -138,12 +139,9 @@ export function nativeKernels(
     if (status !== 0) failed("conv3x3 weight gradient");
     return true;
   };
-  return {
-    "conv3x3.conv": conv,
-    "conv3x3.conv_tiled": conv,
-    "conv3x3.weight_grad": weightGrad,
-    "conv3x3.weight_grad_tiled": weightGrad,
-    "conv3x3.conv_tiled32": conv,
-    "conv3x3.weight_grad_tiled32": weightGrad,
-  };
+  // every variant of a family computes the same (same uniforms, same twin)
+  return Object.fromEntries([
+    ...FAMILIES.conv.map((k) => [k.name, conv]),
+    ...FAMILIES.weightGrad.map((k) => [k.name, weightGrad]),
+  ]);
 }
