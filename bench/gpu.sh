@@ -3,7 +3,7 @@
 #   1. keisei doctor --autotune: the adapter, driver, features, limits, and each kernel variant timed
 #   2. bench/gpu.ts: GFLOP/s per kernel variant against the adapter's fp32 peak, the default
 #      network's inference and training samples/s, and where a training step's time goes
-#   3. bench/selfplay.ts: self-play steps/s (webgpu and cpu backends, small and default towers)
+#   3. bench/selfplay.ts --backends webgpu: self-play steps/s (small and default towers)
 #   4. bench/train.ts --device webgpu: `keisei train` on the default config, steps/s over one
 #      whole iteration (self-play + PPO update)
 # Usage: bench/gpu.sh            (after `npm ci`; needs a Vulkan, Metal or D3D12 driver)

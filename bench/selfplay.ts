@@ -34,6 +34,9 @@ interface Size {
   seconds: number;
 }
 
+/** Plies collected at most per measurement: 64 minibatches of 256 in the update. */
+const MAX_PLIES = 16384;
+
 async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
   const net = modelFactory(
     be,
@@ -59,7 +62,8 @@ async function measure(be: Backend, size: Size, policyHead: PolicyHead) {
   const buffer = new RolloutBuffer(capacity, OBS_SIZE, size.games);
   const t0 = performance.now();
   let steps = 0;
-  while (performance.now() - t0 < size.seconds * 1000 || steps < 2) {
+  // Time-bound on a CPU; a GPU reaches MAX_PLIES first (its PPO epoch over them then takes seconds, not minutes).
+  while ((performance.now() - t0 < size.seconds * 1000 || steps < 2) && steps * size.games < MAX_PLIES) {
     await sp.step(timed, buffer);
     steps++;
   }

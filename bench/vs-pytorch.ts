@@ -12,6 +12,7 @@
 // Issue #18's targets on a 2-core machine: 9×256 ≥ 1.0× PyTorch, 2×32 ≥ 3×.
 
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { Backend } from "../src/compute/backend.ts";
 import { CpuBackend } from "../src/compute/cpu/backend.ts";
@@ -62,11 +63,17 @@ async function main() {
     },
   });
   const seconds = Number(values.seconds);
+  // The wasm kernels run on at most 2 threads: the native pool (and PyTorch) get as many, so every
+  // side runs on the same thread count (KEISEI_CPU_THREADS, when set, decides for all three).
+  process.env.KEISEI_CPU_THREADS ??= String(Math.min(2, availableParallelism()));
   const native = new CpuBackend();
   const sides: [string, Backend][] = [["keisei", native]];
   if (values.wasm) sides.push(["keisei wasm", new CpuBackend(undefined, { native: false })]);
   for (const [, be] of sides) await be.prepare([]); // the second thread up
   const threads = native.threads;
+  const nativeThreads = Number(/on (\d+) threads?/.exec(native.info.description)?.[1] ?? threads);
+  if (nativeThreads !== threads)
+    console.log(`note: native convolutions on ${nativeThreads} threads, wasm and PyTorch on ${threads}`);
   for (const [who, be] of sides) console.log(`${who}: ${be.info.description}`);
   console.log(`PyTorch: ${PYTHON}, ${threads} thread${threads > 1 ? "s" : ""}`);
   console.log(

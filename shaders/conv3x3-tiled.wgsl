@@ -17,9 +17,9 @@
 // rows and columns strided by 16 (neighbouring invocations: neighbouring shared words and
 // neighbouring output elements). Any cin, cout and batch; tails load zeros and skip stores.
 //
-// Not done: subgroups (the device is opened without the "subgroups" feature; sizes differ per
-// vendor), split-K for weight_grad (its grid is only ⌈cout/T⌉·⌈9·cin/T⌉ workgroups, few on a big
-// GPU when channels are small), double-buffered tiles. Next variants to try on a real GPU.
+// Not done: split-K for weight_grad (its grid is only ⌈cout/T⌉·⌈9·cin/T⌉ workgroups: 144 at T = 64
+// on the 256-channel tower, about one per SM of an H200), double-buffered tiles. Tried and slower
+// on an H200: 8 × 8 outputs per invocation read as vec4s (dev/conv/06-wide-vec4.wgsl).
 
 // Params, p and each entry point's bindings: conv3x3-interface.wgsl; BM, BN, BK, TT, LOADS, LDS,
 // As, Bs, accumulateSlice: tile.wgsl (with kernels/tile.ts's header of tile-size constants). All are joined in front of this file.

@@ -17,9 +17,9 @@
 // most of a wide tile. Otherwise the batch is a grid dimension, or (sumBatch = 1) a loop
 // around the K loop.
 //
-// Not done: subgroups (the device is opened without the "subgroups" feature, and subgroup sizes
-// differ per vendor: 8 on lavapipe, 32 NVIDIA, 64 AMD), vec4 loads (strides are arbitrary), and
-// double-buffered tiles. Candidates for the next variant once a real GPU can measure them.
+// Not done: subgroup operations in the GEMM itself (subgroup sizes differ per vendor: 8 on
+// lavapipe, 32 NVIDIA, 64 AMD), vec4 loads (strides are arbitrary), and double-buffered tiles.
+// Candidates for the next variant, to be measured on a real GPU (bench/gpu.sh).
 
 // Params, p, a, b, bias, c: gemm-interface.wgsl; BM, BN, BK, TT, LOADS, LDS, As, Bs, accumulateSlice:
 // tile.wgsl (with kernels/tile.ts's header of tile-size constants). All are joined in front of this file.

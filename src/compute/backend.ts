@@ -127,9 +127,9 @@ export interface BackendInfo {
 export interface Backend {
   readonly info: BackendInfo;
   /**
-   * The variant this backend runs per family of GEMM-shaped kernels (kernels/index.ts FAMILIES:
-   * "gemm", "conv", "weightGrad"), where something chose (webgpu/autotune.ts); a family not named
-   * runs its style's default.
+   * The variant this backend runs per kernel family (kernels/index.ts FAMILIES: "gemm", "conv",
+   * "weightGrad", and "reduce": every kernel with reductions plain or on subgroups), where
+   * something chose (webgpu/autotune.ts); a family not named runs its style's default.
    */
   variants?: Readonly<Record<string, KernelSpec>>;
   /** A zero-filled buffer of `length` elements. */

@@ -44,9 +44,9 @@ export function autoChoice(d: AdapterDetails): { kind: "webgpu" | "cpu"; why: st
  */
 export interface CreateBackendOptions {
   /**
-   * On a GPU adapter, choose each GEMM-shaped kernel's variant by autotune (webgpu/autotune.ts,
-   * cached per adapter). Default true, unless KEISEI_AUTOTUNE=0. CPU adapters (lavapipe) always run
-   * the register-blocked kernels, which are written for them.
+   * On a GPU adapter, choose each kernel family's variant by autotune (webgpu/autotune.ts, cached
+   * per adapter). Default true; KEISEI_AUTOTUNE=0 turns it off whatever this says. CPU adapters
+   * (lavapipe) always run the register-blocked kernels, which are written for them.
    */
   autotune?: boolean;
 }
@@ -68,9 +68,14 @@ export async function createBackend(pref: DevicePreference = "auto", o: CreateBa
     return new CpuBackend(`no WebGPU: ${opened.message}`);
   }
   const be = new WebGpuBackend(opened);
-  if (be.info.style === "tiled" && (o.autotune ?? process.env.KEISEI_AUTOTUNE !== "0")) {
-    const tuned = await autotune(be, opened.details, { subgroups: opened.device.features.has("subgroups") });
-    be.useVariants(tuned.variants, tuned.summary);
+  if (be.info.style === "tiled" && (o.autotune ?? true) && process.env.KEISEI_AUTOTUNE !== "0") {
+    try {
+      const tuned = await autotune(be, opened.details, { subgroups: opened.device.features.has("subgroups") });
+      be.useVariants(tuned.variants, tuned.summary);
+    } catch (e) {
+      // No variant of a family matched its twin here: the default ones run, and the description says why.
+      be.useVariants({}, `not autotuned: ${(e as Error).message.split("\n")[0]}`);
+    }
   }
   return be;
 }

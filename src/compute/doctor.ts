@@ -16,7 +16,7 @@ import {
   vulkanEnvironment,
   vulkanLoaderPath,
 } from "./webgpu/adapter.ts";
-import { autotune, autotuneCacheFile, cachedEntry, variantLabel } from "./webgpu/autotune.ts";
+import { autotune, autotuneCacheFile, cachedEntry, familiesFor, variantLabel } from "./webgpu/autotune.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 import { nativeMessages } from "./webgpu/native-stderr.ts";
 import { getGpu } from "./webgpu/dawn.ts";
@@ -39,10 +39,20 @@ async function autotuneLines(adapter: GPUAdapter, d: AdapterDetails, cpuAdapter:
     if (opened instanceof Error) return [`autotune     could not open the device: ${opened.message}`];
     const be = new WebGpuBackend(opened);
     try {
-      // a software adapter runs the full shapes' slow variants for minutes: small shapes there
-      const scale = cpuAdapter ? "small" : "full";
-      const t = await autotune(be, d, { force: true, scale, subgroups: opened.device.features.has("subgroups") });
-      const lines = [`autotune     measured now, cached in ${file}:`];
+      // A software adapter would run the full shapes' slow variants for minutes: small shapes there,
+      // not cached (small shapes choose differently; that adapter runs the register-blocked kernels).
+      const subgroups = opened.device.features.has("subgroups");
+      const t = await autotune(
+        be,
+        d,
+        cpuAdapter ? { force: true, scale: "small", file: null, subgroups } : { force: true, subgroups },
+      );
+      const where = cpuAdapter
+        ? "on small shapes, not cached (a CPU adapter runs the register-blocked kernels)"
+        : t.notCached
+          ? `not cached: ${t.notCached}`
+          : `cached in ${t.file}`;
+      const lines = [`autotune     measured now, ${where}:`];
       for (const f of FAMILY_NAMES)
         for (const [name, v] of Object.entries(t.entry.timings[f]))
           lines.push(
@@ -53,7 +63,7 @@ async function autotuneLines(adapter: GPUAdapter, d: AdapterDetails, cpuAdapter:
       be.destroy();
     }
   }
-  const entry = cachedEntry(d, file);
+  const entry = cachedEntry(d, file, familiesFor(adapter.features.has("subgroups")));
   if (entry) {
     const label = (f: KernelFamily) => {
       const k = FAMILIES[f].find((v) => v.name === entry.choices[f]);

@@ -80,7 +80,7 @@ export const envSchema = z
     autotune: field(
       z.boolean(),
       true,
-      "On a GPU: time each GEMM-shaped kernel's variants at first use and keep the fastest, cached per adapter and driver (keisei doctor shows it)",
+      "On a GPU: time each kernel family's variants (tile sizes; reductions plain or on subgroups) at first use and keep the fastest that matches its CPU twin, cached per adapter and driver (keisei doctor shows it)",
     ),
     seed: field(int(), 42, "Seed of every random source (games, sampling, minibatch shuffles, initial weights)"),
     max_moves_per_game: field(

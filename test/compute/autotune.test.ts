@@ -2,8 +2,10 @@
 // timing shapes and a cache file in a temporary folder: it measures every variant of every family
 // and keeps the fastest, caches the choice per adapter and kernel source, reads it back without
 // timing (checking it against the twin again), and never runs a variant that disagrees with its
-// twin — whether it is offered for timing or named by an edited cache. Then a network built on a
-// backend using the chosen variants computes what the register kernels compute.
+// twin — whether it is offered for timing or named by an edited cache — or fails on the device; a
+// cache it cannot write is reported, not fatal; the reductions every kernel of a "reduce" choice
+// shares are checked by a probe that catches a broken one. Then a network built on a backend using
+// the chosen variants computes what the register kernels compute.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +15,8 @@ import type { KernelSpec } from "../../src/compute/backend.ts";
 import { FAMILIES, FAMILY_NAMES, kernelsFor } from "../../src/compute/kernels/index.ts";
 import * as ops from "../../src/compute/ops.ts";
 import { openDevice } from "../../src/compute/webgpu/adapter.ts";
-import { adapterKey, autotune, readTuneCache, variantLabel } from "../../src/compute/webgpu/autotune.ts";
+import { reductionProbe, withSubgroups } from "../../src/compute/kernels/subgroups.ts";
+import { adapterKey, autotune, parityError, readTuneCache, variantLabel } from "../../src/compute/webgpu/autotune.ts";
 import { WebGpuBackend } from "../../src/compute/webgpu/backend.ts";
 import { expectClose, hasWebGpu, normal, rng } from "./helpers.ts";
 
@@ -42,6 +45,13 @@ const brokenGemm: KernelSpec = {
   ...FAMILIES.gemm[1],
   name: "gemm.gemm_tiled_broken",
   source: FAMILIES.gemm[1].source.replace("c[ci] = v;", "c[ci] = 0.0;"),
+};
+
+/** A gemm whose WGSL does not compile: a variant that fails on the device, not one that is wrong. */
+const uncompilableGemm: KernelSpec = {
+  ...FAMILIES.gemm[1],
+  name: "gemm.gemm_tiled_uncompilable",
+  source: FAMILIES.gemm[1].source.replace("c[ci] = v;", "c[ci] = v +;"),
 };
 
 describe("autotune", () => {
@@ -97,6 +107,40 @@ describe("autotune", () => {
       // A cache file that is not JSON is measured over, not an error.
       writeFileSync(file, "{not json");
       expect((await autotune(be, details, { file, scale: "small", reps: 1, subgroups })).source).toBe("measured");
+    },
+  );
+
+  gpuTest("a variant that fails on the device is left out; an unwritable cache is reported, not fatal", async () => {
+    const be = await backend();
+    const details = (await openDevice().then((o) => (o instanceof Error ? null : o.details)))!;
+    const families = { ...FAMILIES, gemm: [uncompilableGemm, ...FAMILIES.gemm] };
+    const unwritable = join(dir, "not-a-folder", "autotune.json");
+    writeFileSync(join(dir, "not-a-folder"), "a file where the cache folder would go");
+    const t = await autotune(be, details, { file: unwritable, scale: "small", reps: 1, families, subgroups });
+    expect(String(t.entry.timings.gemm[uncompilableGemm.name])).toMatch(/^left out: fails on this device/);
+    expect(t.variants.gemm.name).not.toBe(uncompilableGemm.name);
+    expect(t.source).toBe("measured");
+    expect(t.file).toBe("");
+    expect(t.notCached).toContain(unwritable);
+    expect(t.summary).toContain("not cached");
+  });
+
+  gpuTest(
+    'the shared reductions a "reduce" choice brings: the probe, plain and on subgroups, and a broken one caught',
+    async () => {
+      const be = await backend();
+      const rows = 5;
+      const probeCase = { lengths: { x: rows * 64, bits: rows * 64, out: rows * 3 }, uniforms: { rows } };
+      expect(await parityError(be, reductionProbe, probeCase)).toBeNull();
+      if (subgroups) expect(await parityError(be, withSubgroups(reductionProbe), probeCase)).toBeNull();
+      // a sum that drops the last lane: what a miscompiled reduction would look like
+      const broken = {
+        ...reductionProbe,
+        name: "reduce_probe.broken",
+        source: reductionProbe.source.replace("sumAll(x[i], lid)", "sumAll(select(x[i], 0.0, lid == 63u), lid)"),
+      };
+      expect(broken.source).not.toBe(reductionProbe.source);
+      expect(await parityError(be, broken, probeCase)).toMatch(/^out\[0\]/);
     },
   );
 

@@ -39,8 +39,10 @@ interface CpuBuf extends Buf {
 
 export interface CpuBackendOptions {
   /**
-   * Threads for the wasm kernels' big dispatches, the main one included: 1, or 2 (a Worker sharing
-   * the heap). Default: KEISEI_CPU_THREADS, else 2 when the machine has 2 or more cores.
+   * Threads, the main one included: the wasm kernels' big dispatches use 1 or 2 (a Worker sharing
+   * the heap), the native convolutions up to this many of their pool. Default: the wasm kernels
+   * KEISEI_CPU_THREADS, else 2 when the machine has 2 or more cores; the native ones their whole
+   * pool (KEISEI_CPU_THREADS, else every core, at most 16).
    */
   threads?: number;
   /**
@@ -89,8 +91,9 @@ export class CpuBackend implements Backend {
     const native = options.native === false ? { error: "native kernels off" } : loadNative();
     let what: string;
     if ("lib" in native) {
-      // one thread asked for: one; else every thread of the native pool (it may have more than 2)
-      const nativeThreads = threads === 1 ? 1 : native.threads;
+      // the threads asked for (the USI Threads option, KEISEI_CPU_THREADS), else every thread of the
+      // native pool (it may have more than the wasm kernels' 2)
+      const nativeThreads = Math.min(options.threads ?? native.threads, native.threads);
       this.kernels = { ...FAST_KERNELS, ...nativeKernels(native.lib, nativeThreads, options.convAlgorithm) };
       what = `native AVX2/FMA convolutions on ${nativeThreads} thread${nativeThreads > 1 ? "s" : ""}, wasm SIMD on ${pool.threads}`;
     } else {

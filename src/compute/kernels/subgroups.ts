@@ -5,6 +5,7 @@
 // on a device opened with the "subgroups" feature, when autotune measured them faster (family
 // "reduce" in kernels/index.ts).
 
+import probeBody from "../../../shaders/reduce-probe.wgsl" with { type: "text" };
 import reductions from "../../../shaders/workgroup-reduce.wgsl" with { type: "text" };
 import subgroupReductions from "../../../shaders/workgroup-reduce-subgroups.wgsl" with { type: "text" };
 import type { KernelSpec } from "../backend.ts";
@@ -28,3 +29,35 @@ export function withSubgroups(k: KernelSpec): KernelSpec {
     throw new Error(`${k.name}: an entry point is not written as "@compute @workgroup_size(WG)\\nfn name(…) {"`);
   return { ...k, name: `${k.name}_subgroups`, source: `enable subgroups;\n${subgroupReductions}\n${body}` };
 }
+
+const WG = 64; // workgroup-reduce.wgsl's
+
+/**
+ * The shared reductions on known inputs (shaders/reduce-probe.wgsl): `withSubgroups(reductionProbe)`
+ * checks on a device what every subgroup twin changes. Bindings x, bits: [rows, 64]; out: [rows, 3].
+ */
+export const reductionProbe: KernelSpec = {
+  name: "reduce_probe.probe",
+  source: `${reductions}\n${probeBody}`,
+  entryPoint: "probe",
+  bindings: [
+    { name: "x", access: "read" },
+    { name: "bits", access: "read", type: "u32" },
+    { name: "out", access: "read_write" },
+  ],
+  uniforms: [{ name: "rows", type: "u32" }],
+  workgroups: (u) => [u.rows],
+  cpu({ x, bits, out }, { rows }) {
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      let m = -Infinity;
+      let c = 0;
+      for (let l = 0; l < WG; l++) {
+        s += x[r * WG + l];
+        m = Math.max(m, x[r * WG + l]);
+        c += bits[r * WG + l] & 1;
+      }
+      out.set([s, m, c], r * 3);
+    }
+  },
+};

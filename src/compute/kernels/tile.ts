@@ -2,7 +2,7 @@
 // the tiled GEMM, convolution and weight gradient, and autotune (webgpu/autotune.ts) picks one per
 // adapter. 256 invocations stage a BK = 16 deep slice, so a tile side T needs T·16/256 loads per
 // invocation per operand (T ≥ 16), and the two staged slices (2 × 16 × (T + 1) floats) must fit
-// WebGPU's guaranteed 16 KiB of workgroup memory: T = 32 or 64 (128 would need 16.5 KiB).
+// WebGPU's guaranteed 16 KiB of workgroup memory: T = 32 or 64 (128 would need 16,512 bytes).
 
 import tile from "../../../shaders/tile.wgsl" with { type: "text" };
 

@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../../util/atomic-write.ts";
 import { readSmallText } from "../../util/small-file.ts";
 import type { Backend, CpuBuffers, KernelSpec, Uniforms } from "../backend.ts";
 import { FAMILIES, FAMILY_NAMES, type KernelFamily } from "../kernels/index.ts";
+import { reductionProbe, withSubgroups } from "../kernels/subgroups.ts";
 import type { AdapterDetails } from "./adapter.ts";
 
 type Families = Readonly<Record<KernelFamily, readonly KernelSpec[]>>;
@@ -63,8 +64,15 @@ export function readTuneCache(file = autotuneCacheFile()): Cache {
   }
 }
 
-/** This adapter's cached entry, if it is for the kernels this keisei has. */
-export function cachedEntry(d: AdapterDetails, file = autotuneCacheFile(), families: Families = FAMILIES) {
+const onSubgroups = (k: KernelSpec) => k.source.startsWith("enable subgroups;");
+
+/** The variants to choose among on a device opened with or without the "subgroups" feature. */
+export function familiesFor(subgroups: boolean, all: Families = FAMILIES): Families {
+  return subgroups ? all : { ...all, reduce: all.reduce.filter((k) => !onSubgroups(k)) };
+}
+
+/** This adapter's cached entry, if it is for the kernels this keisei has (`families`: familiesFor the device). */
+export function cachedEntry(d: AdapterDetails, file: string, families: Families) {
   const e = readTuneCache(file).adapters[adapterKey(d)];
   return e && e.kernels === variantsHash(families) ? e : undefined;
 }
@@ -75,25 +83,67 @@ interface Case {
   uniforms: Uniforms;
 }
 
-/** An awkward shape per family (tails of every tile size, a partial K-slice) for the parity check. */
-const PARITY: Record<KernelFamily, Case> = {
-  gemm: {
-    lengths: { a: 2 * 37 * 70, b: 2 * 70 * 45, bias: 45, c: 2 * 37 * 45 },
-    uniforms: gemmUniforms(37, 45, 70, 2, 1),
-  },
-  conv: {
-    lengths: { x: 2 * 5 * 81, w: 37 * 5 * 9, bias: 37, y: 2 * 37 * 81 },
-    uniforms: convUniforms(2, 5, 37, 1),
-  },
-  weightGrad: {
-    lengths: { x: 3 * 7 * 81, dy: 3 * 37 * 81, dw: 37 * 7 * 9 },
-    uniforms: convUniforms(3, 7, 37, 1),
-  },
-  reduce: {
-    lengths: { logits: 3 * 1000, mask: 3 * 32, logp: 3 * 1000 },
-    uniforms: { rows: 3, actions: 1000, words: 32, greedy: 0 },
-  },
+/**
+ * Awkward shapes per family for the parity check (tails of every tile size, a partial K-slice), each
+ * way the ops call the kernel: the convolution forward and as the input gradient (weights read
+ * transposed and flipped); the GEMM plain and summed over a batch (the 1×1 weight gradient).
+ */
+const PARITY: Record<KernelFamily, Case[]> = {
+  gemm: [
+    {
+      lengths: { a: 2 * 37 * 70, b: 2 * 70 * 45, bias: 45, c: 2 * 37 * 45 },
+      uniforms: gemmUniforms(37, 45, 70, 2, 1),
+    },
+    {
+      // dw[o, i] += Σ_n Σ_q dy[n, o, q] · x[n, i, q]: ops.conv1x1BackwardWeight's call
+      lengths: { a: 3 * 37 * 81, b: 3 * 11 * 81, bias: 1, c: 37 * 11 },
+      uniforms: {
+        ...gemmUniforms(37, 11, 81, 3, 1),
+        ...{ sAb: 37 * 81, sAm: 81, sAk: 1, sBb: 11 * 81, sBk: 1, sBn: 81, sCb: 0, sCm: 11, sCn: 1, sumBatch: 1 },
+      },
+    },
+  ],
+  conv: [
+    { lengths: { x: 2 * 5 * 81, w: 37 * 5 * 9, bias: 37, y: 2 * 37 * 81 }, uniforms: convUniforms(2, 5, 37, 1) },
+    {
+      // the input gradient of a 5 → 37 convolution: 37 → 5 on w read transposed and flipped
+      lengths: { x: 2 * 37 * 81, w: 37 * 5 * 9, bias: 5, y: 2 * 5 * 81 },
+      uniforms: { ...convUniforms(2, 37, 5, 1), wStrideOut: 9, wStrideIn: 5 * 9, flip: 1, hasBias: 0 },
+    },
+  ],
+  weightGrad: [{ lengths: { x: 3 * 7 * 81, dy: 3 * 37 * 81, dw: 37 * 7 * 9 }, uniforms: convUniforms(3, 7, 37, 1) }],
+  reduce: [
+    {
+      lengths: { logits: 3 * 1000, mask: 3 * 32, logp: 3 * 1000 },
+      uniforms: { rows: 3, actions: 1000, words: 32, greedy: 0 },
+    },
+  ],
 };
+
+/** The reductions every kernel of the "reduce" choice shares, on known inputs (kernels/subgroups.ts). */
+const PROBE: Case = { lengths: { x: 5 * 64, bits: 5 * 64, out: 5 * 3 }, uniforms: { rows: 5 } };
+
+/**
+ * Why `k` may not run on `be` (it differs from its twin, or fails there), or null. A choice for
+ * "reduce" applies to every kernel with reductions (kernels/index.ts reductionVariant): its shared
+ * reduction functions are checked too, plain or on subgroups as `k` is.
+ */
+async function unusable(be: Backend, family: KernelFamily, k: KernelSpec): Promise<string | null> {
+  try {
+    for (const c of PARITY[family]) {
+      const wrong = await parityError(be, k, c);
+      if (wrong) return `does not match its twin on this device (${wrong})`;
+    }
+    if (family === "reduce") {
+      const probe = onSubgroups(k) ? withSubgroups(reductionProbe) : reductionProbe;
+      const wrong = await parityError(be, probe, PROBE);
+      if (wrong) return `the shared reductions do not match their twin on this device (${wrong})`;
+    }
+    return null;
+  } catch (e) {
+    return `fails on this device (${(e as Error).message.split("\n")[0]})`;
+  }
+}
 
 /**
  * Timing shapes: the default network's (a 256-channel tower at its minibatch of 64, a 256-row GEMM,
@@ -168,13 +218,13 @@ export async function parityError(be: Backend, kernel: KernelSpec, c: Case): Pro
   const host: CpuBuffers = {};
   const bufs: Record<string, ReturnType<Backend["alloc"]>> = {};
   let seed = 1;
-  for (const b of kernel.bindings) {
-    const data = values(c.lengths[b.name], seed++, typeOf(b));
-    host[b.name] = data.slice();
-    bufs[b.name] = be.alloc(`autotune.${b.name}`, data.length, typeOf(b));
-    be.write(bufs[b.name], data);
-  }
   try {
+    for (const b of kernel.bindings) {
+      const data = values(c.lengths[b.name], seed++, typeOf(b));
+      host[b.name] = data.slice();
+      bufs[b.name] = be.alloc(`autotune.${b.name}`, data.length, typeOf(b));
+      be.write(bufs[b.name], data);
+    }
     be.run(kernel, bufs, c.uniforms);
     kernel.cpu(host, c.uniforms);
     for (const b of kernel.bindings) {
@@ -200,11 +250,11 @@ const PER_SUBMIT = 4;
 async function timeKernel(be: Backend, kernel: KernelSpec, c: Case, reps: number): Promise<number> {
   const bufs: Record<string, ReturnType<Backend["alloc"]>> = {};
   let seed = 11;
-  for (const b of kernel.bindings) {
-    bufs[b.name] = be.alloc(`autotune.${b.name}`, c.lengths[b.name], typeOf(b));
-    be.write(bufs[b.name], values(c.lengths[b.name], seed++, typeOf(b)));
-  }
   try {
+    for (const b of kernel.bindings) {
+      bufs[b.name] = be.alloc(`autotune.${b.name}`, c.lengths[b.name], typeOf(b));
+      be.write(bufs[b.name], values(c.lengths[b.name], seed++, typeOf(b)));
+    }
     be.run(kernel, bufs, c.uniforms);
     await be.submit();
     const times: number[] = [];
@@ -225,9 +275,12 @@ export interface TuneOutcome {
   /** Family → the chosen variant. */
   variants: Record<KernelFamily, KernelSpec>;
   entry: TuneEntry;
-  /** "cache": read and parity-checked; "measured": timed now (and cached). */
+  /** "cache": read and parity-checked; "measured": timed now (and cached, unless notCached). */
   source: "cache" | "measured";
+  /** The cache file read or written; "" when none was. */
   file: string;
+  /** Why a measurement was not cached (the file could not be written). */
+  notCached?: string;
   /** One line for the backend's description: "autotuned: gemm tiled32, conv tiled64, …". */
   summary: string;
 }
@@ -241,7 +294,7 @@ export interface AutotuneOptions {
   reps?: number;
   /** Measure even when the cache has an entry. */
   force?: boolean;
-  /** The variants to choose among (tests may add a broken one); default FAMILIES. */
+  /** The variants to choose among (tests may add a broken one); default FAMILIES, less the subgroup ones without `subgroups`. */
   families?: Families;
   /** Whether the device was opened with the "subgroups" feature; without it the subgroup variants are left out. */
   subgroups?: boolean;
@@ -261,10 +314,7 @@ export function variantLabel(k: KernelSpec): string {
  * checked against its twin (a mismatch excludes it), timed, and the fastest kept and cached.
  */
 export async function autotune(be: Backend, details: AdapterDetails, o: AutotuneOptions = {}): Promise<TuneOutcome> {
-  const all = o.families ?? FAMILIES;
-  const families: Families = o.subgroups
-    ? all
-    : { ...all, reduce: all.reduce.filter((k) => !k.source.startsWith("enable subgroups;")) };
+  const families = familiesFor(o.subgroups === true, o.families);
   const file = o.file === undefined ? autotuneCacheFile() : o.file;
   const key = adapterKey(details);
   const hash = variantsHash(families);
@@ -277,7 +327,7 @@ export async function autotune(be: Backend, details: AdapterDetails, o: Autotune
     const chosen: Partial<Record<KernelFamily, KernelSpec>> = {};
     for (const f of FAMILY_NAMES) {
       const k = byName(f, cached.choices[f] ?? "");
-      if (k && (await parityError(be, k, PARITY[f])) === null) chosen[f] = k;
+      if (k && (await unusable(be, f, k)) === null) chosen[f] = k;
     }
     if (FAMILY_NAMES.every((f) => chosen[f])) {
       const variants = chosen as Record<KernelFamily, KernelSpec>;
@@ -292,9 +342,9 @@ export async function autotune(be: Backend, details: AdapterDetails, o: Autotune
     timings[f] = {};
     let best: { k: KernelSpec; ms: number } | null = null;
     for (const k of families[f]) {
-      const wrong = await parityError(be, k, PARITY[f]);
-      if (wrong) {
-        timings[f][k.name] = `left out: does not match its twin on this device (${wrong})`;
+      const why = await unusable(be, f, k);
+      if (why) {
+        timings[f][k.name] = `left out: ${why}`;
         continue;
       }
       if (families[f].length === 1) {
@@ -302,7 +352,13 @@ export async function autotune(be: Backend, details: AdapterDetails, o: Autotune
         best = { k, ms: 0 };
         continue;
       }
-      const ms = await timeKernel(be, k, timingCase(f, o.scale ?? "full"), o.reps ?? 5);
+      let ms: number;
+      try {
+        ms = await timeKernel(be, k, timingCase(f, o.scale ?? "full"), o.reps ?? 5);
+      } catch (e) {
+        timings[f][k.name] = `left out: fails on this device (${(e as Error).message.split("\n")[0]})`;
+        continue;
+      }
       timings[f][k.name] = ms;
       if (!best || ms < best.ms) best = { k, ms };
     }
@@ -311,12 +367,26 @@ export async function autotune(be: Backend, details: AdapterDetails, o: Autotune
     choices[f] = best.k.name;
   }
   const entry: TuneEntry = { kernels: hash, measured: new Date().toISOString(), choices, timings };
+  let notCached: string | undefined;
   if (file) {
-    const cache = readTuneCache(file);
-    cache.adapters[key] = entry;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
+    // Read again and merged just before the rename: another process may have cached another adapter.
+    try {
+      const cache = readTuneCache(file);
+      cache.adapters[key] = entry;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
+    } catch (e) {
+      notCached = `${file}: ${(e as Error).message.split("\n")[0]}`;
+    }
   }
   const chosen = variants as Record<KernelFamily, KernelSpec>;
-  return { variants: chosen, entry, source: "measured", file: file ?? "", summary: summary(chosen, "measured") };
+  const how = notCached ? `measured, not cached: ${notCached}` : "measured";
+  return {
+    variants: chosen,
+    entry,
+    source: "measured",
+    file: file && !notCached ? file : "",
+    notCached,
+    summary: summary(chosen, how),
+  };
 }

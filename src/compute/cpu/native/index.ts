@@ -7,7 +7,7 @@
 // kernels and its description says why (never silently).
 
 import { dlopen, type Pointer, ptr } from "bun:ffi";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { FAMILIES } from "../../kernels/index.ts";
@@ -51,6 +51,15 @@ function libraryPath(): string | null {
   return existsSync(built) ? built : null;
 }
 
+/** Whether a library built in a checkout is older than a C source beside this file (edited, not rebuilt). */
+function stale(library: string): boolean {
+  const built = statSync(library).mtimeMs;
+  return ["kernels.c", "features.c"].some((f) => {
+    const src = join(import.meta.dir, f);
+    return existsSync(src) && statSync(src).mtimeMs > built;
+  });
+}
+
 let loaded: { lib: Library; threads: number } | { error: string } | null = null;
 
 /** Threads of the native pool: KEISEI_CPU_THREADS, else every core (at most 16). */
@@ -71,9 +80,13 @@ function open(): { lib: Library; threads: number } | { error: string } {
           : `no native kernels for ${process.platform}-${process.arch}`,
     };
   try {
+    if (!path.startsWith("/$bunfs/") && stale(path))
+      return { error: `${basename(path)} is older than its sources: run \`bun scripts/build-native.ts\`` };
     const lib = dlopen(path, SYMBOLS);
     if (!lib.symbols.keisei_native_supported()) return { error: "this CPU lacks AVX2/FMA" };
-    return { lib, threads: lib.symbols.keisei_native_init(poolThreads()) };
+    const threads = lib.symbols.keisei_native_init(poolThreads());
+    if (threads === 0) return { error: "the native kernels could not allocate their packing buffers" };
+    return { lib, threads };
   } catch (e) {
     // The binary's copy is extracted to TMPDIR and loaded from there (as Dawn is).
     const hint = path.startsWith("/$bunfs/")

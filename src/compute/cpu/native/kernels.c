@@ -32,7 +32,8 @@
 
 // ------------------------------------------------------------------------------------ threads
 // A fork-join pool: `run_units(threads, n, fn, ctx)` runs fn(ctx, unit, thread) for unit = 0..n-1, units
-// claimed one at a time by the calling thread and the workers.
+// claimed one at a time by the calling thread and the first threads - 1 workers (all of them when
+// threads exceeds the pool). Which thread runs a unit never changes its result.
 
 typedef void (*unit_fn)(void *ctx, int unit, int thread);
 
@@ -48,6 +49,7 @@ static struct {
   int units;
   atomic_int next;
   int active; // workers still inside the current job
+  int limit;  // threads taking part in the current job, the caller included
 } pool = {.threads = 1, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 
 static void claim_units(int thread) {
@@ -67,7 +69,7 @@ static void *worker_main(void *arg) {
     if (pool.stop) break;
     seen = pool.gen;
     pthread_mutex_unlock(&pool.lock);
-    claim_units(thread);
+    if (thread < pool.limit) claim_units(thread);
     pthread_mutex_lock(&pool.lock);
     if (--pool.active == 0) pthread_cond_signal(&pool.done);
   }
@@ -85,6 +87,7 @@ static void run_units(int threads, int units, unit_fn fn, void *ctx) {
   pool.fn = fn;
   pool.ctx = ctx;
   pool.units = units;
+  pool.limit = threads;
   atomic_store(&pool.next, 0);
   pool.active = pool.threads - 1;
   pool.gen++;
@@ -111,12 +114,14 @@ static float *grow(float **p, size_t *cap, size_t floats) {
   return *p;
 }
 
-/** Starts `threads` threads in all (the caller included); returns the number running. */
+/** Starts `threads` threads in all (the caller included); returns the number running, 0 when the packing buffers could not be allocated. */
 int keisei_native_init(int threads) {
   if (threads < 1) threads = 1;
   if (threads > MAX_THREADS) threads = MAX_THREADS;
-  for (int t = 0; t < MAX_THREADS; t++)
+  for (int t = 0; t < MAX_THREADS; t++) {
     if (!bpack_buf[t]) bpack_buf[t] = aligned_alloc(64, (size_t)KC * NC * 4);
+    if (!bpack_buf[t]) return 0;
+  }
   int started = 1;
   pool.threads = 1;
   for (int t = 1; t < threads; t++) {
