@@ -8,7 +8,7 @@
 //   Event   = {1: double wall_time, 2: int64 step, 3: string file_version | 5: Summary}
 //   Summary = {1: repeated Value}; Value = {1: tag, 2: float simple_value | 8: TensorProto, 9: metadata}
 
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { appendWhole } from "./run-files.ts";
 import { hostname } from "node:os";
@@ -99,7 +99,11 @@ export class TensorBoardWriter {
   readonly path: string;
 
   constructor(dir: string, now = Date.now()) {
-    this.path = join(dir, `events.out.tfevents.${Math.floor(now / 1000)}.${hostname()}.${process.pid}`);
+    // A run resumed in the same process within the same second (tests do) gets a file of its own.
+    const base = join(dir, `events.out.tfevents.${Math.floor(now / 1000)}.${hostname()}.${process.pid}`);
+    let path = base;
+    for (let n = 1; existsSync(path); n++) path = `${base}.${n}`;
+    this.path = path;
     appendWhole(
       this.path,
       frame(

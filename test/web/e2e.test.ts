@@ -110,7 +110,7 @@ suite("keisei dashboard in Chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "runs.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000); // a cold Chromium's first page can take seconds on 2 busy cores
 
   test("charts: every record of a named metric is a point, for every run overlaid", async () => {
     const { page, errors } = await open(dashboard!.url);
@@ -205,7 +205,7 @@ suite("keisei dashboard in Chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "charts.png") });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   test("games: a saved KIF record replays move by move", async () => {
     const { page, errors } = await open(dashboard!.url, "#tab=games");
@@ -232,7 +232,7 @@ suite("keisei dashboard in Chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "games-replay.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   test("sweeps: the trials, the best so far, parameter against metric", async () => {
     const { page, errors } = await open(dashboard!.url, "#tab=sweeps");
@@ -247,7 +247,7 @@ suite("keisei dashboard in Chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "sweeps.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   test("a live run (keisei train --web) appears, its chart grows with each record, its board shows", async () => {
     const { page, errors } = await open(dashboard!.url);
