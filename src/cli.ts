@@ -26,6 +26,7 @@ import { configSources, list, parseArgv, text, UsageError, wholeNumber } from ".
 import { versionLine, versionText } from "./cli/version.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./cli/train.ts";
 import { runUsi } from "./cli/usi.ts";
+import { type ActorFlags, runActorCommand } from "./cli/actor.ts";
 import { registerDashboard, startTrainDashboard, withLiveFile } from "./cli/dashboard.ts";
 
 const cli = cac("keisei");
@@ -283,6 +284,20 @@ cli
   .example("keisei usi --model models/run/final_model.safetensors")
   .action(async (opts: { model?: string }) => {
     await runUsi(versionText(), opts.model === undefined ? undefined : text(opts.model, "--model"));
+  });
+
+cli
+  .command(
+    "actor",
+    "Play self-play for a learner (keisei train --actors/--store) through its rollout store, from any machine",
+  )
+  .option("--store <url>", "The learner's rollout store: postgres://user@host/db, or sqlite://FILE on the same machine")
+  .option("--run <name>", "The learner's run name (keisei train prints it)")
+  .option("--device <device>", "auto | webgpu | cpu: this actor's compute backend", { default: "auto" })
+  .option("--segments <n>", "Stop after uploading this many segments (default: until the run finishes)")
+  .example("keisei actor --store postgres://keisei@learner-host/keisei --run my_run")
+  .action(async (opts: ActorFlags) => {
+    process.exitCode = await runActorCommand(opts);
   });
 
 registerDashboard(cli, versionText());

@@ -11,10 +11,9 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CAC } from "cac";
 import { buildConfig } from "../config/load.ts";
-import { isCompiledBinary } from "../sweep/trial-runner.ts";
+import { keiseiProgram } from "../util/process.ts";
 import type { TrainerView } from "../training/trainer.ts";
 import { LiveFileView } from "../web/live.ts";
 import { DashboardError, isLoopback, startDashboard } from "../web/server.ts";
@@ -140,9 +139,7 @@ export async function startTrainDashboard(opts: TrainCommandOptions & { web?: un
   const { host, port } = parseWebFlag(opts.web);
   const modelDir = buildConfig(trainConfigSources(opts)).logging.model_dir;
   mkdirSync(modelDir, { recursive: true });
-  const program = isCompiledBinary()
-    ? [process.execPath]
-    : [process.execPath, fileURLToPath(new URL("../cli.ts", import.meta.url))];
+  const program = keiseiProgram();
   // The child's stdin is a pipe this process never writes to: when this process ends, even killed,
   // the child reads EOF and stops. Its stderr goes to a file, read only when it fails to start.
   const errFile = join(tmpdir(), `keisei-dashboard-${process.pid}.err`);

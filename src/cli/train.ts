@@ -8,6 +8,7 @@ import { resumeConfig } from "../training/run.ts";
 import { train, type TrainerView, type TrainResult } from "../training/trainer.ts";
 import { AGENT_GONE_GRACE_MS, watchAgentPipe } from "../sweep/trial-runner.ts";
 import { echo } from "../util/input-error.ts";
+import { versionText } from "./version.ts";
 import { configSources } from "./flags.ts";
 import { SIGNAL_EXIT, STOP_SIGNALS, type StopSignal } from "../util/signals.ts";
 
@@ -26,6 +27,12 @@ export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[
   { flag: "se_ratio", field: "training.se_ratio", doc: "Squeeze-excitation ratio (0: off)" },
   { flag: "policy_head", field: "training.policy_head", doc: "dense | conv" },
   { flag: "mixed_precision", field: "training.mixed_precision", doc: "f16 storage (not supported yet)" },
+  {
+    flag: "actors",
+    field: "parallel.actors",
+    doc: "Actor processes playing while the learner updates (0: one process; auto)",
+  },
+  { flag: "store", field: "parallel.store", doc: "Rollout store shared with actors: postgres://… or sqlite://FILE" },
 ];
 
 export interface TrainCommandOptions {
@@ -56,7 +63,9 @@ export function trainConfigSources(opts: TrainCommandOptions): ConfigSource[] {
     const value = opts[flagKey(f.flag)];
     if (value === undefined) continue;
     const typed =
-      f.field === "logging.run_name" || f.field === "logging.model_dir" ? String(value) : parseValue(String(value));
+      f.field === "logging.run_name" || f.field === "logging.model_dir" || f.field === "parallel.store"
+        ? String(value)
+        : parseValue(String(value));
     sources.push({ name: `--${f.flag} ${echo(value)}`, values: nested(f.field.split("."), typed) });
   }
   return sources;
@@ -103,7 +112,7 @@ export async function runTrainCommand(
     setTimeout(() => process.exit(1), AGENT_GONE_GRACE_MS).unref();
   });
   try {
-    const r = await train(config, { resume: opts.resume, view: makeView(config), signal });
+    const r = await train(config, { resume: opts.resume, view: makeView(config), signal, version: versionText() });
     return { ...r, exitCode: r.stoppedEarly ? (stoppedBy === null ? 1 : SIGNAL_EXIT[stoppedBy]) : 0 };
   } finally {
     if (watchdog) clearInterval(watchdog);

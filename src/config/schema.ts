@@ -93,6 +93,11 @@ export const envSchema = z
       "csa27",
       "Entering-king declaration rule: csa27 adjudicates the CSA 27-point rule, none never does",
     ),
+    start_positions: field(
+      z.array(z.string().min(1).max(200)).max(10_000),
+      [],
+      "Self-play games start from these SFENs in turn (empty: the initial position); e.g. a set of tsume or opening positions",
+    ),
   })
   .strict();
 
@@ -329,6 +334,37 @@ export const displaySchema = z
   })
   .strict();
 
+export const parallelSchema = z
+  .object({
+    actors: field(
+      z.union([z.number().int().min(0).max(1_024), z.literal("auto")]),
+      0,
+      "Actor processes playing self-play while the learner updates (0: one process plays and learns in turn, resumes bit-exactly; auto: one per CPU core but one, at least 1)",
+    ),
+    store: field(
+      z.string().min(1).max(4096).nullable(),
+      null,
+      "Rollout store learner and actors share: postgres://… (actors on other machines: keisei actor --store) or sqlite://FILE (null: <run folder>/actors.sqlite)",
+    ),
+    max_policy_lag: field(
+      z.number().int().min(0).max(1_000),
+      2,
+      "Rollouts played by weights more than this many versions behind the learner's are dropped (counted in parallel/dropped_steps)",
+    ),
+    backlog: field(
+      positiveInt(1_000),
+      1,
+      "Rollouts waiting in the store (fresh ones) at which actors pause until the learner takes some",
+    ),
+    actor_device: field(
+      z.enum(["auto", "webgpu", "cpu"]),
+      "cpu",
+      "Compute backend of the actor processes keisei train starts (the learner keeps env.device)",
+    ),
+    actor_threads: field(positiveInt(1_024), 1, "CPU threads of each actor process keisei train starts (cpu backend)"),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     env: envSchema.default(envSchema.parse({})),
@@ -337,6 +373,7 @@ export const configSchema = z
     ladder: ladderSchema.default(ladderSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
     display: displaySchema.default(displaySchema.parse({})),
+    parallel: parallelSchema.default(parallelSchema.parse({})),
   })
   .strict();
 

@@ -16,6 +16,9 @@ import { type GameEndReason, gameStatus, type RulesOptions } from "../shogi/rule
 import { moveIsDrop, moveIsPromote, moveTo, type Color } from "../shogi/types.ts";
 import { type ActBatch, type ActingPolicy, allocActBatch, chosenMove, encodeRow } from "./acting.ts";
 import type { RolloutBuffer } from "./buffer.ts";
+
+/** Where self-play records decisions: the rollout buffer, or an actor's segment recorder (training/actors). */
+export type TransitionSink = Pick<RolloutBuffer, "add" | "endGame" | "cut">;
 import { mateMove } from "../search/mate.ts";
 import type { Random } from "../util/random.ts";
 
@@ -58,10 +61,13 @@ export interface GameSnapshot {
   match?: Match;
   /** false: the slot's game has not begun (its match and opening are still to be drawn); absent: true. */
   started?: boolean;
+  /** The SFEN the game started from, when self-play has several start positions (absent: the only one). */
+  start?: string;
 }
 
 export interface SelfPlayOptions {
-  startSfen?: string;
+  /** Games start from these positions in turn (default: the initial position). */
+  startSfens?: readonly string[];
   materialShaping?: number;
   mateSearchPly?: number;
   /** Each new game starts 0..N uniformly random legal plies in (drawn from `random`). */
@@ -72,6 +78,11 @@ export interface SelfPlayOptions {
   random?: Random;
 }
 
+/** The shaping potential Φ of `pos` from `colour`'s view: weight × material balance; 0 without shaping. */
+export function shapingPotential(weight: number, pos: Position, colour: Color): number {
+  return weight === 0 ? 0 : weight * materialBalance(pos, colour);
+}
+
 export class SelfPlay {
   readonly batch: ActBatch;
   private readonly games: Position[];
@@ -79,8 +90,12 @@ export class SelfPlay {
   private readonly legalCount: Int32Array; // [n]
   private readonly history: Uint32Array[]; // per game: moves played
   private readonly counters: Int32Array; // [n, 6]: captures, drops, promotions × colour
-  private readonly startSfen: string;
-  private readonly startPly: number;
+  private readonly startSfens: readonly string[];
+  /** The start position of the next new game (an index into startSfens). */
+  private nextStart = 0;
+  /** Per game: the SFEN it started from, and its ply there. */
+  private readonly gameStart: string[];
+  private readonly startPly: Int32Array;
   /** Plies of the mate search run after every move (0: none). */
   private readonly mateSearchPly: number;
   private readonly materialShaping: number;
@@ -108,21 +123,21 @@ export class SelfPlay {
     this.matches = Array.from({ length: numGames }, () => SELF);
     this.unstarted = Array.from({ length: numGames }, () => true);
     this.materialShaping = options.materialShaping ?? 0;
-    this.startSfen = options.startSfen ?? Position.startpos().toSfen();
-    this.startPly = Position.fromSfen(this.startSfen).ply;
+    this.startSfens = options.startSfens?.length ? options.startSfens : [Position.startpos().toSfen()];
+    this.gameStart = Array.from({ length: numGames }, () => this.startSfens[0]);
+    this.startPly = new Int32Array(numGames);
     this.batch = allocActBatch(numGames);
     this.legalMoves = new Uint32Array(numGames * MAX_LEGAL_MOVES);
     this.legalCount = new Int32Array(numGames);
     this.counters = new Int32Array(numGames * 6);
     const cap = rules.maxMovesPerGame > 0 ? rules.maxMovesPerGame + 1 : 4096;
     this.history = Array.from({ length: numGames }, () => new Uint32Array(cap));
-    this.games = Array.from({ length: numGames }, (_, i) => this.newGame(i));
+    this.games = Array.from({ length: numGames }, (_, i) => this.newGame(i, this.startSfens[0]));
     this.encodeBatch();
   }
 
-  /** The shaping potential Φ of `pos` from `colour`'s view: weight × material balance; 0 without shaping. */
   private potential(pos: Position, colour: Color): number {
-    return this.materialShaping === 0 ? 0 : this.materialShaping * materialBalance(pos, colour);
+    return shapingPotential(this.materialShaping, pos, colour);
   }
 
   /** The current position of game `i` (for display; do not modify it). */
@@ -132,14 +147,21 @@ export class SelfPlay {
 
   /** The moves game `i` has played so far. */
   movesOf(i: number): Uint32Array {
-    return this.history[i].subarray(0, this.games[i].ply - this.startPly);
+    return this.history[i].subarray(0, this.games[i].ply - this.startPly[i]);
   }
 
-  private newGame(i: number): Position {
-    const pos = Position.fromSfen(this.startSfen);
+  /** A new game in slot `i` from `sfen` (default: the next start position in turn). */
+  private newGame(i: number, sfen?: string): Position {
+    if (sfen === undefined) {
+      sfen = this.startSfens[this.nextStart];
+      this.nextStart = (this.nextStart + 1) % this.startSfens.length;
+    }
+    const pos = Position.fromSfen(sfen);
+    this.gameStart[i] = sfen;
+    this.startPly[i] = pos.ply;
     this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
     if (gameStatus(pos, this.rules, this.legalCount[i]).over)
-      throw new Error(`self-play start position is already over: ${this.startSfen}`);
+      throw new Error(`self-play start position is already over: ${sfen}`);
     this.counters.fill(0, i * 6, i * 6 + 6);
     return pos;
   }
@@ -148,18 +170,20 @@ export class SelfPlay {
   private beginGame(i: number): Position {
     this.matches[i] = this.nextMatch(i);
     this.unstarted[i] = false;
+    const sfen = this.startSfens[this.nextStart];
+    this.nextStart = (this.nextStart + 1) % this.startSfens.length;
     for (let attempt = 0; ; attempt++) {
-      const pos = this.newGame(i);
+      const pos = this.newGame(i, sfen);
       const plies = this.random && this.startRandomPlies > 0 ? this.random.int(this.startRandomPlies + 1) : 0;
       let over = false;
       for (let k = 0; k < plies && !over; k++) {
         const move = this.legalMoves[i * MAX_LEGAL_MOVES + this.random!.int(this.legalCount[i])];
-        this.history[i][pos.ply - this.startPly] = move;
+        this.history[i][pos.ply - this.startPly[i]] = move;
         pos.makeMove(move);
         this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
         over = gameStatus(pos, this.rules, this.legalCount[i]).over;
       }
-      if (!over || attempt >= 8) return over ? this.newGame(i) : pos;
+      if (!over || attempt >= 8) return over ? this.newGame(i, sfen) : pos;
     }
   }
 
@@ -189,7 +213,7 @@ export class SelfPlay {
    */
   async step(
     policy: ActingPolicy,
-    buffer: RolloutBuffer | null,
+    buffer: TransitionSink | null,
     opponents: readonly ActingPolicy[] = [],
   ): Promise<FinishedGame[]> {
     const b = this.batch;
@@ -231,7 +255,7 @@ export class SelfPlay {
       else if (pos.board[moveTo(move)] !== 0) this.counters[c]++;
       if (moveIsPromote(move)) this.counters[c + 4]++;
       const plies = this.history[i];
-      const played = pos.ply - this.startPly;
+      const played = pos.ply - this.startPly[i];
       plies[played] = move;
       pos.makeMove(move);
 
@@ -252,7 +276,7 @@ export class SelfPlay {
         plies: played + 1,
         winner: status.winner,
         reason: status.reason!,
-        startSfen: this.startSfen,
+        startSfen: this.gameStart[i],
         moves: plies.slice(0, played + 1),
         counters: {
           captures: [cs[i * 6], cs[i * 6 + 1]],
@@ -300,6 +324,7 @@ export class SelfPlay {
       counters: Array.from(this.counters.subarray(i * 6, i * 6 + 6)),
       match: { ...this.matches[i] },
       ...(this.unstarted[i] ? { started: false } : {}),
+      ...(this.startSfens.length > 1 ? { start: this.gameStart[i] } : {}),
     }));
   }
 
@@ -310,10 +335,10 @@ export class SelfPlay {
         `self-play: ${saved.length} saved games for ${this.numGames} game slots (training.num_envs changed?)`,
       );
     saved.forEach((g, i) => {
-      const pos = this.newGame(i);
+      const pos = this.newGame(i, g.start ?? this.startSfens[0]);
       for (const m of g.moves) {
         if (!pos.isLegal(m)) throw new Error(`self-play: saved game ${i} has an illegal move ${m} at ply ${pos.ply}`);
-        this.history[i][pos.ply - this.startPly] = m;
+        this.history[i][pos.ply - this.startPly[i]] = m;
         pos.makeMove(m);
       }
       this.legalCount[i] = pos.generateLegal(this.legalMoves, i * MAX_LEGAL_MOVES);
@@ -331,7 +356,7 @@ export class SelfPlay {
    * Ends a rollout: the value of every game's current position (one batched pass) bootstraps the
    * trajectories still in progress — from the side to move's view, negated for the other colour.
    */
-  async bootstrap(policy: ActingPolicy, buffer: RolloutBuffer): Promise<void> {
+  async bootstrap(policy: ActingPolicy, buffer: TransitionSink): Promise<void> {
     await policy.act(this.batch);
     const values = this.batch.values;
     const potentialOf =

@@ -16,12 +16,12 @@
 // SQLite), so agents proposing at once see each other's trials. Times are milliseconds since the
 // epoch from the agents' clocks.
 
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { SQL } from "bun";
+import { existsSync } from "node:fs";
+import type { SQL } from "bun";
+import { connectDatabase, describeDatabase, type Mutex, prepareSqlite } from "../util/database.ts";
 import type { Proposal, TrialState } from "./samplers.ts";
 import type { SweepSpec } from "./spec.ts";
-import { InputError, quote } from "../util/input-error.ts";
+import { InputError } from "../util/input-error.ts";
 
 /** What every trial of a study starts from: the base config values and extra `keisei train` flags. */
 export interface TrialBase {
@@ -143,39 +143,13 @@ function schema(adapter: "sqlite" | "postgres"): string[] {
   ];
 }
 
-/** Serialises this process's use of one connection: on SQLite a query issued while a transaction is open would join it. */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /**
- * `postgres://…` / `postgresql://…`, `sqlite://path`, or a plain path to an SQLite file. Any other
- * `scheme://` (mysql://, http://) is refused: read as a path it would make a folder named `mysql:`.
+ * `postgres://…` / `postgresql://…`, `sqlite://path`, or a plain path to an SQLite file; any other
+ * `scheme://` is refused (util/database.ts).
  */
 export function describeStorage(url: string): { adapter: "sqlite" | "postgres"; target: string } {
-  if (/^postgres(ql)?:\/\//.test(url)) return { adapter: "postgres", target: url };
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1];
-  if (scheme !== undefined && !/^(sqlite|file)$/i.test(scheme))
-    throw new StorageError(
-      `--storage ${quote(url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"), 60)}: ${scheme}:// is not a study database keisei opens (sqlite://FILE, an SQLite file path, or postgres://…)`,
-    );
-  const path = url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, "");
-  if (path === "") throw new StorageError("--storage: empty (sqlite://FILE, an SQLite file path, or postgres://…)");
-  if (path === ":memory:") return { adapter: "sqlite", target: path };
-  return { adapter: "sqlite", target: resolve(path) };
+  return describeDatabase(url, "--storage", "a study database", (m) => new StorageError(m));
 }
-
-/**
- * SQLite connections of this process, one per file. Bun's SQLite client runs queries synchronously,
- * so a second connection of the same process waiting on the first one's lock would block the only
- * thread the first needs to finish: a process shares one connection per file (and its Mutex).
- */
-const sqliteShared = new Map<string, { sql: SQL; lock: Mutex; users: number }>();
 
 export class StudyStorage {
   private closed = false;
@@ -199,28 +173,9 @@ export class StudyStorage {
       throw new StorageError(
         `${target}: no such study database (keisei sweep create SWEEP.yaml makes one; --storage or --savedir names it)`,
       );
-    if (adapter === "postgres") {
-      const sql = new SQL(target, { max: 4 });
-      const label = target.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-      const storage = new StudyStorage(sql, new Mutex(), adapter, label, () => sql.close());
-      await storage.initOrClose();
-      return storage;
-    }
-    let shared = target === ":memory:" ? undefined : sqliteShared.get(target);
-    const first = !shared;
-    if (!shared) {
-      if (target !== ":memory:") mkdirSync(dirname(target), { recursive: true });
-      shared = { sql: new SQL(target === ":memory:" ? ":memory:" : `sqlite://${target}`), lock: new Mutex(), users: 0 };
-      if (target !== ":memory:") sqliteShared.set(target, shared);
-    }
-    shared.users++;
-    const entry = shared;
-    const storage = new StudyStorage(entry.sql, entry.lock, adapter, target, async () => {
-      if (--entry.users > 0) return;
-      sqliteShared.delete(target);
-      await entry.sql.close();
-    });
-    if (first) await storage.initOrClose();
+    const db = connectDatabase({ adapter, target });
+    const storage = new StudyStorage(db.sql, db.lock, adapter, db.label, () => db.close());
+    if (db.first) await storage.initOrClose();
     return storage;
   }
 
@@ -234,13 +189,7 @@ export class StudyStorage {
   }
 
   private async init() {
-    if (this.adapter === "sqlite") {
-      // busy_timeout first: switching to WAL needs the write lock another agent may hold.
-      await this.sql`PRAGMA busy_timeout = 10000`;
-      await this.sql`PRAGMA journal_mode = WAL`;
-      await this.sql`PRAGMA synchronous = NORMAL`;
-      await this.sql`PRAGMA foreign_keys = ON`;
-    }
+    if (this.adapter === "sqlite") await prepareSqlite(this.sql);
     await this.globalTransaction(async (tx) => {
       for (const ddl of schema(this.adapter)) await tx.unsafe(ddl);
     });

@@ -12,8 +12,7 @@
 // its trial — the kernel closes the pipe, the trial reads EOF (watchAgentPipe) and stops too.
 
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
+import { keiseiProgram } from "../util/process.ts";
 
 /** The `keisei train` flags the runner sets on every trial (cli/train.ts's TRAIN_FLAGS are the config-setting ones a user passes). */
 export const TRIAL_FLAGS = {
@@ -53,15 +52,9 @@ export function watchAgentPipe(gone: () => void): () => void {
 }
 export const EFFECTIVE_CONFIG_FILE = "effective_config.yaml";
 
-/** Whether this process is the compiled `keisei` binary rather than bun running the sources. */
-export function isCompiledBinary(): boolean {
-  return import.meta.path.startsWith("/$bunfs/") || !/^bun(-debug)?(\.exe)?$/.test(basename(process.execPath));
-}
-
 /** The command that starts `keisei train`: the binary itself, or bun with src/cli.ts. */
 export function keiseiTrainCommand(): string[] {
-  if (isCompiledBinary()) return [process.execPath, "train"];
-  return [process.execPath, fileURLToPath(new URL("../cli.ts", import.meta.url)), "train"];
+  return [...keiseiProgram(), "train"];
 }
 
 /** A value as `--override key=VALUE` text that parseOverride (YAML) reads back as the same value. */

@@ -7,6 +7,7 @@ import { EVAL_METRIC_NAMES } from "../evaluation/evaluate.ts";
 import { AZ_METRIC_NAMES, type AzMetrics } from "../rl/az-learner.ts";
 import { PPO_METRIC_NAMES, type PpoMetrics } from "../rl/ppo.ts";
 import type { FinishedGame, SelfPlayEndReason } from "../rl/selfplay.ts";
+import { PARALLEL_METRIC_NAMES } from "./actors/feed.ts";
 import { POOL_METRIC_NAMES } from "./opponent-pool.ts";
 
 export type MetricsRecord = Record<string, number>;
@@ -60,6 +61,7 @@ export const METRIC_NAMES: readonly string[] = [
   ...TAIL_NAMES,
   ...REASONS.map((r) => `game/ends_${r}`),
   ...POOL_METRIC_NAMES,
+  ...PARALLEL_METRIC_NAMES,
   ...EVAL_METRIC_NAMES,
 ];
 
@@ -85,6 +87,7 @@ export const TRENDS: readonly { key: string; label: string; kind: "count" | "num
   { key: "search/simulations_per_second", label: "sims/s", kind: "count" },
   { key: "search/root_visit_entropy", label: "root entropy", kind: "number" },
   { key: "pool/learner_score", label: "vs pool", kind: "rate" },
+  { key: "parallel/policy_lag_mean", label: "policy lag", kind: "number" },
   { key: "eval/win_rate", label: "eval win rate", kind: "rate" },
   { key: "eval/elo", label: "Elo", kind: "number" },
 ];
@@ -162,6 +165,8 @@ export class MetricsManager {
     evaluation?: MetricsRecord | null;
     /** The opponent pool's figures (POOL_METRIC_NAMES), when it is on. */
     pool?: MetricsRecord | null;
+    /** The actors' figures (PARALLEL_METRIC_NAMES), when actors play. */
+    parallel?: MetricsRecord | null;
   }): MetricsRecord {
     const t = this.state.totals;
     const w = this.state.window;
@@ -172,7 +177,10 @@ export class MetricsManager {
       timestep: o.timestep,
       iteration: o.iteration,
       "charts/SPS": timing.steps / (timing.selfplaySeconds + timing.updateSeconds),
-      "charts/selfplay_SPS": timing.steps / timing.selfplaySeconds,
+      // With actors the learner plays nothing: self-play's pace is theirs, all together.
+      "charts/selfplay_SPS": o.parallel
+        ? o.parallel["parallel/actor_steps_per_second"]
+        : timing.steps / timing.selfplaySeconds,
       "charts/episodes": t.games,
       "charts/games_per_hour": o.wallSeconds > 0 ? (t.games / o.wallSeconds) * 3600 : 0,
     };
@@ -193,7 +201,7 @@ export class MetricsManager {
       "time/update_s": timing.updateSeconds,
       "time/wall_s": o.wallSeconds,
     };
-    const r: MetricsRecord = { ...head, ...o.learned, ...tail, ...o.pool, ...o.evaluation };
+    const r: MetricsRecord = { ...head, ...o.learned, ...tail, ...o.pool, ...o.parallel, ...o.evaluation };
     for (const reason of REASONS) r[`game/ends_${reason}`] = t.reasons[reason] ?? 0;
     for (const { key } of TRENDS) {
       const v = r[key];

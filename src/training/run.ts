@@ -40,7 +40,9 @@ import { MetricsManager } from "./metrics.ts";
 import { trimMetricsJsonl } from "./run-files.ts";
 import { EFFECTIVE_CONFIG, newestRunWithCheckpoint, openSession, type Session } from "./session.ts";
 import { TensorBoardWriter, trimEventFiles } from "./tensorboard.ts";
-import { InputError } from "../util/input-error.ts";
+import { InputError, quote } from "../util/input-error.ts";
+import { Position } from "../shogi/position.ts";
+import { ActorFeed, usesActors } from "./actors/feed.ts";
 
 export class TrainingError extends InputError {
   override name = "TrainingError";
@@ -67,6 +69,8 @@ export interface TrainOptions {
   /** Set `stop` to finish the current step, write a checkpoint and return. */
   signal?: { stop: boolean };
   backend?: Backend;
+  /** This build's version text (keisei --version): actors of another build are told it. */
+  version?: string;
 }
 
 /** An open run: the parts the loop drives, and the counters a checkpoint saves. */
@@ -85,6 +89,8 @@ export interface Run {
   metricsPath: string;
   /** null when training.evaluation is off. */
   evaluation: PeriodicEvaluation | null;
+  /** The actors' rollouts (parallel.actors, parallel.store); null: this process plays its own. */
+  feed: ActorFeed | null;
   /** Transitions per rollout. */
   rolloutSize: number;
   rngs: Record<"policy" | "ppo" | "pool" | "opponents" | "openings", Random>;
@@ -160,6 +166,29 @@ export function checkTrainingConfig(c: Config): void {
     throw new TrainingError(
       `training.minibatch_size (${t.minibatch_size}) must be at most half a rollout less one ply of games (${R / 2 - t.num_envs}) with training.opponent_pool_fraction > 0: a pool game's opponent moves are not trained on`,
     );
+  const p = c.parallel;
+  if (usesActors(p)) {
+    const why = p.store !== null ? "parallel.store is set" : `parallel.actors is ${p.actors}`;
+    if (t.algorithm !== "ppo")
+      throw new TrainingError(
+        `${why}: actors play for algorithm ppo only (gumbel_az searches every move in the learner's process); set parallel.actors to 0`,
+      );
+    if (t.opponent_pool_fraction > 0)
+      throw new TrainingError(
+        `${why}: actors play self-play only; set training.opponent_pool_fraction to 0 (the opponent pool runs in the single process)`,
+      );
+  }
+  if (t.algorithm === "gumbel_az" && c.env.start_positions.length > 0)
+    throw new TrainingError(
+      "env.start_positions: gumbel_az self-play starts from the initial position; leave it empty",
+    );
+  c.env.start_positions.forEach((sfen, i) => {
+    try {
+      Position.fromSfen(sfen);
+    } catch (e) {
+      throw new TrainingError(`env.start_positions[${i}] ${quote(sfen)}: ${(e as Error).message}`);
+    }
+  });
   if (t.mixed_precision)
     throw new TrainingError(
       "training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false",
@@ -342,6 +371,7 @@ async function openRunIn(config: Config, o: TrainOptions, opened: Opened): Promi
   let algo: PpoParts | AzParts;
   if (t.algorithm === "ppo") {
     const selfplay = new SelfPlay(t.num_envs, rules, {
+      startSfens: config.env.start_positions,
       materialShaping: t.material_shaping,
       mateSearchPly: t.selfplay_mate_ply,
       startRandomPlies: t.start_random_plies,
@@ -445,9 +475,22 @@ async function openRunIn(config: Config, o: TrainOptions, opened: Opened): Promi
     );
   }
 
+  const feed = usesActors(config.parallel)
+    ? await ActorFeed.open(config, {
+        runName: session.runName,
+        runDir: session.dir,
+        resumedAt: resumeFrom ? resumeFrom.state.iteration : null,
+        net,
+        version: o.version ?? "(unknown version)",
+        say,
+        signal: o.signal,
+      })
+    : null;
+
   return {
     config: session.config,
     session,
+    feed,
     backend,
     net,
     adam,

@@ -61,6 +61,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
   const wall = () => run.wallBase + (performance.now() - started) / 1000;
   const show = new Show(run, o, wall);
   let stoppedEarly = false;
+  let completed = false;
   try {
     while (run.timestep < t.total_timesteps) {
       const previous = run.timestep;
@@ -91,6 +92,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         timing,
         learned,
         pool: run.pool.metrics(),
+        parallel: run.feed?.metrics(),
         evaluation: evaluation?.metrics,
       });
       // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.
@@ -105,8 +107,10 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
       await show.iteration(record, evaluation);
     }
     await finish(run, stoppedEarly, wall());
+    completed = !stoppedEarly;
   } finally {
     o.view?.close(show.frame());
+    await run.feed?.close(completed);
     run.close();
   }
   const { session, iteration, lastCheckpoint } = run;
@@ -156,8 +160,9 @@ async function ppoIteration(
   show: Show,
 ): Promise<{ timing: Timing; learned: PpoMetrics } | null> {
   const t = run.config.training;
-  // 1. Collect a rollout: num_envs games in lock-step, one batched forward pass per ply.
-  const rollout = await collect(run, ppo, signal, show);
+  // 1. Collect a rollout: num_envs games in lock-step, one batched forward pass per ply — or, with
+  //    actors, their segments from the store, already bootstrapped (actors/feed.ts).
+  const rollout = run.feed ? await fromActors(run, run.feed, signal) : await collect(run, ppo, signal, show);
   if ("stopped" in rollout) {
     ppo.selfplay.restore(rollout.stopped.games);
     for (const [k, r] of Object.entries(run.rngs)) r.state = rollout.stopped.rng[k];
@@ -165,7 +170,7 @@ async function ppoIteration(
   }
   const { buffer, timing, before } = rollout;
   // 2. Bootstrap: the value of every game's current position cuts the trajectories still in progress.
-  await ppo.selfplay.bootstrap(timed(ppo.policy, timing), buffer);
+  if (!run.feed) await ppo.selfplay.bootstrap(timed(ppo.policy, timing), buffer);
   timing.selfplaySeconds = (performance.now() - timing.startedAt) / 1000;
   // 3. Advantages: shaping rewards, then GAE per trajectory (one colour of one game).
   buffer.addShapingRewards(t.gamma);
@@ -176,10 +181,32 @@ async function ppoIteration(
   if (learned === null) {
     ppo.selfplay.restore(before.games);
     for (const [k, r] of Object.entries(run.rngs)) r.state = before.rng[k];
+    await run.feed?.release(run.iteration); // the rollout goes back to the store for the resumed run
     return null;
   }
+  // 5. With actors: the new weights, published for them.
+  await run.feed?.publish(run.net);
   timing.updateSeconds = (performance.now() - updateStart) / 1000;
   return { timing, learned };
+}
+
+/**
+ * The rollout from the actors (actors/feed.ts): waits for enough fresh segments in the store,
+ * claims them for this iteration and rebuilds them into a buffer, cut and bootstrapped as the
+ * actors played them. Asked to stop while waiting, it returns the run as it was.
+ */
+async function fromActors(
+  run: Run,
+  feed: NonNullable<Run["feed"]>,
+  signal: { stop: boolean } | undefined,
+): Promise<{ buffer: RolloutBuffer; timing: Timing; before: RunPoint } | { stopped: RunPoint }> {
+  const timing = newTiming();
+  const before = { games: run.algo.selfplay.snapshot() as GameSnapshot[], rng: rngStates(run.rngs) };
+  const got = await feed.collect(run.iteration + 1, run.rolloutSize, signal);
+  if (got === null) return { stopped: before };
+  timing.steps = got.buffer.size;
+  run.metrics.addGames(got.games);
+  return { buffer: got.buffer, timing, before };
 }
 
 /**
@@ -462,8 +489,10 @@ class Show {
   frame(): TrainerFrame {
     const { run } = this;
     const c = run.config;
-    const g = run.algo.selfplay.position(0);
-    const moves = run.algo.selfplay.movesOf(0);
+    // With actors the learner plays no game: the newest game it rebuilt from their rollouts.
+    const shown = run.feed?.shown;
+    const g = shown ? shown.pos : run.algo.selfplay.position(0);
+    const moves = shown ? shown.moves : run.algo.selfplay.movesOf(0);
     // Time left: what is still to play and learn, plus the update still owed to what was collected.
     const owed = this.updated === null ? this.timestep - run.timestep : (1 - this.updated) * run.rolloutSize;
     const eta = run.pace.secondsFor(c.training.total_timesteps - this.timestep) + owed * run.pace.updatePerStep();
@@ -487,11 +516,14 @@ class Show {
       config: c,
       weightStats: this.weightStats,
       elo: this.elo,
+      actors: run.feed?.actors() ?? null,
       etaSeconds: eta,
       etaIsLowerBound: !run.pace.complete,
       activity:
         this.updated === null
-          ? "self-play"
+          ? run.feed
+            ? "taking the actors' rollouts"
+            : "self-play"
           : `${run.algo.kind === "ppo" ? "PPO" : "AZ"} update ${Math.round(this.updated * 100)}%`,
     };
   }

@@ -196,6 +196,32 @@ describe.skipIf(host === null || process.platform === "win32")(
       expect(ev.out).toContain("random");
     }, 150_000);
 
+    test("train --actors 1: the binary starts itself as the actor, and the learner trains on its segments", () => {
+      const models = join(bare.cwd, "models");
+      const r = runBare(bare, [
+        "train",
+        "--config",
+        "tiny",
+        ...QUICK,
+        "--device",
+        "cpu",
+        "--savedir",
+        models,
+        "--run-name",
+        "actors",
+        "--actors",
+        "1",
+      ]);
+      expect(r.code).toBe(0);
+      expect(`${r.out}${r.err}`).toMatch(/actor 0: actor \S+: run actors in .*actors\.sqlite/);
+      expectRun(join(models, "actors"), [256, 512]);
+      const records = readFileSync(join(models, "actors", "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(records.map((x) => x["parallel/rollouts"])).toEqual([1, 1]);
+    }, 150_000);
+
     test("usi: usiok within 1 s of a cold start; the checkpoint plays a legal move by search", async () => {
       const model = join(bare.cwd, "models", "cpu", "final_model.safetensors");
       const e = new EngineProcess([bare.binary, "usi", "--model", model], { ...bare.env });

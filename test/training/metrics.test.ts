@@ -83,8 +83,10 @@ describe("MetricsManager", () => {
         "search/root_visit_entropy": 2,
       } as PpoMetrics,
       pool: { "pool/size": 2, "pool/games": 10, "pool/learner_score": 0.25 },
+      parallel: { "parallel/policy_lag_mean": 1.5, "parallel/actor_steps_per_second": 2000 },
       evaluation: { "eval/win_rate": 0.5, "eval/elo": 1500 },
     });
+    expect(r["charts/selfplay_SPS"]).toBe(2000); // with actors: theirs
     for (const { key } of TRENDS) expect(r[key]).toBeNumber();
     expect(Object.keys(m.state.history).sort()).toEqual(TRENDS.map((t) => t.key).sort());
   });

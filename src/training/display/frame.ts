@@ -35,6 +35,8 @@ export interface DashboardFrame {
   etaIsLowerBound?: boolean;
   /** What the run is doing now: "self-play" or "PPO update 40%". */
   activity?: string;
+  /** The actors playing for the learner (parallel.actors, keisei actor); absent or null in a single-process run. */
+  actors?: { name: string; state: string; gamesPerSecond: number; stepsPerSecond: number; lag: number }[] | null;
   /** A status line, e.g. "checkpoint written: checkpoint_ts20480.safetensors". */
   message?: string;
 }

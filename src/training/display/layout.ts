@@ -37,7 +37,7 @@ function chooseLayout(width: number, unicode: boolean): Row[] {
       b = Math.ceil(rest / 2);
     return [
       [
-        { width: bw, panels: ["board", "elo"] },
+        { width: bw, panels: ["board", "elo", "actors"] },
         { width: b, panels: ["trends", "stats"] },
         { width: rest - b, panels: ["config", "weights"] },
       ],
@@ -47,7 +47,7 @@ function chooseLayout(width: number, unicode: boolean): Row[] {
     const left = Math.max(bw, Math.floor((width - GAP) / 2));
     return [
       [
-        { width: left, panels: ["board", "stats", "elo"] },
+        { width: left, panels: ["board", "stats", "elo", "actors"] },
         { width: width - GAP - left, panels: ["trends", "config", "weights"] },
       ],
     ];
@@ -60,11 +60,14 @@ function chooseLayout(width: number, unicode: boolean): Row[] {
       ],
       [{ width, panels: ["trends"] }],
       [{ width, panels: ["elo"] }],
+      [{ width, panels: ["actors"] }],
       [{ width, panels: ["config"] }],
       [{ width, panels: ["weights"] }],
     ];
   }
-  return (["trends", "board", "stats", "elo", "config", "weights"] as PanelId[]).map((id) => [{ width, panels: [id] }]);
+  return (["trends", "board", "stats", "elo", "actors", "config", "weights"] as PanelId[]).map((id) => [
+    { width, panels: [id] },
+  ]);
 }
 
 /**

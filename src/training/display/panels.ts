@@ -120,7 +120,7 @@ function progressBar(fraction: number, width: number, ctx: RenderContext): strin
 // Panels
 
 export interface Panel {
-  id: "board" | "trends" | "stats" | "config" | "weights" | "elo";
+  id: "board" | "trends" | "stats" | "config" | "weights" | "elo" | "actors";
   /** Lower keeps its place longer when the terminal is too short. */
   priority: number;
   title(frame: DashboardFrame): string;
@@ -385,7 +385,39 @@ const eloPanel: Panel = {
   },
 };
 
+/** The actor processes playing for the learner (parallel.actors, keisei actor): their pace and how far behind their weights are. */
+const actorsPanel: Panel = {
+  id: "actors",
+  priority: 4.5,
+  title: (frame) => `Actors · ${frame.actors?.length ?? 0}`,
+  content(frame, inner, ctx) {
+    const actors = frame.actors;
+    if (!actors || actors.length === 0) return null;
+    const num = 9;
+    const nameWidth = inner - 3 * num - 8;
+    if (nameWidth < 8) return null;
+    const out = [
+      dim(
+        ctx,
+        `${"actor".padEnd(nameWidth)}${"state".padStart(8)}${"games/s".padStart(num)}${"plies/s".padStart(num)}${"lag".padStart(num)}`,
+      ),
+    ];
+    for (const a of actors.slice(0, 8))
+      out.push(
+        `${fitWidth(a.name, nameWidth)}${a.state.slice(0, 7).padStart(8)}${fmtSig(a.gamesPerSecond).padStart(num)}${fmtCount(a.stepsPerSecond).padStart(num)}${String(a.lag).padStart(num)}`,
+      );
+    if (actors.length > 8) out.push(dim(ctx, `… ${actors.length - 8} more`));
+    const r = frame.record;
+    if ("parallel/policy_lag_mean" in r)
+      out.push(
+        `${dim(ctx, "trained at lag")} ${fmtSig(r["parallel/policy_lag_mean"])} mean, ${fmtSig(r["parallel/policy_lag_max"])} max · ${dim(ctx, "dropped")} ${fmtCount(r["parallel/dropped_steps_total"])} plies`,
+      );
+    return out.map((l) => fitWidth(l, inner).trimEnd());
+  },
+};
+
 export const PANELS = {
+  actors: actorsPanel,
   board: boardPanel,
   trends: trendsPanel,
   stats: statsPanel,

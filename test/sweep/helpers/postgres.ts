@@ -5,7 +5,7 @@
 // Without PostgreSQL installed the tests that need it are skipped with the reason printed once;
 // with KEISEI_REQUIRE_POSTGRES=1 (set by .ci/run) a missing server is a failure instead.
 
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -15,9 +15,21 @@ export const requirePostgres = process.env.KEISEI_REQUIRE_POSTGRES === "1";
 export interface PgServer {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
+  /** The port it listens on. */
+  port: number;
   /** A fresh, empty database on this server; its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Shuts the server down (fast: clients are disconnected) keeping its data, and starts it again on the same port. */
+  down(): void;
+  up(): void;
   stop(): void;
+}
+
+export interface PgOptions {
+  /** listen_addresses (default 127.0.0.1). */
+  listen?: string;
+  /** Extra pg_hba.conf lines, e.g. "host all all 10.200.1.0/24 trust". */
+  hba?: string[];
 }
 
 function binDir(): string | null {
@@ -47,7 +59,7 @@ function idOf(flag: "-u" | "-g", user: string): number | null {
 }
 
 /** Starts a server, or returns why it cannot. */
-export function startPostgres(): PgServer | string {
+export function startPostgres(o: PgOptions = {}): PgServer | string {
   const bin = binDir();
   if (!bin)
     return "PostgreSQL is not installed (apt-get install postgresql; or set KEISEI_POSTGRES_BIN to the folder with initdb and pg_ctl)";
@@ -69,21 +81,12 @@ export function startPostgres(): PgServer | string {
   };
   const init = run([join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
   if (!init.ok) return `initdb failed: ${init.out.split("\n").slice(-3).join(" / ")}`;
+  if (o.hba?.length) appendFileSync(join(data, "pg_hba.conf"), `${o.hba.join("\n")}\n`);
   const port = freePort();
-  const opts = `-p ${port} -k ${data} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  const start = run([
-    join(bin, "pg_ctl"),
-    "-D",
-    data,
-    "-l",
-    join(dir, "server.log"),
-    "-w",
-    "-t",
-    "60",
-    "-o",
-    opts,
-    "start",
-  ]);
+  const opts = `-p ${port} -k ${data} -c listen_addresses=${o.listen ?? "127.0.0.1"} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const startServer = () =>
+    run([join(bin, "pg_ctl"), "-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", opts, "start"]);
+  const start = startServer();
   if (!start.ok) return `pg_ctl start failed: ${start.out.split("\n").slice(-3).join(" / ")}`;
   let stopped = false;
   const stop = () => {
@@ -96,6 +99,15 @@ export function startPostgres(): PgServer | string {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
+    port,
+    down() {
+      const r = run([join(bin, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]);
+      if (!r.ok) throw new Error(`pg_ctl stop failed: ${r.out}`);
+    },
+    up() {
+      const r = startServer();
+      if (!r.ok) throw new Error(`pg_ctl start failed: ${r.out}`);
+    },
     async createDatabase(name: string) {
       const admin = new SQL(url);
       try {
@@ -112,8 +124,8 @@ export function startPostgres(): PgServer | string {
 
 let warned = false;
 /** The server for a test file, or null (its tests skip) when there is none and CI did not demand one. */
-export function testPostgres(): PgServer | null {
-  const r = startPostgres();
+export function testPostgres(o: PgOptions = {}): PgServer | null {
+  const r = startPostgres(o);
   if (typeof r !== "string") return r;
   if (requirePostgres) throw new Error(`KEISEI_REQUIRE_POSTGRES=1 but ${r}`);
   if (!warned) console.warn(`[postgres sweep tests skipped] ${r}`);

@@ -1,0 +1,116 @@
+// Scale-out on this machine: `keisei train` with 0 (one process: plays, then learns), 1, 2, …
+// actor processes (they play while the learner updates), on the tiny config and on a 2×32 tower
+// with the dense policy head, in one run. Prints per run the whole-run steps/s (plies trained per
+// second of wall time, after the first iterations: actors starting and the first weights), the
+// self-play steps/s (the single process: its self-play alone; with actors: theirs, summed), the
+// policy lag the learner trained at and the share of plies dropped as stale — and whole-run steps/s
+// as a multiple of the single process's (the anchor, same run).
+//
+//   bun bench/scale.ts [--actors 0,1,2] [--iterations 14] [--configs tiny,dense2x32]
+
+import { availableParallelism } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const cores = availableParallelism();
+const { values } = parseArgs({
+  options: {
+    actors: { type: "string", default: Array.from({ length: cores + 1 }, (_, i) => i).join(",") },
+    iterations: { type: "string", default: "14" },
+    configs: { type: "string", default: "tiny,dense2x32" },
+  },
+});
+const ROOT = resolve(import.meta.dir, "..");
+const ITERATIONS = Number(values.iterations);
+const SKIP = 3; // iterations left out of the figures: process start, actors' first segments
+
+const CONFIGS: Record<string, string[]> = {
+  tiny: ["--config", "tiny"],
+  dense2x32: [
+    "--config",
+    "tiny",
+    "--override",
+    "training.tower_depth=2",
+    "--override",
+    "training.tower_width=32",
+    "--override",
+    "training.policy_head=dense",
+  ],
+};
+
+interface Figures {
+  wholeSps: number;
+  selfplaySps: number;
+  lag: number;
+  dropped: number;
+}
+
+function runOnce(name: string, actors: number): Figures {
+  const dir = mkdtempSync(join(tmpdir(), "keisei-scale-"));
+  try {
+    const steps = 1024; // tiny's steps_per_epoch
+    const r = Bun.spawnSync(
+      [
+        process.execPath,
+        join(ROOT, "src/cli.ts"),
+        "train",
+        ...CONFIGS[name],
+        "--device",
+        "cpu",
+        "--savedir",
+        dir,
+        "--run-name",
+        "scale",
+        "--actors",
+        String(actors),
+        "--total-timesteps",
+        String(steps * ITERATIONS),
+        "--override",
+        "evaluation.enable_periodic_evaluation=false",
+        "--override",
+        `training.checkpoint_interval_timesteps=${steps * ITERATIONS * 10}`,
+      ],
+      {
+        env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? "/tmp" },
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    if (r.exitCode !== 0) throw new Error(`${name} with ${actors} actors failed:\n${r.stderr.toString().slice(-2000)}`);
+    const records = readFileSync(join(dir, "scale", "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const from = records[SKIP - 1];
+    const to = records[records.length - 1];
+    const measured = records.slice(SKIP);
+    const mean = (k: string) => measured.reduce((s, x) => s + (x[k] ?? 0), 0) / measured.length;
+    const dropped = to["parallel/dropped_steps_total"] ?? 0;
+    return {
+      wholeSps: (to.timestep - from.timestep) / (to["time/wall_s"] - from["time/wall_s"]),
+      selfplaySps: mean("charts/selfplay_SPS"),
+      lag: actors > 0 ? mean("parallel/policy_lag_mean") : 0,
+      dropped: dropped / (to.timestep + dropped),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const counts = values.actors.split(",").map(Number);
+console.log(
+  `scale-out on ${cores} cores: ${ITERATIONS} iterations of 1024 plies per run, the first ${SKIP} not counted`,
+);
+console.log("config      actors  whole-run steps/s  ×single  self-play steps/s  lag  dropped");
+for (const name of values.configs.split(",")) {
+  let anchor = Number.NaN;
+  for (const n of counts) {
+    const f = runOnce(name, n);
+    if (n === 0) anchor = f.wholeSps;
+    console.log(
+      `${name.padEnd(11)} ${String(n).padStart(6)} ${f.wholeSps.toFixed(0).padStart(18)} ${(f.wholeSps / anchor).toFixed(2).padStart(8)} ${f.selfplaySps.toFixed(0).padStart(18)} ${f.lag.toFixed(2).padStart(4)} ${(100 * f.dropped).toFixed(1).padStart(7)}%`,
+    );
+  }
+}

@@ -1,0 +1,199 @@
+// An actor: plays self-play for a learner, anywhere the rollout store reaches (`keisei actor`, or
+// the processes `keisei train --actors N` starts). The loop, as Lc0's and KataGo's self-play
+// clients run theirs:
+//
+//   read the run (config, fingerprint) → refuse a build whose rules or encoding differ
+//   → per segment: the newest weights (fetched once per version, sha256-checked)
+//                  → wait while the learner has enough fresh rollouts waiting (backlog)
+//                  → play one rollout's worth of lock-step self-play with those weights
+//                  → upload it as a compact segment tagged with the weight version
+//
+// Killed, an actor loses only the segment it was playing (or uploading: the upload is one
+// transaction). The store going away makes it wait and retry (store.ts), not crash.
+
+import { hostname } from "node:os";
+import type { Backend } from "../../compute/backend.ts";
+import { createBackend } from "../../compute/device.ts";
+import { buildConfig } from "../../config/load.ts";
+import type { Config } from "../../config/schema.ts";
+import type { Network } from "../../models/network.ts";
+import { NetworkPolicy } from "../../rl/network-policy.ts";
+import { type FinishedGame, SelfPlay } from "../../rl/selfplay.ts";
+import { Random } from "../../util/random.ts";
+import { networkOf, rolloutSize } from "../run.ts";
+import { fingerprint, fingerprintMismatch } from "./fingerprint.ts";
+import { encodeSegment, SegmentRecorder, segmentSteps } from "./segment.ts";
+import { type ActorRow, RolloutStore, StoreError } from "./store.ts";
+import { loadWeights } from "./weights.ts";
+
+export interface ActorOptions {
+  /** The rollout store's URL (postgres://… or sqlite://FILE). */
+  store: string;
+  /** The learner's run name. */
+  run: string;
+  device: Config["env"]["device"];
+  /** Stop after this many segments (null: until the run finishes or a stop). */
+  maxSegments?: number | null;
+  say: (line: string) => void;
+  signal: { stop: boolean };
+  /** This build's version text (keisei --version), said to a learner of another build. */
+  version: string;
+  /** Test hook: milliseconds the upload transaction stays open before it commits. */
+  uploadPauseMs?: number;
+  /** Stop when this process (the learner that started this actor) is gone. */
+  parentPid?: number | null;
+}
+
+export interface ActorResult {
+  segments: number;
+  steps: number;
+  games: number;
+  reason: "finished" | "stopped" | "segments" | "learner gone";
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const parentGone = (pid: number | null | undefined) => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+export async function runActor(o: ActorOptions): Promise<ActorResult> {
+  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
+  let backend: Backend | null = null;
+  let net: Network | null = null;
+  let policy: NetworkPolicy | null = null;
+  try {
+    const row = await store.run(o.run);
+    if (!row) {
+      const names = await store.runNames();
+      throw new StoreError(
+        `--run ${o.run}: no such run in ${store.label} (${names.length > 0 ? `runs there: ${names.join(", ")}` : "it holds no run yet: start the learner first"})`,
+      );
+    }
+    const mismatch = fingerprintMismatch(row.fingerprint, fingerprint(o.version));
+    if (mismatch) throw new StoreError(`actor refused by run ${o.run} in ${store.label}: ${mismatch}`);
+    const config = buildConfig([{ name: `run ${o.run}'s config in ${store.label}`, values: row.config }]);
+    const t = config.training;
+    const R = rolloutSize(config);
+    const plies = R / t.num_envs;
+    backend = await createBackend(o.device);
+    net = networkOf(backend, t, 0); // the learner's weights replace these before any game
+    await net.prepare();
+    const id = `${hostname()}-${process.pid}-${Math.floor(Math.random() * 0xffffff).toString(16)}`;
+    const rng = new Random(Number.parseInt(createSeed(id), 16));
+    const selfplay = new SelfPlay(
+      t.num_envs,
+      { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse },
+      {
+        startSfens: config.env.start_positions,
+        materialShaping: t.material_shaping,
+        mateSearchPly: t.selfplay_mate_ply,
+        startRandomPlies: t.start_random_plies,
+        random: rng.fork(),
+      },
+    );
+    policy = new NetworkPolicy(net, t.num_envs, rng.fork());
+    const me: ActorRow & { startedAt: number } = {
+      actor: id,
+      host: hostname(),
+      pid: process.pid,
+      state: "starting",
+      version: 0,
+      segments: 0,
+      games: 0,
+      steps: 0,
+      stepsPerSecond: 0,
+      gamesPerSecond: 0,
+      heartbeatAt: 0,
+      startedAt: Date.now(),
+    };
+    o.say(
+      `actor ${id}: run ${o.run} in ${store.label}, ${backend.info.description}, ${t.num_envs} games × ${plies} plies a segment`,
+    );
+    let loaded = 0;
+    let reason: ActorResult["reason"] = "stopped";
+    let lastReport = 0;
+    const maxLag = config.parallel.max_policy_lag;
+    const backlog = config.parallel.backlog * R;
+    for (;;) {
+      if (o.signal.stop) break;
+      if (parentGone(o.parentPid)) {
+        reason = "learner gone";
+        break;
+      }
+      if (o.maxSegments != null && me.segments >= o.maxSegments) {
+        reason = "segments";
+        break;
+      }
+      const run = await store.run(o.run);
+      if (!run || run.state === "finished") {
+        reason = "finished";
+        break;
+      }
+      if (run.version !== loaded) {
+        const bytes = await store.weights(o.run, run.version);
+        if (!bytes) continue; // superseded between the two reads: read the run again
+        loadWeights(net, bytes);
+        loaded = run.version;
+        me.version = loaded;
+      }
+      // Enough fresh rollouts wait for the learner: more would only go stale.
+      if ((await store.pendingSteps(o.run, loaded - maxLag)) >= backlog) {
+        me.state = "waiting";
+        if (Date.now() - lastReport > 2000) {
+          await store.reportActor(o.run, me);
+          lastReport = Date.now();
+        }
+        await sleep(100);
+        continue;
+      }
+      me.state = "playing";
+      const started = performance.now();
+      const recorder = new SegmentRecorder(selfplay);
+      const finished: FinishedGame[] = [];
+      for (let k = 0; k < plies && !o.signal.stop; k++) finished.push(...(await selfplay.step(policy, recorder)));
+      if (o.signal.stop) break; // the segment in progress is given up: an actor loses at most its unsent games
+      await selfplay.bootstrap(policy, recorder);
+      const segment = recorder.take(loaded, finished);
+      const seconds = (performance.now() - started) / 1000;
+      const steps = segmentSteps(segment);
+      me.segments++;
+      me.games += finished.length;
+      me.steps += steps;
+      me.stepsPerSecond = steps / seconds;
+      me.gamesPerSecond = finished.length / seconds;
+      if (o.uploadPauseMs) o.say(`actor ${id}: uploading segment ${me.segments}`);
+      await store.upload(
+        o.run,
+        `${id}:${me.segments}`,
+        me,
+        loaded,
+        steps,
+        finished.length,
+        encodeSegment(segment),
+        o.uploadPauseMs,
+      );
+      lastReport = Date.now();
+      if (o.uploadPauseMs) o.say(`actor ${id}: uploaded segment ${me.segments}`);
+    }
+    me.state = "stopped";
+    await store.reportActor(o.run, me).catch(() => undefined);
+    o.say(`actor ${id}: ${reason}; ${me.segments} segments, ${me.steps} plies, ${me.games} games`);
+    return { segments: me.segments, steps: me.steps, games: me.games, reason };
+  } finally {
+    policy?.destroy();
+    net?.destroy();
+    backend?.destroy();
+    await store.close();
+  }
+}
+
+/** 8 hex digits from an id: the actor's own random stream (actors must not replay each other's games). */
+function createSeed(id: string): string {
+  return new Bun.CryptoHasher("sha256").update(`${id} ${Date.now()}`).digest("hex").slice(0, 8);
+}

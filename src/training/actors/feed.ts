@@ -1,0 +1,309 @@
+// The learner's side of the actors: the run registered in the rollout store, weights published
+// there after every update, rollouts taken from it in place of the learner's own self-play, and
+// the local actor processes `--actors N` starts. trainer.ts calls it where the single process
+// would play: `collect` for the rollout, `publish` after the update.
+//
+// Policy lag. Every segment carries the weight version that played it; a segment more than
+// parallel.max_policy_lag versions behind the learner's weights is dropped (stale, counted). PPO's
+// ratio is taken against the behaviour log-probability the actor recorded, π_θ(a|s) / μ(a|s), so
+// the clip bounds how far one update moves from the policy that really played — the choice of
+// APPO (Sample Factory) and of PPO with small lag; the value targets use the actor's value
+// estimates, as GAE does with stale values in IMPALA-style learners. With lag 0 every rollout was
+// played by the weights being updated and the update is PPO's exactly.
+
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { Config } from "../../config/schema.ts";
+import type { Network } from "../../models/network.ts";
+import type { RolloutBuffer } from "../../rl/buffer.ts";
+import type { FinishedGame } from "../../rl/selfplay.ts";
+import type { Position } from "../../shogi/position.ts";
+import { keiseiProgram } from "../../util/process.ts";
+import { fingerprint } from "./fingerprint.ts";
+import { decodeSegment, fillRollout, finishedGames, type Segment, SegmentError } from "./segment.ts";
+import { type ActorRow, type RolloutCounts, RolloutStore } from "./store.ts";
+import { weightBytes } from "./weights.ts";
+
+export const PARALLEL_METRIC_NAMES = [
+  "parallel/actors",
+  "parallel/actor_steps_per_second",
+  "parallel/actor_games_per_second",
+  "parallel/policy_lag_mean",
+  "parallel/policy_lag_max",
+  "parallel/rollouts",
+  "parallel/dropped_steps",
+  "parallel/dropped_steps_total",
+  "parallel/bad_rollouts_total",
+  "parallel/wait_s",
+] as const;
+
+/** Actors whose last report is older than this are not shown. */
+const ACTOR_SEEN_MS = 30_000;
+
+/** The actor processes `parallel.actors` asks for on this machine. */
+export function localActorCount(p: Config["parallel"]): number {
+  return p.actors === "auto" ? Math.max(1, availableParallelism() - 1) : p.actors;
+}
+
+/** Whether a run trains from actors (local ones, or remote ones through parallel.store). */
+export const usesActors = (p: Config["parallel"]) => localActorCount(p) > 0 || p.store !== null;
+
+/** The store a run's actors share: parallel.store, else an SQLite file in the run folder. */
+export const storeUrl = (p: Config["parallel"], runDir: string) =>
+  p.store ?? `sqlite://${join(runDir, "actors.sqlite")}`;
+
+export interface Collected {
+  buffer: RolloutBuffer;
+  games: FinishedGame[];
+  /** Seconds waiting for rollouts, and rebuilding them. */
+  waitSeconds: number;
+  rebuildSeconds: number;
+}
+
+/** An actor as the dashboard shows it. */
+export interface ActorView {
+  name: string;
+  state: string;
+  gamesPerSecond: number;
+  stepsPerSecond: number;
+  /** Versions its weights are behind the learner's. */
+  lag: number;
+}
+
+export class ActorFeed {
+  version = 0;
+  /** The newest rebuilt game's position and its moves (the dashboard's board). */
+  shown: { pos: Position; moves: number[] } | null = null;
+  private children: { proc: Subprocess; index: number }[] = [];
+  private lags: number[] = [];
+  private droppedSteps = 0;
+  /** The store's counts after the newest claim (totals over the run's life, restarts included). */
+  private counts: RolloutCounts | null = null;
+  private rollouts = 0;
+  private waitSeconds = 0;
+  private actorRows: ActorRow[] = [];
+
+  private constructor(
+    readonly store: RolloutStore,
+    readonly url: string,
+    readonly runName: string,
+    private readonly config: Config,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  /**
+   * Registers the run in the store (a resumed one puts back the rows claimed after its checkpoint's
+   * iteration), publishes the learner's weights and starts the local actors.
+   */
+  static async open(
+    config: Config,
+    o: {
+      runName: string;
+      runDir: string;
+      resumedAt: number | null;
+      net: Network;
+      /** The build's version text, stored with the run (an actor of another build is told it). */
+      version: string;
+      say: (line: string) => void;
+      signal?: { stop: boolean };
+    },
+  ): Promise<ActorFeed> {
+    const p = config.parallel;
+    const url = storeUrl(p, o.runDir);
+    const store = await RolloutStore.open(url, p.store === null ? "the run's actor store" : "parallel.store", {
+      say: o.say,
+      signal: o.signal,
+    });
+    const feed = new ActorFeed(store, url, o.runName, config, o.say);
+    try {
+      await store.registerRun(o.runName, config, fingerprint(o.version), `${process.pid}`, o.resumedAt !== null);
+      if (o.resumedAt !== null) {
+        const back = await store.release(o.runName, o.resumedAt);
+        if (back > 0)
+          o.say(
+            `${back} rollouts claimed after iteration ${o.resumedAt} (training lost with the restart) are pending again`,
+          );
+      }
+      await feed.publish(o.net);
+      const n = localActorCount(p);
+      o.say(
+        `actors: ${n > 0 ? `${n} local processes (${p.actor_device} backend, ${p.actor_threads} thread${p.actor_threads > 1 ? "s" : ""} each)` : "none started here"}, each playing on its own backend; rollout store ${store.label}; more with: keisei actor --store ${p.store === null ? store.label : "<parallel.store>"} --run ${o.runName}`,
+      );
+      for (let k = 0; k < n; k++) feed.startLocal(k);
+    } catch (e) {
+      await feed.close(false);
+      throw e;
+    }
+    return feed;
+  }
+
+  private startLocal(index: number): void {
+    const p = this.config.parallel;
+    const proc = Bun.spawn(
+      [...keiseiProgram(), "actor", "--store", this.url, "--run", this.runName, "--device", p.actor_device],
+      {
+        env: { ...process.env, KEISEI_CPU_THREADS: String(p.actor_threads), KEISEI_ACTOR_PARENT: String(process.pid) },
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    );
+    this.children.push({ proc, index });
+    // Its lines (start, stop, store outages, errors) go to the run's log.
+    (async () => {
+      const decoder = new TextDecoder();
+      let rest = "";
+      const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        rest += decoder.decode(value, { stream: true });
+        const lines = rest.split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) if (line.trim()) this.say(`actor ${index}: ${line}`);
+      }
+      if (rest.trim()) this.say(`actor ${index}: ${rest}`);
+    })().catch(() => undefined);
+  }
+
+  /** Publishes the network's weights as the next version. */
+  async publish(net: Network): Promise<void> {
+    const keep = this.config.parallel.max_policy_lag + 2;
+    this.version = await this.store.publish(this.runName, await weightBytes(net), (v) => v - keep);
+  }
+
+  /**
+   * The rollout of iteration `iteration`: waits until the store holds `steps` fresh decisions, claims
+   * them and rebuilds them into a buffer. null when a stop is asked for while waiting.
+   */
+  async collect(iteration: number, steps: number, signal?: { stop: boolean }): Promise<Collected | null> {
+    const t = this.config.training;
+    const p = this.config.parallel;
+    const started = performance.now();
+    this.droppedSteps = 0;
+    let said = false;
+    for (;;) {
+      if (signal?.stop) return null;
+      const r = await this.store.claim(this.runName, iteration, this.version, p.max_policy_lag, steps);
+      this.droppedSteps += r.staleSteps;
+      if (r.claimed.length > 0) {
+        const segments: Segment[] = [];
+        const lags: number[] = [];
+        let bad = false;
+        for (const row of r.claimed) {
+          try {
+            segments.push(decodeSegment(row.bytes));
+            lags.push(row.lag);
+          } catch (e) {
+            if (!(e instanceof SegmentError)) throw e;
+            this.say(`rollout ${row.id} from actor ${row.actor} is damaged (${e.message}); dropped`);
+            await this.store.markBad(row.id);
+            bad = true;
+          }
+        }
+        if (bad) {
+          await this.store.release(this.runName, iteration - 1); // the good ones go back; claim again
+          continue;
+        }
+        const waitSeconds = (performance.now() - started) / 1000;
+        const rebuilt = performance.now();
+        let filled: ReturnType<typeof fillRollout>;
+        try {
+          filled = fillRollout(segments, {
+            maxMovesPerGame: this.config.env.max_moves_per_game,
+            materialShaping: t.material_shaping,
+          });
+        } catch (e) {
+          if (!(e instanceof SegmentError)) throw e;
+          // Which row failed to replay is not known here: drop the whole claim and say so.
+          for (const row of r.claimed) await this.store.markBad(row.id);
+          this.say(`rollouts ${r.claimed.map((c) => c.id).join(", ")} do not replay (${e.message}); dropped`);
+          continue;
+        }
+        this.lags = lags;
+        this.rollouts = r.claimed.length;
+        this.waitSeconds = waitSeconds;
+        if (filled.last) this.shown = { pos: filled.last, moves: filled.lastMoves };
+        this.actorRows = await this.store.actors(this.runName, ACTOR_SEEN_MS);
+        this.counts = await this.store.counts(this.runName);
+        return {
+          buffer: filled.buffer,
+          games: segments.flatMap(finishedGames),
+          waitSeconds,
+          rebuildSeconds: (performance.now() - rebuilt) / 1000,
+        };
+      }
+      if (!said && performance.now() - started > 10_000) {
+        said = true;
+        const alive = this.children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null).length;
+        this.say(
+          `waiting for rollouts (iteration ${iteration}): ${alive} local actors running${this.children.length > alive ? `, ${this.children.length - alive} exited` : ""}; remote ones: keisei actor --store … --run ${this.runName}`,
+        );
+      }
+      if (
+        this.children.length > 0 &&
+        this.children.every((c) => c.proc.exitCode !== null || c.proc.signalCode !== null) &&
+        this.config.parallel.store === null
+      )
+        throw new Error(
+          `every local actor process exited (codes ${this.children.map((c) => c.proc.exitCode ?? c.proc.signalCode).join(", ")}); the run's log holds what they said`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Rows claimed for iterations after `iteration` go back to pending (an update that was abandoned). */
+  async release(iteration: number): Promise<void> {
+    await this.store.release(this.runName, iteration);
+  }
+
+  /** The iteration's parallel/* figures. */
+  metrics(): Record<(typeof PARALLEL_METRIC_NAMES)[number], number> {
+    const a = this.actorRows;
+    const lags = this.lags;
+    return {
+      "parallel/actors": a.filter((r) => r.state !== "stopped").length,
+      "parallel/actor_steps_per_second": a.reduce((s, r) => s + (r.state === "stopped" ? 0 : r.stepsPerSecond), 0),
+      "parallel/actor_games_per_second": a.reduce((s, r) => s + (r.state === "stopped" ? 0 : r.gamesPerSecond), 0),
+      "parallel/policy_lag_mean": lags.length ? lags.reduce((s, x) => s + x, 0) / lags.length : Number.NaN,
+      "parallel/policy_lag_max": lags.length ? Math.max(...lags) : Number.NaN,
+      "parallel/rollouts": this.rollouts,
+      "parallel/dropped_steps": this.droppedSteps,
+      "parallel/dropped_steps_total": this.counts?.steps.stale ?? 0,
+      "parallel/bad_rollouts_total": this.counts?.rows.bad ?? 0,
+      "parallel/wait_s": this.waitSeconds,
+    };
+  }
+
+  /** The actors the dashboard lists. */
+  actors(): ActorView[] {
+    return this.actorRows.map((r, i) => ({
+      name: `${i}: ${r.host}:${r.pid}`,
+      state: r.state,
+      gamesPerSecond: r.gamesPerSecond,
+      stepsPerSecond: r.stepsPerSecond,
+      lag: this.version - r.version,
+    }));
+  }
+
+  /** Marks the run finished (actors stop) when it ran to the end, stops the local actors, closes the store. */
+  async close(finished: boolean): Promise<void> {
+    if (finished) await this.store.learnerHeartbeat(this.runName, true).catch(() => undefined);
+    for (const c of this.children) c.proc.kill("SIGTERM");
+    const deadline = Date.now() + 5000;
+    for (const c of this.children) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = await Promise.race([
+        c.proc.exited.then(() => true),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!done) c.proc.kill("SIGKILL");
+    }
+    this.children = [];
+    await this.store.close();
+  }
+}

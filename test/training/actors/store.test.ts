@@ -1,0 +1,103 @@
+// The rollout store's rules on SQLite (the PostgreSQL path runs the same statements: faults.test.ts):
+// claims by policy lag and size, a duplicate upload ignored, released claims trained again,
+// weights verified by sha256; and an actor of another build refused by name.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SQL } from "bun";
+import { buildConfig } from "../../../src/config/load.ts";
+import { fingerprint } from "../../../src/training/actors/fingerprint.ts";
+import { type ActorRow, RolloutStore, StoreError } from "../../../src/training/actors/store.ts";
+import { Proc } from "./helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "keisei-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const actor = (name: string): ActorRow & { startedAt: number } => ({
+  actor: name,
+  host: "h",
+  pid: 1,
+  state: "playing",
+  version: 1,
+  segments: 0,
+  games: 0,
+  steps: 0,
+  stepsPerSecond: 0,
+  gamesPerSecond: 0,
+  heartbeatAt: 0,
+  startedAt: 0,
+});
+const bytes = (n: number) => new Uint8Array(n).fill(7);
+
+describe("rollout store", () => {
+  test("claims, policy lag, duplicates, releases, weights", async () => {
+    const url = `sqlite://${join(dir, "a.sqlite")}`;
+    const s = await RolloutStore.open(url, "--store");
+    const config = buildConfig([]);
+    await s.registerRun("r", config, fingerprint("test"), "learner", false);
+    await expect(s.registerRun("r", config, fingerprint("test"), "learner", false)).rejects.toThrow(
+      /already holds a run named r: resume it/,
+    );
+    expect(await s.publish("r", bytes(12), (v) => v - 2)).toBe(1);
+    expect(await s.publish("r", bytes(16), (v) => v - 2)).toBe(2);
+    expect(await s.weights("r", 2)).toEqual(bytes(16));
+    // version 1: rows 1, 2 (40 + 40 steps); version 2: row 3 (30)
+    expect(await s.upload("r", "a:1", actor("a"), 1, 40, 1, bytes(5))).toBe(true);
+    expect(await s.upload("r", "a:1", actor("a"), 1, 40, 1, bytes(5))).toBe(false); // a retried upload
+    expect(await s.upload("r", "a:2", actor("a"), 1, 40, 0, bytes(5))).toBe(true);
+    expect(await s.upload("r", "b:1", actor("b"), 2, 30, 2, bytes(5))).toBe(true);
+    expect(await s.pendingSteps("r", 2)).toBe(30);
+    // Not enough fresh data for 200 steps: nothing is claimed.
+    expect((await s.claim("r", 1, 2, 1, 200)).claimed).toEqual([]);
+    // 60 steps: the two oldest rows (lag 1).
+    const c1 = await s.claim("r", 1, 2, 1, 60);
+    expect(c1.claimed.map((c) => [c.actor, c.version, c.lag, c.steps])).toEqual([
+      ["a", 1, 1, 40],
+      ["a", 1, 1, 40],
+    ]);
+    // At version 4 with max lag 1, version-2 data (lag 2) is stale: dropped and counted, nothing claimed.
+    const c2 = await s.claim("r", 2, 4, 1, 10);
+    expect([c2.claimed.length, c2.staleRows, c2.staleSteps]).toEqual([0, 1, 30]);
+    expect(await s.counts("r")).toEqual({
+      rows: { pending: 0, claimed: 2, stale: 1, bad: 0 },
+      steps: { pending: 0, claimed: 80, stale: 30, bad: 0 },
+    });
+    // A learner resumed from iteration 0 puts iteration 1's rows back.
+    expect(await s.release("r", 0)).toBe(2);
+    expect((await s.claim("r", 1, 2, 1, 80)).claimed.map((c) => c.id)).toEqual(c1.claimed.map((c) => c.id));
+    // Old weights go, and damaged ones are refused by their hash.
+    await s.publish("r", bytes(20), (v) => v - 1); // version 3 keeps 2 and 3
+    expect(await s.weights("r", 1)).toBeNull();
+    const raw = new SQL(url);
+    await raw`UPDATE keisei_weights SET bytes = ${bytes(19)} WHERE version = 3`;
+    await raw.close();
+    await expect(s.weights("r", 3)).rejects.toThrow(/fail their sha256 check/);
+    await s.close();
+  });
+
+  test("`keisei actor`: an unknown run and a build with other rules are refused in one line, exit 2", async () => {
+    const url = `sqlite://${join(dir, "b.sqlite")}`;
+    const s = await RolloutStore.open(url, "--store");
+    await s.registerRun(
+      "mine",
+      buildConfig([]),
+      { ...fingerprint("test"), rules: "0123456789abcdef" },
+      "learner",
+      false,
+    );
+    await s.close();
+    const unknown = new Proc("actor", ["actor", "--store", url, "--run", "nope"]);
+    expect(await unknown.exit()).toBe(2);
+    expect(unknown.text()).toMatch(/^keisei: --run nope: no such run in .*b\.sqlite \(runs there: mine\)$/m);
+    const foreign = new Proc("actor", ["actor", "--store", url, "--run", "mine"]);
+    expect(await foreign.exit()).toBe(2);
+    expect(foreign.text()).toMatch(
+      /^keisei: actor refused by run mine in .*: it was started by keisei test with rules 0123456789abcdef \(this build: [0-9a-f]{16}\); this is keisei .+: run the learner's keisei version$/m,
+    );
+    const bad = new Proc("actor", ["actor", "--store", "mysql://x/y", "--run", "mine"]);
+    expect(await bad.exit()).toBe(2);
+    expect(bad.text()).toMatch(/^keisei: --store "mysql:\/\/x\/y": mysql:\/\/ is not a rollout store keisei opens/m);
+    expect(StoreError.name).toBe("StoreError");
+  });
+});
