@@ -42,6 +42,18 @@ export interface LiveFile {
   elo: number | null;
   /** The newest line the trainer logged. */
   message: string | null;
+  /** The actors playing for the learner (absent: a single-process run). */
+  actors?: LiveActor[];
+}
+
+/** An actor process as the dashboard lists it. */
+export interface LiveActor {
+  name: string;
+  state: string;
+  gamesPerSecond: number;
+  stepsPerSecond: number;
+  /** Versions its weights are behind the learner's. */
+  lag: number;
 }
 
 /** The trainer's view, plus live.json in the run folder. Writing never stops training: after a failed write it stops trying. */
@@ -107,6 +119,7 @@ export class LiveFileView implements TrainerView {
       game: frame.game,
       elo: frame.elo?.rating ?? null,
       message: this.message,
+      ...(frame.actors ? { actors: frame.actors } : {}),
     };
     const path = join(dir, LIVE_FILE);
     const tmp = `${path}.tmp-${process.pid}`;

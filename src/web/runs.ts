@@ -12,7 +12,7 @@ import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readFileSync,
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { type BoardView, boardView } from "./board.ts";
-import { type LiveFile, readLive, writerAlive } from "./live.ts";
+import { type LiveActor, type LiveFile, readLive, writerAlive } from "./live.ts";
 import { fileStamp, MetricsStore, tailRecord } from "./metrics-store.ts";
 import { relativeName } from "./paths.ts";
 
@@ -69,6 +69,8 @@ export interface LiveBoard {
   ply: number;
   recentMoves: string[];
   board: BoardView;
+  /** The actors playing for it (empty: a single-process run). */
+  actors: LiveActor[];
 }
 
 interface Entry {
@@ -309,6 +311,7 @@ export class RunIndex {
       ply: live.game.ply,
       recentMoves: live.game.recentMoves,
       board,
+      actors: Array.isArray(live.actors) ? live.actors.slice(0, 64) : [],
     };
   }
 

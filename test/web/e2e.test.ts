@@ -249,7 +249,7 @@ suite("keisei dashboard in Chromium", () => {
     await page.close();
   }, 60_000);
 
-  test("a live run (keisei train --web) appears, its chart grows with each record, its board shows", async () => {
+  test("a live run (keisei train --web --actors 1) appears, its chart grows with each record, its board and its actor show", async () => {
     const { page, errors } = await open(dashboard!.url);
     await page.waitForFunction(() => document.documentElement.dataset.chartsReady === "1");
     live = await startServing(
@@ -263,6 +263,8 @@ suite("keisei dashboard in Chromium", () => {
         "live",
         "--total-timesteps",
         "65536",
+        "--actors",
+        "1",
         "--web",
         "0",
       ],
@@ -295,6 +297,14 @@ suite("keisei dashboard in Chromium", () => {
       return onBoard + inHand;
     });
     expect(pieces).toBe(40);
+    // It trains from an actor process: the card lists it (host:pid, state, pace, versions behind).
+    await page.waitForSelector('[data-live="live"] table.actors tr:nth-child(2)', { timeout: 30_000 });
+    const actorRow = await page.$$eval('[data-live="live"] table.actors tr:nth-child(2) td', (tds) =>
+      tds.map((td) => td.textContent ?? ""),
+    );
+    expect(actorRow[0]).toMatch(/^0: \S+:\d+$/);
+    expect(["playing", "waiting"]).toContain(actorRow[1]);
+    expect(Number(actorRow[4])).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, "games-live.png") });
     // train --web's own dashboard opens this run alone.
     const own = await open(live.url);

@@ -115,6 +115,7 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
     o.say(
       `actor ${id}: run ${o.run} in ${store.label}, ${backend.info.description}, ${t.num_envs} games × ${plies} plies a segment`,
     );
+    await store.reportActor(o.run, me); // listed from the start, not only from its first upload
     let loaded = 0;
     let reason: ActorResult["reason"] = "stopped";
     let lastReport = 0;

@@ -1248,6 +1248,29 @@ function renderLiveBoards(): void {
           `step ${fmtCount(b.timestep)}/${fmtCount(b.totalTimesteps)} · iteration ${b.iteration} · updated ${fmtAgo(b.updatedAt)}`,
         ),
         h("div", { class: "board-meta mono" }, `recent: ${b.recentMoves.join(" ") || "—"}`),
+        b.actors.length > 0 &&
+          h(
+            "table",
+            { class: "actors board-meta" },
+            h(
+              "tr",
+              { class: "actor-head" },
+              ...["actor", "state", "games/s", "plies/s", "lag"].map((c, i) =>
+                h("th", { class: i === 0 ? "actor-cell actor-name" : "actor-cell" }, c),
+              ),
+            ),
+            ...b.actors.map((a) =>
+              h(
+                "tr",
+                {},
+                h("td", { class: "actor-cell actor-name mono" }, a.name),
+                h("td", { class: "actor-cell" }, a.state),
+                h("td", { class: "actor-cell" }, Number(a.gamesPerSecond).toFixed(2)),
+                h("td", { class: "actor-cell" }, fmtCount(a.stepsPerSecond)),
+                h("td", { class: "actor-cell" }, String(a.lag)),
+              ),
+            ),
+          ),
       );
     }),
   );
