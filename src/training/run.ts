@@ -43,6 +43,8 @@ import { TensorBoardWriter, trimEventFiles } from "./tensorboard.ts";
 import { InputError, quote } from "../util/input-error.ts";
 import { Position } from "../shogi/position.ts";
 import { ActorFeed, usesActors } from "./actors/feed.ts";
+import { RolloutStore } from "./actors/store.ts";
+import { describeDatabase } from "../util/database.ts";
 
 export class TrainingError extends InputError {
   override name = "TrainingError";
@@ -177,6 +179,7 @@ export function checkTrainingConfig(c: Config): void {
       throw new TrainingError(
         `${why}: actors play self-play only; set training.opponent_pool_fraction to 0 (the opponent pool runs in the single process)`,
       );
+    if (p.store !== null) describeDatabase(p.store, "parallel.store", "a rollout store", (m) => new TrainingError(m));
   }
   if (t.algorithm === "gumbel_az" && c.env.start_positions.length > 0)
     throw new TrainingError(
@@ -259,6 +262,9 @@ export async function openRun(given: Config, o: TrainOptions): Promise<Run> {
           `${resumeFrom.weights} has no optimizer state; it cannot be resumed (it can be evaluated)`,
         );
     }
+    // A shared store that already holds a new run's name refuses it before the run folder exists.
+    if (!resumeFrom && config.parallel.store !== null && config.logging.run_name !== null)
+      await refuseTakenRunName(config.parallel.store, config.logging.run_name, o.signal);
     session = openSession(config, { resumeDir: resumeFrom?.dir });
     return await openRunIn(config, o, { session, backend, resumeFrom, loaded, moments, early, differences });
   } catch (e) {
@@ -266,6 +272,22 @@ export async function openRun(given: Config, o: TrainOptions): Promise<Run> {
     net?.destroy();
     if (!o.backend) backend.destroy();
     throw e;
+  }
+}
+
+/** A new run's name must not be in the shared store already (its actors would mix two runs). */
+async function refuseTakenRunName(url: string, name: string, signal?: { stop: boolean }): Promise<void> {
+  const store = await RolloutStore.open(url, "parallel.store", {
+    signal,
+    say: (line) => console.error(`keisei: ${line}`),
+  });
+  try {
+    if (await store.run(name))
+      throw new TrainingError(
+        `parallel.store ${store.label} already holds a run named ${name}: resume it (--resume) or give this one another --run-name`,
+      );
+  } finally {
+    await store.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // claims by policy lag and size, a duplicate upload ignored, released claims trained again,
 // weights verified by sha256; and an actor of another build refused by name.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -99,5 +99,71 @@ describe("rollout store", () => {
     expect(await bad.exit()).toBe(2);
     expect(bad.text()).toMatch(/^keisei: --store "mysql:\/\/x\/y": mysql:\/\/ is not a rollout store keisei opens/m);
     expect(StoreError.name).toBe("StoreError");
+  });
+});
+
+describe("`keisei train` with actors refuses bad set-ups in one line, exit 2, before its run folder exists", () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      "a store URL of another kind",
+      ["--store", "mysql://x/y"],
+      /^keisei: parallel\.store "mysql:\/\/x\/y": mysql:\/\/ is not a rollout store keisei opens/m,
+    ],
+    ["a negative actor count", ["--actors", "-1"], /^keisei: .*parallel\.actors/m],
+    [
+      "actors with gumbel_az",
+      ["--actors", "1", "--override", "training.algorithm=gumbel_az", "--override", "training.material_shaping=0"],
+      /^keisei: parallel\.actors is 1: actors play for algorithm ppo only/m,
+    ],
+    [
+      "actors with the opponent pool",
+      ["--actors", "2", "--override", "training.opponent_pool_fraction=0.5"],
+      /^keisei: parallel\.actors is 2: actors play self-play only; set training\.opponent_pool_fraction to 0/m,
+    ],
+  ];
+  for (const [what, flags, message] of cases)
+    test(what, async () => {
+      const savedir = join(dir, "refusals");
+      const p = new Proc("train", [
+        "train",
+        "--config",
+        "tiny",
+        "--device",
+        "cpu",
+        "--savedir",
+        savedir,
+        "--run-name",
+        "x",
+        ...flags,
+      ]);
+      expect(await p.exit()).toBe(2);
+      expect(p.text()).toMatch(message);
+      expect(existsSync(join(savedir, "x"))).toBe(false);
+    });
+
+  test("a run name the shared store already holds", async () => {
+    const url = `sqlite://${join(dir, "taken.sqlite")}`;
+    const s = await RolloutStore.open(url, "--store");
+    await s.registerRun("taken", buildConfig([]), fingerprint("test"), "learner", false);
+    await s.close();
+    const savedir = join(dir, "taken-models");
+    const p = new Proc("train", [
+      "train",
+      "--config",
+      "tiny",
+      "--device",
+      "cpu",
+      "--savedir",
+      savedir,
+      "--run-name",
+      "taken",
+      "--store",
+      url,
+    ]);
+    expect(await p.exit()).toBe(2);
+    expect(p.text()).toMatch(
+      /^keisei: parallel\.store .*taken\.sqlite already holds a run named taken: resume it \(--resume\) or give this one another --run-name$/m,
+    );
+    expect(existsSync(join(savedir, "taken"))).toBe(false);
   });
 });
