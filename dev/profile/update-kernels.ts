@@ -36,7 +36,8 @@ const run = be.run.bind(be);
 (be as unknown as { run: typeof be.run }).run = ((...args: Parameters<typeof be.run>) => {
   const t0 = performance.now();
   const r = run(...args);
-  const name = typeof args[0] === "string" ? args[0] : (args[0] as { name: string }).name;
+  let name = typeof args[0] === "string" ? args[0] : (args[0] as { name: string }).name;
+  if (name.startsWith("gemm") || name.startsWith("gather")) name += ` ${JSON.stringify(args[args.length - 1])}`;
   times.set(name, (times.get(name) ?? 0) + performance.now() - t0);
   return r;
 }) as typeof be.run;

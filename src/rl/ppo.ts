@@ -17,6 +17,15 @@
 // before any step, the trust region spent on the BN mismatch. After the epochs the running
 // statistics are re-estimated over the rollout (the average of the batch statistics of its full
 // minibatches, in order), so the next rollout acts with the statistics of the data just trained on.
+//
+// Rollouts played by older weights (actors, training/actors/): `decoupled` PPO (Hilton, Cobbe &
+// Schulman 2021, "Batch size-invariance for policy optimization"). Before the epochs one forward
+// pass gives π_prox, the policy at the update's start; the clip is taken around it, and each
+// advantage is weighted by the truncated importance weight w = min(1, π_prox/μ) of the behaviour
+// policy μ that played (V-trace's ρ̄ = 1, Espeholt et al. 2018):
+//   L_clip = −E[w · min(r·A, clip(r, 1 − ε, 1 + ε)·A)],   r = π/π_prox
+// Ratios against a stale μ instead start the update away from 1 and are clipped before any step;
+// with no lag π_prox = μ and this is PPO.
 
 import type { Buf } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
@@ -40,6 +49,18 @@ export interface PpoSettings {
   schedule: ScheduleConfig;
   /** Scheduler steps the whole run takes (scheduleTotalSteps). */
   scheduleTotalSteps: number;
+  /** Decoupled PPO for rollouts played by older weights (see the header); absent: false. */
+  decoupled?: boolean;
+}
+
+/** How far the behaviour policy μ was from the update's starting policy π_prox (decoupled updates). */
+export interface BehaviourGap {
+  /** mean((x − 1) − log x), x = π_prox/μ: an estimate of KL(μ ‖ π_prox). */
+  kl: number;
+  /** Mean of the truncated importance weights min(1, π_prox/μ). */
+  weightMean: number;
+  /** Fraction of transitions whose weight was truncated (π_prox > μ). */
+  truncated: number;
 }
 
 /** One record per update, under CleanRL's TensorBoard tags. */
@@ -81,6 +102,8 @@ export class PpoLearner {
    * update (0 up to float rounding when the update trains the function that acted).
    */
   readonly firstLogRatio: Float32Array;
+  /** The last decoupled update's behaviour gap (null: the last update was not decoupled). */
+  behaviourGap: BehaviourGap | null = null;
   private readonly plan: TrainingPlan;
   /** The loss kernel's buffers, the learner's own: a network knows no algorithm. */
   private readonly device: { actions: Buf; samples: Buf; stats: Buf };
@@ -127,6 +150,7 @@ export class PpoLearner {
     if (N < B) throw new Error(`PPO: the rollout holds ${N} transitions, fewer than one minibatch of ${B}`);
     const explainedVariance = explainedVarianceOf(buffer.values, buffer.returns, N);
     if (s.normalizeAdvantages) buffer.normaliseAdvantages();
+    this.behaviourGap = s.decoupled ? await this.decouple(buffer) : null;
 
     const sums = { policy: 0, value: 0, entropy: 0, oldKl: 0, kl: 0, clip: 0, norm: 0 };
     let updates = 0;
@@ -186,9 +210,42 @@ export class PpoLearner {
     await this.net.backend.submit();
   }
 
-  /** One gradient step on transitions order[start .. start + B). */
-  private async minibatchStep(buffer: RolloutBuffer, order: Int32Array, start: number, first: boolean) {
-    const { net, adam, plan, mb, settings: s } = this;
+  /**
+   * Decoupled PPO's set-up (see the header): log π_prox of every transition by the network as it
+   * stands (the update's own frozen forward, minibatch by minibatch), then the buffer's old
+   * log-probabilities become π_prox's and each advantage is weighted by min(1, π_prox/μ).
+   */
+  private async decouple(buffer: RolloutBuffer): Promise<BehaviourGap> {
+    const B = this.settings.minibatchSize;
+    const N = buffer.size;
+    const identity = Int32Array.from({ length: N }, (_, i) => i);
+    const prox = new Float32Array(N);
+    for (let start = 0; start < N; start += B) {
+      const from = Math.min(start, N - B); // the last minibatch overlaps the one before: full, as the plan is
+      this.loadMinibatch(buffer, identity, from);
+      this.forwardLoss();
+      const stats = await this.net.backend.read(this.device.stats);
+      for (let i = 0; i < B; i++) prox[from + i] = stats[i * 6 + 5];
+    }
+    let kl = 0,
+      weights = 0,
+      truncated = 0;
+    for (let t = 0; t < N; t++) {
+      const logX = prox[t] - buffer.logProbs[t];
+      const x = Math.exp(logX);
+      kl += x - 1 - logX;
+      const w = Math.min(1, x);
+      if (x > 1) truncated++;
+      weights += w;
+      buffer.advantages[t] *= w;
+      buffer.logProbs[t] = prox[t];
+    }
+    return { kl: kl / N, weightMean: weights / N, truncated: truncated / N };
+  }
+
+  /** Transitions order[start .. start + B) into the plan's inputs and the loss kernel's buffers. */
+  private loadMinibatch(buffer: RolloutBuffer, order: Int32Array, start: number): void {
+    const { net, plan, mb, settings: s } = this;
     const be = net.backend;
     const B = s.minibatchSize;
     buffer.gather(order, start, mb);
@@ -201,11 +258,16 @@ export class PpoLearner {
       this.samples[4 * i + 3] = mb.oldValues[i];
     }
     net.setInputs(plan, mb.obs, this.mask);
-    const d = this.device;
-    be.write(d.actions, this.actions);
-    be.write(d.samples, this.samples);
+    be.write(this.device.actions, this.actions);
+    be.write(this.device.samples, this.samples);
+  }
 
-    net.zeroGrad();
+  /** The loaded minibatch's forward pass and loss (gradients w.r.t. the outputs, per-sample terms). */
+  private forwardLoss(): void {
+    const { net, plan, settings: s } = this;
+    const be = net.backend;
+    const B = s.minibatchSize;
+    const d = this.device;
     net.forward(plan, "frozen"); // the acting function (running statistics): see the header
     ops.ppoLoss(
       be,
@@ -219,6 +281,17 @@ export class PpoLearner {
         valueClip: s.enableValueClipping,
       },
     );
+  }
+
+  /** One gradient step on transitions order[start .. start + B). */
+  private async minibatchStep(buffer: RolloutBuffer, order: Int32Array, start: number, first: boolean) {
+    const { net, adam, plan, settings: s } = this;
+    const be = net.backend;
+    const B = s.minibatchSize;
+    const d = this.device;
+    this.loadMinibatch(buffer, order, start);
+    net.zeroGrad();
+    this.forwardLoss();
     net.backward(plan);
     adam.update(this.learningRate);
 

@@ -416,6 +416,8 @@ async function openRunIn(config: Config, o: TrainOptions, opened: Opened): Promi
         targetKl: t.target_kl,
         schedule,
         scheduleTotalSteps: scheduleTotalSteps(t.total_timesteps, R, t.ppo_epochs, t.minibatch_size, schedule.stepOn),
+        // Actors' rollouts were played by older weights (policy lag): see rl/ppo.ts.
+        decoupled: usesActors(config.parallel),
       },
       rngs.ppo,
     );

@@ -92,7 +92,7 @@ export async function train(config: Config, o: TrainOptions = {}): Promise<Train
         timing,
         learned,
         pool: run.pool.metrics(),
-        parallel: run.feed?.metrics(),
+        parallel: run.feed?.metrics(run.algo.kind === "ppo" ? run.algo.learner.behaviourGap : null),
         evaluation: evaluation?.metrics,
       });
       // 7. Checkpoint (its state holds this iteration's metrics); the newest checkpoint joins the evaluation pool.

@@ -4,12 +4,12 @@
 // would play: `collect` for the rollout, `publish` after the update.
 //
 // Policy lag. Every segment carries the weight version that played it; a segment more than
-// parallel.max_policy_lag versions behind the learner's weights is dropped (stale, counted). PPO's
-// ratio is taken against the behaviour log-probability the actor recorded, π_θ(a|s) / μ(a|s), so
-// the clip bounds how far one update moves from the policy that really played — the choice of
-// APPO (Sample Factory) and of PPO with small lag; the value targets use the actor's value
-// estimates, as GAE does with stale values in IMPALA-style learners. With lag 0 every rollout was
-// played by the weights being updated and the update is PPO's exactly.
+// parallel.max_policy_lag versions behind the learner's weights is dropped (stale, counted). The
+// update is decoupled PPO (rl/ppo.ts): the clip is taken around the policy at the update's start,
+// and each advantage is weighted by the truncated importance weight min(1, π_prox/μ) of the
+// behaviour policy μ the actor recorded (V-trace's truncation), so stale data neither starts the
+// update clipped nor counts beyond what the current policy would play; the value targets use the
+// actor's value estimates, as IMPALA-style learners do. With lag 0, π_prox = μ and this is PPO.
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,7 @@ import type { Subprocess } from "bun";
 import type { Config } from "../../config/schema.ts";
 import type { Network } from "../../models/network.ts";
 import type { RolloutBuffer } from "../../rl/buffer.ts";
+import type { BehaviourGap } from "../../rl/ppo.ts";
 import type { FinishedGame } from "../../rl/selfplay.ts";
 import type { Position } from "../../shogi/position.ts";
 import { keiseiProgram } from "../../util/process.ts";
@@ -36,6 +37,9 @@ export const PARALLEL_METRIC_NAMES = [
   "parallel/dropped_steps_total",
   "parallel/bad_rollouts_total",
   "parallel/wait_s",
+  "parallel/behaviour_kl",
+  "parallel/is_weight_mean",
+  "parallel/is_weight_truncated",
 ] as const;
 
 /** Actors whose last report is older than this are not shown. */
@@ -258,8 +262,8 @@ export class ActorFeed {
     await this.store.release(this.runName, iteration);
   }
 
-  /** The iteration's parallel/* figures. */
-  metrics(): Record<(typeof PARALLEL_METRIC_NAMES)[number], number> {
+  /** The iteration's parallel/* figures, with the update's behaviour gap (rl/ppo.ts: decoupled PPO). */
+  metrics(gap: BehaviourGap | null): Record<(typeof PARALLEL_METRIC_NAMES)[number], number> {
     const a = this.actorRows;
     const lags = this.lags;
     return {
@@ -273,6 +277,9 @@ export class ActorFeed {
       "parallel/dropped_steps_total": this.counts?.steps.stale ?? 0,
       "parallel/bad_rollouts_total": this.counts?.rows.bad ?? 0,
       "parallel/wait_s": this.waitSeconds,
+      "parallel/behaviour_kl": gap?.kl ?? Number.NaN,
+      "parallel/is_weight_mean": gap?.weightMean ?? Number.NaN,
+      "parallel/is_weight_truncated": gap?.truncated ?? Number.NaN,
     };
   }
 

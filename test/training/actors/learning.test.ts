@@ -1,7 +1,9 @@
 // The learner learns from actors' data alone: the mate-in-one task of test/rl/ (five positions,
 // one-ply games: mate +1, anything else a move-limit draw, 0) trained by `train()` twice with the
-// same config — once as one process, once with two actor processes playing every game and the
-// learner only updating — and both must raise P(mating move) past the same threshold.
+// same config — once as one process, once with an actor process playing every game and the learner
+// only updating (policy lag 1: decoupled PPO, rl/ppo.ts) — and both must raise P(mating move) past
+// the same threshold. Measured after 30 iterations: single process 0.970 (deterministic); one
+// actor 0.60–0.80 over six runs (which version each rollout was played by depends on timing).
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,9 +71,9 @@ async function mateAfter(name: string, actors: number) {
 }
 
 describe("the learner learns from actors' games alone", () => {
-  test("mate in one: two actor processes reach the single process's threshold", async () => {
+  test("mate in one: a learner fed by an actor process reaches the single process's threshold", async () => {
     const single = await mateAfter("single", 0);
-    const actors = await mateAfter("actors", 2);
+    const actors = await mateAfter("actors", 1);
     console.log(
       `P(mating move) after ${ITERATIONS} iterations: single process ${single.p.toFixed(3)}, actors ${actors.p.toFixed(3)}`,
     );
