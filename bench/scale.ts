@@ -4,9 +4,12 @@
 // second of wall time, after the first iterations: actors starting and the first weights), the
 // self-play steps/s (the single process: its self-play alone; with actors: theirs, summed), the
 // policy lag the learner trained at and the share of plies dropped as stale — and whole-run steps/s
-// as a multiple of the single process's (the anchor, same run).
+// as a multiple of the single process's (the anchor, same run); and the most overlapping can gain,
+// (self-play + update) / update of the single process's iterations.
 //
-//   bun bench/scale.ts [--actors 0,1,2] [--iterations 14] [--configs tiny,dense2x32]
+//   bun bench/scale.ts [--actors 0,1,2] [--iterations 14] [--configs tiny,dense2x32] [--plain]
+//
+// --plain: parallel.decoupled_ppo=false (ratios against the actors' policy: no extra forward pass).
 
 import { availableParallelism } from "node:os";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     actors: { type: "string", default: Array.from({ length: cores + 1 }, (_, i) => i).join(",") },
     iterations: { type: "string", default: "14" },
     configs: { type: "string", default: "tiny,dense2x32" },
+    plain: { type: "boolean", default: false },
   },
 });
 const ROOT = resolve(import.meta.dir, "..");
@@ -41,6 +45,8 @@ const CONFIGS: Record<string, string[]> = {
 };
 
 interface Figures {
+  /** The single process's (self-play + update) / update per iteration: what overlapping them can gain at most. */
+  bound: number;
   wholeSps: number;
   selfplaySps: number;
   lag: number;
@@ -71,6 +77,8 @@ function runOnce(name: string, actors: number): Figures {
         "evaluation.enable_periodic_evaluation=false",
         "--override",
         `training.checkpoint_interval_timesteps=${steps * ITERATIONS * 10}`,
+        "--override",
+        `parallel.decoupled_ppo=${!values.plain}`,
       ],
       {
         env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? "/tmp" },
@@ -89,6 +97,7 @@ function runOnce(name: string, actors: number): Figures {
     const mean = (k: string) => measured.reduce((s, x) => s + (x[k] ?? 0), 0) / measured.length;
     const dropped = to["parallel/dropped_steps_total"] ?? 0;
     return {
+      bound: (mean("time/selfplay_s") + mean("time/update_s")) / mean("time/update_s"),
       wholeSps: (to.timestep - from.timestep) / (to["time/wall_s"] - from["time/wall_s"]),
       selfplaySps: mean("charts/selfplay_SPS"),
       lag: actors > 0 ? mean("parallel/policy_lag_mean") : 0,
@@ -104,13 +113,20 @@ console.log(
   `scale-out on ${cores} cores: ${ITERATIONS} iterations of 1024 plies per run, the first ${SKIP} not counted`,
 );
 console.log("config      actors  whole-run steps/s  ×single  self-play steps/s  lag  dropped");
+const bounds: string[] = [];
 for (const name of values.configs.split(",")) {
   let anchor = Number.NaN;
   for (const n of counts) {
     const f = runOnce(name, n);
-    if (n === 0) anchor = f.wholeSps;
+    if (n === 0) {
+      anchor = f.wholeSps;
+      bounds.push(`${name} ${f.bound.toFixed(2)}×`);
+    }
     console.log(
       `${name.padEnd(11)} ${String(n).padStart(6)} ${f.wholeSps.toFixed(0).padStart(18)} ${(f.wholeSps / anchor).toFixed(2).padStart(8)} ${f.selfplaySps.toFixed(0).padStart(18)} ${f.lag.toFixed(2).padStart(4)} ${(100 * f.dropped).toFixed(1).padStart(7)}%`,
     );
   }
 }
+console.log(
+  `overlap bound (the single process's (self-play + update) / update: the most actors can gain while the update runs in one process): ${bounds.join(", ")}`,
+);

@@ -351,6 +351,11 @@ export const parallelSchema = z
       2,
       "Rollouts played by weights more than this many versions behind the learner's are dropped (counted in parallel/dropped_steps)",
     ),
+    decoupled_ppo: field(
+      z.boolean(),
+      true,
+      "With actors: decoupled PPO (clip around the policy at the update's start, advantages weighted by min(1, π_prox/μ)); costs one forward pass over the rollout per update. false: ratios against the actors' policy (APPO)",
+    ),
     backlog: field(
       positiveInt(1_000),
       1,

@@ -417,7 +417,7 @@ async function openRunIn(config: Config, o: TrainOptions, opened: Opened): Promi
         schedule,
         scheduleTotalSteps: scheduleTotalSteps(t.total_timesteps, R, t.ppo_epochs, t.minibatch_size, schedule.stepOn),
         // Actors' rollouts were played by older weights (policy lag): see rl/ppo.ts.
-        decoupled: usesActors(config.parallel),
+        decoupled: usesActors(config.parallel) && config.parallel.decoupled_ppo,
       },
       rngs.ppo,
     );
