@@ -1,5 +1,5 @@
 // The cpu backend's native kernels (src/compute/cpu/native/kernels.c: the 3×3 convolutions as
-// AVX2/FMA GEMMs) against the TypeScript twins on the reference backend, through the launchers in
+// AVX2/FMA GEMMs, and the conv policy head's plane ↔ action gather) against the TypeScript twins on the reference backend, through the launchers in
 // src/compute/ops.ts: forward (with and without bias), input gradient (flipped, transposed
 // weights; overwritten and accumulated), weight gradient (overwritten and accumulated), on shapes
 // that hit every edge of the 6 × 16 tiles (output channels not a multiple of 6, column tiles that
@@ -16,6 +16,8 @@ import { CpuBackend } from "../../src/compute/cpu/backend.ts";
 import { type ConvAlgorithm, loadNative } from "../../src/compute/cpu/native/index.ts";
 import * as conv3 from "../../src/compute/kernels/conv3x3.ts";
 import * as ops from "../../src/compute/ops.ts";
+import { NUM_ACTIONS } from "../../src/shogi/actions.ts";
+import { POLICY_PLANES, policyPlaneTables } from "../../src/shogi/policy-planes.ts";
 import { compare, normal, referenceBackend, rng } from "./helpers.ts";
 
 const native = loadNative();
@@ -120,3 +122,47 @@ for (const algorithm of ["direct", "winograd"] as const)
       }, 60_000);
     }
   });
+
+describe.skipIf(!!why)("native cpu kernels: the conv policy head's gather", () => {
+  test("planes → logits and back, both movers, 37 rows over every thread, equal to the twin", async () => {
+    const { gather, scatter } = policyPlaneTables();
+    const rows = 37; // five units of 8 rows, the last partial
+    const cells = POLICY_PLANES * 81;
+    const r = rng(7);
+    const obs = new Float32Array(rows * 46 * 81);
+    for (let row = 0; row < rows; row += 3) obs.fill(1, (row * 46 + 42) * 81, (row * 46 + 43) * 81); // Black to move
+    const fwd = { rows, srcCols: cells, dstCols: NUM_ACTIONS, obsStride: 46 * 81, moverAt: 42 * 81 };
+    const bwd = { ...fwd, srcCols: NUM_ACTIONS, dstCols: cells };
+    const data = { planes: normal(r, rows * cells), dlogits: normal(r, rows * NUM_ACTIONS) };
+    const run = async (be: Backend) => {
+      const bufs: Record<string, Buf> = {};
+      for (const [k, v] of Object.entries(data)) {
+        bufs[k] = be.alloc(k, v.length);
+        be.write(bufs[k], v);
+      }
+      for (const [k, v] of Object.entries({ gather, scatter })) {
+        bufs[k] = be.alloc(k, v.length, "u32");
+        be.write(bufs[k], v);
+      }
+      bufs.obs = be.alloc("obs", obs.length);
+      be.write(bufs.obs, obs);
+      bufs.logits = be.alloc("logits", rows * NUM_ACTIONS);
+      bufs.dplanes = be.alloc("dplanes", rows * cells);
+      be.write(bufs.logits, normal(rng(1), rows * NUM_ACTIONS)); // overwritten everywhere
+      ops.gatherByMover(be, bufs.logits, bufs.planes, bufs.gather, bufs.obs, fwd);
+      ops.gatherByMover(be, bufs.dplanes, bufs.dlogits, bufs.scatter, bufs.obs, bwd);
+      const out = {
+        logits: (await be.read(bufs.logits)) as Float32Array,
+        dplanes: (await be.read(bufs.dplanes)) as Float32Array,
+      };
+      for (const b of Object.values(bufs)) be.free(b);
+      return out;
+    };
+    const b = backends("auto")!;
+    const [all, one, twin] = [await run(b.all), await run(b.one), await run(referenceBackend)];
+    for (const k of ["logits", "dplanes"] as const) {
+      expect(all[k]).toEqual(twin[k]);
+      expect(one[k]).toEqual(twin[k]);
+    }
+  });
+});

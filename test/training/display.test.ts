@@ -218,6 +218,21 @@ describe("widths", () => {
       },
     ],
     [
+      "actors playing for the learner, one with a very long host name",
+      sampleFrame(2, {
+        actors: [
+          { name: "0: vm:1234", state: "playing", gamesPerSecond: 1.25, stepsPerSecond: 7021, lag: 1 },
+          { name: `1: ${"h".repeat(80)}:99`, state: "waiting", gamesPerSecond: 0, stepsPerSecond: 0, lag: 2 },
+        ],
+        record: {
+          ...sampleFrame(2).record,
+          "parallel/policy_lag_mean": 1.5,
+          "parallel/policy_lag_max": 2,
+          "parallel/dropped_steps_total": 4096,
+        },
+      }),
+    ],
+    [
       "NaN metrics and huge values",
       sampleFrame(0, {
         record: {
@@ -337,6 +352,29 @@ describe("layout", () => {
       expect(text).toContain(s);
     expect(text).toMatch(/ [▁▂▃▄▅▆▇█]{15} [↑↓→] /); // sparklines sparkline_width wide, with an arrow
     expect(text).not.toContain("res_blocks.5"); // not in log_layer_keyword_filters
+  });
+
+  test("the actors panel: one row per actor, and the lag the learner trained at", () => {
+    const frame = sampleFrame(0, {
+      actors: [{ name: "0: vm:1234", state: "playing", gamesPerSecond: 1.25, stepsPerSecond: 7021, lag: 1 }],
+      record: {
+        ...sampleFrame(0).record,
+        "parallel/policy_lag_mean": 1,
+        "parallel/policy_lag_max": 1,
+        "parallel/dropped_steps_total": 0,
+      },
+    });
+    for (const [w, h] of [
+      [200, 60],
+      [120, 60],
+      [80, 80],
+    ]) {
+      const text = renderDashboard(frame, w, h).join("\n");
+      expect(text).toContain("Actors · 1");
+      expect(text).toMatch(/0: vm:1234 +playing +1\.25 +7,?021 +1/);
+      expect(text).toContain("trained at lag 1 mean, 1 max");
+    }
+    expect(renderDashboard(sampleFrame(0), 120, 60).join("\n")).not.toContain("Actors"); // a single-process run
   });
 
   test("a short terminal keeps the most important panels and never exceeds its height", () => {

@@ -51,6 +51,8 @@ export interface ActorResult {
   reason: "finished" | "stopped" | "segments" | "learner gone";
 }
 
+/** Longest silence between an actor's reports (the learner lists actors heard from in the last 30 s). */
+const REPORT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const parentGone = (pid: number | null | undefined) => {
   if (!pid) return false;
@@ -146,7 +148,7 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
       // Enough fresh rollouts wait for the learner: more would only go stale.
       if ((await store.pendingSteps(o.run, loaded - maxLag)) >= backlog) {
         me.state = "waiting";
-        if (Date.now() - lastReport > 2000) {
+        if (Date.now() - lastReport > REPORT_MS / 5) {
           await store.reportActor(o.run, me);
           lastReport = Date.now();
         }
@@ -157,7 +159,14 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
       const started = performance.now();
       const recorder = new SegmentRecorder(selfplay);
       const finished: FinishedGame[] = [];
-      for (let k = 0; k < plies && !o.signal.stop; k++) finished.push(...(await selfplay.step(policy, recorder)));
+      for (let k = 0; k < plies && !o.signal.stop; k++) {
+        finished.push(...(await selfplay.step(policy, recorder)));
+        // A long segment (a big net on a CPU) still shows the actor alive on the dashboards.
+        if (Date.now() - lastReport > REPORT_MS) {
+          await store.reportActor(o.run, me);
+          lastReport = Date.now();
+        }
+      }
       if (o.signal.stop) break; // the segment in progress is given up: an actor loses at most its unsent games
       await selfplay.bootstrap(policy, recorder);
       const segment = recorder.take(loaded, finished);

@@ -7,7 +7,7 @@
 import { NONE } from "../../kernels/gather.ts";
 import type { FastBuf, FastContext } from "./types.ts";
 
-interface Pairs {
+export interface Pairs {
   version: number;
   /** Per mover: destination columns and source columns of the mapped entries. */
   dst: [Int32Array, Int32Array];
@@ -18,7 +18,14 @@ interface Pairs {
 const compactedBy = new WeakMap<FastContext, Map<string, Pairs>>();
 const CAPACITY = 8; // a network has two tables; a few networks live at once
 
-function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number, key: string, version: number): Pairs {
+export function pairsOf(
+  ctx: FastContext,
+  table: Uint32Array,
+  at: number,
+  cols: number,
+  key: string,
+  version: number,
+): Pairs {
   let compacted = compactedBy.get(ctx);
   if (!compacted) {
     compacted = new Map();
@@ -45,10 +52,14 @@ function pairsOf(ctx: FastContext, table: Uint32Array, at: number, cols: number,
   return pairs;
 }
 
+/** The compacted pairs of a gather.rows call's table. */
+export const tablePairs = (ctx: FastContext, b: Record<string, FastBuf>, dstCols: number): Pairs =>
+  pairsOf(ctx, ctx.heap.u32(), b.table.ptr >> 2, dstCols, `${b.table.key}:${dstCols}`, b.table.version);
+
 export function gatherRows(ctx: FastContext, b: Record<string, FastBuf>, u: Record<string, number>): boolean {
   const { rows, srcCols, dstCols, obsStride, moverAt } = u;
   const f = ctx.heap.f32();
-  const pairs = pairsOf(ctx, ctx.heap.u32(), b.table.ptr >> 2, dstCols, `${b.table.key}:${dstCols}`, b.table.version);
+  const pairs = tablePairs(ctx, b, dstCols);
   const src = b.src.ptr >> 2;
   const dst = b.dst.ptr >> 2;
   const obs = b.obs.ptr >> 2;

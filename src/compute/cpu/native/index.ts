@@ -11,6 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { FAMILIES } from "../../kernels/index.ts";
+import { tablePairs } from "../fast/gather.ts";
 import type { FastBuf, FastContext, FastKernel } from "../fast/types.ts";
 
 const LIBRARY = `libkeisei-cpu-${process.platform}-${process.arch}`;
@@ -29,6 +30,10 @@ const SYMBOLS = {
   },
   keisei_conv3x3_weight_grad_winograd: {
     args: ["i32", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
+    returns: "i32",
+  },
+  keisei_gather_rows: {
+    args: ["i32", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32"],
     returns: "i32",
   },
 } as const;
@@ -152,8 +157,34 @@ export function nativeKernels(
     if (status !== 0) failed("conv3x3 weight gradient");
     return true;
   };
+  // The conv policy head's planes ↔ actions map: a zero-fill and a copy of the mapped pairs per row (fast/gather.ts), rows split over the threads.
+  const gather: FastKernel = (ctx, b, u) => {
+    const { rows, srcCols, dstCols, obsStride, moverAt } = u;
+    if (rows === 0) return true;
+    const pairs = tablePairs(ctx, b, dstCols);
+    if (pairs.dst[0].length === 0 || pairs.dst[1].length === 0) return false; // (no table maps nothing; the wasm path copes)
+    lib.symbols.keisei_gather_rows(
+      threads,
+      pointer(ctx, b.src.ptr),
+      pointer(ctx, b.obs.ptr),
+      pointer(ctx, b.dst.ptr),
+      ptr(pairs.dst[0]),
+      ptr(pairs.src[0]),
+      pairs.dst[0].length,
+      ptr(pairs.dst[1]),
+      ptr(pairs.src[1]),
+      pairs.dst[1].length,
+      rows,
+      srcCols,
+      dstCols,
+      obsStride,
+      moverAt,
+    );
+    return true;
+  };
   // every variant of a family computes the same (same uniforms, same twin)
   return Object.fromEntries([
+    ["gather.rows", gather],
     ...FAMILIES.conv.map((k) => [k.name, conv]),
     ...FAMILIES.weightGrad.map((k) => [k.name, weightGrad]),
   ]);

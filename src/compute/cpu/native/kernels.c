@@ -678,3 +678,45 @@ int keisei_conv3x3_weight_grad_winograd(int threads, const float *x, const float
   run_units(threads, cout, ww_output_unit, &c);
   return 0;
 }
+
+// ------------------------------------------------------------------------------------ gather
+
+typedef struct {
+  const float *src, *obs;
+  float *dst;
+  const int *dstCol[2], *srcCol[2];
+  int pairs[2];
+  int rows, srcCols, dstCols, obsStride, moverAt;
+} gather_ctx;
+
+#define GATHER_ROWS 8 // rows per unit of work
+
+/** Unit u: rows [8u, 8u + 8): zeroed, then the mover's mapped pairs copied. */
+static void gather_unit(void *p, int unit, int thread) {
+  (void)thread;
+  gather_ctx *g = p;
+  const int r1 = (unit + 1) * GATHER_ROWS < g->rows ? (unit + 1) * GATHER_ROWS : g->rows;
+  for (int r = unit * GATHER_ROWS; r < r1; r++) {
+    const int mover = g->obs[(long)r * g->obsStride + g->moverAt] > 0.5f ? 0 : 1;
+    float *d = g->dst + (long)r * g->dstCols;
+    const float *s = g->src + (long)r * g->srcCols;
+    memset(d, 0, (size_t)g->dstCols * 4);
+    const int *dc = g->dstCol[mover], *sc = g->srcCol[mover];
+    for (int i = 0, n = g->pairs[mover]; i < n; i++) d[dc[i]] = s[sc[i]];
+  }
+}
+
+/**
+ * gather.rows, given the table's mapped pairs per mover (dst column ← src column; every other
+ * destination is 0): dst[r, dstCol[m][i]] = src[r, srcCol[m][i]], m the mover of row r (obs[r·obsStride
+ * + moverAt] > 0.5: Black, 0). Rows split over `threads`. Returns 0.
+ */
+int keisei_gather_rows(int threads, const float *src, const float *obs, float *dst, const int *dst0, const int *src0,
+                       int n0, const int *dst1, const int *src1, int n1, int rows, int srcCols, int dstCols,
+                       int obsStride, int moverAt) {
+  gather_ctx g = {.src = src, .obs = obs, .dst = dst, .dstCol = {dst0, dst1}, .srcCol = {src0, src1},
+                  .pairs = {n0, n1}, .rows = rows, .srcCols = srcCols, .dstCols = dstCols,
+                  .obsStride = obsStride, .moverAt = moverAt};
+  run_units(threads, (rows + GATHER_ROWS - 1) / GATHER_ROWS, gather_unit, &g);
+  return 0;
+}
