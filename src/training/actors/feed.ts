@@ -11,7 +11,7 @@
 // update clipped nor counts beyond what the current policy would play; the value targets use the
 // actor's value estimates, as IMPALA-style learners do. With lag 0, π_prox = μ and this is PPO.
 
-import { availableParallelism } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { Config } from "../../config/schema.ts";
@@ -87,6 +87,8 @@ export class ActorFeed {
   private rollouts = 0;
   private waitSeconds = 0;
   private actorRows: ActorRow[] = [];
+  /** When the learner last told the store it runs (publishing does too). */
+  private heardAt = performance.now();
 
   private constructor(
     readonly store: RolloutStore,
@@ -121,7 +123,13 @@ export class ActorFeed {
     });
     const feed = new ActorFeed(store, url, o.runName, config, o.say);
     try {
-      await store.registerRun(o.runName, config, fingerprint(o.version), `${process.pid}`, o.resumedAt !== null);
+      await store.registerRun(
+        o.runName,
+        config,
+        fingerprint(o.version),
+        `${hostname()}:${process.pid}`,
+        o.resumedAt !== null,
+      );
       if (o.resumedAt !== null) {
         const back = await store.release(o.runName, o.resumedAt);
         if (back > 0)
@@ -175,6 +183,7 @@ export class ActorFeed {
   async publish(net: Network): Promise<void> {
     const keep = this.config.parallel.max_policy_lag + 2;
     this.version = await this.store.publish(this.runName, await weightBytes(net), (v) => v - keep);
+    this.heardAt = performance.now();
   }
 
   /**
@@ -238,6 +247,7 @@ export class ActorFeed {
           rebuildSeconds: (performance.now() - rebuilt) / 1000,
         };
       }
+      await this.alive();
       if (!said && performance.now() - started > 10_000) {
         said = true;
         const alive = this.children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null).length;
@@ -255,6 +265,13 @@ export class ActorFeed {
         );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** Tells the store this learner runs, at most every 10 s (a learner resuming the run elsewhere is refused while it does). */
+  async alive(): Promise<void> {
+    if (performance.now() - this.heardAt < 10_000) return;
+    this.heardAt = performance.now();
+    await this.store.learnerHeartbeat(this.runName);
   }
 
   /** Rows claimed for iterations after `iteration` go back to pending (an update that was abandoned). */

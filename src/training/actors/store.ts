@@ -28,7 +28,9 @@ import {
   isConnectionError,
   prepareSqlite,
 } from "../../util/database.ts";
+import { hostname } from "node:os";
 import { InputError } from "../../util/input-error.ts";
+import { processRuns } from "../../util/process.ts";
 import type { Fingerprint } from "./fingerprint.ts";
 
 export class StoreError extends InputError {
@@ -134,6 +136,9 @@ function schema(adapter: "sqlite" | "postgres"): string[] {
   ];
 }
 
+/** A learner on another host silent this long is taken for dead (it reports at least every 10 s). */
+export const LEARNER_SILENT_MS = 60_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** sha256 of weight bytes, hex. */
@@ -228,18 +233,29 @@ export class RolloutStore {
   // ---- the learner's side ----
 
   /**
-   * Registers run `name` for this learner. A new run must not exist yet; a resumed one must, and
-   * gets its config and fingerprint updated and state running.
+   * Registers run `name` for this learner (`host:pid`). A new run must not exist yet; a resumed one
+   * must, must not have another live learner (on this host: its process runs; elsewhere: heard from
+   * within LEARNER_SILENT_MS), and gets its config and fingerprint updated and state running.
    */
   async registerRun(name: string, config: unknown, fp: Fingerprint, learner: string, resume: boolean): Promise<void> {
     const now = Date.now();
     await this.retrying("register the run", (sql) =>
       this.transaction(sql, async (tx) => {
-        const [existing] = await tx`SELECT name FROM keisei_runs WHERE name = ${name}`;
+        const [existing] = await tx`SELECT name, state, learner, heartbeat_at FROM keisei_runs WHERE name = ${name}`;
         if (existing && !resume)
           throw new StoreError(
             `${this.label} already holds a run named ${name}: resume it (--resume) or give this one another --run-name`,
           );
+        if (existing && existing.state === "running" && existing.learner !== learner) {
+          const other = String(existing.learner);
+          const [host, pid] = [other.slice(0, other.lastIndexOf(":")), Number(other.slice(other.lastIndexOf(":") + 1))];
+          const silent = now - Number(existing.heartbeat_at);
+          const alive = host === hostname() ? processRuns(pid) : silent < LEARNER_SILENT_MS;
+          if (alive)
+            throw new StoreError(
+              `run ${name} in ${this.label} is being trained by the learner ${other} (heard from ${(silent / 1000).toFixed(0)} s ago): two learners would publish two lines of weights; stop it first`,
+            );
+        }
         if (existing)
           await tx`UPDATE keisei_runs SET config = ${JSON.stringify(config)}, fingerprint = ${JSON.stringify(fp)},
             state = 'running', learner = ${learner}, heartbeat_at = ${now} WHERE name = ${name}`;

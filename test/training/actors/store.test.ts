@@ -3,12 +3,12 @@
 // weights verified by sha256; and an actor of another build refused by name.
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { buildConfig } from "../../../src/config/load.ts";
 import { fingerprint } from "../../../src/training/actors/fingerprint.ts";
-import { type ActorRow, RolloutStore, StoreError } from "../../../src/training/actors/store.ts";
+import { type ActorRow, LEARNER_SILENT_MS, RolloutStore, StoreError } from "../../../src/training/actors/store.ts";
 import { Proc } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-store-"));
@@ -73,6 +73,30 @@ describe("rollout store", () => {
     await raw`UPDATE keisei_weights SET bytes = ${bytes(19)} WHERE version = 3`;
     await raw.close();
     await expect(s.weights("r", 3)).rejects.toThrow(/fail their sha256 check/);
+    await s.close();
+  });
+
+  test("a resume is refused while another learner of the run is alive", async () => {
+    const url = `sqlite://${join(dir, "two.sqlite")}`;
+    const s = await RolloutStore.open(url, "--store");
+    const config = buildConfig([]);
+    const me = `${hostname()}:${process.pid}`;
+    await s.registerRun("r", config, fingerprint("t"), "elsewhere:41", false);
+    await expect(s.registerRun("r", config, fingerprint("t"), me, true)).rejects.toThrow(
+      /run r in .* is being trained by the learner elsewhere:41 \(heard from \d+ s ago\): two learners would publish two lines of weights; stop it first/,
+    );
+    // Silent for longer than LEARNER_SILENT_MS: taken for dead.
+    const raw = new SQL(url);
+    await raw`UPDATE keisei_runs SET heartbeat_at = ${Date.now() - LEARNER_SILENT_MS - 1000}`;
+    await s.registerRun("r", config, fingerprint("t"), me, true);
+    // On this host: alive while its process runs (this one), dead once it does not.
+    await raw`UPDATE keisei_runs SET learner = ${`${hostname()}:${process.pid}`}, heartbeat_at = ${Date.now() - 10 * LEARNER_SILENT_MS}`;
+    await expect(s.registerRun("r", config, fingerprint("t"), `${hostname()}:1`, true)).rejects.toThrow(
+      /being trained/,
+    );
+    await raw`UPDATE keisei_runs SET learner = ${`${hostname()}:${2 ** 22 + 4321}`}, heartbeat_at = ${Date.now()}`;
+    await s.registerRun("r", config, fingerprint("t"), me, true);
+    await raw.close();
     await s.close();
   });
 
