@@ -3,7 +3,7 @@
 // same config — once as one process, once with an actor process playing every game and the learner
 // only updating (policy lag 1: decoupled PPO, rl/ppo.ts) — and both must raise P(mating move) past
 // the same threshold. Measured after 30 iterations: single process 0.970 (deterministic); one
-// actor 0.60–0.80 over six runs (which version each rollout was played by depends on timing).
+// actor 0.785–0.797 over three runs (which version played each rollout depends on timing).
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
