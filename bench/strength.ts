@@ -161,6 +161,7 @@ function svgOf(all: { name: string; points: Point[] }[]): string {
   const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    "<title>Ladder Elo against training hours, one curve per recipe</title>",
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
     `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">training hours (this 2-core machine)</text>`,
