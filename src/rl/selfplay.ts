@@ -40,6 +40,20 @@ export interface GameCounters {
 /** Why a self-play game ended. */
 export type SelfPlayEndReason = GameEndReason | "mate_found";
 
+/**
+ * Every end reason, in a fixed order: metrics count them in it, and actors' segments
+ * (training/actors/segment.ts) encode a reason as its index — append new ones, never reorder.
+ */
+export const SELF_PLAY_END_REASONS: readonly SelfPlayEndReason[] = [
+  "checkmate",
+  "no_legal_moves",
+  "repetition",
+  "perpetual_check",
+  "max_moves",
+  "impasse",
+  "mate_found",
+];
+
 export interface FinishedGame {
   game: number;
   plies: number;

@@ -6,21 +6,11 @@
 import { EVAL_METRIC_NAMES } from "../evaluation/evaluate.ts";
 import { AZ_METRIC_NAMES, type AzMetrics } from "../rl/az-learner.ts";
 import { PPO_METRIC_NAMES, type PpoMetrics } from "../rl/ppo.ts";
-import type { FinishedGame, SelfPlayEndReason } from "../rl/selfplay.ts";
+import { type FinishedGame, SELF_PLAY_END_REASONS } from "../rl/selfplay.ts";
 import { PARALLEL_METRIC_NAMES } from "./actors/feed.ts";
 import { POOL_METRIC_NAMES } from "./opponent-pool.ts";
 
 export type MetricsRecord = Record<string, number>;
-
-const REASONS: readonly SelfPlayEndReason[] = [
-  "checkmate",
-  "no_legal_moves",
-  "repetition",
-  "perpetual_check",
-  "max_moves",
-  "impasse",
-  "mate_found",
-];
 
 /** The keys of a record before the PPO update's (the compiler checks record() writes exactly these). */
 const HEAD_NAMES = [
@@ -59,7 +49,7 @@ export const METRIC_NAMES: readonly string[] = [
   ...PPO_METRIC_NAMES,
   ...AZ_METRIC_NAMES.filter((k) => !PPO_METRIC_NAMES.includes(k)),
   ...TAIL_NAMES,
-  ...REASONS.map((r) => `game/ends_${r}`),
+  ...SELF_PLAY_END_REASONS.map((r) => `game/ends_${r}`),
   ...POOL_METRIC_NAMES,
   ...PARALLEL_METRIC_NAMES,
   ...EVAL_METRIC_NAMES,
@@ -202,7 +192,7 @@ export class MetricsManager {
       "time/wall_s": o.wallSeconds,
     };
     const r: MetricsRecord = { ...head, ...o.learned, ...tail, ...o.pool, ...o.parallel, ...o.evaluation };
-    for (const reason of REASONS) r[`game/ends_${reason}`] = t.reasons[reason] ?? 0;
+    for (const reason of SELF_PLAY_END_REASONS) r[`game/ends_${reason}`] = t.reasons[reason] ?? 0;
     for (const { key } of TRENDS) {
       const v = r[key];
       if (v === undefined || !Number.isFinite(v)) continue;

@@ -354,7 +354,7 @@ async function learn<M>(
     const metrics = await update(async (done, planned) => {
       minibatches = done;
       show.updating(done, planned, (performance.now() - started) / 1000);
-      await run.feed?.alive(); // a long update still shows the learner alive in the store
+      if (run.feed) await run.feed.alive(); // a long update still shows the learner alive in the store
       await yieldToEventLoop();
       if (signal?.stop && done < planned) throw new UpdateInterrupted();
     });

@@ -23,7 +23,13 @@ import { Position } from "../../shogi/position.ts";
 import type { Color } from "../../shogi/types.ts";
 import { allocActBatch, encodeRow } from "../../rl/acting.ts";
 import { RolloutBuffer } from "../../rl/buffer.ts";
-import { type FinishedGame, type SelfPlayEndReason, shapingPotential, type TransitionSink } from "../../rl/selfplay.ts";
+import {
+  type FinishedGame,
+  SELF_PLAY_END_REASONS,
+  type SelfPlayEndReason,
+  shapingPotential,
+  type TransitionSink,
+} from "../../rl/selfplay.ts";
 
 /** The format's name: part of the encoding fingerprint, so actors of another format are refused. */
 export const SEGMENT_FORMAT = "KSG1";
@@ -63,16 +69,6 @@ export interface Segment {
 export class SegmentError extends Error {
   override name = "SegmentError";
 }
-
-const REASONS: readonly SelfPlayEndReason[] = [
-  "checkmate",
-  "no_legal_moves",
-  "repetition",
-  "perpetual_check",
-  "max_moves",
-  "impasse",
-  "mate_found",
-];
 
 /** Decisions in a segment. */
 export const segmentSteps = (s: Segment) => s.pieces.reduce((n, p) => n + p.actions.length, 0);
@@ -169,7 +165,7 @@ export function encodeSegment(s: Segment): Uint8Array {
   u32(s.games.length);
   for (const g of s.games) {
     v.setInt8(at++, g.winner ?? DRAW);
-    v.setUint8(at++, REASONS.indexOf(g.reason));
+    v.setUint8(at++, SELF_PLAY_END_REASONS.indexOf(g.reason));
     u32(g.plies);
     for (const c of g.counters) {
       v.setUint16(at, Math.min(c, 0xffff), true);
@@ -216,7 +212,7 @@ export function decodeSegment(bytes: Uint8Array): Segment {
   for (let i = 0; i < numGames; i++) {
     need(18, "a game");
     const w = v.getInt8(at++);
-    const reason = REASONS[v.getUint8(at++)];
+    const reason = SELF_PLAY_END_REASONS[v.getUint8(at++)];
     if (reason === undefined || w < DRAW || w > 1) throw new SegmentError(`segment game ${i}: bad result`);
     const plies = u32("plies");
     const counters: number[] = [];
