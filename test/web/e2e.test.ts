@@ -106,6 +106,10 @@ suite("keisei dashboard in Chromium", () => {
     // A run's details: its config and log.
     await page.click('#runs-table tr[data-run="alpha"]');
     await page.waitForSelector("#run-details pre");
+    // The details fill in once their request returns ("loading…" until then): wait for the config.
+    await page.waitForFunction(() => !document.getElementById("run-details")?.textContent?.includes("loading…"), null, {
+      timeout: 10_000,
+    });
     expect(await page.textContent("#run-details")).toContain("total_timesteps: 1024");
     await page.screenshot({ path: join(ARTIFACTS, "runs.png"), fullPage: true });
     expect(errors).toEqual([]);
