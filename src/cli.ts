@@ -300,7 +300,7 @@ cli
     process.exitCode = await runActorCommand(opts);
   });
 
-registerDashboard(cli, versionText());
+registerDashboard(cli, versionText);
 
 cli.help();
 cli.version(pkg.version);

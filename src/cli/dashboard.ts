@@ -91,8 +91,8 @@ export async function runDashboardCommand(o: DashboardFlags, version: string): P
   });
 }
 
-/** Registers `keisei dashboard`. */
-export function registerDashboard(cli: CAC, version: string): void {
+/** Registers `keisei dashboard`; `version` is asked only when the dashboard starts (from a checkout it runs git). */
+export function registerDashboard(cli: CAC, version: () => string): void {
   cli
     .command("dashboard", "Serve the browser dashboard: runs, charts of every metric, live and saved games, sweeps")
     .option("--logdir <dir>", "Directory of run folders (default: logging.model_dir, models/)")
@@ -104,7 +104,7 @@ export function registerDashboard(cli: CAC, version: string): void {
     .option("--storage <url>", "Sweep study database: sqlite://FILE or postgres://… (default <logdir>/sweeps.sqlite)")
     .example("keisei dashboard --logdir models/")
     .example("keisei dashboard --host 0.0.0.0 --token")
-    .action((opts: DashboardFlags) => runDashboardCommand(opts, version));
+    .action((opts: DashboardFlags) => runDashboardCommand(opts, version()));
 }
 
 function removeQuietly(path: string): void {

@@ -74,8 +74,10 @@ describe("the learner learns from actors' games alone", () => {
   test("mate in one: a learner fed by an actor process reaches the single process's threshold", async () => {
     const single = await mateAfter("single", 0);
     const actors = await mateAfter("actors", 1);
+    const mean = (key: string) => actors.records.reduce((a, r) => a + (r[key] ?? 0), 0) / actors.records.length;
     console.log(
-      `P(mating move) after ${ITERATIONS} iterations: single process ${single.p.toFixed(3)}, actors ${actors.p.toFixed(3)}`,
+      `P(mating move) after ${ITERATIONS} iterations: single process ${single.p.toFixed(3)}, actors ${actors.p.toFixed(3)}` +
+        ` (policy lag ${mean("parallel/policy_lag_mean").toFixed(2)}, truncated IS weights ${mean("parallel/is_weight_truncated").toFixed(3)})`,
     );
     for (const p of [single.p, actors.p]) expect(p).toBeGreaterThan(0.3);
     // Every iteration of the actors' run trained on their rollouts: policy lag within the bound, nothing damaged.
