@@ -97,12 +97,12 @@ function children(pid: number): number[] {
     return [];
   }
 }
-/** A process's argv joined by spaces ("" once it is gone): the agent's only `train` child is its trial. */
-function commandLine(pid: number): string {
+/** A process's argv (empty once it is gone): the agent's only child with a `train` argument is its trial. */
+function argv(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   } catch {
-    return "";
+    return [];
   }
 }
 const alive = (pid: number) => {
@@ -146,7 +146,7 @@ describe("an agent killed with -9", () => {
       });
       let trial = 0;
       for (const deadline = Date.now() + 20_000; trial === 0 && Date.now() < deadline; await Bun.sleep(100))
-        trial = children(agent.pid).find((pid) => commandLine(pid).includes("train")) ?? 0;
+        trial = children(agent.pid).find((pid) => argv(pid).includes("train")) ?? 0;
       expect(trial).toBeGreaterThan(0);
       agent.kill("SIGKILL");
       await agent.exited;
