@@ -4,7 +4,8 @@
 //      and as a share of the adapter's fp32 peak when the adapter is in the table below;
 //   2. the default network's inference and training samples/s with autotune's choice, against
 //      PyTorch on CUDA in the same run where a CUDA PyTorch is at hand (bench/torch_tower.py run by
-//      $KEISEI_TORCH_PYTHON, else python3; the anchor is left out, with the reason, where it is not);
+//      $KEISEI_TORCH_PYTHON, else python3; the anchor is left out, with the reason, where it is not),
+//      and the same with f16 storage (training.mixed_precision) where the adapter offers shader-f16;
 //   3. where a training step's time goes, by kernel: the step's dispatches replayed one at a time,
 //      each submitted and waited for (so each figure includes one submit; the sum exceeds the step).
 //
@@ -15,7 +16,8 @@ import { parseArgs } from "node:util";
 import type { Backend, Buf, KernelSpec, Uniforms } from "../src/compute/backend.ts";
 import { createBackend } from "../src/compute/device.ts";
 import { FAMILIES, FAMILY_NAMES, type KernelFamily } from "../src/compute/kernels/index.ts";
-import { modelFactory } from "../src/models/factory.ts";
+import { createNetwork, modelFactory } from "../src/models/factory.ts";
+import type { Network } from "../src/models/network.ts";
 import { networkStep } from "./nn.ts";
 
 /** fp32 peak TFLOP/s of known GPUs (vendor data sheets: shader cores × 2 × boost clock), by a pattern of the adapter's name. */
@@ -172,13 +174,12 @@ async function main() {
     for (const b of Object.values(s.bufs)) be.free(b);
   }
 
-  // 2. the network, with autotune's choice
+  // 2. the network, with autotune's choice; f32 storage, then f16 where offered
   const net = modelFactory(be, "resnet", { depth, width: C, seRatio: 0.25 }, { seed: 1 });
   await net.prepare();
   console.log(`\nnetwork ${depth}×${C} (SE 0.25, dense head), batch ${N}`);
-  const ours: Record<string, number> = {};
-  for (const mode of ["inference", "train"] as const) {
-    const { once, destroy } = networkStep(be, net, mode, N);
+  const samplesPerSecond = async (n: Network, mode: "inference" | "train") => {
+    const { once, destroy } = networkStep(be, n, mode, N);
     await once();
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -187,9 +188,23 @@ async function main() {
       times.push((performance.now() - t0) / 1000);
     }
     destroy();
-    ours[mode] = N / median(times);
+    return N / median(times);
+  };
+  const ours: Record<string, number> = {};
+  for (const mode of ["inference", "train"] as const) {
+    ours[mode] = await samplesPerSecond(net, mode);
     console.log(`  ${mode.padEnd(10)} ${ours[mode].toFixed(1).padStart(9)} samples/s`);
   }
+  if (be.info.f16) {
+    const half = createNetwork(be, net.arch, { seed: 1 }, "f16");
+    for (const mode of ["inference", "train"] as const) {
+      const f16 = await samplesPerSecond(half, mode);
+      console.log(
+        `  ${mode.padEnd(10)} ${f16.toFixed(1).padStart(9)} samples/s with f16 storage (training.mixed_precision); f16 ÷ f32 ${(f16 / ours[mode]).toFixed(2)}×`,
+      );
+    }
+    half.destroy();
+  } else console.log("  f16 storage: the adapter does not offer shader-f16");
   for (const math of ["tf32", "fp32"] as const) {
     const anchor = torchCuda(depth, C, N, math);
     if (typeof anchor === "string") {

@@ -1,5 +1,5 @@
 // Elementwise kernels over flat f32 arrays of n elements: fill, ReLU forward/backward, residual
-// add + ReLU, axpy. One invocation per element; the grid may be folded into 2-D (grid1d).
+// add + ReLU, axpy, copy. One invocation per element; the grid may be folded into 2-D (grid1d).
 //
 // Entry points bind different buffers at the same binding numbers (WGSL allows this when no entry
 // point uses both); each entry lists its own bindings in a comment.
@@ -65,4 +65,14 @@ fn add_relu(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
 fn axpy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = flatId(gid, nwg);
   if (i < p.n) { ax_y[i] += p.alpha * ax_x[i]; }
+}
+
+// ---- copy: y = x (with y stored as f16: the f16 copy of the weights, training.mixed_precision)
+@group(0) @binding(1) var<storage, read> cp_x: array<f32>;         // x: [n]
+@group(0) @binding(2) var<storage, read_write> cp_y: array<f32>;   // y: [n]
+
+@compute @workgroup_size(WG)
+fn copy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = flatId(gid, nwg);
+  if (i < p.n) { cp_y[i] = cp_x[i]; }
 }

@@ -26,7 +26,11 @@ export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[
   { flag: "tower_width", field: "training.tower_width", doc: "Channels" },
   { flag: "se_ratio", field: "training.se_ratio", doc: "Squeeze-excitation ratio (0: off)" },
   { flag: "policy_head", field: "training.policy_head", doc: "dense | conv" },
-  { flag: "mixed_precision", field: "training.mixed_precision", doc: "f16 storage (not supported yet)" },
+  {
+    flag: "mixed_precision",
+    field: "training.mixed_precision",
+    doc: "f16 activations and layer weights (WebGPU with shader-f16)",
+  },
   {
     flag: "actors",
     field: "parallel.actors",

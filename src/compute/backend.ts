@@ -17,9 +17,23 @@
 // bindings, the uniform struct, the workgroup grid, and its CPU twin. The twin is the readable
 // definition of the kernel; tests hold the WGSL to it.
 
-export type DType = "f32" | "u32" | "i32";
-export type TypedArrayOf<D extends DType> = D extends "f32" ? Float32Array : D extends "u32" ? Uint32Array : Int32Array;
+/**
+ * Element types of device buffers. "f16" is storage only (training.mixed_precision on a WebGPU
+ * device with shader-f16): kernels widen every load to f32 and narrow every store, and the host
+ * reads and writes such a buffer as f32 values (kernels/f16.ts).
+ */
+export type DType = "f32" | "f16" | "u32" | "i32";
+export type TypedArrayOf<D extends DType> = D extends "f32" | "f16"
+  ? Float32Array
+  : D extends "u32"
+    ? Uint32Array
+    : Int32Array;
 export type AnyTypedArray = Float32Array | Uint32Array | Int32Array;
+
+/** Bytes per element of `dtype`. */
+export function bytesOf(dtype: DType): number {
+  return dtype === "f16" ? 2 : 4;
+}
 
 /**
  * A device buffer, or a view of one: `length` elements of `dtype` starting at element `offset` of
@@ -38,10 +52,15 @@ export interface Buf<D extends DType = DType> {
 }
 
 /**
- * View offsets must be multiples of this many elements (256 bytes: WebGPU's default
- * minStorageBufferOffsetAlignment). A size table pads each tensor to it.
+ * View offsets must be multiples of this many 4-byte elements (256 bytes: WebGPU's default
+ * minStorageBufferOffsetAlignment); f16 views, of twice as many (viewAlign).
  */
 export const VIEW_ALIGN = 64;
+
+/** The element multiple a view's offset into a `dtype` buffer must be: 256 bytes' worth. */
+export function viewAlign(dtype: DType): number {
+  return (VIEW_ALIGN * 4) / bytesOf(dtype);
+}
 
 export function alignUp(n: number, a = VIEW_ALIGN): number {
   return Math.ceil(n / a) * a;
@@ -55,8 +74,9 @@ export function viewOf<D extends DType>(
   id: number,
   label?: string,
 ): Buf<D> {
-  if (!Number.isInteger(offset) || offset % VIEW_ALIGN !== 0)
-    throw new Error(`view of ${buf.label}: offset ${offset} is not a multiple of ${VIEW_ALIGN} elements`);
+  const align = viewAlign(buf.dtype);
+  if (!Number.isInteger(offset) || offset % align !== 0)
+    throw new Error(`view of ${buf.label}: offset ${offset} is not a multiple of ${align} elements`);
   if (!Number.isInteger(length) || length < 0 || offset + length > buf.length)
     throw new Error(`view of ${buf.label}: [${offset}, ${offset + length}) outside length ${buf.length}`);
   return {
@@ -122,6 +142,8 @@ export interface BackendInfo {
   adapter?: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean };
   /** When `auto` fell back to the CPU: why. */
   fallbackReason?: string;
+  /** Whether buffers may be "f16" (a WebGPU device opened with shader-f16). */
+  f16?: boolean;
 }
 
 export interface Backend {
@@ -207,7 +229,7 @@ export function uniformBytes(kernel: KernelSpec): number {
 }
 
 export function typedArrayFor(dtype: DType, length: number): AnyTypedArray {
-  return dtype === "f32"
+  return dtype === "f32" || dtype === "f16"
     ? new Float32Array(length)
     : dtype === "u32"
       ? new Uint32Array(length)

@@ -133,6 +133,9 @@ export async function doctorReport(
   lines.push(
     `kernels      ${kernelStyleFor(d) === "register" ? "register-blocked (CPU-like adapter)" : "workgroup-tiled (GPU)"}`,
   );
+  lines.push(
+    `f16 storage  ${adapter.features.has("shader-f16") ? "available (shader-f16): training.mixed_precision stores activations and layer weights as f16" : "not offered (no shader-f16): training.mixed_precision is refused on this adapter"}`,
+  );
   lines.push(...(await autotuneLines(adapter, d, isCpuAdapter(d), o.autotune === true)));
   const choice = autoChoice(d);
   lines.push(`backend      ${choice.kind} (env.device auto: ${choice.why})`);

@@ -2,9 +2,11 @@
 //
 // Conventions (llm.c's): outputs first, then inputs, then weights, then dimensions. Every tensor
 // is a Buf (often a view into one flat parameter / gradient allocation), layout NCHW on 9×9
-// boards, f32. Parameter gradients ACCUMULATE (+=): zero the gradient buffer once per step
-// (`zero`). Activation gradients are overwritten unless `accumulate` is passed (a tensor read by
-// two layers, e.g. a residual block's input, takes the second gradient with accumulate = true).
+// boards, f32 — or f16 storage for activations and weights (training.mixed_precision), which any
+// launcher takes: it runs the kernel's f16 variant, arithmetic in f32. Parameter gradients
+// ACCUMULATE (+=): zero the gradient buffer once per step (`zero`). Activation gradients are
+// overwritten unless `accumulate` is passed (a tensor read by two layers, e.g. a residual block's
+// input, takes the second gradient with accumulate = true).
 // Shapes in the comments: N = batch, C = channels, A = actions (13 527).
 //
 // The GEMM-shaped kernels (3×3 conv, its weight gradient, the generic GEMM) come in variants:
@@ -16,6 +18,7 @@ import type { Backend, Buf, KernelSpec, Uniforms } from "./backend.ts";
 import * as az from "./kernels/az.ts";
 import * as bn from "./kernels/batchnorm.ts";
 import * as ew from "./kernels/elementwise.ts";
+import { storageVariant } from "./kernels/f16.ts";
 import { gatherRows } from "./kernels/gather.ts";
 import { ACT, BIAS } from "./kernels/gemm.ts";
 import { reductionVariant, variantFor } from "./kernels/index.ts";
@@ -30,9 +33,12 @@ const b01 = (v: boolean | undefined) => (v ? 1 : 0);
 /** The variant of a GEMM-shaped kernel this backend runs (its autotuned choice, else its style's). */
 const pick = variantFor;
 
-/** One dispatch; a kernel with workgroup reductions runs as its subgroup twin where the backend chose subgroups. */
+/**
+ * One dispatch; a kernel with workgroup reductions runs as its subgroup twin where the backend
+ * chose subgroups, and as its f16 storage variant where f16 buffers are given (kernels/f16.ts).
+ */
 function launch(be: Backend, kernel: KernelSpec, buffers: Record<string, Buf>, uniforms?: Uniforms): void {
-  be.run(reductionVariant(be, kernel), buffers, uniforms);
+  be.run(storageVariant(reductionVariant(be, kernel), buffers), buffers, uniforms);
 }
 
 // ---------------------------------------------------------------- elementwise
@@ -60,6 +66,12 @@ export function reluBackward(be: Backend, dx: Buf, dy: Buf, y: Buf): void {
 /** y = max(a + b, 0) (residual join without SE); its backward is reluBackward, shared by both branches */
 export function addRelu(be: Backend, y: Buf, a: Buf, b: Buf): void {
   launch(be, ew.addRelu, { a, b, y }, { n: y.length, alpha: 0 });
+}
+
+/** y = x (into an f16 y: x rounded to f16) */
+export function copy(be: Backend, y: Buf, x: Buf): void {
+  if (x.length !== y.length) throw new Error(`copy ${x.label} → ${y.label}: lengths ${x.length} and ${y.length}`);
+  launch(be, ew.copy, { x, y }, { n: y.length, alpha: 0 });
 }
 
 /** y += alpha · x */

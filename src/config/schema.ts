@@ -234,7 +234,11 @@ export const trainingSchema = z
       "dense",
       "resnet policy head: dense (the reference's Linear to every action) or conv (per-square move planes, same weights on every square)",
     ),
-    mixed_precision: field(z.boolean(), false, "f16 storage with f32 accumulation where the adapter offers shader-f16"),
+    mixed_precision: field(
+      z.boolean(),
+      false,
+      "store activations and layer weights as f16 (arithmetic and gradients stay f32); needs env.device webgpu on an adapter with shader-f16 (keisei doctor says), refused elsewhere",
+    ),
     checkpoint_interval_timesteps: field(
       positiveInt(),
       10_000,

@@ -25,7 +25,7 @@
 import { basename } from "node:path";
 import type { Backend } from "../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
-import type { Network } from "./network.ts";
+import type { Network, Storage } from "./network.ts";
 import type { Adam, AdamState } from "./optimizer.ts";
 import { batchNormLayers, parameterTable, seHidden, statsTable, type Architecture } from "./params.ts";
 import {
@@ -399,13 +399,14 @@ export function loadCheckpoint(
   backend: Backend,
   path: string,
   arch?: Architecture,
+  storage: Storage = "f32",
 ): { net: Network; optimizer: AdamState | null; metadata: Record<string, string> } {
   const ck = readCheckpoint(path, arch);
   const zeros = {
     params: new Float32Array(parameterTable(ck.arch).length),
     stats: new Float32Array(statsTable(ck.arch).length),
   };
-  const net = createNetwork(backend, ck.arch, zeros);
+  const net = createNetwork(backend, ck.arch, zeros, storage);
   try {
     return { net, optimizer: restoreNetwork(net, ck), metadata: ck.metadata };
   } catch (e) {

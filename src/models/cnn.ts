@@ -7,9 +7,17 @@
 //
 // Defines: SimpleCnn.
 
-import type { Backend, Buf } from "../compute/backend.ts";
+import type { Backend, Buf, DType } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
-import { Network, type Layer, type Mode, type NetworkInit, type Plan, type TrainingPlan } from "./network.ts";
+import {
+  Network,
+  type Layer,
+  type Mode,
+  type NetworkInit,
+  type Plan,
+  type Storage,
+  type TrainingPlan,
+} from "./network.ts";
 import type { Architecture } from "./params.ts";
 
 const CH = 16; // conv channels
@@ -27,18 +35,22 @@ export class SimpleCnn extends Network<CnnActs> {
   private readonly policyHead: Layer;
   private readonly valueHead: Layer;
 
-  constructor(backend: Backend, arch: Architecture, init: NetworkInit) {
+  constructor(backend: Backend, arch: Architecture, init: NetworkInit, storage: Storage = "f32") {
     if (arch.type !== "cnn") throw new Error(`SimpleCnn: architecture type is ${arch.type}`);
-    super(backend, arch, init);
+    super(backend, arch, init, storage);
     this.conv = this.layer("conv");
     this.policyHead = this.layer("policy_head");
     this.valueHead = this.layer("value_head");
   }
 
-  protected planActivations(B: number, training: boolean, alloc: (label: string, length: number) => Buf): CnnActs {
+  protected planActivations(
+    B: number,
+    training: boolean,
+    alloc: (label: string, length: number, dtype?: DType) => Buf,
+  ): CnnActs {
     return {
-      conv: alloc("conv", B * FLAT),
-      flat: alloc("flat", B * FLAT),
+      conv: alloc("conv", B * FLAT, this.activationType),
+      flat: alloc("flat", B * FLAT, this.activationType),
       dflat: training ? alloc("dflat", B * FLAT) : null,
       dconv: training ? alloc("dconv", B * FLAT) : null,
     };

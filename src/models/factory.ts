@@ -9,7 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { CORE46_PLANES } from "../shogi/features.ts";
 import { NUM_ACTIONS } from "../shogi/actions.ts";
 import { SimpleCnn } from "./cnn.ts";
-import type { Network, NetworkInit } from "./network.ts";
+import type { Network, NetworkInit, Storage } from "./network.ts";
 import type { Architecture, ModelType, PolicyHead } from "./params.ts";
 import { ResTower } from "./resnet_tower.ts";
 
@@ -81,9 +81,14 @@ export function architectureDifferences(a: Architecture, b: Architecture): strin
   return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${a[k]} ≠ ${b[k]}`);
 }
 
-/** A network of `arch`, initialised from `init` (a seed: PyTorch default init; or given buffers). */
-export function createNetwork(backend: Backend, arch: Architecture, init: NetworkInit): Network {
-  return arch.type === "cnn" ? new SimpleCnn(backend, arch, init) : new ResTower(backend, arch, init);
+/** A network of `arch`, initialised from `init` (a seed: PyTorch default init; or given buffers), its activations and layer weights stored as `storage`. */
+export function createNetwork(
+  backend: Backend,
+  arch: Architecture,
+  init: NetworkInit,
+  storage: Storage = "f32",
+): Network {
+  return arch.type === "cnn" ? new SimpleCnn(backend, arch, init, storage) : new ResTower(backend, arch, init, storage);
 }
 
 /** modelFactory(backend, "resnet", { depth: 9, width: 256, seRatio: 0.25 }, { seed: 42 }). */

@@ -20,11 +20,18 @@
 //   evaluateActions gives log-probabilities, entropies and values of given actions (for analysis
 //   and tests: PPO gets these from its loss kernel). A legal mask row with no legal action is an
 //   error naming the row (reference §13.2 item 14).
+// - Storage "f16" (training.mixed_precision, on a backend with f16 buffers): the forward
+//   activations are stored as f16 (but the conv policy head's move planes, gathered into the
+//   logits), and the conv and linear layers read their weights from an f16 copy of `params`,
+//   refreshed before the first forward after the parameters change; the parameters, their
+//   gradients, the activation gradients, the BN statistics and the outputs stay f32, and
+//   every kernel computes in f32 (compute/kernels/f16.ts). Whoever changes `params` other than by
+//   writeParameters or the optimizer calls parametersChanged().
 //
-// Defines: Mode, BN_MOMENTUM, Plan, TrainingPlan, Layer, BatchNorm, NetworkInit, Network, ActResult,
+// Defines: Mode, BN_MOMENTUM, Plan, TrainingPlan, Layer, BatchNorm, NetworkInit, Storage, Network, ActResult,
 //          EvaluateResult, packLegalActions, checkLegalRows.
 
-import type { Backend, Buf } from "../compute/backend.ts";
+import type { Backend, Buf, DType } from "../compute/backend.ts";
 import { kernelsFor } from "../compute/kernels/index.ts";
 import { legalLogSumExp } from "../compute/kernels/softmax.ts";
 import * as ops from "../compute/ops.ts";
@@ -98,6 +105,9 @@ interface PlanState<Acts> {
 /** The initial contents of a network's buffers: a seed (PyTorch default init), or given values. */
 export type NetworkInit = { seed: number } | { params: Float32Array; stats: Float32Array };
 
+/** How activations and the weights layers read are stored: "f32", or "f16" (f32 arithmetic; see the header). */
+export type Storage = "f32" | "f16";
+
 export abstract class Network<Acts = unknown> {
   readonly table: SizeTable;
   readonly statsTable: SizeTable;
@@ -109,11 +119,17 @@ export abstract class Network<Acts = unknown> {
   readonly stats: Buf<"f32">;
   /** BN forward passes in training mode (PyTorch's num_batches_tracked, the same for every BN layer). */
   numBatchesTracked = 0;
+  /** [table.length] f16 copy of `params` the conv and linear layers read (storage "f16"), else null. */
+  readonly weights16: Buf<"f16"> | null;
+  /** Element type of the forward activations. */
+  protected readonly activationType: "f32" | "f16";
+  private weightsStale = true;
   /** Policy outputs A. */
   readonly numActions: number;
   readonly maskWords: number;
   readonly obsSize: number;
   private paramViews = new Map<string, Buf>();
+  private weight16Views = new Map<string, Buf>();
   private gradViews = new Map<string, Buf>();
   private statViews = new Map<string, Buf>();
   private plans = new Map<Plan, PlanState<Acts>>();
@@ -122,7 +138,12 @@ export abstract class Network<Acts = unknown> {
     readonly backend: Backend,
     readonly arch: Architecture,
     init: NetworkInit,
+    readonly storage: Storage = "f32",
   ) {
+    if (storage === "f16" && !backend.info.f16)
+      throw new Error(
+        `f16 storage needs a WebGPU device with shader-f16; the backend is ${backend.info.description}${backend.info.kind === "webgpu" ? ", which does not offer it" : ""}`,
+      );
     this.table = parameterTable(arch);
     this.statsTable = statsTable(arch);
     this.numActions = arch.numActions;
@@ -132,8 +153,11 @@ export abstract class Network<Acts = unknown> {
     this.params = be.alloc("params", this.table.length);
     this.grads = be.alloc("grads", this.table.length);
     this.stats = be.alloc("bn_stats", this.statsTable.length);
+    this.activationType = storage;
+    this.weights16 = storage === "f16" ? be.alloc("weights_f16", this.table.length, "f16") : null;
     for (const t of this.table.tensors) {
       this.paramViews.set(t.name, be.view(this.params, t.offset, t.size, t.name));
+      if (this.weights16) this.weight16Views.set(t.name, be.view(this.weights16, t.offset, t.size, `${t.name} (f16)`));
       this.gradViews.set(t.name, be.view(this.grads, t.offset, t.size, `grad ${t.name}`));
     }
     for (const t of this.statsTable.tensors) this.statViews.set(t.name, be.view(this.stats, t.offset, t.size, t.name));
@@ -163,11 +187,12 @@ export abstract class Network<Acts = unknown> {
     return lookup(this.statViews, name, "running statistic");
   }
 
-  /** Weight, bias and their gradients of the conv / linear layer `name`. */
+  /** Weight, bias (as the forward reads them: the f16 copy's views under storage "f16") and their gradients of the conv / linear layer `name`. */
   protected layer(name: string): Layer {
+    const read = (n: string) => (this.weights16 ? lookup(this.weight16Views, n, "parameter") : this.param(n));
     return {
-      w: this.param(`${name}.weight`),
-      b: this.param(`${name}.bias`),
+      w: read(`${name}.weight`),
+      b: read(`${name}.bias`),
       dw: this.grad(`${name}.weight`),
       db: this.grad(`${name}.bias`),
     };
@@ -185,7 +210,7 @@ export abstract class Network<Acts = unknown> {
     };
   }
 
-  /** Compiles every kernel ahead of first use (WebGPU: ~1 s for all on lavapipe; no-op on cpu). */
+  /** Compiles every kernel ahead of first use (WebGPU: ~1 s for all on lavapipe; no-op on cpu); under f16 storage, each kernel's f16 variant compiles at its first use. */
   prepare(): Promise<void> {
     return this.backend.prepare(kernelsFor(this.backend.info.style, this.backend.variants));
   }
@@ -206,7 +231,7 @@ export abstract class Network<Acts = unknown> {
     for (const [p] of this.plans) if (p.batch === batch && p.training === opts.training) return p;
     const be = this.backend;
     const owned: Buf[] = [];
-    const alloc = <D extends "f32" | "u32" = "f32">(label: string, length: number, dtype?: D) => {
+    const alloc = <D extends DType = "f32">(label: string, length: number, dtype?: D) => {
       const b = be.alloc(`B${batch}.${label}`, length, dtype ?? ("f32" as D));
       owned.push(b);
       return b;
@@ -240,11 +265,11 @@ export abstract class Network<Acts = unknown> {
     this.plans.delete(plan);
   }
 
-  /** Subclass: allocate (with `alloc`) the activations of one batch size. */
+  /** Subclass: allocate (with `alloc`; forward activations of type activationType) the activations of one batch size. */
   protected abstract planActivations(
     batch: number,
     training: boolean,
-    alloc: (label: string, length: number) => Buf,
+    alloc: (label: string, length: number, dtype?: DType) => Buf,
   ): Acts;
 
   private stateOf(plan: Plan): PlanState<Acts> {
@@ -266,6 +291,7 @@ export abstract class Network<Acts = unknown> {
       throw new Error(
         `forward("${mode}") on the inference plan for batch ${plan.batch}; make it with plan(${plan.batch}, { training: true })`,
       );
+    this.refreshWeights();
     this.forwardLayers(plan, st.acts, mode, BN_MOMENTUM);
     if (mode === "train") this.numBatchesTracked++;
     st.lastForward = mode;
@@ -295,6 +321,7 @@ export abstract class Network<Acts = unknown> {
   refreshStatistics(plan: Plan, batches: Iterable<Float32Array>): number {
     const st = this.stateOf(plan);
     if (this.statsTable.count === 0) return 0;
+    this.refreshWeights();
     let k = 0;
     for (const obs of batches) {
       k++;
@@ -305,6 +332,18 @@ export abstract class Network<Acts = unknown> {
     if (k === 0) throw new Error("refreshStatistics: no batches");
     st.lastForward = null; // a statistics pass is not a forward that backward() may follow
     return k;
+  }
+
+  /** The parameters changed on the device: the f16 copy is refreshed before the next forward. */
+  parametersChanged(): void {
+    this.weightsStale = true;
+  }
+
+  /** weights16 ← params, when they changed since the last copy (storage "f16"). */
+  private refreshWeights(): void {
+    if (!this.weights16 || !this.weightsStale) return;
+    ops.copy(this.backend, this.weights16, this.params);
+    this.weightsStale = false;
   }
 
   /** grads ← 0 (once per optimizer step: backward accumulates). */
@@ -434,6 +473,7 @@ export abstract class Network<Acts = unknown> {
     if (data.length !== this.table.length)
       throw new Error(`writeParameters: ${data.length} floats, the table holds ${this.table.length}`);
     this.backend.write(this.params, data);
+    this.parametersChanged();
   }
 
   writeStats(data: Float32Array): void {
@@ -446,6 +486,7 @@ export abstract class Network<Acts = unknown> {
   destroy(): void {
     for (const p of [...this.plans.keys()]) this.freePlan(p);
     for (const b of [this.params, this.grads, this.stats]) this.backend.free(b);
+    if (this.weights16) this.backend.free(this.weights16);
   }
 }
 

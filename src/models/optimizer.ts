@@ -61,6 +61,7 @@ export class Adam {
       decoupled: c.decoupled,
       step: this.step,
     });
+    this.net.parametersChanged();
   }
 
   /** The global L2 norm of the gradients before clipping, as of the last update(). */

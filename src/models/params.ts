@@ -1,12 +1,18 @@
 // The size tables: every tensor of a network, by its PyTorch state-dict name, with its shape and
 // its offset in ONE flat buffer (llm.c's fill_in_parameter_sizes). Parameters, gradients and the
 // Adam moments share the parameter table's layout; BatchNorm running statistics (not trainable)
-// have a table of their own. Offsets are multiples of VIEW_ALIGN so each tensor binds as a view.
+// have a table of their own. Offsets are multiples of TENSOR_ALIGN so each tensor binds as a view.
 //
-// Defines: ModelType, PolicyHead, Architecture, TensorEntry, SizeTable, parameterTable, statsTable, seHidden,
+// Defines: TENSOR_ALIGN, ModelType, PolicyHead, Architecture, TensorEntry, SizeTable, parameterTable, statsTable, seHidden,
 //          countParameters, batchNormLayers.
 
-import { VIEW_ALIGN, alignUp } from "../compute/backend.ts";
+import { alignUp, viewAlign } from "../compute/backend.ts";
+
+/**
+ * Tensor offsets are multiples of this many elements: an f16 view's alignment (256 bytes of f16),
+ * so that the f16 copy of the parameters (training.mixed_precision) binds at the same offsets.
+ */
+export const TENSOR_ALIGN = viewAlign("f16");
 import { POLICY_PLANES } from "../shogi/policy-planes.ts";
 
 export type ModelType = "resnet" | "cnn";
@@ -45,7 +51,7 @@ export interface TensorEntry {
   shape: number[];
   /** Elements (product of shape). */
   size: number;
-  /** First element in the flat buffer (multiple of VIEW_ALIGN). */
+  /** First element in the flat buffer (multiple of TENSOR_ALIGN). */
   offset: number;
   init: InitKind;
 }
@@ -71,7 +77,7 @@ class TableBuilder {
   add(name: string, shape: number[], init: InitKind): void {
     const size = shape.reduce((a, b) => a * b, 1);
     this.tensors.push({ name, shape, size, offset: this.cursor, init });
-    this.cursor = alignUp(this.cursor + size, VIEW_ALIGN);
+    this.cursor = alignUp(this.cursor + size, TENSOR_ALIGN);
   }
 
   /** Conv2d(cin → cout, k×k, bias): weight [cout, cin, k, k], bias [cout]. */
@@ -105,7 +111,7 @@ class TableBuilder {
     return {
       tensors: this.tensors,
       byName,
-      length: Math.max(this.cursor, VIEW_ALIGN),
+      length: Math.max(this.cursor, TENSOR_ALIGN),
       count: this.tensors.reduce((s, t) => s + t.size, 0),
     };
   }

@@ -17,7 +17,7 @@
 //
 // Defines: ResTower.
 
-import { alignUp, type Backend, type Buf } from "../compute/backend.ts";
+import { alignUp, type Backend, type Buf, type DType } from "../compute/backend.ts";
 import * as ops from "../compute/ops.ts";
 import {
   Network,
@@ -26,6 +26,7 @@ import {
   type Mode,
   type NetworkInit,
   type Plan,
+  type Storage,
   type TrainingPlan,
 } from "./network.ts";
 import { seHidden, type Architecture } from "./params.ts";
@@ -106,9 +107,9 @@ export class ResTower extends Network<TowerActs> {
   private readonly convPolicy: ConvPolicyParams | null;
   private readonly valueHead: HeadParams;
 
-  constructor(backend: Backend, arch: Architecture, init: NetworkInit) {
+  constructor(backend: Backend, arch: Architecture, init: NetworkInit, storage: Storage = "f32") {
     if (arch.type !== "resnet") throw new Error(`ResTower: architecture type is ${arch.type}`);
-    super(backend, arch, init);
+    super(backend, arch, init, storage);
     this.W = arch.width;
     this.hidden = seHidden(arch.width, arch.seRatio);
     this.stem = this.layer("stem");
@@ -158,7 +159,14 @@ export class ResTower extends Network<TowerActs> {
 
   // ---------------------------------------------------------------- activation plan
 
-  protected planActivations(B: number, training: boolean, alloc: (label: string, length: number) => Buf): TowerActs {
+  protected planActivations(
+    B: number,
+    training: boolean,
+    allocAny: (label: string, length: number, dtype?: DType) => Buf,
+  ): TowerActs {
+    // forward activations in the network's activation type; gradients and BN statistics f32
+    const act = (label: string, length: number) => allocAny(label, length, this.activationType);
+    const alloc = (label: string, length: number) => allocAny(label, length);
     const W = this.W;
     const h = this.hidden;
     const board = B * W * 81;
@@ -175,16 +183,16 @@ export class ResTower extends Network<TowerActs> {
     const se = (i: number): ops.SeActivations | null =>
       h
         ? {
-            pooled: alloc(`b${i}.pooled`, B * W),
-            hidden: alloc(`b${i}.hidden`, B * h),
-            gate: alloc(`b${i}.gate`, B * W),
+            pooled: act(`b${i}.pooled`, B * W),
+            hidden: act(`b${i}.hidden`, B * h),
+            gate: act(`b${i}.gate`, B * W),
           }
         : null;
     const blocks: BlockActs[] = [];
     for (let i = 0; i < this.blocks.length; i++) {
       if (training) {
         // every block's activations are kept for backward
-        const [c1, r1, c2, b2, out] = ["c1", "r1", "c2", "b2", "out"].map((n) => alloc(`b${i}.${n}`, board));
+        const [c1, r1, c2, b2, out] = ["c1", "r1", "c2", "b2", "out"].map((n) => act(`b${i}.${n}`, board));
         blocks.push({ c1, r1, c2, b2, se: se(i), out, saved1: saved(W), saved2: saved(W) });
         continue;
       }
@@ -192,9 +200,9 @@ export class ResTower extends Network<TowerActs> {
       // bn2 → s1), as do one SE set and one saved pair (unused); the block outputs alternate
       // between two buffers (a block's input and output must differ).
       const first = blocks[0];
-      const s0 = first?.c1 ?? alloc("s0", board);
-      const s1 = first?.r1 ?? alloc("s1", board);
-      const out = i < 2 ? alloc(`b${i}.out`, board) : blocks[i - 2].out;
+      const s0 = first?.c1 ?? act("s0", board);
+      const s1 = first?.r1 ?? act("s1", board);
+      const out = i < 2 ? act(`b${i}.out`, board) : blocks[i - 2].out;
       blocks.push({
         c1: s0,
         r1: s1,
@@ -207,24 +215,24 @@ export class ResTower extends Network<TowerActs> {
       });
     }
     const head = (name: string): HeadActs => ({
-      conv: alloc(`${name}.conv`, B * 162),
-      flat: alloc(`${name}.flat`, B * 162),
+      conv: act(`${name}.conv`, B * 162),
+      flat: act(`${name}.flat`, B * 162),
       saved: saved(2),
       planes: null,
     });
     const cells = B * POLICY_PLANES * 81;
     const convPolicy = this.convPolicy !== null;
     return {
-      stemConv: alloc("stem.conv", board),
-      stemOut: alloc("stem.out", board),
+      stemConv: act("stem.conv", board),
+      stemOut: act("stem.out", board),
       stemSaved: saved(W),
       blocks,
       policy: convPolicy
         ? {
-            conv: alloc("policy.conv", board),
-            flat: alloc("policy.flat", board),
+            conv: act("policy.conv", board),
+            flat: act("policy.flat", board),
             saved: saved(W),
-            planes: alloc("policy.planes", cells),
+            planes: alloc("policy.planes", cells), // f32: the logits are gathered from it
           }
         : head("policy"),
       value: head("value"),

@@ -19,7 +19,7 @@ import {
   createNetwork,
   describeArchitecture,
 } from "../models/factory.ts";
-import type { Network } from "../models/network.ts";
+import type { Network, Storage } from "../models/network.ts";
 import { Adam } from "../models/optimizer.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
 import { PpoLearner } from "../rl/ppo.ts";
@@ -192,10 +192,6 @@ export function checkTrainingConfig(c: Config): void {
       throw new TrainingError(`env.start_positions[${i}] ${quote(sfen)}: ${(e as Error).message}`);
     }
   });
-  if (t.mixed_precision)
-    throw new TrainingError(
-      "training.mixed_precision: not supported yet (keisei's kernels are f32 only); set it to false",
-    );
   if (t.model_type === "resnet" && t.tower_depth < 1)
     throw new TrainingError("training.tower_depth must be at least 1 for the resnet model");
   if (t.model_type === "cnn" && t.policy_head !== "dense")
@@ -205,8 +201,13 @@ export function checkTrainingConfig(c: Config): void {
 }
 
 /** A fresh network of the configured architecture, initialised from `seed` (the trainer's, and the learning bench's untrained baseline). */
-export function networkOf(backend: Backend, t: Config["training"], seed: number): Network {
-  return createNetwork(backend, configuredArchitecture(t), { seed });
+export function networkOf(backend: Backend, t: Config["training"], seed: number, storage = storageOf(t)): Network {
+  return createNetwork(backend, configuredArchitecture(t), { seed }, storage);
+}
+
+/** f16 storage of activations and layer weights under training.mixed_precision. */
+export function storageOf(t: Config["training"]): Storage {
+  return t.mixed_precision ? "f16" : "f32";
 }
 
 /** Resolves --resume to a checkpoint's trainer-state JSON. */
@@ -238,6 +239,12 @@ export async function openRun(given: Config, o: TrainOptions): Promise<Run> {
   let net: Network | null = null;
   try {
     early.push(`compute backend: ${backend.info.description}`); // names the fallback reason, if any
+    if (t.mixed_precision && !backend.info.f16)
+      throw new TrainingError(
+        `training.mixed_precision: f16 storage needs a WebGPU device with shader-f16, and the backend is ${backend.info.description}${backend.info.kind === "webgpu" ? ", which does not offer it" : ""}; set it to false${backend.info.kind === "webgpu" ? "" : " or env.device to webgpu"}`,
+      );
+    if (t.mixed_precision)
+      early.push("training.mixed_precision: activations and layer weights stored as f16, arithmetic in f32");
     if (whole !== given.training.total_timesteps)
       early.push(
         `training.total_timesteps ${given.training.total_timesteps} rounded up to ${whole}: whole rollouts of ${R} transitions (steps_per_epoch rounded up to num_envs)`,
@@ -245,7 +252,7 @@ export async function openRun(given: Config, o: TrainOptions): Promise<Run> {
     let loaded: ReturnType<typeof loadCheckpoint> | null = null;
     let moments: Opened["moments"] = null;
     if (resumeFrom) {
-      loaded = loadCheckpoint(backend, resumeFrom.weights);
+      loaded = loadCheckpoint(backend, resumeFrom.weights, undefined, storageOf(t));
       net = loaded.net;
       const want = configuredArchitecture(t);
       const differ = architectureDifferences(loaded.net.arch, want);

@@ -18,19 +18,20 @@ const gpuTest = (name: string, fn: () => Promise<void>) => test.skipIf(!hasWebGp
 const TOL = { atol: 2e-5, rtol: 2e-4 };
 
 describe("elementwise", () => {
-  gpuTest("fill, relu forward/backward, add_relu, axpy", async () => {
+  gpuTest("fill, relu forward/backward, add_relu, axpy, copy", async () => {
     const r = rng(1);
     const n = 1000;
     const out = await parity(
-      { x: normal(r, n), dy: normal(r, n), a: normal(r, n), y: n, dx: n, s: n, f: n, acc: normal(r, n) },
+      { x: normal(r, n), dy: normal(r, n), a: normal(r, n), y: n, dx: n, s: n, f: n, acc: normal(r, n), c: n },
       (be, b) => {
         ops.fill(be, b.f, 0.25);
         ops.reluForward(be, b.y, b.x);
         ops.reluBackward(be, b.dx, b.dy, b.y);
         ops.addRelu(be, b.s, b.x, b.a);
         ops.axpy(be, b.acc, b.x, -0.5);
+        ops.copy(be, b.c, b.dy);
       },
-      ["f", "y", "dx", "s", "acc"],
+      ["f", "y", "dx", "s", "acc", "c"],
       { atol: 0, rtol: 0 },
     );
     expect(out.f[999]).toBe(0.25);

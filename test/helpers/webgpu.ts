@@ -36,3 +36,17 @@ export const hasWebGpu: boolean = await (async () => {
   if (typeof r === "string" && requireWebGpu) throw new Error(`KEISEI_REQUIRE_WEBGPU=1 but ${r}`);
   return typeof r !== "string";
 })();
+
+/**
+ * Whether the WebGPU adapter here offers shader-f16 (f16 storage, training.mixed_precision).
+ * Where WebGPU is required (CI, on lavapipe, which offers it) a missing shader-f16 is a failure;
+ * elsewhere the f16 tests are skipped with the reason printed once.
+ */
+export const hasShaderF16: boolean = await (async () => {
+  if (!hasWebGpu) return false;
+  const r = await cached!;
+  const has = typeof r !== "string" && r.adapter.features.has("shader-f16");
+  if (!has && requireWebGpu) throw new Error("KEISEI_REQUIRE_WEBGPU=1 but the WebGPU adapter offers no shader-f16");
+  if (!has) console.warn("[f16 storage tests skipped] the WebGPU adapter offers no shader-f16");
+  return has;
+})();

@@ -12,7 +12,7 @@ import { train, weightStatistics } from "../../src/training/trainer.ts";
 import { architectureOf, modelFactory } from "../../src/models/factory.ts";
 import { batchNormLayers, parameterTable, statsTable } from "../../src/models/params.ts";
 import { EloRegistry } from "../../src/evaluation/index.ts";
-import { hasWebGpu } from "../helpers/webgpu.ts";
+import { hasShaderF16, hasWebGpu } from "../helpers/webgpu.ts";
 
 function smallConfig(dir: string, over: Record<string, Record<string, unknown>> = {}): Config {
   return buildConfig([
@@ -293,9 +293,13 @@ describe("keisei train (library)", () => {
     await expect(train(smallConfig(dir, { training: { minibatch_size: 4096 } }))).rejects.toThrow(
       /training\.minibatch_size \(4096\) is larger than a rollout/,
     );
-    await expect(train(smallConfig(dir, { training: { mixed_precision: true } }))).rejects.toThrow(
-      /training\.mixed_precision: not supported yet/,
+    // f16 storage on the cpu backend: refused before the run folder exists
+    await expect(
+      train(smallConfig(dir, { training: { mixed_precision: true }, logging: { run_name: "f16" } })),
+    ).rejects.toThrow(
+      /^training\.mixed_precision: f16 storage needs a WebGPU device with shader-f16, and the backend is cpu .*; set it to false or env\.device to webgpu$/,
     );
+    expect(existsSync(join(dir, "f16"))).toBe(false);
     await expect(train(smallConfig(dir, { training: { model_type: "cnn", policy_head: "conv" } }))).rejects.toThrow(
       /training\.policy_head conv needs model_type resnet/,
     );
@@ -317,6 +321,41 @@ describe("keisei train (library)", () => {
           .split("\n")
           .map((l) => JSON.parse(l));
         expect(lines.every((l) => Number.isFinite(l["losses/value_loss"]))).toBe(true);
+      } finally {
+        backend.destroy();
+      }
+    },
+    180_000,
+  );
+
+  test.skipIf(!hasShaderF16)(
+    "training.mixed_precision on WebGPU: f16 activations and layer weights; it trains, checkpoints and resumes",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "keisei-train-f16-"));
+      const backend = await createBackend("webgpu");
+      try {
+        const f16 = (total: number) =>
+          smallConfig(dir, {
+            env: { device: "webgpu" },
+            training: { total_timesteps: total, mixed_precision: true },
+            logging: { run_name: "f16" },
+          });
+        const logged: string[] = [];
+        const view = { update() {}, log: (l: string) => logged.push(l), close() {} };
+        const h = await train(f16(512), { backend, view });
+        expect(logged).toContain(
+          "training.mixed_precision: activations and layer weights stored as f16, arithmetic in f32",
+        );
+        const resumed = await train(f16(768), { backend, resume: "latest", view });
+        expect(resumed.timestep).toBe(768);
+        expect(listCheckpoints(h.runDir).map((c) => c.timestep)).toEqual([768, 512, 256]);
+        const f16Lines = readFileSync(join(h.runDir, "metrics.jsonl"), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        expect(f16Lines.length).toBe(3);
+        for (const key of ["losses/value_loss", "losses/policy_loss", "losses/entropy"])
+          expect(f16Lines.every((l) => Number.isFinite(l[key]))).toBe(true);
       } finally {
         backend.destroy();
       }

@@ -111,6 +111,10 @@ export class CpuBackend implements Backend {
 
   alloc<D extends DType = "f32">(label: string, length: number, dtype: D = "f32" as D): Buf<D> {
     if (!Number.isInteger(length) || length < 0) throw new Error(`alloc ${label}: bad length ${length}`);
+    if (dtype === "f16")
+      throw new Error(
+        `alloc ${label}: the cpu backend stores f32 only (f16 storage needs a WebGPU device with shader-f16)`,
+      );
     const heap = this.fast.heap;
     const ptr = heap.alloc(length * 4);
     if (ptr === null)

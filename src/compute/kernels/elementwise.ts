@@ -87,3 +87,18 @@ export const axpy: KernelSpec = {
     for (let i = 0; i < n; i++) y[i] += alpha * x[i];
   },
 };
+
+export const copy: KernelSpec = {
+  name: "elementwise.copy",
+  source,
+  entryPoint: "copy",
+  bindings: [
+    { name: "x", access: "read" },
+    { name: "y", access: "read_write" },
+  ],
+  uniforms,
+  workgroups: grid,
+  cpu({ x, y }, { n }) {
+    y.set(x.subarray(0, n));
+  },
+};

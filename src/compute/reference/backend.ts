@@ -21,7 +21,13 @@ import {
 
 export class ReferenceBackend implements Backend {
   // ops.ts picks kernel variants by style; the tiled and register variants share one twin.
-  readonly info: BackendInfo = { kind: "reference", style: "register", description: "reference (TypeScript twins)" };
+  // f16 buffers hold f16 values in a Float32Array: rounded on write, and by an f16 variant's twin on store.
+  readonly info: BackendInfo = {
+    kind: "reference",
+    style: "register",
+    description: "reference (TypeScript twins)",
+    f16: true,
+  };
   private nextId = 1;
   /** The elements of each live allocation, by its id. */
   private readonly roots = new Map<number, AnyTypedArray>();
@@ -47,6 +53,11 @@ export class ReferenceBackend implements Backend {
     if (offset + data.length > buf.length)
       throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
     if (data.BYTES_PER_ELEMENT !== 4) throw new Error(`write ${buf.label}: 4-byte elements expected`);
+    if (buf.dtype === "f16") {
+      if (!(data instanceof Float32Array)) throw new Error(`write ${buf.label}: an f16 buffer takes f32 values`);
+      dst.set(Float16Array.from(data), offset);
+      return;
+    }
     // Copy bits, not values: writing a Float32Array into a u32 buffer keeps its bit pattern, as on the GPU.
     new Uint32Array(dst.buffer, dst.byteOffset + offset * 4, data.length).set(
       new Uint32Array(data.buffer, data.byteOffset, data.length),

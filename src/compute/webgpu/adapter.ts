@@ -158,8 +158,9 @@ export async function openDevice(found?: GPUAdapter): Promise<OpenedDevice | Err
   const device = await capturingNativeStderr(() =>
     adapter.requestDevice({
       label: "keisei",
-      // subgroups where offered: the reduction kernels have subgroup twins autotune may choose
-      requiredFeatures: adapter.features.has("subgroups") ? ["subgroups" as GPUFeatureName] : [],
+      // subgroups where offered: the reduction kernels have subgroup twins autotune may choose;
+      // shader-f16 where offered: f16 storage for training.mixed_precision (kernels/f16.ts)
+      requiredFeatures: (["subgroups", "shader-f16"] as GPUFeatureName[]).filter((f) => adapter.features.has(f)),
       requiredLimits: {
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,

@@ -19,6 +19,7 @@
 // the same way. Nothing is ignored.
 
 import {
+  bytesOf,
   checkDispatch,
   packUniforms,
   viewOf,
@@ -73,6 +74,7 @@ export class WebGpuBackend implements Backend {
   private bindGroups = new Map<string, GPUBindGroup>();
   private bindGroupsOfRoot = new Map<number, string[]>();
   private roots = new Map<number, GPUBuffer>();
+  private rootLength = new Map<number, number>(); // elements of each allocation
   private ring: GPUBuffer;
   private ringMirror = new ArrayBuffer(RING_BYTES);
   private ringView = new DataView(this.ringMirror);
@@ -98,6 +100,7 @@ export class WebGpuBackend implements Backend {
       kind: "webgpu",
       style,
       adapter: details,
+      f16: device.features.has("shader-f16"),
       description:
         `webgpu: ${details.vendor || "?"} ${details.architecture || ""} ${details.description || details.device || ""}`
           .replace(/\s+/g, " ")
@@ -131,8 +134,10 @@ export class WebGpuBackend implements Backend {
   alloc<D extends DType = "f32">(label: string, length: number, dtype: D = "f32" as D): Buf<D> {
     this.alive();
     if (!Number.isInteger(length) || length < 0) throw new Error(`alloc ${label}: bad length ${length}`);
+    if (dtype === "f16" && !this.info.f16)
+      throw new Error(`alloc ${label}: f16 storage needs shader-f16, which this device was not opened with`);
     // Storage bindings must be non-empty and 4-byte multiples; round tiny buffers up to 16 bytes.
-    const size = Math.max(16, Math.ceil((length * 4) / 16) * 16);
+    const size = Math.max(16, Math.ceil((length * bytesOf(dtype)) / 16) * 16);
     const gpu = this.device.createBuffer({
       label,
       size,
@@ -140,6 +145,7 @@ export class WebGpuBackend implements Backend {
     });
     const id = this.nextId++;
     this.roots.set(id, gpu);
+    this.rootLength.set(id, length);
     return { id, label, length, dtype, root: id, offset: 0 };
   }
 
@@ -150,6 +156,7 @@ export class WebGpuBackend implements Backend {
     for (const key of this.bindGroupsOfRoot.get(buf.id) ?? []) this.bindGroups.delete(key);
     this.bindGroupsOfRoot.delete(buf.id);
     this.roots.delete(buf.id);
+    this.rootLength.delete(buf.id);
     // Recorded work may still use it: destroy only after the open command buffer is sent.
     this.flush();
     gpu.destroy();
@@ -166,7 +173,33 @@ export class WebGpuBackend implements Backend {
       throw new Error(`write ${buf.label}: ${data.length} elements at ${offset} overflow length ${buf.length}`);
     if (data.length === 0) return;
     this.flush(); // queue writes would otherwise overtake dispatches recorded before this call
-    this.device.queue.writeBuffer(gpu, (buf.offset + offset) * 4, data.buffer, data.byteOffset, data.byteLength);
+    if (buf.dtype === "f16") this.writeF16(buf, gpu, data, offset);
+    else this.device.queue.writeBuffer(gpu, (buf.offset + offset) * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /**
+   * f32 values into an f16 buffer, rounded to nearest. Queue writes move whole 4-byte words, so the
+   * range must start on an even element and end on one, or at the end of its allocation (whose
+   * padding takes the odd half-word).
+   */
+  private writeF16(buf: Buf, gpu: GPUBuffer, data: AnyTypedArray, offset: number): void {
+    if (!(data instanceof Float32Array)) throw new Error(`write ${buf.label}: an f16 buffer takes f32 values`);
+    const start = buf.offset + offset;
+    const end = start + data.length;
+    const rootEnd = gpu.size / 2;
+    const padded = end % 2 === 1 && end + 1 <= rootEnd && this.isRootEnd(buf, end) ? end + 1 : end;
+    if (start % 2 !== 0 || padded % 2 !== 0)
+      throw new Error(
+        `write ${buf.label}: f16 elements [${start}, ${end}) of its allocation do not start and end on 4-byte boundaries`,
+      );
+    const half = new Float16Array(padded - start);
+    half.set(data);
+    this.device.queue.writeBuffer(gpu, start * 2, half.buffer, 0, half.byteLength);
+  }
+
+  /** Whether element `end` of `buf`'s allocation is past every element of it (only padding follows). */
+  private isRootEnd(buf: Buf, end: number): boolean {
+    return end >= (this.rootLength.get(buf.root) ?? Number.POSITIVE_INFINITY);
   }
 
   async read<D extends DType>(buf: Buf<D>, offset = 0, length = buf.length - offset): Promise<TypedArrayOf<D>> {
@@ -174,9 +207,13 @@ export class WebGpuBackend implements Backend {
     const src = this.gpuOf(buf);
     if (offset < 0 || length < 0 || offset + length > buf.length)
       throw new Error(`read ${buf.label}: range [${offset}, ${offset + length}) outside length ${buf.length}`);
-    const bytes = length * 4;
+    // f16: whole 4-byte words are copied (the allocation is padded to 16 bytes), then widened
+    const half = buf.dtype === "f16";
+    const first = half ? (buf.offset + offset) & ~1 : buf.offset + offset;
+    const skip = buf.offset + offset - first;
+    const bytes = half ? Math.ceil((skip + length) / 2) * 4 : length * 4;
     const out = (
-      buf.dtype === "f32"
+      buf.dtype === "f32" || half
         ? new Float32Array(length)
         : buf.dtype === "u32"
           ? new Uint32Array(length)
@@ -193,7 +230,7 @@ export class WebGpuBackend implements Backend {
       });
     this.openEncoder();
     this.endPass();
-    this.encoder!.copyBufferToBuffer(src, (buf.offset + offset) * 4, staging, 0, bytes);
+    this.encoder!.copyBufferToBuffer(src, first * bytesOf(buf.dtype), staging, 0, bytes);
     this.recorded.push(`read(${buf.label})`);
     this.flush();
     try {
@@ -203,7 +240,8 @@ export class WebGpuBackend implements Backend {
       this.alive();
       throw new Error(`read ${buf.label}: mapAsync failed: ${(e as Error).message}`);
     }
-    new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
+    if (half) (out as Float32Array).set(new Float16Array(staging.getMappedRange(0, size), skip * 2, length));
+    else new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
     staging.unmap();
     let pool = this.staging.get(size);
     if (!pool) {
@@ -361,7 +399,11 @@ export class WebGpuBackend implements Backend {
           { binding: 0, resource: { buffer: this.ring, offset: 0, size: p.uniformSize } },
           ...bufs.map((b, i) => ({
             binding: i + 1,
-            resource: { buffer: this.gpuOf(b), offset: b.offset * 4, size: Math.max(4, b.length * 4) },
+            resource: {
+              buffer: this.gpuOf(b),
+              offset: b.offset * bytesOf(b.dtype),
+              size: Math.max(4, Math.ceil((b.length * bytesOf(b.dtype)) / 4) * 4),
+            },
           })),
         ],
       });

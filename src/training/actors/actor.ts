@@ -20,7 +20,7 @@ import type { Network } from "../../models/network.ts";
 import { NetworkPolicy } from "../../rl/network-policy.ts";
 import { type FinishedGame, SelfPlay } from "../../rl/selfplay.ts";
 import { Random } from "../../util/random.ts";
-import { networkOf, rolloutSize } from "../run.ts";
+import { networkOf, rolloutSize, storageOf } from "../run.ts";
 import { fingerprint, fingerprintMismatch } from "./fingerprint.ts";
 import { encodeSegment, SegmentRecorder, segmentSteps } from "./segment.ts";
 import { type ActorRow, RolloutStore, StoreError } from "./store.ts";
@@ -84,7 +84,10 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
     const R = rolloutSize(config);
     const plies = R / t.num_envs;
     backend = await createBackend(o.device);
-    net = networkOf(backend, t, 0); // the learner's weights replace these before any game
+    // training.mixed_precision is the learner's: an actor stores f16 only where its own device
+    // can (its behaviour log-probabilities are its own, which the decoupled update weighs)
+    const storage = storageOf(t) === "f16" && backend.info.f16 ? "f16" : "f32";
+    net = networkOf(backend, t, 0, storage); // the learner's weights replace these before any game
     await net.prepare();
     const id = `${hostname()}-${process.pid}-${Math.floor(Math.random() * 0xffffff).toString(16)}`;
     const rng = new Random(Number.parseInt(createSeed(id), 16));

@@ -21,7 +21,7 @@ export function loadWeights(net: Network, bytes: Uint8Array): void {
   const stats = net.statsTable.length;
   if (bytes.length !== (params + stats) * 4)
     throw new StoreError(
-      `published weights are ${bytes.length} bytes; this network (${net.arch.depth}×${net.arch.width}) needs ${(params + stats) * 4}`,
+      `published weights are ${bytes.length} bytes; this network (${net.arch.depth}×${net.arch.width}) needs ${(params + stats) * 4} (an actor of another keisei version may lay them out differently: run the learner's version)`,
     );
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   net.writeParameters(floats.subarray(0, params));
