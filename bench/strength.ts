@@ -158,7 +158,20 @@ function svgOf(all: { name: string; points: Point[] }[]): string {
   const yMax = Math.max(100, ...pts.map((p) => p.upper));
   const x = (h: number) => L + ((W - L - R) * h) / xMax;
   const y = (e: number) => H - B - ((H - T - B) * (e - yMin)) / (yMax - yMin);
-  const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"];
+  const colours = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#17becf",
+    "#bcbd22",
+    "#000000",
+    "#393b79",
+  ];
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
     "<title>Ladder Elo against training hours, one curve per recipe</title>",

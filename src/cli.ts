@@ -185,7 +185,7 @@ cli
   .option("--override <key=value>", "With --ladder: set one ladder field, e.g. ladder.games_per_rung=50 (repeatable)")
   .option(
     "--agent-search <settings>",
-    "The agent plays by PUCT search: playouts=N[,batch=B][,mate=PLIES] (default: policy only, one forward pass)",
+    "The agent plays by PUCT search: playouts=N[,batch=B][,mate=PLIES][,temperature=T] (default: policy only, one forward pass)",
   )
   .option(
     "--openings <spec>",

@@ -44,7 +44,7 @@ function opponentSpecs(v: unknown): string[] {
   return specs;
 }
 
-/** `--agent-search playouts=N[,batch=B][,mate=M]`, or undefined without the flag. */
+/** `--agent-search playouts=N[,batch=B][,mate=M][,temperature=T]`, or undefined without the flag. */
 function agentSearchOf(v: unknown): SearchOptions | undefined {
   if (v === undefined) return undefined;
   try {

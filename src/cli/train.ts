@@ -21,7 +21,11 @@ export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[
   { flag: "run-name", field: "logging.run_name", doc: "Run folder name" },
   { flag: "render-every", field: "training.render_every_steps", doc: "Refresh the board every N steps" },
   { flag: "model", field: "training.model_type", doc: "resnet | cnn" },
-  { flag: "input_features", field: "training.input_features", doc: "Observation encoding (core46)" },
+  {
+    flag: "input_features",
+    field: "training.input_features",
+    doc: "Observation: core46 | core46-attacks (attacker counts in planes 44–45)",
+  },
   { flag: "tower_depth", field: "training.tower_depth", doc: "Residual blocks" },
   { flag: "tower_width", field: "training.tower_width", doc: "Channels" },
   { flag: "se_ratio", field: "training.se_ratio", doc: "Squeeze-excitation ratio (0: off)" },

@@ -225,7 +225,11 @@ export const trainingSchema = z
       "resnet",
       "Network: resnet (tower with squeeze-excitation) or cnn (the reference's small CNN)",
     ),
-    input_features: field(z.enum(["core46"]), "core46", "Observation encoding"),
+    input_features: field(
+      z.enum(["core46", "core46-attacks"]),
+      "core46",
+      "Observation: core46 (the reference's), or core46-attacks (its reserved planes 44–45 hold each side's attacker count per square, derived by the network)",
+    ),
     tower_depth: field(positiveInt(LIMITS.towerDepth), 9, "Residual blocks in the tower"),
     tower_width: field(positiveInt(LIMITS.towerWidth), 256, "Channels in the tower"),
     se_ratio: field(z.number().min(0).max(1), 0.25, "Squeeze-excitation bottleneck ratio (0: no SE)"),

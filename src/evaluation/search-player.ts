@@ -17,19 +17,22 @@ export interface SearchOptions {
   batch: number;
   /** Mate search plies at new leaves (0: none). */
   leafMatePly: number;
+  /** Softmax temperature of the priors (> 1 flattens a peaked policy so the search looks wider; USI's Temperature / 100). */
+  temperature: number;
 }
 
 export const DEFAULT_AGENT_SEARCH: SearchOptions = {
   playouts: 800,
   batch: 64,
   leafMatePly: DEFAULT_SEARCH.leafMatePly,
+  temperature: 1,
 };
 
 export class SearchOptionsError extends InputError {
   override name = "SearchOptionsError";
 }
 
-/** `playouts=800,batch=64,mate=3` (any subset; the rest default). */
+/** `playouts=800,batch=64,mate=3,temperature=1` (any subset; the rest default). */
 export function parseSearchOptions(text: string): SearchOptions {
   const o = { ...DEFAULT_AGENT_SEARCH };
   for (const part of text.split(",").filter(Boolean)) {
@@ -43,7 +46,12 @@ export function parseSearchOptions(text: string): SearchOptions {
     if (key === "playouts") o.playouts = whole(1, 10_000_000);
     else if (key === "batch") o.batch = whole(1, 1024);
     else if (key === "mate") o.leafMatePly = whole(0, 5);
-    else throw new SearchOptionsError(`--agent-search: unknown setting "${key}" (playouts, batch, mate)`);
+    else if (key === "temperature") {
+      if (!(n >= 0.01 && n <= 10))
+        throw new SearchOptionsError(`--agent-search temperature=${value}: a number in [0.01, 10] is expected`);
+      o.temperature = n;
+    } else
+      throw new SearchOptionsError(`--agent-search: unknown setting "${key}" (playouts, batch, mate, temperature)`);
   }
   return o;
 }
@@ -58,7 +66,7 @@ export class SearchPolicy implements GamePolicy {
     net: Network,
     readonly options: SearchOptions,
   ) {
-    this.evaluator = new NetworkEvaluator(net, options.batch);
+    this.evaluator = new NetworkEvaluator(net, options.batch, options.temperature);
     this.settings = { ...DEFAULT_SEARCH, leafMatePly: options.leafMatePly };
   }
 

@@ -36,6 +36,7 @@ import {
   type SafeTensor,
 } from "./safetensors.ts";
 import { LIMITS } from "../config/schema.ts";
+import { FEATURE_SETS, type InputFeatures } from "../shogi/features.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { echo, quote } from "../util/input-error.ts";
 
@@ -94,6 +95,7 @@ export function architectureMetadata(arch: Architecture): Record<string, string>
     tower_width: String(arch.width),
     se_ratio: String(arch.seRatio),
     input_planes: String(arch.inputPlanes),
+    input_features: arch.inputFeatures,
     num_actions: String(arch.numActions),
     policy_head: arch.policyHead,
   };
@@ -132,7 +134,7 @@ function architectureFrom(
       throw new CheckpointFileError(`${path}: the tensors give ${what} ${v}; keisei reads 1 to ${max}`);
     return v;
   };
-  let arch: Omit<Architecture, "seRatio"> & { hidden: number };
+  let arch: Omit<Architecture, "seRatio" | "inputFeatures"> & { hidden: number };
   if (type === "cnn") {
     const conv = shape("conv.weight");
     arch = {
@@ -186,9 +188,15 @@ function architectureFrom(
     throw new CheckpointFileError(
       `${path}: metadata se_ratio ${meta.se_ratio} gives ${seHidden(arch.width, seRatio)} squeeze-excitation channels but the tensors hold ${arch.hidden}`,
     );
+  // input_features is absent from files written before core46-attacks: core46.
+  const inputFeatures = meta.input_features ?? "core46";
+  if (!Object.hasOwn(FEATURE_SETS, inputFeatures))
+    throw new CheckpointFileError(
+      `${path}: metadata input_features is ${quote(inputFeatures, 20)} (${Object.keys(FEATURE_SETS).join(" | ")})`,
+    );
   const { hidden: _hidden, ...rest } = arch;
   try {
-    return architectureOf(type, { ...rest, seRatio });
+    return architectureOf(type, { ...rest, seRatio, inputFeatures: inputFeatures as InputFeatures });
   } catch (e) {
     throw new CheckpointFileError(`${path}: metadata describes no valid network: ${(e as Error).message}`);
   }
@@ -276,7 +284,7 @@ function sameShape(a: number[], b: number[]): boolean {
 function describeArch(a: Architecture): string {
   return a.type === "cnn"
     ? `cnn (inputs ${a.inputPlanes}, actions ${a.numActions})`
-    : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes}, actions ${a.numActions})`;
+    : `resnet ${a.depth}×${a.width} se ${a.seRatio} ${a.policyHead} policy head (inputs ${a.inputPlanes} ${a.inputFeatures}, actions ${a.numActions})`;
 }
 
 /** The tensor `e` names, checked for presence, dtype and shape; errors start with `where`. */

@@ -6,7 +6,7 @@
 
 import type { Backend } from "../compute/backend.ts";
 import type { Config } from "../config/schema.ts";
-import { CORE46_PLANES } from "../shogi/features.ts";
+import { CORE46_PLANES, FEATURE_SETS, type InputFeatures } from "../shogi/features.ts";
 import { NUM_ACTIONS } from "../shogi/actions.ts";
 import { SimpleCnn } from "./cnn.ts";
 import type { Network, NetworkInit, Storage } from "./network.ts";
@@ -18,6 +18,7 @@ export interface ModelOptions {
   width?: number; // 256
   seRatio?: number; // 0.25 (0: no SE)
   inputPlanes?: number; // 46 (core46)
+  inputFeatures?: InputFeatures; // "core46"
   numActions?: number; // 13 527
   policyHead?: PolicyHead; // "dense" (the reference's)
 }
@@ -27,6 +28,7 @@ export function architectureOf(type: ModelType, o: ModelOptions = {}): Architect
   if (type !== "resnet" && type !== "cnn") throw new Error(`unknown model type "${type}" (resnet | cnn)`);
   const io = {
     inputPlanes: o.inputPlanes ?? CORE46_PLANES,
+    inputFeatures: o.inputFeatures ?? "core46",
     numActions: o.numActions ?? NUM_ACTIONS,
     policyHead: o.policyHead ?? "dense",
   };
@@ -35,6 +37,12 @@ export function architectureOf(type: ModelType, o: ModelOptions = {}): Architect
     type === "cnn"
       ? { type, depth: 0, width: 16, seRatio: 0, ...io }
       : { type, depth: o.depth ?? 9, width: o.width ?? 256, seRatio: o.seRatio ?? 0.25, ...io };
+  if (!Object.hasOwn(FEATURE_SETS, arch.inputFeatures))
+    throw new Error(`unknown input features "${arch.inputFeatures}" (${Object.keys(FEATURE_SETS).join(" | ")})`);
+  if (arch.inputFeatures !== "core46" && arch.inputPlanes !== FEATURE_SETS[arch.inputFeatures])
+    throw new Error(
+      `input features ${arch.inputFeatures} are ${FEATURE_SETS[arch.inputFeatures]} planes, got ${arch.inputPlanes}`,
+    );
   if (arch.policyHead !== "dense" && arch.policyHead !== "conv")
     throw new Error(`unknown policy head "${arch.policyHead}" (dense | conv)`);
   if (arch.policyHead === "conv") {
@@ -64,12 +72,14 @@ export function configuredArchitecture(t: Config["training"]): Architecture {
     width: t.tower_width,
     seRatio: t.se_ratio,
     policyHead: t.policy_head,
+    inputFeatures: t.input_features,
   });
 }
 
 /** "resnet 9×256 network with a dense policy head". */
 export function describeArchitecture(a: Architecture): string {
-  return `${a.type} ${a.depth}×${a.width} network with a ${a.policyHead} policy head`;
+  const features = a.inputFeatures === "core46" ? "" : ` reading ${a.inputFeatures}`;
+  return `${a.type} ${a.depth}×${a.width} network with a ${a.policyHead} policy head${features}`;
 }
 
 /**

@@ -35,6 +35,7 @@ import type { Backend, Buf, DType } from "../compute/backend.ts";
 import { kernelsFor } from "../compute/kernels/index.ts";
 import { legalLogSumExp } from "../compute/kernels/softmax.ts";
 import * as ops from "../compute/ops.ts";
+import { addAttackPlanes } from "../shogi/features.ts";
 import { initTable } from "./init.ts";
 import { parameterTable, statsTable, type Architecture, type SizeTable } from "./params.ts";
 
@@ -133,6 +134,9 @@ export abstract class Network<Acts = unknown> {
   private gradViews = new Map<string, Buf>();
   private statViews = new Map<string, Buf>();
   private plans = new Map<Plan, PlanState<Acts>>();
+
+  /** core46-attacks: the observations with planes 44–45 derived (setInputs). */
+  private inputScratch = new Float32Array(0);
 
   constructor(
     readonly backend: Backend,
@@ -445,7 +449,13 @@ export abstract class Network<Acts = unknown> {
       throw new Error(
         `observations hold ${obs.length / this.obsSize} rows (${obs.length} floats); the plan is for batch ${B} × ${this.obsSize}`,
       );
-    this.backend.write(plan.obs, obs);
+    if (this.arch.inputFeatures === "core46-attacks") {
+      // Planes 44–45 are derived here, so every caller (self-play, search, PPO, evaluation) hands core46.
+      if (this.inputScratch.length !== obs.length) this.inputScratch = new Float32Array(obs.length);
+      this.inputScratch.set(obs);
+      addAttackPlanes(this.inputScratch, B);
+      this.backend.write(plan.obs, this.inputScratch);
+    } else this.backend.write(plan.obs, obs);
     if (legalMask) {
       if (legalMask.length !== B * this.maskWords)
         throw new Error(`legal mask holds ${legalMask.length} words; batch ${B} needs ${B} × ${this.maskWords}`);

@@ -13,6 +13,7 @@ import { alignUp, viewAlign } from "../compute/backend.ts";
  * so that the f16 copy of the parameters (training.mixed_precision) binds at the same offsets.
  */
 export const TENSOR_ALIGN = viewAlign("f16");
+import type { InputFeatures } from "../shogi/features.ts";
 import { POLICY_PLANES } from "../shogi/policy-planes.ts";
 
 export type ModelType = "resnet" | "cnn";
@@ -35,6 +36,8 @@ export interface Architecture {
   seRatio: number;
   /** Observation planes C_in (46 for core46). */
   inputPlanes: number;
+  /** The observation the network reads: core46, or core46-attacks (planes 44–45 derived by its input stage: shogi/features.ts). */
+  inputFeatures: InputFeatures;
   /** Policy outputs A (13 527). */
   numActions: number;
   /** The policy head (resnet; the cnn's is always dense). */

@@ -10,8 +10,16 @@
 //   44–45  reserved, zero
 // When White is to move the board is rotated 180° (square s ↦ 80 − s), so the mover's pieces
 // always start on the bottom rows.
+//
+// `core46-attacks` is core46 with the reserved planes put to use (the same 46 planes, so every
+// buffer and the encoder stay as they are): 44 and 45 hold, per square, how many of the mover's and
+// of the opponent's pieces attack it (count / 4). They are a function of planes 0–27, so the network
+// derives them from any core46 observation (`addAttackPlanes`, called by its input stage): a piece
+// en prise, or a square the king cannot be defended on, is then one square's worth of input rather
+// than a ray the tower must trace across the board.
 
-import { BLACK, codeColor, codeType, handIndex, NUM_HAND_TYPES, NUM_SQUARES } from "./types.ts";
+import { attackCounts } from "./movegen.ts";
+import { BLACK, codeColor, codeType, handIndex, NUM_HAND_TYPES, NUM_SQUARES, WHITE } from "./types.ts";
 
 export const CORE46_PLANES = 46;
 export const OBS_SIZE = CORE46_PLANES * NUM_SQUARES; // 3 726 floats, layout [plane, row, col]
@@ -28,7 +36,15 @@ export interface ObservablePosition {
 }
 
 /** Names of the observation encodings and their plane counts (the model's input channels). */
-export const FEATURE_SETS: Readonly<Record<string, number>> = { core46: CORE46_PLANES };
+export const FEATURE_SETS: Readonly<Record<string, number>> = {
+  core46: CORE46_PLANES,
+  "core46-attacks": CORE46_PLANES,
+};
+export type InputFeatures = "core46" | "core46-attacks";
+/** The planes `core46-attacks` fills: attackers of each square, the mover's then the opponent's. */
+export const OWN_ATTACKS_PLANE = 44;
+export const OPPONENT_ATTACKS_PLANE = 45;
+const ATTACK_NORMALISER = 4;
 
 /** Writes the core46 observation of `pos` into out[offset .. offset + 3726). */
 export function encodeCore46(pos: ObservablePosition, maxMovesPerGame: number, out: Float32Array, offset = 0): void {
@@ -54,4 +70,33 @@ export function encodeCore46(pos: ObservablePosition, maxMovesPerGame: number, o
   }
   if (me === BLACK) obs.fill(1, SIDE_TO_MOVE_PLANE * NUM_SQUARES, (SIDE_TO_MOVE_PLANE + 1) * NUM_SQUARES);
   if (maxMovesPerGame > 0 && pos.ply > 0) obs.fill(pos.ply / maxMovesPerGame, 43 * NUM_SQUARES, 44 * NUM_SQUARES);
+}
+
+const attackBoard = new Int8Array(NUM_SQUARES);
+const attackers = new Uint8Array(2 * NUM_SQUARES);
+
+/**
+ * Fills planes 44–45 of each of the `rows` observations in `obs` (core46 layout) with the attacker
+ * counts of planes 0–27's board: the mover's pieces (0–13) move as Black's do in that frame (the
+ * board is turned for White), the opponent's (14–27) as White's. A square's plane value is 1 for
+ * the piece on it, so the first plane set wins; a valid observation has at most one.
+ */
+export function addAttackPlanes(obs: Float32Array, rows: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * OBS_SIZE;
+    attackBoard.fill(0);
+    for (let plane = 0; plane < 28; plane++) {
+      const base = o + plane * NUM_SQUARES;
+      const code = plane < 14 ? plane + 1 : (plane - 14 + 1) | (WHITE << 4);
+      for (let sq = 0; sq < NUM_SQUARES; sq++)
+        if (obs[base + sq] !== 0 && attackBoard[sq] === 0) attackBoard[sq] = code;
+    }
+    attackCounts(attackBoard, attackers);
+    const own = o + OWN_ATTACKS_PLANE * NUM_SQUARES;
+    const theirs = o + OPPONENT_ATTACKS_PLANE * NUM_SQUARES;
+    for (let sq = 0; sq < NUM_SQUARES; sq++) {
+      obs[own + sq] = attackers[BLACK * NUM_SQUARES + sq] / ATTACK_NORMALISER;
+      obs[theirs + sq] = attackers[WHITE * NUM_SQUARES + sq] / ATTACK_NORMALISER;
+    }
+  }
 }

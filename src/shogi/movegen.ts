@@ -60,6 +60,36 @@ export function attackedBy(board: Int8Array, sq: number, by: number): boolean {
 }
 
 /**
+ * Every square's attacker count for both colours: counts[c·81 + sq] = how many pieces of colour c
+ * attack sq (each piece's steps, its slides up to and including the first occupied square, the
+ * knights' jumps; the squares of pieces of either colour count, so a defended piece shows).
+ */
+export function attackCounts(board: Int8Array, counts: Uint8Array): void {
+  counts.fill(0, 0, 2 * NUM_SQUARES);
+  for (let sq = 0; sq < NUM_SQUARES; sq++) {
+    const code = board[sq];
+    if (code === 0) continue;
+    const at = (code >> 4) * NUM_SQUARES;
+    for (let i = 0; i < STEP_COUNT[code]; i++) {
+      const t = NEXT[STEP_DIRS[code * 8 + i] * NUM_SQUARES + sq];
+      if (t >= 0) counts[at + t]++;
+    }
+    for (let i = 0; i < SLIDE_COUNT[code]; i++) {
+      const d = SLIDE_DIRS[code * 4 + i] * NUM_SQUARES;
+      for (let t = NEXT[d + sq]; t >= 0; t = NEXT[d + t]) {
+        counts[at + t]++;
+        if (board[t] !== 0) break;
+      }
+    }
+    if (code === KNIGHT_CODE[code >> 4]) {
+      const k = sq * 2 + at * 2;
+      if (KNIGHT_TO[k] >= 0) counts[at + KNIGHT_TO[k]]++;
+      if (KNIGHT_TO[k + 1] >= 0) counts[at + KNIGHT_TO[k + 1]]++;
+    }
+  }
+}
+
+/**
  * Every piece of colour `by` attacking `sq`, each with whether it attacks from a distance (a line
  * piece with empty squares between): for validating positions (sfen.ts), not the move generator.
  */

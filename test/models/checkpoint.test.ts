@@ -10,6 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Random } from "../../src/util/random.ts";
+import { addAttackPlanes, encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
+import { positionFromCommand } from "../../src/shogi/position-command.ts";
 import {
   loadCheckpoint,
   optimizerPathOf,
@@ -108,6 +110,7 @@ describe("checkpoints (safetensors)", () => {
       tower_width: "8",
       se_ratio: "0.25",
       input_planes: "46",
+      input_features: "core46",
       num_actions: "100",
       policy_head: "dense",
     });
@@ -172,6 +175,7 @@ describe("checkpoints (safetensors)", () => {
       tower_width: "8",
       se_ratio: "0.25",
       input_planes: "46",
+      input_features: "core46",
       num_actions: "100",
       policy_head: "dense",
     });
@@ -403,6 +407,48 @@ describe("checkpoints (safetensors)", () => {
     // and a conv head for an action space it does not cover is refused by name
     expect(() => architectureOf("resnet", { numActions: 100, policyHead: "conv" })).toThrow(
       /policy_head conv needs .*13527 actions/,
+    );
+  });
+
+  test("core46-attacks: the network derives planes 44–45 itself; the features round-trip in the metadata; files without them read core46", async () => {
+    const arch = { depth: 1, width: 8, seRatio: 0.25, policyHead: "conv" as const };
+    const net = modelFactory(be, "resnet", { ...arch, inputFeatures: "core46-attacks" }, { seed: 6 });
+    const plain = modelFactory(be, "resnet", arch, { seed: 6 });
+    expect(await plain.readParameters()).toEqual(await net.readParameters());
+    // Two real positions: the attacks network fed core46 = the core46 network fed the derived planes.
+    const obs = new Float32Array(2 * OBS_SIZE);
+    encodeCore46(positionFromCommand("startpos moves 7g7f 3c3d 8h2b+"), 500, obs, 0);
+    encodeCore46(positionFromCommand("sfen 4k4/9/9/9/4r4/9/9/9/4K4 b G 1"), 500, obs, OBS_SIZE);
+    const derived = obs.slice();
+    addAttackPlanes(derived, 2);
+    expect(derived.subarray(44 * 81, 46 * 81).some((v) => v !== 0)).toBe(true);
+    const outputs = async (n: typeof net, input: Float32Array) => {
+      const plan = n.plan(2, { training: false });
+      n.setInputs(plan, input);
+      n.forward(plan, "infer");
+      return [...((await be.read(plan.logits)) as Float32Array), ...((await be.read(plan.value)) as Float32Array)];
+    };
+    const got = await outputs(net, obs);
+    expect(got).toEqual(await outputs(plain, derived));
+    expect(got).not.toEqual(await outputs(plain, obs)); // the planes change what it computes
+    expect(obs.subarray(44 * 81, 46 * 81).every((v) => v === 0)).toBe(true); // the caller's array is left alone
+
+    const path = join(dir, "attacks.safetensors");
+    await saveCheckpoint(path, net);
+    expect(parseHeader(new Uint8Array(readFileSync(path))).header.__metadata__.input_features).toBe("core46-attacks");
+    const loaded = loadCheckpoint(be, path);
+    expect(loaded.net.arch.inputFeatures).toBe("core46-attacks");
+    expect(await outputs(loaded.net, obs)).toEqual(got);
+
+    const { metadata, tensors } = decodeSafetensors(new Uint8Array(readFileSync(path)), path);
+    delete metadata.input_features;
+    const old = join(dir, "before-input-features.safetensors");
+    writeFileSync(old, encodeSafetensors([...tensors], metadata));
+    expect(readCheckpoint(old).arch.inputFeatures).toBe("core46");
+    metadata.input_features = "core99";
+    writeFileSync(old, encodeSafetensors([...tensors], metadata));
+    expect(() => readCheckpoint(old)).toThrow(
+      /before-input-features.safetensors: metadata input_features is "core99" \(core46 \| core46-attacks\)/,
     );
   });
 

@@ -1,7 +1,11 @@
 // core46 observation: the reference's golden values (keisei-python.md §2.1).
 import { describe, expect, test } from "bun:test";
-import { encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
+import { addAttackPlanes, encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
+import { attackersOf, MAX_LEGAL_MOVES } from "../../src/shogi/movegen.ts";
+import { Position } from "../../src/shogi/position.ts";
 import { positionFromCommand } from "../../src/shogi/position-command.ts";
+import { BLACK } from "../../src/shogi/types.ts";
+import { Random } from "../../src/util/random.ts";
 
 const plane = (obs: Float32Array, ch: number) => obs.subarray(ch * 81, ch * 81 + 81);
 const at = (obs: Float32Array, ch: number, row: number, col: number) => obs[ch * 81 + row * 9 + col];
@@ -73,5 +77,86 @@ describe("core46", () => {
     encodeCore46(positionFromCommand("startpos"), 500, out, OBS_SIZE);
     expect(out[0]).toBe(7);
     expect(sum(out.subarray(OBS_SIZE))).toBe(121);
+  });
+});
+
+// core46-attacks: planes 44–45 are each side's attacker count per square (/4), from planes 0–27.
+describe("core46-attacks", () => {
+  const withAttacks = (spec: string) => {
+    const obs = observe(spec);
+    addAttackPlanes(obs, 1);
+    return obs;
+  };
+
+  test("a lone rook: its file and rank up to the first piece, nothing beyond; counts add up", () => {
+    // White rook 5e, kings 5a and 5i; Black to move, so the rook is the opponent's (plane 45).
+    const obs = withAttacks("sfen 4k4/9/9/9/4r4/9/9/9/4K4 b - 1");
+    const rook = [
+      [4, 0],
+      [4, 1],
+      [4, 2],
+      [4, 3],
+      [4, 5],
+      [4, 6],
+      [4, 7],
+      [4, 8], // rank e
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [5, 4],
+      [6, 4],
+      [7, 4],
+      [8, 4], // file 5, up to both kings (its own defended)
+    ];
+    const king = [
+      [0, 3],
+      [0, 5],
+      [1, 3],
+      [1, 4],
+      [1, 5],
+    ]; // White's king on 5a (row 0, col 4)
+    const expected = new Float32Array(81);
+    for (const [r, c] of [...rook, ...king]) expected[r * 9 + c] += 0.25;
+    expect([...plane(obs, 45)]).toEqual([...expected]);
+    // Black's king on 5i attacks its five neighbours.
+    expect(sum(plane(obs, 44))).toBe(5 * 0.25);
+    expect(at(obs, 44, 7, 4)).toBe(0.25);
+  });
+
+  test("start position: counts where several pieces meet", () => {
+    // 6h (row 7, col 3) is reached by the king 5i, the gold 6i, the silver 7i and the rook 2h along
+    // rank h (the bishop on 8h stops it at 8h).
+    const obs = withAttacks("startpos");
+    expect(at(obs, 44, 7, 3) * 4).toBe(4); // 6h: king 5i, gold 6i, silver 7i, rook 2h along rank h
+    expect(at(obs, 44, 5, 0) * 4).toBe(1); // 9f: the pawn on 9g
+    expect(at(obs, 45, 3, 0) * 4).toBe(1); // 9d: White's pawn on 9c
+    expect(sum(plane(obs, 44))).toBe(sum(plane(obs, 45))); // the position is symmetric
+  });
+
+  test("every square of random positions, from either side to move, matches attackersOf on the real board", () => {
+    const rng = new Random(7);
+    const moves = new Uint32Array(MAX_LEGAL_MOVES);
+    let checked = 0;
+    for (let game = 0; game < 20; game++) {
+      const pos = Position.startpos();
+      for (let ply = 0; ply < 120; ply++) {
+        const n = pos.generateLegal(moves);
+        if (n === 0) break;
+        pos.makeMove(moves[rng.int(n)]);
+        if (ply % 7 !== 0) continue;
+        const obs = new Float32Array(OBS_SIZE);
+        encodeCore46(pos, 500, obs);
+        addAttackPlanes(obs, 1);
+        const me = pos.sideToMove;
+        for (let sq = 0; sq < 81; sq++) {
+          const seen = me === BLACK ? sq : 80 - sq; // the observation turns the board for White
+          expect(obs[44 * 81 + seen] * 4).toBe(attackersOf(pos.board, sq, me).length);
+          expect(obs[45 * 81 + seen] * 4).toBe(attackersOf(pos.board, sq, 1 - me).length);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 });
