@@ -133,7 +133,14 @@ test("every recipe in configs/recipes/ merges over tiny and over default into a 
   const { readConfigFile } = await import("../../src/config/load.ts");
   const { checkTrainingConfig } = await import("../../src/training/run.ts");
   const recipes = readdirSync("configs/recipes").filter((f) => f.endsWith(".yaml"));
-  expect(recipes.sort()).toEqual(["gumbel-az.yaml", "pool-mate.yaml", "tower-4x64.yaml"]);
+  expect(recipes.sort()).toEqual([
+    "attacks.yaml",
+    "gumbel-az.yaml",
+    "material-shaping.yaml",
+    "no-declaration.yaml",
+    "pool-mate.yaml",
+    "tower-4x64.yaml",
+  ]);
   for (const base of ["tiny", "default"])
     for (const f of recipes)
       expect(() =>
