@@ -36,14 +36,14 @@ export interface ObservablePosition {
 }
 
 /** Names of the observation encodings and their plane counts (the model's input channels). */
-export const FEATURE_SETS: Readonly<Record<string, number>> = {
+export const FEATURE_SETS = {
   core46: CORE46_PLANES,
   "core46-attacks": CORE46_PLANES,
-};
-export type InputFeatures = "core46" | "core46-attacks";
+} as const satisfies Record<string, number>;
+export type InputFeatures = keyof typeof FEATURE_SETS;
 /** The planes `core46-attacks` fills: attackers of each square, the mover's then the opponent's. */
-export const OWN_ATTACKS_PLANE = 44;
-export const OPPONENT_ATTACKS_PLANE = 45;
+const OWN_ATTACKS_PLANE = 44;
+const OPPONENT_ATTACKS_PLANE = 45;
 const ATTACK_NORMALISER = 4;
 
 /** Writes the core46 observation of `pos` into out[offset .. offset + 3726). */
