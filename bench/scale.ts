@@ -8,8 +8,12 @@
 // (self-play + update) / update of the single process's iterations.
 //
 //   bun bench/scale.ts [--actors 0,1,2] [--iterations 14] [--configs tiny,dense2x32] [--plain]
+//                      [--inference local,served] [--device cpu|webgpu]
 //
 // --plain: parallel.decoupled_ppo=false (ratios against the actors' policy: no extra forward pass).
+// --inference: each actor count once per mode listed — local (each actor evaluates on its own CPU
+// backend) and/or served (one inference server on --device evaluates every actor's positions; the
+// row shows the mean rows per forward pass). --device: the learner's (and the server's) backend.
 
 import { availableParallelism } from "node:os";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,6 +28,8 @@ const { values } = parseArgs({
     iterations: { type: "string", default: "14" },
     configs: { type: "string", default: "tiny,dense2x32" },
     plain: { type: "boolean", default: false },
+    inference: { type: "string", default: "local" },
+    device: { type: "string", default: "cpu" },
   },
 });
 const ROOT = resolve(import.meta.dir, "..");
@@ -51,9 +57,11 @@ interface Figures {
   selfplaySps: number;
   lag: number;
   dropped: number;
+  /** Served inference: mean rows per forward pass of the server (NaN otherwise). */
+  rowsPerForward: number;
 }
 
-function runOnce(name: string, actors: number): Figures {
+function runOnce(name: string, actors: number, inference: string): Figures {
   const dir = mkdtempSync(join(tmpdir(), "keisei-scale-"));
   try {
     const steps = 1024; // tiny's steps_per_epoch
@@ -64,7 +72,7 @@ function runOnce(name: string, actors: number): Figures {
         "train",
         ...CONFIGS[name],
         "--device",
-        "cpu",
+        values.device,
         "--savedir",
         dir,
         "--run-name",
@@ -79,6 +87,8 @@ function runOnce(name: string, actors: number): Figures {
         `training.checkpoint_interval_timesteps=${steps * ITERATIONS * 10}`,
         "--override",
         `parallel.decoupled_ppo=${!values.plain}`,
+        "--override",
+        `parallel.inference=${actors > 0 ? inference : "local"}`,
       ],
       {
         env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? "/tmp" },
@@ -96,7 +106,10 @@ function runOnce(name: string, actors: number): Figures {
     const measured = records.slice(SKIP);
     const mean = (k: string) => measured.reduce((s, x) => s + (x[k] ?? 0), 0) / measured.length;
     const dropped = to["parallel/dropped_steps_total"] ?? 0;
+    const said = r.stdout.toString() + r.stderr.toString();
+    const server = said.match(/inference server \S+: (?:finished|stopped); (\d+) rows in (\d+) forward passes/);
     return {
+      rowsPerForward: server ? Number(server[1]) / Number(server[2]) : Number.NaN,
       bound: (mean("time/selfplay_s") + mean("time/update_s")) / mean("time/update_s"),
       wholeSps: (to.timestep - from.timestep) / (to["time/wall_s"] - from["time/wall_s"]),
       selfplaySps: mean("charts/selfplay_SPS"),
@@ -109,22 +122,26 @@ function runOnce(name: string, actors: number): Figures {
 }
 
 const counts = values.actors.split(",").map(Number);
+const modes = values.inference.split(",");
+for (const m of modes) if (m !== "local" && m !== "served") throw new Error(`--inference ${m}: local or served`);
 console.log(
-  `scale-out on ${cores} cores: ${ITERATIONS} iterations of 1024 plies per run, the first ${SKIP} not counted`,
+  `scale-out on ${cores} cores, learner on ${values.device}: ${ITERATIONS} iterations of 1024 plies per run, the first ${SKIP} not counted`,
 );
-console.log("config      actors  whole-run steps/s  ×single  self-play steps/s  lag  dropped");
+console.log("config      actors  inference  whole-run steps/s  ×single  self-play steps/s  lag  dropped  rows/forward");
 const bounds: string[] = [];
 for (const name of values.configs.split(",")) {
   let anchor = Number.NaN;
   for (const n of counts) {
-    const f = runOnce(name, n);
-    if (n === 0) {
-      anchor = f.wholeSps;
-      bounds.push(`${name} ${f.bound.toFixed(2)}×`);
+    for (const mode of n === 0 ? ["-"] : modes) {
+      const f = runOnce(name, n, mode);
+      if (n === 0) {
+        anchor = f.wholeSps;
+        bounds.push(`${name} ${f.bound.toFixed(2)}×`);
+      }
+      console.log(
+        `${name.padEnd(11)} ${String(n).padStart(6)} ${mode.padStart(10)} ${f.wholeSps.toFixed(0).padStart(18)} ${(f.wholeSps / anchor).toFixed(2).padStart(8)} ${f.selfplaySps.toFixed(0).padStart(18)} ${f.lag.toFixed(2).padStart(4)} ${(100 * f.dropped).toFixed(1).padStart(7)}% ${Number.isNaN(f.rowsPerForward) ? "" : f.rowsPerForward.toFixed(1).padStart(12)}`,
+      );
     }
-    console.log(
-      `${name.padEnd(11)} ${String(n).padStart(6)} ${f.wholeSps.toFixed(0).padStart(18)} ${(f.wholeSps / anchor).toFixed(2).padStart(8)} ${f.selfplaySps.toFixed(0).padStart(18)} ${f.lag.toFixed(2).padStart(4)} ${(100 * f.dropped).toFixed(1).padStart(7)}%`,
-    );
   }
 }
 console.log(

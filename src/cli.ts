@@ -26,7 +26,7 @@ import { configSources, list, parseArgv, text, UsageError, wholeNumber } from ".
 import { versionLine, versionText } from "./cli/version.ts";
 import { runTrainCommand, TRAIN_FLAGS, type TrainCommandOptions, trainFlagOverrides } from "./cli/train.ts";
 import { runUsi } from "./cli/usi.ts";
-import { type ActorFlags, runActorCommand } from "./cli/actor.ts";
+import { type ActorFlags, type InferenceFlags, runActorCommand, runInferenceCommand } from "./cli/actor.ts";
 import { registerDashboard, startTrainDashboard, withLiveFile } from "./cli/dashboard.ts";
 
 const cli = cac("keisei");
@@ -295,9 +295,27 @@ cli
   .option("--run <name>", "The learner's run name (keisei train prints it)")
   .option("--device <device>", "auto | webgpu | cpu: this actor's compute backend", { default: "auto" })
   .option("--segments <n>", "Stop after uploading this many segments (default: until the run finishes)")
+  .option(
+    "--inference <socket>",
+    "Have the inference server listening on this Unix socket evaluate the positions (keisei inference; --device is then unused)",
+  )
   .example("keisei actor --store postgres://keisei@learner-host/keisei --run my_run")
   .action(async (opts: ActorFlags) => {
     process.exitCode = await runActorCommand(opts);
+  });
+
+cli
+  .command(
+    "inference",
+    "Serve batched network evaluation to the actors on this machine (what keisei train starts for parallel.inference: served)",
+  )
+  .option("--store <url>", "The learner's rollout store: postgres://user@host/db, or sqlite://FILE on the same machine")
+  .option("--run <name>", "The learner's run name (keisei train prints it)")
+  .option("--socket <path>", "The Unix socket to listen on (actors: keisei actor --inference PATH)")
+  .option("--device <device>", "auto | webgpu | cpu: the backend the network runs on", { default: "auto" })
+  .example("keisei inference --store postgres://keisei@learner-host/keisei --run my_run --socket /tmp/keisei.sock")
+  .action(async (opts: InferenceFlags) => {
+    process.exitCode = await runInferenceCommand(opts);
   });
 
 registerDashboard(cli, versionText);

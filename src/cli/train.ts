@@ -41,6 +41,11 @@ export const TRAIN_FLAGS: readonly { flag: string; field: string; doc: string }[
     doc: "Actor processes playing while the learner updates (0: one process; auto)",
   },
   { flag: "store", field: "parallel.store", doc: "Rollout store shared with actors: postgres://… or sqlite://FILE" },
+  {
+    flag: "inference",
+    field: "parallel.inference",
+    doc: "local (each actor on its own backend) | served (one inference server on env.device batches all local actors)",
+  },
 ];
 
 export interface TrainCommandOptions {

@@ -375,6 +375,11 @@ export const parallelSchema = z
       "Compute backend of the actor processes keisei train starts (the learner keeps env.device)",
     ),
     actor_threads: field(positiveInt(1_024), 1, "CPU threads of each actor process keisei train starts (cpu backend)"),
+    inference: field(
+      z.enum(["local", "served"]),
+      "local",
+      "How the local actors evaluate positions: local (each on its own backend, parallel.actor_device) or served (one inference server process on env.device batches every local actor's positions into one forward pass: for a GPU)",
+    ),
   })
   .strict();
 

@@ -42,7 +42,7 @@ import { EFFECTIVE_CONFIG, newestRunWithCheckpoint, openSession, type Session } 
 import { TensorBoardWriter, trimEventFiles } from "./tensorboard.ts";
 import { InputError, quote } from "../util/input-error.ts";
 import { Position } from "../shogi/position.ts";
-import { ActorFeed, usesActors } from "./actors/feed.ts";
+import { ActorFeed, localActorCount, usesActors } from "./actors/feed.ts";
 import { RolloutStore } from "./actors/store.ts";
 import { describeDatabase } from "../util/database.ts";
 
@@ -181,6 +181,10 @@ export function checkTrainingConfig(c: Config): void {
       );
     if (p.store !== null) describeDatabase(p.store, "parallel.store", "a rollout store", (m) => new TrainingError(m));
   }
+  if (p.inference === "served" && localActorCount(p) === 0)
+    throw new TrainingError(
+      "parallel.inference is served, but parallel.actors is 0: the inference server serves the local actors (set parallel.actors, or inference to local)",
+    );
   if (t.algorithm === "gumbel_az" && c.env.start_positions.length > 0)
     throw new TrainingError(
       "env.start_positions: gumbel_az self-play starts from the initial position; leave it empty",

@@ -10,6 +10,11 @@
 //
 // Killed, an actor loses only the segment it was playing (or uploading: the upload is one
 // transaction). The store going away makes it wait and retry (store.ts), not crash.
+//
+// With `inference` (parallel.inference: served) the actor has no network: an inference server
+// (inference-server.ts) evaluates its positions with the segment's weight version, and the actor
+// only plays the rules. The server going away gives up the segment in progress; the actor
+// reconnects every 2 s.
 
 import { hostname } from "node:os";
 import type { Backend } from "../../compute/backend.ts";
@@ -23,7 +28,8 @@ import { Random } from "../../util/random.ts";
 import { networkOf, rolloutSize, storageOf } from "../run.ts";
 import { fingerprint, fingerprintMismatch } from "./fingerprint.ts";
 import { encodeSegment, SegmentRecorder, segmentSteps } from "./segment.ts";
-import { type ActorRow, RolloutStore, StoreError } from "./store.ts";
+import { newActorRow, RolloutStore, StoreError } from "./store.ts";
+import { InferenceUnavailable, ServedPolicy, VersionGone } from "./served-policy.ts";
 import { loadWeights } from "./weights.ts";
 
 export interface ActorOptions {
@@ -42,6 +48,8 @@ export interface ActorOptions {
   uploadPauseMs?: number;
   /** Stop when this process (the learner that started this actor) is gone. */
   parentPid?: number | null;
+  /** An inference server's Unix socket (keisei inference): it evaluates this actor's positions; null: the actor's own backend. */
+  inference?: string | null;
 }
 
 export interface ActorResult {
@@ -54,7 +62,7 @@ export interface ActorResult {
 /** Longest silence between an actor's reports (the learner lists actors heard from in the last 30 s). */
 const REPORT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const parentGone = (pid: number | null | undefined) => {
+export function parentGone(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
@@ -62,35 +70,46 @@ const parentGone = (pid: number | null | undefined) => {
   } catch {
     return true;
   }
-};
+}
+
+/** The run's config, once the store holds run `run` and this build plays its rules; refused by name otherwise. */
+export async function joinRun(store: RolloutStore, run: string, version: string): Promise<Config> {
+  const row = await store.run(run);
+  if (!row) {
+    const names = await store.runNames();
+    throw new StoreError(
+      `--run ${run}: no such run in ${store.label} (${names.length > 0 ? `runs there: ${names.join(", ")}` : "it holds no run yet: start the learner first"})`,
+    );
+  }
+  const mismatch = fingerprintMismatch(row.fingerprint, fingerprint(version));
+  if (mismatch) throw new StoreError(`actor refused by run ${run} in ${store.label}: ${mismatch}`);
+  return buildConfig([{ name: `run ${run}'s config in ${store.label}`, values: row.config }]);
+}
 
 export async function runActor(o: ActorOptions): Promise<ActorResult> {
   const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
   let backend: Backend | null = null;
   let net: Network | null = null;
-  let policy: NetworkPolicy | null = null;
+  let policy: NetworkPolicy | ServedPolicy | null = null;
   try {
-    const row = await store.run(o.run);
-    if (!row) {
-      const names = await store.runNames();
-      throw new StoreError(
-        `--run ${o.run}: no such run in ${store.label} (${names.length > 0 ? `runs there: ${names.join(", ")}` : "it holds no run yet: start the learner first"})`,
-      );
-    }
-    const mismatch = fingerprintMismatch(row.fingerprint, fingerprint(o.version));
-    if (mismatch) throw new StoreError(`actor refused by run ${o.run} in ${store.label}: ${mismatch}`);
-    const config = buildConfig([{ name: `run ${o.run}'s config in ${store.label}`, values: row.config }]);
+    const config = await joinRun(store, o.run, o.version);
     const t = config.training;
     const R = rolloutSize(config);
     const plies = R / t.num_envs;
-    backend = await createBackend(o.device);
-    // training.mixed_precision is the learner's: an actor stores f16 only where its own device
-    // can (its behaviour log-probabilities are its own, which the decoupled update weighs)
-    const storage = storageOf(t) === "f16" && backend.info.f16 ? "f16" : "f32";
-    net = networkOf(backend, t, 0, storage); // the learner's weights replace these before any game
-    await net.prepare();
     const id = `${hostname()}-${process.pid}-${Math.floor(Math.random() * 0xffffff).toString(16)}`;
     const rng = new Random(Number.parseInt(createSeed(id), 16));
+    let where: string;
+    if (o.inference) {
+      where = `positions evaluated by the inference server at ${o.inference}`;
+    } else {
+      backend = await createBackend(o.device);
+      // training.mixed_precision is the learner's: an actor stores f16 only where its own device
+      // can (its behaviour log-probabilities are its own, which the decoupled update weighs)
+      const storage = storageOf(t) === "f16" && backend.info.f16 ? "f16" : "f32";
+      net = networkOf(backend, t, 0, storage); // the learner's weights replace these before any game
+      await net.prepare();
+      where = backend.info.description;
+    }
     const selfplay = new SelfPlay(
       t.num_envs,
       { maxMovesPerGame: config.env.max_moves_per_game, impasse: config.env.impasse },
@@ -102,26 +121,13 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
         random: rng.fork(),
       },
     );
-    policy = new NetworkPolicy(net, t.num_envs, rng.fork());
-    const me: ActorRow & { startedAt: number } = {
-      actor: id,
-      host: hostname(),
-      pid: process.pid,
-      state: "starting",
-      version: 0,
-      segments: 0,
-      games: 0,
-      steps: 0,
-      stepsPerSecond: 0,
-      gamesPerSecond: 0,
-      heartbeatAt: 0,
-      startedAt: Date.now(),
-    };
-    o.say(
-      `actor ${id}: run ${o.run} in ${store.label}, ${backend.info.description}, ${t.num_envs} games × ${plies} plies a segment`,
-    );
+    const policyRng = rng.fork();
+    if (net) policy = new NetworkPolicy(net, t.num_envs, policyRng);
+    const me = newActorRow(id, "starting");
+    o.say(`actor ${id}: run ${o.run} in ${store.label}, ${where}, ${t.num_envs} games × ${plies} plies a segment`);
     await store.reportActor(o.run, me); // listed from the start, not only from its first upload
     let loaded = 0;
+    let outage = false;
     let reason: ActorResult["reason"] = "stopped";
     let lastReport = 0;
     const maxLag = config.parallel.max_policy_lag;
@@ -142,9 +148,12 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
         break;
       }
       if (run.version !== loaded) {
-        const bytes = await store.weights(o.run, run.version);
-        if (!bytes) continue; // superseded between the two reads: read the run again
-        loadWeights(net, bytes);
+        // Served: the server fetches the weights; the actor only names the version it plays.
+        if (net) {
+          const bytes = await store.weights(o.run, run.version);
+          if (!bytes) continue; // superseded between the two reads: read the run again
+          loadWeights(net, bytes);
+        }
         loaded = run.version;
         me.version = loaded;
       }
@@ -158,20 +167,46 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
         await sleep(100);
         continue;
       }
+      if (!policy) {
+        try {
+          policy = await ServedPolicy.connect(o.inference as string, policyRng);
+          if (outage) o.say(`actor ${id}: inference server at ${o.inference} reachable again`);
+          outage = false;
+        } catch (e) {
+          if (!(e instanceof InferenceUnavailable)) throw e;
+          if (!outage) o.say(`actor ${id}: ${e.message}; retrying every 2 s`);
+          outage = true;
+          await sleep(2000);
+          continue;
+        }
+      }
+      if (policy instanceof ServedPolicy) policy.version = loaded;
       me.state = "playing";
       const started = performance.now();
       const recorder = new SegmentRecorder(selfplay);
       const finished: FinishedGame[] = [];
-      for (let k = 0; k < plies && !o.signal.stop; k++) {
-        finished.push(...(await selfplay.step(policy, recorder)));
-        // A long segment (a big net on a CPU) still shows the actor alive on the dashboards.
-        if (Date.now() - lastReport > REPORT_MS) {
-          await store.reportActor(o.run, me);
-          lastReport = Date.now();
+      try {
+        for (let k = 0; k < plies && !o.signal.stop; k++) {
+          finished.push(...(await selfplay.step(policy, recorder)));
+          // A long segment (a big net on a CPU) still shows the actor alive on the dashboards.
+          if (Date.now() - lastReport > REPORT_MS) {
+            await store.reportActor(o.run, me);
+            lastReport = Date.now();
+          }
         }
+        if (o.signal.stop) break; // the segment in progress is given up: an actor loses at most its unsent games
+        await selfplay.bootstrap(policy, recorder);
+      } catch (e) {
+        // Served: the segment in progress is given up (its games go on in the next one).
+        if (e instanceof VersionGone) continue; // the learner moved past its weights: it would be stale
+        if (!(e instanceof InferenceUnavailable)) throw e;
+        o.say(`actor ${id}: ${e.message}; segment given up, retrying every 2 s`);
+        outage = true;
+        policy.destroy();
+        policy = null;
+        await sleep(2000);
+        continue;
       }
-      if (o.signal.stop) break; // the segment in progress is given up: an actor loses at most its unsent games
-      await selfplay.bootstrap(policy, recorder);
       const segment = recorder.take(loaded, finished);
       const seconds = (performance.now() - started) / 1000;
       const steps = segmentSteps(segment);

@@ -11,7 +11,9 @@
 // update clipped nor counts beyond what the current policy would play; the value targets use the
 // actor's value estimates, as IMPALA-style learners do. With lag 0, π_prox = μ and this is PPO.
 
-import { availableParallelism, hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { availableParallelism, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { Config } from "../../config/schema.ts";
@@ -40,6 +42,7 @@ export const PARALLEL_METRIC_NAMES = [
   "parallel/behaviour_kl",
   "parallel/is_weight_mean",
   "parallel/is_weight_truncated",
+  "parallel/inference_batch",
 ] as const;
 
 /** Actors whose last report is older than this are not shown. */
@@ -80,6 +83,8 @@ export class ActorFeed {
   /** The newest rebuilt game's position and its moves (the dashboard's board). */
   shown: { pos: Position; moves: number[] } | null = null;
   private children: { proc: Subprocess; index: number }[] = [];
+  /** The inference server this learner started (parallel.inference: served), and its socket. */
+  private server: { proc: Subprocess; socket: string } | null = null;
   private lags: number[] = [];
   private droppedSteps = 0;
   /** The store's counts after the newest claim (totals over the run's life, restarts included). */
@@ -139,9 +144,16 @@ export class ActorFeed {
       }
       await feed.publish(o.net);
       const n = localActorCount(p);
-      o.say(
-        `actors: ${n > 0 ? `${n} local processes (${p.actor_device} backend, ${p.actor_threads} thread${p.actor_threads > 1 ? "s" : ""} each)` : "none started here"}, each playing on its own backend; rollout store ${store.label}; more with: keisei actor --store ${p.store === null ? store.label : "<parallel.store>"} --run ${o.runName}`,
-      );
+      const more = `more with: keisei actor --store ${p.store === null ? store.label : "<parallel.store>"} --run ${o.runName}`;
+      if (p.inference === "served") {
+        await feed.startServer();
+        o.say(
+          `actors: ${n} local processes playing the rules only, their positions evaluated by one inference server on the ${config.env.device} backend (up to ${n} × ${config.training.num_envs} rows a forward pass); rollout store ${store.label}; ${more} (each on its own backend)`,
+        );
+      } else
+        o.say(
+          `actors: ${n > 0 ? `${n} local processes (${p.actor_device} backend, ${p.actor_threads} thread${p.actor_threads > 1 ? "s" : ""} each)` : "none started here"}, each playing on its own backend; rollout store ${store.label}; ${more}`,
+        );
       for (let k = 0; k < n; k++) feed.startLocal(k);
     } catch (e) {
       await feed.close(false);
@@ -152,17 +164,44 @@ export class ActorFeed {
 
   private startLocal(index: number): void {
     const p = this.config.parallel;
-    const proc = Bun.spawn(
-      [...keiseiProgram(), "actor", "--store", this.url, "--run", this.runName, "--device", p.actor_device],
-      {
-        env: { ...process.env, KEISEI_CPU_THREADS: String(p.actor_threads), KEISEI_ACTOR_PARENT: String(process.pid) },
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "pipe",
-      },
-    );
+    const args = ["actor", "--store", this.url, "--run", this.runName, "--device", p.actor_device];
+    if (this.server) args.push("--inference", this.server.socket);
+    const proc = this.spawn(args, { KEISEI_CPU_THREADS: String(p.actor_threads) }, `actor ${index}`);
     this.children.push({ proc, index });
-    // Its lines (start, stop, store outages, errors) go to the run's log.
+  }
+
+  /**
+   * Starts the inference server (parallel.inference: served) on the learner's device, and waits
+   * until its socket accepts actors. The socket lives in the temporary folder: a Unix socket's
+   * path is limited to about 100 bytes, which a run folder may exceed.
+   */
+  private async startServer(
+    socket = join(tmpdir(), `keisei-${process.pid}-${randomBytes(4).toString("hex")}.sock`),
+  ): Promise<void> {
+    rmSync(socket, { force: true }); // a killed server's socket file: its successor's must be waited for
+    const args = ["inference", "--store", this.url, "--run", this.runName, "--socket", socket];
+    const proc = this.spawn([...args, "--device", this.config.env.device], {}, "inference");
+    this.server = { proc, socket };
+    const deadline = performance.now() + 120_000; // a WebGPU device can take a while to come up
+    while (!existsSync(socket)) {
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(
+          `the inference server exited (${proc.exitCode ?? proc.signalCode}) before it listened; the run's log holds what it said`,
+        );
+      if (performance.now() > deadline)
+        throw new Error(`the inference server did not listen on ${socket} within 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** A child `keisei` process of this learner: it stops when the learner is gone, its lines go to the run's log. */
+  private spawn(args: string[], env: Record<string, string>, name: string): Subprocess {
+    const proc = Bun.spawn([...keiseiProgram(), ...args], {
+      env: { ...process.env, ...env, KEISEI_ACTOR_PARENT: String(process.pid) },
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
     (async () => {
       const decoder = new TextDecoder();
       let rest = "";
@@ -173,10 +212,11 @@ export class ActorFeed {
         rest += decoder.decode(value, { stream: true });
         const lines = rest.split("\n");
         rest = lines.pop() ?? "";
-        for (const line of lines) if (line.trim()) this.say(`actor ${index}: ${line}`);
+        for (const line of lines) if (line.trim()) this.say(`${name}: ${line}`);
       }
-      if (rest.trim()) this.say(`actor ${index}: ${rest}`);
+      if (rest.trim()) this.say(`${name}: ${rest}`);
     })().catch(() => undefined);
+    return proc;
   }
 
   /** Publishes the network's weights as the next version. */
@@ -248,6 +288,14 @@ export class ActorFeed {
         };
       }
       await this.alive();
+      const server = this.server;
+      if (server && (server.proc.exitCode !== null || server.proc.signalCode !== null)) {
+        // The actors wait and reconnect; a new server fetches the weights they play from the store.
+        this.say(
+          `the inference server exited (${server.proc.exitCode ?? server.proc.signalCode}); starting another on ${server.socket}`,
+        );
+        await this.startServer(server.socket);
+      }
       if (!said && performance.now() - started > 10_000) {
         said = true;
         const alive = this.children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null).length;
@@ -281,7 +329,10 @@ export class ActorFeed {
 
   /** The iteration's parallel/* figures, with the update's behaviour gap (rl/ppo.ts: decoupled PPO). */
   metrics(gap: BehaviourGap | null): Record<(typeof PARALLEL_METRIC_NAMES)[number], number> {
-    const a = this.actorRows;
+    // An inference server reports in the actors' table too (state "serving": steps are positions it
+    // evaluated, games its forward passes); it is not an actor.
+    const a = this.actorRows.filter((r) => r.state !== "serving");
+    const servers = this.actorRows.filter((r) => r.state === "serving" && r.gamesPerSecond > 0);
     const lags = this.lags;
     return {
       "parallel/actors": a.filter((r) => r.state !== "stopped").length,
@@ -297,26 +348,42 @@ export class ActorFeed {
       "parallel/behaviour_kl": gap?.kl ?? Number.NaN,
       "parallel/is_weight_mean": gap?.weightMean ?? Number.NaN,
       "parallel/is_weight_truncated": gap?.truncated ?? Number.NaN,
+      "parallel/inference_batch": servers.length
+        ? servers.reduce((n, r) => n + r.stepsPerSecond, 0) / servers.reduce((n, r) => n + r.gamesPerSecond, 0)
+        : Number.NaN,
     };
   }
 
   /** The actors the dashboard lists. */
   actors(): ActorView[] {
-    return this.actorRows.map((r, i) => ({
-      name: `${i}: ${r.host}:${r.pid}`,
-      state: r.state,
-      gamesPerSecond: r.gamesPerSecond,
-      stepsPerSecond: r.stepsPerSecond,
-      lag: this.version - r.version,
-    }));
+    return this.actorRows.map((r, i) =>
+      r.state === "serving"
+        ? {
+            name: `${i}: inference ${r.host}:${r.pid}, ${r.gamesPerSecond > 0 ? (r.stepsPerSecond / r.gamesPerSecond).toFixed(0) : "–"} positions a pass`,
+            state: r.state,
+            gamesPerSecond: 0,
+            stepsPerSecond: r.stepsPerSecond,
+            lag: this.version - r.version,
+          }
+        : {
+            name: `${i}: ${r.host}:${r.pid}`,
+            state: r.state,
+            gamesPerSecond: r.gamesPerSecond,
+            stepsPerSecond: r.stepsPerSecond,
+            lag: this.version - r.version,
+          },
+    );
   }
 
   /** Marks the run finished (actors stop) when it ran to the end, stops the local actors, closes the store. */
   async close(finished: boolean): Promise<void> {
     if (finished) await this.store.learnerHeartbeat(this.runName, true).catch(() => undefined);
+    // The actors first, then the server they play through.
+    const children = [...this.children, ...(this.server ? [{ proc: this.server.proc, index: -1 }] : [])];
     for (const c of this.children) c.proc.kill("SIGTERM");
     const deadline = Date.now() + 5000;
-    for (const c of this.children) {
+    for (const c of children) {
+      if (c.index === -1) c.proc.kill("SIGTERM");
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = await Promise.race([
         c.proc.exited.then(() => true),
@@ -328,6 +395,8 @@ export class ActorFeed {
       if (!done) c.proc.kill("SIGKILL");
     }
     this.children = [];
+    if (this.server && existsSync(this.server.socket)) rmSync(this.server.socket, { force: true });
+    this.server = null;
     await this.store.close();
   }
 }

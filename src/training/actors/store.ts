@@ -75,6 +75,24 @@ export interface ActorRow {
   heartbeatAt: number;
 }
 
+/** A new actor's row (an actor or an inference server), counters at zero. */
+export function newActorRow(actor: string, state: string): ActorRow & { startedAt: number } {
+  return {
+    actor,
+    host: hostname(),
+    pid: process.pid,
+    state,
+    version: 0,
+    segments: 0,
+    games: 0,
+    steps: 0,
+    stepsPerSecond: 0,
+    gamesPerSecond: 0,
+    heartbeatAt: 0,
+    startedAt: Date.now(),
+  };
+}
+
 /** Rows of a run by state, and the decisions they hold. */
 export interface RolloutCounts {
   rows: Record<"pending" | "claimed" | "stale" | "bad", number>;

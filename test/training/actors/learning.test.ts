@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ITERATIONS = 30;
 
-function mateConfig(name: string, actors: number) {
+function mateConfig(name: string, actors: number, inference: "local" | "served" = "local") {
   return buildConfig([
     {
       name: "mate-in-one",
@@ -48,14 +48,14 @@ function mateConfig(name: string, actors: number) {
         evaluation: { enable_periodic_evaluation: false },
         logging: { model_dir: dir, run_name: name },
         display: { log_layer_keyword_filters: [] },
-        parallel: { actors, max_policy_lag: 2 },
+        parallel: { actors, max_policy_lag: 2, inference },
       },
     },
   ]);
 }
 
-async function mateAfter(name: string, actors: number) {
-  const r = await train(mateConfig(name, actors));
+async function mateAfter(name: string, actors: number, inference: "local" | "served" = "local") {
+  const r = await train(mateConfig(name, actors, inference));
   expect(r.stoppedEarly).toBe(false);
   const backend = await createBackend("cpu");
   const s = spots();
@@ -89,5 +89,13 @@ describe("the learner learns from actors' games alone", () => {
       expect(r["parallel/bad_rollouts_total"]).toBe(0);
     }
     expect(single.records[0]["parallel/rollouts"]).toBeUndefined();
+  }, 240_000);
+
+  test("mate in one: an actor whose positions an inference server evaluates reaches the same threshold", async () => {
+    const served = await mateAfter("served", 1, "served");
+    console.log(`P(mating move) after ${ITERATIONS} iterations, served inference: ${served.p.toFixed(3)}`);
+    expect(served.p).toBeGreaterThan(0.3);
+    expect(served.records.length).toBe(ITERATIONS);
+    for (const r of served.records) expect(r["parallel/policy_lag_max"]).toBeLessThanOrEqual(2);
   }, 240_000);
 });

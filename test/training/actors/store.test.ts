@@ -144,6 +144,12 @@ describe("`keisei train` with actors refuses bad set-ups in one line, exit 2, be
       ["--actors", "2", "--override", "training.opponent_pool_fraction=0.5"],
       /^keisei: parallel\.actors is 2: actors play self-play only; set training\.opponent_pool_fraction to 0/m,
     ],
+    [
+      "served inference without local actors",
+      ["--inference", "served"],
+      /^keisei: parallel\.inference is served, but parallel\.actors is 0: the inference server serves the local actors/m,
+    ],
+    ["an unknown inference mode", ["--actors", "1", "--inference", "gpu"], /^keisei: .*parallel\.inference.*"gpu"/m],
   ];
   for (const [what, flags, message] of cases)
     test(what, async () => {

@@ -1,0 +1,317 @@
+// The inference server (`keisei inference`, started by a learner with parallel.inference: served):
+// one process that owns the network on the learner's device and evaluates every local actor's
+// positions, so a GPU sees one batch of actors × games rows per self-play step instead of many
+// small ones, and the actors (served-policy.ts) keep only the rules engine on their cores.
+//
+//   an actor's request (one self-play step: its games' positions, the weight version of its
+//   segment, its own uniforms) → queued → flushed when every connected actor has one waiting,
+//   when the queue holds a batch's worth of rows, or WAIT_MS after the oldest arrived → one
+//   forward pass per weight version over the queued rows → each actor its rows' actions,
+//   log-probabilities and values.
+//
+// The actions are sampled from the actor's uniforms, so what an actor plays is what it would have
+// played on its own backend with the same weights. Weights come from the rollout store by version
+// (sha256-checked), as actors fetch them; the server keeps the versions actors still play
+// (max_policy_lag + 1 networks at most) and says VERSION_GONE for one the store has pruned.
+
+import { existsSync, unlinkSync } from "node:fs";
+import { hostname } from "node:os";
+import { createServer, type Server, type Socket } from "node:net";
+import { createBackend } from "../../compute/device.ts";
+import type { Backend } from "../../compute/backend.ts";
+import type { Config } from "../../config/schema.ts";
+import type { Network, Plan } from "../../models/network.ts";
+import { OBS_SIZE } from "../../shogi/features.ts";
+import { InputError } from "../../util/input-error.ts";
+import { networkOf, storageOf } from "../run.ts";
+import { joinRun, parentGone } from "./actor.ts";
+import {
+  decodeRequest,
+  encodeResponse,
+  FrameReader,
+  type Request,
+  readRows,
+  STATUS_OK,
+  STATUS_REFUSED,
+  STATUS_VERSION_GONE,
+  WireError,
+} from "./inference-wire.ts";
+import { newActorRow, RolloutStore } from "./store.ts";
+import { loadWeights } from "./weights.ts";
+
+/** How long a request waits for others to join its batch (an actor's engine step is ~1 ms of 64 games). */
+export const WAIT_MS = 3;
+const REPORT_MS = 5_000;
+const MAX_FRAME = 64 << 20;
+
+export interface ServerOptions {
+  store: string;
+  run: string;
+  /** Unix socket path the server listens on (removed when it stops). */
+  socket: string;
+  device: Config["env"]["device"];
+  /** The most rows one forward pass takes (a bigger queue is served in several). */
+  maxRows?: number;
+  /** How long a request waits for the other actors' (default WAIT_MS). */
+  waitMs?: number;
+  say: (line: string) => void;
+  signal: { stop: boolean };
+  version: string;
+  /** Stop when this process (the learner that started the server) is gone. */
+  parentPid?: number | null;
+  /** Called once the socket accepts connections. */
+  onListening?: () => void;
+}
+
+export interface ServerResult {
+  rows: number;
+  forwards: number;
+  reason: "finished" | "stopped" | "learner gone";
+}
+
+/** One weight version on the device, with its plans (batch 1, 2, 4, … up to the server's maximum). */
+interface Slot {
+  version: number;
+  net: Network;
+  plans: Map<number, Plan>;
+}
+
+interface Waiting {
+  socket: Socket;
+  request: Request;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runInferenceServer(o: ServerOptions): Promise<ServerResult> {
+  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
+  let backend: Backend | null = null;
+  let server: Server | null = null;
+  const slots: Slot[] = [];
+  const clients = new Set<Socket>();
+  try {
+    const config = await joinRun(store, o.run, o.version);
+    const t = config.training;
+    const keep = config.parallel.max_policy_lag + 1;
+    const maxRows = o.maxRows ?? Math.max(t.num_envs, 4096);
+    backend = await createBackend(o.device);
+    const be = backend;
+    const storage = storageOf(t) === "f16" && be.info.f16 ? "f16" : "f32";
+    const obs = new Float32Array(maxRows * OBS_SIZE);
+    let mask = new Uint32Array(0); // [maxRows, maskWords], sized by the first network
+    const uniforms = new Float32Array(maxRows);
+
+    /** The network of `version`, loaded from the store into a free slot or the oldest one; null when the store has pruned it. */
+    const slotFor = async (version: number): Promise<Slot | null> => {
+      const have = slots.find((s) => s.version === version);
+      if (have) return have;
+      const bytes = await store.weights(o.run, version);
+      if (!bytes) return null;
+      let slot: Slot;
+      if (slots.length < keep) {
+        const net = networkOf(be, t, 0, storage);
+        await net.prepare();
+        slot = { version, net, plans: new Map() };
+        slots.push(slot);
+      } else {
+        slot = slots.reduce((a, b) => (a.version <= b.version ? a : b));
+        slot.version = version;
+      }
+      loadWeights(slot.net, bytes);
+      return slot;
+    };
+    const planOf = (slot: Slot, rows: number): Plan => {
+      let size = 1;
+      while (size < rows) size *= 2;
+      size = Math.min(size, maxRows);
+      let plan = slot.plans.get(size);
+      if (!plan) {
+        plan = slot.net.plan(size, { training: false });
+        slot.plans.set(size, plan);
+      }
+      return plan;
+    };
+
+    const queue: Waiting[] = [];
+    let busy = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const served = { rows: 0, forwards: 0 };
+
+    const reply = (socket: Socket, frame: Uint8Array) => {
+      if (!socket.destroyed) socket.write(frame);
+    };
+    const refuse = (socket: Socket, id: number, version: number, reason: string) => {
+      reply(socket, encodeResponse(id, version, STATUS_REFUSED, undefined, reason));
+      socket.end();
+    };
+
+    /** Serves the queue's oldest version: its requests, up to maxRows rows, in one forward pass. */
+    const flush = async () => {
+      timer = null;
+      if (busy || queue.length === 0) return;
+      busy = true;
+      try {
+        const version = queue[0].request.version;
+        const batch: Waiting[] = [];
+        let rows = 0;
+        for (let k = 0; k < queue.length; ) {
+          const w = queue[k];
+          if (w.request.version !== version || rows + w.request.n > maxRows) {
+            k++;
+            continue;
+          }
+          batch.push(w);
+          rows += w.request.n;
+          queue.splice(k, 1);
+        }
+        const slot = await slotFor(version);
+        if (!slot) {
+          for (const w of batch) reply(w.socket, encodeResponse(w.request.id, version, STATUS_VERSION_GONE));
+          return;
+        }
+        const { maskWords, numActions } = slot.net;
+        if (mask.length === 0) mask = new Uint32Array(maxRows * maskWords);
+        let at = 0;
+        const good: { w: Waiting; row: number }[] = [];
+        for (const w of batch) {
+          try {
+            readRows(w.request, at, obs, mask, maskWords, numActions, uniforms);
+            good.push({ w, row: at });
+            at += w.request.n;
+          } catch (e) {
+            if (!(e instanceof WireError)) throw e;
+            refuse(w.socket, w.request.id, version, e.message);
+          }
+        }
+        if (at === 0) return;
+        const plan = planOf(slot, at);
+        // A plan has a fixed batch: rows past `at` repeat row 0 (their outputs are not sent).
+        for (let r = at; r < plan.batch; r++) {
+          obs.copyWithin(r * OBS_SIZE, 0, OBS_SIZE);
+          mask.copyWithin(r * maskWords, 0, maskWords);
+          uniforms[r] = uniforms[0];
+        }
+        const out = await slot.net.getActionAndValue(
+          plan,
+          obs.subarray(0, plan.batch * OBS_SIZE),
+          mask.subarray(0, plan.batch * maskWords),
+          { uniforms: uniforms.subarray(0, plan.batch) },
+        );
+        served.rows += at;
+        served.forwards++;
+        for (const { w, row } of good) {
+          const n = w.request.n;
+          reply(
+            w.socket,
+            encodeResponse(w.request.id, version, STATUS_OK, {
+              actions: Int32Array.from(out.actions.subarray(row, row + n)),
+              logProbs: out.logProbs.slice(row, row + n),
+              values: out.values.slice(row, row + n),
+            }),
+          );
+        }
+      } finally {
+        busy = false;
+        schedule();
+      }
+    };
+    let failure: unknown = null;
+    const runFlush = () => {
+      flush().catch((e) => {
+        failure ??= e;
+      });
+    };
+    /** Flushes at once when every connected actor waits (or a batch is full), else after WAIT_MS. */
+    const schedule = () => {
+      if (busy || queue.length === 0) return;
+      const waiting = new Set(queue.map((w) => w.socket));
+      const rows = queue.reduce((n, w) => n + w.request.n, 0);
+      if (waiting.size >= clients.size || rows >= maxRows) {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        queueMicrotask(runFlush);
+      } else timer ??= setTimeout(runFlush, o.waitMs ?? WAIT_MS);
+    };
+
+    server = createServer((socket) => {
+      clients.add(socket);
+      const frames = new FrameReader(MAX_FRAME);
+      socket.on("data", (chunk: Buffer) => {
+        try {
+          for (const frame of frames.push(chunk)) {
+            const request = decodeRequest(frame);
+            if (request.n === 0 || request.n > maxRows)
+              return refuse(socket, request.id, request.version, `${request.n} rows (1 to ${maxRows})`);
+            queue.push({ socket, request });
+          }
+        } catch (e) {
+          if (!(e instanceof WireError)) throw e;
+          return refuse(socket, 0, 0, e.message);
+        }
+        schedule();
+      });
+      const gone = () => {
+        clients.delete(socket);
+        for (let k = queue.length - 1; k >= 0; k--) if (queue[k].socket === socket) queue.splice(k, 1);
+        schedule();
+      };
+      socket.on("close", gone);
+      socket.on("error", gone);
+    });
+    if (existsSync(o.socket)) unlinkSync(o.socket); // a socket file left by a killed server
+    await new Promise<void>((resolve, reject) => {
+      server!.once("error", (e) => reject(new InputError(`--socket ${o.socket}: cannot listen there (${e.message})`)));
+      server!.listen(o.socket, () => resolve());
+    });
+    const id = `inference-${hostname()}-${process.pid}`;
+    o.say(
+      `inference server ${id}: run ${o.run} in ${store.label}, ${be.info.description}, up to ${maxRows} rows a forward pass, listening on ${o.socket}`,
+    );
+    o.onListening?.();
+
+    // The server's row in the store's actor table: state "serving", steps = rows evaluated,
+    // games = forward passes (so games/s is forwards/s and steps/games the mean batch).
+    const me = newActorRow(id, "serving");
+    let reason: ServerResult["reason"] = "stopped";
+    let last = { at: performance.now(), rows: 0, forwards: 0 };
+    for (;;) {
+      if (failure) throw failure;
+      if (o.signal.stop) break;
+      if (parentGone(o.parentPid)) {
+        reason = "learner gone";
+        break;
+      }
+      const run = await store.run(o.run);
+      if (!run || run.state === "finished") {
+        reason = "finished";
+        break;
+      }
+      const now = performance.now();
+      if (now - last.at >= REPORT_MS) {
+        const seconds = (now - last.at) / 1000;
+        me.version = Math.max(0, ...slots.map((s) => s.version));
+        me.steps = served.rows;
+        me.games = served.forwards;
+        me.stepsPerSecond = (served.rows - last.rows) / seconds;
+        me.gamesPerSecond = (served.forwards - last.forwards) / seconds;
+        await store.reportActor(o.run, me);
+        last = { at: now, ...served };
+      }
+      await sleep(200);
+    }
+    me.state = "stopped";
+    await store.reportActor(o.run, me).catch(() => undefined);
+    o.say(`inference server ${id}: ${reason}; ${served.rows} rows in ${served.forwards} forward passes`);
+    return { ...served, reason };
+  } finally {
+    for (const c of clients) c.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    if (existsSync(o.socket)) unlinkSync(o.socket);
+    for (const s of slots) {
+      for (const plan of s.plans.values()) s.net.freePlan(plan);
+      s.net.destroy();
+    }
+    backend?.destroy();
+    await store.close();
+  }
+}
