@@ -73,7 +73,7 @@ export function parentGone(pid: number | null | undefined): boolean {
 }
 
 /** The run's config, once the store holds run `run` and this build plays its rules; refused by name otherwise. */
-export async function joinRun(store: RolloutStore, run: string, version: string): Promise<Config> {
+export async function joinRun(store: RolloutStore, run: string, version: string, who = "actor"): Promise<Config> {
   const row = await store.run(run);
   if (!row) {
     const names = await store.runNames();
@@ -82,7 +82,7 @@ export async function joinRun(store: RolloutStore, run: string, version: string)
     );
   }
   const mismatch = fingerprintMismatch(row.fingerprint, fingerprint(version));
-  if (mismatch) throw new StoreError(`actor refused by run ${run} in ${store.label}: ${mismatch}`);
+  if (mismatch) throw new StoreError(`${who} refused by run ${run} in ${store.label}: ${mismatch}`);
   return buildConfig([{ name: `run ${run}'s config in ${store.label}`, values: row.config }]);
 }
 
@@ -200,6 +200,7 @@ export async function runActor(o: ActorOptions): Promise<ActorResult> {
         // Served: the segment in progress is given up (its games go on in the next one).
         if (e instanceof VersionGone) continue; // the learner moved past its weights: it would be stale
         if (!(e instanceof InferenceUnavailable)) throw e;
+        if (o.signal.stop) break; // stopping anyway (the run ended, or Ctrl-C): nothing to wait for
         o.say(`actor ${id}: ${e.message}; segment given up, retrying every 2 s`);
         outage = true;
         policy.destroy();

@@ -85,6 +85,8 @@ export class ActorFeed {
   private children: { proc: Subprocess; index: number }[] = [];
   /** The inference server this learner started (parallel.inference: served), and its socket. */
   private server: { proc: Subprocess; socket: string } | null = null;
+  /** When the server was started, within the last minute (a crashing server is not restarted forever). */
+  private serverStarts: number[] = [];
   private lags: number[] = [];
   private droppedSteps = 0;
   /** The store's counts after the newest claim (totals over the run's life, restarts included). */
@@ -182,6 +184,7 @@ export class ActorFeed {
     const args = ["inference", "--store", this.url, "--run", this.runName, "--socket", socket];
     const proc = this.spawn([...args, "--device", this.config.env.device], {}, "inference");
     this.server = { proc, socket };
+    this.serverStarts.push(performance.now());
     const deadline = performance.now() + 120_000; // a WebGPU device can take a while to come up
     while (!existsSync(socket)) {
       if (proc.exitCode !== null || proc.signalCode !== null)
@@ -291,6 +294,13 @@ export class ActorFeed {
       const server = this.server;
       if (server && (server.proc.exitCode !== null || server.proc.signalCode !== null)) {
         // The actors wait and reconnect; a new server fetches the weights they play from the store.
+        // One that keeps exiting is a fault to show, not to restart forever.
+        const now = performance.now();
+        this.serverStarts = this.serverStarts.filter((t) => now - t < 60_000);
+        if (this.serverStarts.length >= 3)
+          throw new Error(
+            `the inference server exited ${this.serverStarts.length} times within a minute (last: ${server.proc.exitCode ?? server.proc.signalCode}); the run's log holds what it said`,
+          );
         this.say(
           `the inference server exited (${server.proc.exitCode ?? server.proc.signalCode}); starting another on ${server.socket}`,
         );

@@ -11,8 +11,12 @@
 //
 // The actions are sampled from the actor's uniforms, so what an actor plays is what it would have
 // played on its own backend with the same weights. Weights come from the rollout store by version
-// (sha256-checked), as actors fetch them; the server keeps the versions actors still play
-// (max_policy_lag + 1 networks at most) and says VERSION_GONE for one the store has pruned.
+// (sha256-checked), as actors fetch them; the server keeps as many versions as the store does
+// (max_policy_lag + 3) and says VERSION_GONE for one it does not hold and the store has pruned.
+//
+// "Every connected actor" means every actor that asked within the last ACTIVE_MS: one paused for
+// the backlog, or uploading, does not hold up the others' batch. The server stops on a signal,
+// when the learner that started it is gone, or when the run is finished and its actors have left.
 
 import { existsSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
@@ -41,6 +45,8 @@ import { loadWeights } from "./weights.ts";
 
 /** How long a request waits for others to join its batch (an actor's engine step is ~1 ms of 64 games). */
 export const WAIT_MS = 3;
+/** An actor that sent nothing for this long (counted from its connection) is not waited for. */
+export const ACTIVE_MS = 50;
 const REPORT_MS = 5_000;
 const MAX_FRAME = 64 << 20;
 
@@ -54,6 +60,8 @@ export interface ServerOptions {
   maxRows?: number;
   /** How long a request waits for the other actors' (default WAIT_MS). */
   waitMs?: number;
+  /** How long an actor that sent nothing is still waited for (default ACTIVE_MS). */
+  activeMs?: number;
   say: (line: string) => void;
   signal: { stop: boolean };
   version: string;
@@ -61,6 +69,8 @@ export interface ServerOptions {
   parentPid?: number | null;
   /** Called once the socket accepts connections. */
   onListening?: () => void;
+  /** Updated as it serves (tests read the connected clients). */
+  stats?: { clients: number; rows: number; forwards: number };
 }
 
 export interface ServerResult {
@@ -89,10 +99,14 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
   let server: Server | null = null;
   const slots: Slot[] = [];
   const clients = new Set<Socket>();
+  /** The forward pass in flight, whether serving has stopped, and the batch-gathering timer. */
+  let busy: Promise<void> | null = null;
+  let closing = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   try {
-    const config = await joinRun(store, o.run, o.version);
+    const config = await joinRun(store, o.run, o.version, "inference server");
     const t = config.training;
-    const keep = config.parallel.max_policy_lag + 1;
+    const keep = config.parallel.max_policy_lag + 3; // the store keeps versions v − (lag + 2) … v
     const maxRows = o.maxRows ?? Math.max(t.num_envs, 4096);
     backend = await createBackend(o.device);
     const be = backend;
@@ -107,17 +121,17 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
       if (have) return have;
       const bytes = await store.weights(o.run, version);
       if (!bytes) return null;
+      // A slot is labelled with its version only once the weights are in (loadWeights refuses another size).
       let slot: Slot;
       if (slots.length < keep) {
         const net = networkOf(be, t, 0, storage);
         await net.prepare();
-        slot = { version, net, plans: new Map() };
+        slot = { version: -1, net, plans: new Map() };
         slots.push(slot);
-      } else {
-        slot = slots.reduce((a, b) => (a.version <= b.version ? a : b));
-        slot.version = version;
-      }
+      } else slot = slots.reduce((a, b) => (a.version <= b.version ? a : b));
+      slot.version = -1;
       loadWeights(slot.net, bytes);
+      slot.version = version;
       return slot;
     };
     const planOf = (slot: Slot, rows: number): Plan => {
@@ -133,23 +147,23 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
     };
 
     const queue: Waiting[] = [];
-    let busy = false;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const served = { rows: 0, forwards: 0 };
+    const lastAsked = new Map<Socket, number>();
+    /** Sockets refused (a damaged stream): nothing more is read from them. */
+    const refused = new WeakSet<Socket>();
+    const served = o.stats ?? { clients: 0, rows: 0, forwards: 0 };
 
     const reply = (socket: Socket, frame: Uint8Array) => {
       if (!socket.destroyed) socket.write(frame);
     };
     const refuse = (socket: Socket, id: number, version: number, reason: string) => {
+      refused.add(socket);
+      for (let k = queue.length - 1; k >= 0; k--) if (queue[k].socket === socket) queue.splice(k, 1);
       reply(socket, encodeResponse(id, version, STATUS_REFUSED, undefined, reason));
       socket.end();
     };
 
     /** Serves the queue's oldest version: its requests, up to maxRows rows, in one forward pass. */
     const flush = async () => {
-      timer = null;
-      if (busy || queue.length === 0) return;
-      busy = true;
       try {
         const version = queue[0].request.version;
         const batch: Waiting[] = [];
@@ -211,22 +225,30 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
           );
         }
       } finally {
-        busy = false;
+        busy = null;
         schedule();
       }
     };
     let failure: unknown = null;
+    /** One flush at a time; a failure stops the serving (the main loop throws it). */
     const runFlush = () => {
-      flush().catch((e) => {
+      timer = null;
+      if (busy || closing || queue.length === 0) return;
+      busy = flush().catch((e) => {
         failure ??= e;
+        closing = true;
       });
     };
-    /** Flushes at once when every connected actor waits (or a batch is full), else after WAIT_MS. */
+    /** Flushes at once when every active actor waits (or a batch is full), else after WAIT_MS. */
     const schedule = () => {
-      if (busy || queue.length === 0) return;
+      if (busy || closing || queue.length === 0) return;
+      const now = performance.now();
       const waiting = new Set(queue.map((w) => w.socket));
+      let active = 0;
+      const activeMs = o.activeMs ?? ACTIVE_MS;
+      for (const c of clients) if (waiting.has(c) || now - (lastAsked.get(c) ?? -Infinity) < activeMs) active++;
       const rows = queue.reduce((n, w) => n + w.request.n, 0);
-      if (waiting.size >= clients.size || rows >= maxRows) {
+      if (waiting.size >= active || rows >= maxRows) {
         if (timer) clearTimeout(timer);
         timer = null;
         queueMicrotask(runFlush);
@@ -235,14 +257,18 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
 
     server = createServer((socket) => {
       clients.add(socket);
+      lastAsked.set(socket, performance.now()); // a new actor asks soon
+      served.clients = clients.size;
       const frames = new FrameReader(MAX_FRAME);
       socket.on("data", (chunk: Buffer) => {
+        if (refused.has(socket) || closing) return;
         try {
           for (const frame of frames.push(chunk)) {
             const request = decodeRequest(frame);
             if (request.n === 0 || request.n > maxRows)
               return refuse(socket, request.id, request.version, `${request.n} rows (1 to ${maxRows})`);
             queue.push({ socket, request });
+            lastAsked.set(socket, performance.now());
           }
         } catch (e) {
           if (!(e instanceof WireError)) throw e;
@@ -252,6 +278,8 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
       });
       const gone = () => {
         clients.delete(socket);
+        lastAsked.delete(socket);
+        served.clients = clients.size;
         for (let k = queue.length - 1; k >= 0; k--) if (queue[k].socket === socket) queue.splice(k, 1);
         schedule();
       };
@@ -281,8 +309,9 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
         reason = "learner gone";
         break;
       }
+      // A finished run: its actors stop after their ply; serve them until they have left.
       const run = await store.run(o.run);
-      if (!run || run.state === "finished") {
+      if (!run || (run.state === "finished" && clients.size === 0)) {
         reason = "finished";
         break;
       }
@@ -304,6 +333,9 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
     o.say(`inference server ${id}: ${reason}; ${served.rows} rows in ${served.forwards} forward passes`);
     return { ...served, reason };
   } finally {
+    closing = true;
+    if (timer) clearTimeout(timer);
+    await busy; // a forward pass in flight finishes before its network is freed
     for (const c of clients) c.destroy();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     if (existsSync(o.socket)) unlinkSync(o.socket);

@@ -5,7 +5,8 @@
 // row is its uniform, those 18 values, the indices of its ones and its legal actions — about 300
 // bytes instead of 14.9 KB of float32 — and the server rebuilds the very floats the actor encoded.
 //
-// Every frame starts with its magic and its length in bytes (little-endian u32s):
+// Every frame starts with its magic and its length in bytes (little-endian u32s; the response's
+// arrays are the host's, little-endian on every platform keisei builds for):
 //   request   MAGIC_REQUEST  length  id  version  n  { uniform f32 · planes f32[18] · ones u16 + u16[ones]
 //                                                     · legal u16 + u16[legal] } × n, zero-padded to 4 bytes
 //   response  MAGIC_RESPONSE length  id  version  status  n  then, status OK: actions i32[n] · logProbs f32[n]
@@ -123,8 +124,12 @@ export function encodeRequest(
 /** Reads a request frame's header (the rows are read by `readRows` into the batch). */
 export function decodeRequest(bytes: Uint8Array): Request {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 20 || v.getUint32(0, true) !== MAGIC_REQUEST) throw new WireError("not a request frame");
-  if (v.getUint32(4, true) !== bytes.length) throw new WireError("request frame length does not match");
+  if (bytes.length < 20 || v.getUint32(0, true) !== MAGIC_REQUEST)
+    throw new WireError(
+      `not a request frame (${bytes.length} bytes starting 0x${v.getUint32(0, true).toString(16)}; a request starts 0x${MAGIC_REQUEST.toString(16)})`,
+    );
+  if (v.getUint32(4, true) !== bytes.length)
+    throw new WireError(`a request frame of ${bytes.length} bytes says it has ${v.getUint32(4, true)}`);
   return { id: v.getUint32(8, true), version: v.getUint32(12, true), n: v.getUint32(16, true), bytes, rowsAt: 20 };
 }
 
@@ -213,7 +218,8 @@ export function encodeResponse(
 
 export function decodeResponse(bytes: Uint8Array): Response {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 24 || v.getUint32(0, true) !== MAGIC_RESPONSE) throw new WireError("not a response frame");
+  if (bytes.length < 24 || v.getUint32(0, true) !== MAGIC_RESPONSE)
+    throw new WireError(`not a response frame (${bytes.length} bytes): is this an inference server's socket?`);
   const status = v.getUint32(16, true);
   const n = v.getUint32(20, true);
   const copy = (at: number) => bytes.slice(at, at + 4 * n).buffer;
@@ -248,7 +254,9 @@ export class FrameReader {
     while (joined.length - at >= 8) {
       const length = new DataView(joined.buffer, at + 4, 4).getUint32(0, true);
       if (length < 8 || length > this.maxBytes || length % 4 !== 0)
-        throw new WireError(`a frame of ${length} bytes (at most ${this.maxBytes})`);
+        throw new WireError(
+          `a frame of ${length} bytes (a frame is a multiple of 4 bytes from 8 to ${this.maxBytes}: a stream of another program?)`,
+        );
       if (joined.length - at < length) break;
       frames.push(joined.slice(at, at + length));
       at += length;

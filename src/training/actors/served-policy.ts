@@ -25,6 +25,9 @@ export class InferenceUnavailable extends Error {
   override name = "InferenceUnavailable";
 }
 
+/** The longest wait for one step's answer (the server may first fetch a version's weights from the store). */
+const REPLY_S = 60;
+
 export class ServedPolicy implements ActingPolicy {
   /** The weight version the next requests are played with (the actor sets it per segment). */
   version = 0;
@@ -40,14 +43,13 @@ export class ServedPolicy implements ActingPolicy {
   ) {
     const frames = new FrameReader(1 << 26);
     socket.on("data", (chunk: Buffer) => {
-      let responses: Uint8Array[];
+      let responses: Response[];
       try {
-        responses = frames.push(chunk);
+        responses = frames.push(chunk).map(decodeResponse);
       } catch (e) {
         return this.fail(new InferenceUnavailable(`inference server at ${path}: ${(e as Error).message}`));
       }
-      for (const bytes of responses) {
-        const r = decodeResponse(bytes);
+      for (const r of responses) {
         const done = this.waiting.get(r.id);
         // A refusal that names no request (id 0: the stream itself was bad) fails them all.
         if (!done) {
@@ -93,15 +95,27 @@ export class ServedPolicy implements ActingPolicy {
     for (let i = 0; i < b.n; i++) this.uniforms[i] = this.rng.next();
     const id = this.nextId++;
     const frame = encodeRequest(id, this.version, b.n, b.obs, b.legalOffsets, b.legalActions, this.uniforms);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const r = await new Promise<Response | Error>((resolve) => {
       this.waiting.set(id, resolve);
       this.socket.write(frame);
+      // A server that neither answers nor closes (a hung device) is given up on like one that died.
+      timer = setTimeout(
+        () =>
+          this.fail(new InferenceUnavailable(`inference server at ${this.path} did not answer within ${REPLY_S} s`)),
+        REPLY_S * 1000,
+      );
     });
+    clearTimeout(timer);
     if (r instanceof Error) throw r;
     if (r.status === STATUS_VERSION_GONE)
       throw new VersionGone(`weight version ${r.version} is no longer served (the store pruned it)`);
     if (r.status !== STATUS_OK)
       throw new InferenceUnavailable(`inference server at ${this.path} refused a request: ${r.reason}`);
+    if (r.version !== this.version)
+      throw new InferenceUnavailable(
+        `inference server at ${this.path} answered with weight version ${r.version} for ${this.version}`,
+      );
     if (r.actions.length !== b.n)
       throw new InferenceUnavailable(`inference server at ${this.path} answered ${r.actions.length} rows for ${b.n}`);
     b.actions.set(r.actions.subarray(0, b.n));

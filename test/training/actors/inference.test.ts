@@ -84,7 +84,9 @@ async function startServer(url: string, name: string, device: "cpu" | "webgpu") 
   const ready = new Promise<void>((resolve) => {
     listening = resolve;
   });
+  const stats = { clients: 0, rows: 0, forwards: 0 };
   const served = runInferenceServer({
+    stats,
     store: url,
     run: "r",
     socket,
@@ -92,11 +94,14 @@ async function startServer(url: string, name: string, device: "cpu" | "webgpu") 
     say: (l) => lines.push(l),
     signal,
     version: "test",
-    waitMs: 500, // long, so a batch of both actors does not depend on timing
+    // Long, so which requests share a pass does not depend on timing: a request waits 0.5 s for
+    // every actor that connected or asked within the last 10 s.
+    waitMs: 500,
+    activeMs: 10_000,
     onListening: () => listening(),
   });
   await Promise.race([ready, served]);
-  return { socket, signal, served, lines };
+  return { socket, signal, served, lines, stats };
 }
 
 /** A store at `url` with run "r" (the test config) and one version of weights per network. */
@@ -196,6 +201,7 @@ describe("the inference server", () => {
     // Two actors, one version: one forward pass of 2N rows. Then two versions: one pass each.
     const b = await ServedPolicy.connect(socket, new Random(12));
     b.version = 1;
+    while (server.stats.clients < 2) await Bun.sleep(5); // the server has accepted b
     const [xa, xb] = [copyOf(batchOf(4)), copyOf(batchOf(5))];
     await Promise.all([a.act(xa), b.act(xb)]);
     b.version = 2;
