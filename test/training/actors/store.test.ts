@@ -100,7 +100,7 @@ describe("rollout store", () => {
     await s.close();
   });
 
-  test("`keisei actor`: an unknown run and a build with other rules are refused in one line, exit 2", async () => {
+  test("`keisei actor` and `keisei inference`: an unknown run and a build with other rules are refused in one line, exit 2", async () => {
     const url = `sqlite://${join(dir, "b.sqlite")}`;
     const s = await RolloutStore.open(url, "--store");
     await s.registerRun(
@@ -123,6 +123,19 @@ describe("rollout store", () => {
     expect(await bad.exit()).toBe(2);
     expect(bad.text()).toMatch(/^keisei: --store "mysql:\/\/x\/y": mysql:\/\/ is not a rollout store keisei opens/m);
     expect(StoreError.name).toBe("StoreError");
+    // The inference server: the same refusals, and its own flag.
+    const server = (args: string[]) => new Proc("inference", ["inference", "--store", url, "--device", "cpu", ...args]);
+    const noSocket = server(["--run", "mine"]);
+    expect(await noSocket.exit()).toBe(2);
+    expect(noSocket.text()).toMatch(/^keisei: keisei inference needs --socket PATH/m);
+    const foreignServer = server(["--run", "mine", "--socket", join(dir, "s.sock")]);
+    expect(await foreignServer.exit()).toBe(2);
+    expect(foreignServer.text()).toMatch(
+      /^keisei: inference server refused by run mine in .*: it was started by keisei test/m,
+    );
+    const unknownRun = server(["--run", "nope", "--socket", join(dir, "s.sock")]);
+    expect(await unknownRun.exit()).toBe(2);
+    expect(unknownRun.text()).toMatch(/^keisei: --run nope: no such run in .*b\.sqlite \(runs there: mine\)$/m);
   });
 });
 
