@@ -238,30 +238,43 @@ export function decodeResponse(bytes: Uint8Array): Response {
 
 /**
  * Splits a byte stream into frames (both ends read with it): `push` each chunk as it arrives and
- * it returns the frames completed so far. A length that cannot be a frame's ends the stream.
+ * it returns the frames completed so far. Bytes wait in one buffer that grows by doubling, so a
+ * frame arriving in many chunks is copied about twice, not once per chunk. A length that cannot be
+ * a frame's ends the stream.
  */
 export class FrameReader {
-  private buf = new Uint8Array(0);
+  private buf = new Uint8Array(1 << 16);
+  private start = 0;
+  private end = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   push(chunk: Uint8Array): Uint8Array[] {
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf);
-    joined.set(chunk, this.buf.length);
+    const live = this.end - this.start;
+    if (this.end + chunk.length > this.buf.length) {
+      let size = this.buf.length;
+      while (size < live + chunk.length) size *= 2;
+      const next = size === this.buf.length ? this.buf : new Uint8Array(size);
+      next.set(this.buf.subarray(this.start, this.end), 0); // same buffer: set() copies overlapping bytes safely
+      this.buf = next;
+      this.start = 0;
+      this.end = live;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
     const frames: Uint8Array[] = [];
-    let at = 0;
-    while (joined.length - at >= 8) {
-      const length = new DataView(joined.buffer, at + 4, 4).getUint32(0, true);
+    const view = new DataView(this.buf.buffer);
+    while (this.end - this.start >= 8) {
+      const length = view.getUint32(this.start + 4, true);
       if (length < 8 || length > this.maxBytes || length % 4 !== 0)
         throw new WireError(
           `a frame of ${length} bytes (a frame is a multiple of 4 bytes from 8 to ${this.maxBytes}: a stream of another program?)`,
         );
-      if (joined.length - at < length) break;
-      frames.push(joined.slice(at, at + length));
-      at += length;
+      if (this.end - this.start < length) break;
+      frames.push(this.buf.slice(this.start, this.start + length));
+      this.start += length;
     }
-    this.buf = joined.slice(at);
+    if (this.start === this.end) this.start = this.end = 0;
     return frames;
   }
 }

@@ -137,6 +137,15 @@ describe("inference wire format", () => {
     expect(reader.push(frame.subarray(5, 301))).toEqual([]);
     const [whole] = reader.push(frame.subarray(301));
     expect(whole).toEqual(frame);
+    // Many frames through one reader, in chunks that straddle them and outgrow its first buffer.
+    const many = new Uint8Array(frame.length * 40);
+    for (let k = 0; k < 40; k++) many.set(frame, k * frame.length);
+    const got: Uint8Array[] = [];
+    for (let at = 0; at < many.length; at += 977) got.push(...reader.push(many.subarray(at, at + 977)));
+    expect(got.length).toBe(40);
+    for (const f of got) expect(f).toEqual(frame);
+    const big = new FrameReader(1 << 20);
+    expect(big.push(many).length).toBe(40); // 40 frames in one chunk larger than the buffer
   });
 
   test("what is not a core46 position, or a damaged frame, is refused", () => {
