@@ -8,7 +8,7 @@ import type { CheckpointLoader, LoadedPolicy } from "./opponents.ts";
 import { padToFixedBatch } from "./opponents.ts";
 import { Random } from "../util/random.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
-import { loadCheckpoint } from "../models/checkpoint.ts";
+import { loadCheckpoint, valueShapingOf } from "../models/checkpoint.ts";
 import { SearchPolicy } from "./search-player.ts";
 import type { Network } from "../models/network.ts";
 
@@ -31,9 +31,9 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
     async load(path, { deterministic, seed, search }): Promise<LoadedPolicy> {
       if (search) {
         // A searching player has trees of its own: loaded for this match, freed by its close().
-        const { net } = loadCheckpoint(backend, path);
+        const { net, metadata } = loadCheckpoint(backend, path);
         await net.prepare();
-        const player = new SearchPolicy(net, search);
+        const player = new SearchPolicy(net, search, valueShapingOf(path, metadata));
         const arch = net.arch;
         return Object.assign(player, {
           describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width}, PUCT search ${search.playouts} playouts)`,

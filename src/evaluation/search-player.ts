@@ -65,8 +65,10 @@ export class SearchPolicy implements GamePolicy {
   constructor(
     net: Network,
     readonly options: SearchOptions,
+    /** The checkpoint's material_shaping (its value head learned V − that × material: NetworkEvaluator). */
+    valueShaping = 0,
   ) {
-    this.evaluator = new NetworkEvaluator(net, options.batch, options.temperature);
+    this.evaluator = new NetworkEvaluator(net, options.batch, options.temperature, valueShaping);
     this.settings = { ...DEFAULT_SEARCH, leafMatePly: options.leafMatePly };
   }
 

@@ -22,7 +22,8 @@
 // Defines: CHECKPOINT_FORMAT, OPTIMIZER_FORMAT, optimizerPathOf, saveCheckpoint, readCheckpoint,
 //          loadCheckpoint, restoreNetwork, readOptimizerState, Checkpoint.
 
-import { basename } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Backend } from "../compute/backend.ts";
 import { architectureOf, createNetwork } from "./factory.ts";
 import type { Network, Storage } from "./network.ts";
@@ -35,6 +36,7 @@ import {
   readSafetensorsFile,
   type SafeTensor,
 } from "./safetensors.ts";
+import { readConfigFile } from "../config/load.ts";
 import { LIMITS } from "../config/schema.ts";
 import { FEATURE_SETS, type InputFeatures } from "../shogi/features.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -421,4 +423,25 @@ export function loadCheckpoint(
     net.destroy();
     throw e;
   }
+}
+
+/**
+ * The training.material_shaping weight a checkpoint's network was trained with, whose value head
+ * therefore regresses V − weight × material (search/network-evaluator.ts adds it back): its
+ * `material_shaping` metadata, or — for files written before keisei recorded it — the
+ * effective_config.yaml of the run folder it sits in; 0 when neither says.
+ */
+export function valueShapingOf(path: string, metadata: Record<string, string>): number {
+  const text = metadata.material_shaping;
+  if (text !== undefined) {
+    const w = Number(text);
+    if (!(w >= 0 && w <= 1))
+      throw new CheckpointFileError(`${path}: metadata material_shaping is ${quote(text, 20)} (a number in [0, 1])`);
+    return w;
+  }
+  const effective = join(dirname(path), "effective_config.yaml");
+  if (!existsSync(effective)) return 0;
+  const training = (readConfigFile(effective).values as { training?: Record<string, unknown> }).training;
+  const w = training?.material_shaping;
+  return typeof w === "number" && w >= 0 && w <= 1 && training?.algorithm !== "gumbel_az" ? w : 0;
 }

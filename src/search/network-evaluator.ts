@@ -1,7 +1,13 @@
 // The network as the search's Evaluator: one batched inference-mode forward pass per round, the
 // policy softmax (with a temperature) over each row's legal actions, the value as a win rate.
+//
+// A network trained with material shaping (training.material_shaping = w) did not learn the game's
+// value V: potential-based shaping with Φ = w · material balance (and Φ = 0 at the end) makes the
+// return from s equal to V(s) − Φ(s), and that is what its value head regresses — more material,
+// lower value. The search wants V, so the evaluator adds Φ back (`valueShaping` = w).
 
 import type { Network, Plan } from "../models/network.ts";
+import { core46Material } from "../shogi/features.ts";
 import type { Evaluator } from "./puct.ts";
 
 export class NetworkEvaluator implements Evaluator {
@@ -16,6 +22,8 @@ export class NetworkEvaluator implements Evaluator {
     readonly net: Network,
     readonly batchSize: number,
     public temperature = 1,
+    /** The material_shaping weight the network was trained with (its checkpoint says: valueShapingOf). */
+    readonly valueShaping = 0,
   ) {
     for (let b = 1; ; b *= 2) {
       const size = Math.min(b, batchSize);
@@ -65,8 +73,9 @@ export class NetworkEvaluator implements Evaluator {
         sum += e;
       }
       for (let k = first; k < last; k++) priors[k] /= sum;
-      // The value head regresses the game result in [−1, 1] for the side to move.
-      values[r] = Math.min(1, Math.max(0, (value[r] + 1) / 2));
+      // The value head regresses the game result in [−1, 1] for the side to move (less Φ: above).
+      const v = value[r] + (this.valueShaping === 0 ? 0 : this.valueShaping * core46Material(obs, r * size));
+      values[r] = Math.min(1, Math.max(0, (v + 1) / 2));
     }
   }
 

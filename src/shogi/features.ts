@@ -18,6 +18,7 @@
 // en prise, or a square the king cannot be defended on, is then one square's worth of input rather
 // than a ray the tower must trace across the board.
 
+import { PIECE_VALUES } from "./material.ts";
 import { attackCounts } from "./movegen.ts";
 import { BLACK, codeColor, codeType, handIndex, NUM_HAND_TYPES, NUM_SQUARES, WHITE } from "./types.ts";
 
@@ -99,4 +100,25 @@ export function addAttackPlanes(obs: Float32Array, rows: number): void {
       obs[theirs + sq] = attackers[WHITE * NUM_SQUARES + sq] / ATTACK_NORMALISER;
     }
   }
+}
+
+/**
+ * The material balance of the position a core46 observation encodes, from its side to move's view
+ * (shogi/material.ts's `materialBalance`, read back from planes 0–27 and the hand planes): what a
+ * value head trained with material shaping needs added back (search/network-evaluator.ts).
+ */
+export function core46Material(obs: Float32Array, offset = 0): number {
+  let m = 0;
+  for (let t = 0; t < 14; t++) {
+    const own = offset + t * NUM_SQUARES;
+    const theirs = offset + (14 + t) * NUM_SQUARES;
+    let n = 0;
+    for (let sq = 0; sq < NUM_SQUARES; sq++) n += obs[own + sq] - obs[theirs + sq];
+    m += n * PIECE_VALUES[t];
+  }
+  for (let h = 0; h < NUM_HAND_TYPES; h++)
+    m +=
+      Math.round((obs[offset + (28 + h) * NUM_SQUARES] - obs[offset + (35 + h) * NUM_SQUARES]) * HAND_NORMALISER) *
+      PIECE_VALUES[h];
+  return m;
 }

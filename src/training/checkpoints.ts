@@ -178,6 +178,8 @@ export async function writeCheckpoint(
   adam: Adam,
   state: Omit<TrainerState, "format" | "weights" | "optimizer" | "replay">,
   replay?: ReplayState,
+  /** More __metadata__ for the weights file (the trainer records material_shaping). */
+  metadata: Record<string, string> = {},
 ): Promise<string> {
   const name = checkpointStem(state.timestep);
   const weights = join(dir, `${name}.safetensors`);
@@ -186,7 +188,7 @@ export async function writeCheckpoint(
   // it incomplete first, so that a crash between the renames below cannot leave its old JSON
   // vouching for new weights beside old moments.
   rmSync(json, { force: true });
-  await saveCheckpoint(weights, net, { optimizer: adam, metadata: { timestep: String(state.timestep) } });
+  await saveCheckpoint(weights, net, { optimizer: adam, metadata: { ...metadata, timestep: String(state.timestep) } });
   const replayFile = join(dir, `${name}.replay.safetensors`);
   if (replay) writeFileAtomic(replayFile, replayToSafetensors(replay));
   const full: TrainerState = {

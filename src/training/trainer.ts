@@ -131,7 +131,7 @@ async function finish(run: Run, stoppedEarly: boolean, wallSeconds: number): Pro
     await checkpoint(run, wallSeconds);
   if (stoppedEarly) return;
   const final = join(run.session.dir, "final_model.safetensors");
-  await saveCheckpoint(final, run.net, { metadata: { timestep: String(run.timestep) } });
+  await saveCheckpoint(final, run.net, { metadata: { ...valueMetadata(run), timestep: String(run.timestep) } });
   run.say(`final model written: ${final}`);
 }
 
@@ -389,6 +389,9 @@ function updatePace(run: Run, seconds: number, done: number, planned: number): n
 /** Plies played in all: the iteration's start, plus (gumbel_az, stopped inside an iteration) the plies of it already played. */
 const pliesPlayed = (run: Run) => run.timestep + (run.algo.kind === "gumbel_az" ? run.algo.partial : 0);
 
+/** What a reader of the weights must know of the value head: the material shaping it learned under (models/checkpoint.ts valueShapingOf). */
+const valueMetadata = (run: Run) => ({ material_shaping: String(run.config.training.material_shaping) });
+
 /** Writes a checkpoint of the run as it stands; it becomes run.lastCheckpoint. */
 async function checkpoint(run: Run, wallSeconds: number): Promise<void> {
   const { algo } = run;
@@ -409,6 +412,7 @@ async function checkpoint(run: Run, wallSeconds: number): Promise<void> {
       ...(partial > 0 ? { partialSteps: partial } : {}),
     },
     algo.kind === "gumbel_az" ? algo.learner.replay.state() : undefined,
+    valueMetadata(run),
   );
   run.say(`checkpoint written: ${run.lastCheckpoint}`);
 }

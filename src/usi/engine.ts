@@ -8,7 +8,7 @@
 import { CpuBackend } from "../compute/cpu/backend.ts";
 import { createBackend } from "../compute/device.ts";
 import type { Backend } from "../compute/backend.ts";
-import { loadCheckpoint } from "../models/checkpoint.ts";
+import { loadCheckpoint, valueShapingOf } from "../models/checkpoint.ts";
 import type { Network } from "../models/network.ts";
 import type { Position } from "../shogi/position.ts";
 import { positionFromCommand } from "../shogi/position-command.ts";
@@ -202,17 +202,18 @@ export class UsiEngine {
         ? new CpuBackend(undefined, { threads: this.options.num("Threads") })
         : await createBackend(device);
     try {
-      const { net } = loadCheckpoint(backend, model);
+      const { net, metadata } = loadCheckpoint(backend, model);
       await net.prepare();
+      const shaping = valueShapingOf(model, metadata);
       const batch =
         this.options.num("BatchSize") ||
         (backend.info.kind === "webgpu" && !backend.info.adapter?.isFallbackAdapter ? 256 : 64);
-      const evaluator = new NetworkEvaluator(net, batch);
+      const evaluator = new NetworkEvaluator(net, batch, 1, shaping);
       this.loaded = { backend, net, evaluator, model };
       // Warm-up: compile and touch every plan size once.
       for (let n = 1; n <= batch; n *= 2) await this.warm(evaluator, n);
       this.write(
-        `info string loaded ${model}: ${net.arch.type} ${net.arch.depth}×${net.arch.width}, ${backend.info.description}, batch ${batch}`,
+        `info string loaded ${model}: ${net.arch.type} ${net.arch.depth}×${net.arch.width}, ${backend.info.description}, batch ${batch}${shaping > 0 ? `, value + ${shaping} × material (trained with material shaping)` : ""}`,
       );
     } catch (e) {
       this.unload();

@@ -19,6 +19,7 @@ import {
   readOptimizerState,
   restoreNetwork,
   saveCheckpoint,
+  valueShapingOf,
 } from "../../src/models/checkpoint.ts";
 import { architectureOf, createNetwork, modelFactory } from "../../src/models/factory.ts";
 import { Adam } from "../../src/models/optimizer.ts";
@@ -525,5 +526,21 @@ describe("checkpoints (safetensors)", () => {
     await expect(saveCheckpoint(join(dir, "no-such-dir", "x.safetensors"), net)).rejects.toThrow(
       /writing .*no-such-dir.*x\.safetensors/,
     );
+  });
+});
+
+describe("valueShapingOf: the material shaping a value head learned under", () => {
+  test("from the metadata, else the run folder's effective_config.yaml, else 0; a bad value is named", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keisei-shaping-"));
+    const file = join(dir, "checkpoint_ts1.safetensors");
+    expect(valueShapingOf(file, { material_shaping: "0.05" })).toBe(0.05);
+    expect(valueShapingOf(file, {})).toBe(0); // no metadata, no run folder config
+    writeFileSync(join(dir, "effective_config.yaml"), "training:\n  material_shaping: 0.01\n");
+    expect(valueShapingOf(file, {})).toBe(0.01);
+    expect(valueShapingOf(file, { material_shaping: "0" })).toBe(0); // the metadata wins
+    expect(() => valueShapingOf(file, { material_shaping: "lots" })).toThrow(
+      /checkpoint_ts1\.safetensors: metadata material_shaping is "lots" \(a number in \[0, 1\]\)/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

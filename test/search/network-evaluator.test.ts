@@ -7,6 +7,7 @@ import { NetworkEvaluator } from "../../src/search/network-evaluator.ts";
 import { moveToAction } from "../../src/shogi/actions.ts";
 import { encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
 import { MAX_LEGAL_MOVES } from "../../src/shogi/movegen.ts";
+import { Position } from "../../src/shogi/position.ts";
 import { positionFromCommand } from "../../src/shogi/position-command.ts";
 import { referenceBackend as be } from "../models/helpers.ts";
 
@@ -43,6 +44,27 @@ describe("NetworkEvaluator", () => {
     await flat.evaluate(1, obs, Int32Array.of(0, n), actions, pf, new Float32Array(1));
     await sharp.evaluate(1, obs, Int32Array.of(0, n), actions, ps, new Float32Array(1));
     expect(Math.max(...pf)).toBeLessThan(Math.max(...ps));
+  });
+
+  test("a network trained with material shaping w is read as v + w × material (its head learned V − Φ)", async () => {
+    const net = modelFactory(be, "resnet", { depth: 1, width: 8, seRatio: 0, policyHead: "conv" }, { seed: 5 });
+    // Black to move, White's rook in Black's hand: two rooks to none, +22.
+    const pos = Position.fromSfen("lnsgkgsnl/7b1/ppppppppp/9/9/9/PPPPPPPPP/1B5R1/LNSGKGSNL b R 1");
+    const moves = new Uint32Array(MAX_LEGAL_MOVES);
+    const n = pos.generateLegal(moves);
+    const obs = new Float32Array(OBS_SIZE);
+    encodeCore46(pos, 500, obs);
+    const actions = Int32Array.from(moves.subarray(0, n), moveToAction);
+    const read = async (w: number) => {
+      const evaluator = new NetworkEvaluator(net, 1, 1, w);
+      const values = new Float32Array(1);
+      await evaluator.evaluate(1, obs, Int32Array.of(0, n), actions, new Float32Array(n), values);
+      evaluator.destroy();
+      return values[0];
+    };
+    const plain = await read(0);
+    expect(await read(0.01)).toBeCloseTo(Math.min(1, plain + (0.01 * 22) / 2), 6);
+    expect(await read(0.2)).toBe(1); // clamped to a win rate
   });
 
   test("--agent-search takes temperature=T in [0.01, 10] and names a bad one", () => {

@@ -1,6 +1,7 @@
 // core46 observation: the reference's golden values (keisei-python.md §2.1).
 import { describe, expect, test } from "bun:test";
-import { addAttackPlanes, encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
+import { addAttackPlanes, core46Material, encodeCore46, OBS_SIZE } from "../../src/shogi/features.ts";
+import { materialBalance } from "../../src/shogi/material.ts";
 import { attackersOf, MAX_LEGAL_MOVES } from "../../src/shogi/movegen.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { positionFromCommand } from "../../src/shogi/position-command.ts";
@@ -158,5 +159,34 @@ describe("core46-attacks", () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+describe("core46Material", () => {
+  test("reads materialBalance back from the observation, for either side to move, hands included", () => {
+    const rng = new Random(11);
+    const moves = new Uint32Array(MAX_LEGAL_MOVES);
+    const obs = new Float32Array(2 * OBS_SIZE);
+    let nonzero = 0;
+    for (let game = 0; game < 20; game++) {
+      const pos = Position.startpos();
+      for (let ply = 0; ply < 150; ply++) {
+        const n = pos.generateLegal(moves);
+        if (n === 0) break;
+        pos.makeMove(moves[rng.int(n)]);
+        encodeCore46(pos, 500, obs, OBS_SIZE); // at an offset
+        const want = materialBalance(pos, pos.sideToMove);
+        expect(core46Material(obs, OBS_SIZE)).toBeCloseTo(want, 9);
+        if (want !== 0) nonzero++;
+      }
+    }
+    expect(nonzero).toBeGreaterThan(1000);
+    // A hand-counted one: Black to move, White's rook in Black's hand, Black's bishop gone (+11 + 11 − 9.5).
+    const pos = Position.fromSfen("lnsgkgsnl/7b1/ppppppppp/9/9/9/PPPPPPPPP/7R1/LNSGKGSNL b R 1");
+    encodeCore46(pos, 500, obs);
+    expect(core46Material(obs)).toBeCloseTo(12.5, 9);
+    const white = Position.fromSfen("lnsgkgsnl/7b1/ppppppppp/9/9/9/PPPPPPPPP/7R1/LNSGKGSNL w R 1");
+    encodeCore46(white, 500, obs);
+    expect(core46Material(obs)).toBeCloseTo(-12.5, 9);
   });
 });

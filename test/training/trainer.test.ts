@@ -99,8 +99,12 @@ describe("keisei train (library)", () => {
       .map((t) => t.name)
       .concat(batchNormLayers(arch).map((l) => `${l.name}.num_batches_tracked`))
       .sort();
-    for (const f of ["checkpoint_ts256.safetensors", "checkpoint_ts768.safetensors", "final_model.safetensors"])
-      expect([...readSafetensorsFile(join(r.runDir, f)).tensors.keys()].sort()).toEqual(stateDict);
+    for (const f of ["checkpoint_ts256.safetensors", "checkpoint_ts768.safetensors", "final_model.safetensors"]) {
+      const file = readSafetensorsFile(join(r.runDir, f));
+      expect([...file.tensors.keys()].sort()).toEqual(stateDict);
+      // What the value head learned under: a search reading it adds material_shaping × material back.
+      expect(file.metadata.material_shaping).toBe(String(smallConfig(dir).training.material_shaping));
+    }
     expect(files.filter((f) => f.includes("optimizer")).sort()).toEqual([
       "checkpoint_ts256.optimizer.safetensors",
       "checkpoint_ts512.optimizer.safetensors",
