@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import type { Backend } from "../src/compute/backend.ts";
 import { CpuBackend } from "../src/compute/cpu/backend.ts";
 import { createBackend } from "../src/compute/device.ts";
-import { loadCheckpoint } from "../src/models/checkpoint.ts";
+import { loadCheckpoint, valueShapingOf } from "../src/models/checkpoint.ts";
 import { modelFactory } from "../src/models/factory.ts";
 import type { Network } from "../src/models/network.ts";
 import { NetworkEvaluator } from "../src/search/network-evaluator.ts";
@@ -38,9 +38,14 @@ const POSITIONS = [
   "startpos moves 7g7f 3c3d 2g2f 4c4d 2f2e 2b3c 3i4h 8b4b 5i6h 5a6b 6h7h 6b7b 5g5f 7b8b 4i5h 7a7b",
 ];
 
+/** The network, and the material shaping its value head learned under (the search adds it back, as `keisei usi` does). */
+let valueShaping = 0;
 function networkOn(be: Backend): Network {
-  if (args.model) return loadCheckpoint(be, args.model).net;
-  return modelFactory(be, "resnet", { depth: 1, width: 16, seRatio: 0.25, policyHead: "conv" }, { seed: 1 });
+  if (!args.model)
+    return modelFactory(be, "resnet", { depth: 1, width: 16, seRatio: 0.25, policyHead: "conv" }, { seed: 1 });
+  const { net, metadata } = loadCheckpoint(be, args.model);
+  valueShaping = valueShapingOf(args.model, metadata);
+  return net;
 }
 
 /** Raw batched inference: forward passes of `B` fixed observations, outputs read back. */
@@ -64,7 +69,7 @@ async function rawSamplesPerSecond(net: Network, seconds = 3): Promise<number> {
 
 /** Search from each position for PLAYOUTS playouts: network evaluations per second over all of them. */
 async function searchEvalsPerSecond(net: Network): Promise<{ evals: number; playouts: number; seconds: number }> {
-  const evaluator = new NetworkEvaluator(net, B);
+  const evaluator = new NetworkEvaluator(net, B, 1, valueShaping);
   let evals = 0;
   let playouts = 0;
   let seconds = 0;
@@ -101,7 +106,9 @@ for (const device of String(args.devices).split(",")) {
   const raw = await rawSamplesPerSecond(net);
   const s = await searchEvalsPerSecond(net);
   const nps = s.evals / s.seconds;
-  console.log(`${device.padEnd(8)} ${be.info.description}`);
+  console.log(
+    `${device.padEnd(8)} ${be.info.description}${valueShaping > 0 ? `; value read as v + ${valueShaping} × material (the checkpoint's material_shaping)` : ""}`,
+  );
   console.log(`         raw inference  ${raw.toFixed(0).padStart(8)} samples/s  (forward + read back, batch ${B})`);
   console.log(
     `         search         ${nps.toFixed(0).padStart(8)} evals/s    (${(s.playouts / s.seconds).toFixed(0)} playouts/s)`,

@@ -443,5 +443,5 @@ export function valueShapingOf(path: string, metadata: Record<string, string>): 
   if (!existsSync(effective)) return 0;
   const training = (readConfigFile(effective).values as { training?: Record<string, unknown> }).training;
   const w = training?.material_shaping;
-  return typeof w === "number" && w >= 0 && w <= 1 && training?.algorithm !== "gumbel_az" ? w : 0;
+  return typeof w === "number" && w >= 0 && w <= 1 ? w : 0;
 }

@@ -389,24 +389,28 @@ export class ActorFeed {
   async close(finished: boolean): Promise<void> {
     if (finished) await this.store.learnerHeartbeat(this.runName, true).catch(() => undefined);
     // The actors first, then the server they play through.
-    const children = [...this.children, ...(this.server ? [{ proc: this.server.proc, index: -1 }] : [])];
-    for (const c of this.children) c.proc.kill("SIGTERM");
-    const deadline = Date.now() + 5000;
-    for (const c of children) {
-      if (c.index === -1) c.proc.kill("SIGTERM");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = await Promise.race([
-        c.proc.exited.then(() => true),
-        new Promise<boolean>((r) => {
-          timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!done) c.proc.kill("SIGKILL");
-    }
+    await stopProcesses(this.children.map((c) => c.proc));
+    if (this.server) await stopProcesses([this.server.proc]);
     this.children = [];
-    if (this.server && existsSync(this.server.socket)) rmSync(this.server.socket, { force: true });
+    if (this.server) rmSync(this.server.socket, { force: true });
     this.server = null;
     await this.store.close();
+  }
+}
+
+/** SIGTERM to each, then SIGKILL to any still running 5 s later. */
+async function stopProcesses(procs: Subprocess[]): Promise<void> {
+  for (const p of procs) p.kill("SIGTERM");
+  const deadline = Date.now() + 5000;
+  for (const p of procs) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await Promise.race([
+      p.exited.then(() => true),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!done) p.kill("SIGKILL");
   }
 }

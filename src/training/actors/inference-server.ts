@@ -44,9 +44,9 @@ import { newActorRow, RolloutStore } from "./store.ts";
 import { loadWeights } from "./weights.ts";
 
 /** How long a request waits for others to join its batch (an actor's engine step is ~1 ms of 64 games). */
-export const WAIT_MS = 3;
+const WAIT_MS = 3;
 /** An actor that sent nothing for this long (counted from its connection) is not waited for. */
-export const ACTIVE_MS = 50;
+const ACTIVE_MS = 50;
 const REPORT_MS = 5_000;
 const MAX_FRAME = 64 << 20;
 
