@@ -10,6 +10,7 @@ import { Random } from "../util/random.ts";
 import { NetworkPolicy } from "../rl/network-policy.ts";
 import { loadCheckpoint, valueShapingOf } from "../models/checkpoint.ts";
 import { SearchPolicy } from "./search-player.ts";
+import { NetworkEvaluator } from "../search/network-evaluator.ts";
 import type { Network } from "../models/network.ts";
 
 export interface CachingLoader {
@@ -33,7 +34,9 @@ export function checkpointLoader(backend: Backend, batch: number, keep = 4): Cac
         // A searching player has trees of its own: loaded for this match, freed by its close().
         const { net, metadata } = loadCheckpoint(backend, path);
         await net.prepare();
-        const player = new SearchPolicy(net, search, valueShapingOf(path, metadata));
+        // Its value head learned V − material_shaping × material: the evaluator adds that back.
+        const evaluator = new NetworkEvaluator(net, search.batch, search.temperature, valueShapingOf(path, metadata));
+        const player = new SearchPolicy(evaluator, search);
         const arch = net.arch;
         return Object.assign(player, {
           describe: () => `${path} (${arch.type} ${arch.depth}×${arch.width}, PUCT search ${search.playouts} playouts)`,

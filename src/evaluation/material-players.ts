@@ -286,6 +286,14 @@ export class MaterialSearchPolicy extends PositionPolicy {
     return bestMove;
   }
 
+  /**
+   * The quiescence score of `pos` for its side to move: the balance after the best capture sequence
+   * (every evasion when in check), pawn units; ±(MATE − ply) when the sequence mates.
+   */
+  quiescence(pos: Position): number {
+    return this.quiesce(pos, 0, 0, -2 * MATE, 2 * MATE, materialBalance(pos, pos.sideToMove));
+  }
+
   /** Fail-soft negamax; `material` is the balance for the side to move. */
   private negamax(pos: Position, depth: number, ply: number, alpha: number, beta: number, material: number): number {
     if (depth <= 0) return this.quiesce(pos, ply, 0, alpha, beta, material);

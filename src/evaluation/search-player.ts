@@ -2,11 +2,9 @@
 // its games in flight, a search of N playouts from the game's position (with its history, so
 // repetition counts), the tree kept per match slot and reused along the moves played.
 
-import type { Network } from "../models/network.ts";
 import { moveToAction } from "../shogi/actions.ts";
 import type { ActBatch } from "../rl/acting.ts";
-import { NetworkEvaluator } from "../search/network-evaluator.ts";
-import { DEFAULT_SEARCH, Search, type SearchSettings } from "../search/puct.ts";
+import { DEFAULT_SEARCH, type Evaluator, Search, type SearchSettings } from "../search/puct.ts";
 import type { GamePolicy, RowEnd, RowGame } from "./match.ts";
 import { InputError } from "../util/input-error.ts";
 
@@ -57,18 +55,18 @@ export function parseSearchOptions(text: string): SearchOptions {
 }
 
 export class SearchPolicy implements GamePolicy {
-  private readonly evaluator: NetworkEvaluator;
   private readonly settings: SearchSettings;
   /** One tree per match slot (a slot plays one game at a time). */
   private readonly trees = new Map<number, Search>();
 
+  /**
+   * `evaluator` judges the leaves (a checkpoint's: NetworkEvaluator, with its material_shaping);
+   * the player frees it in destroy().
+   */
   constructor(
-    net: Network,
+    private readonly evaluator: Evaluator & { destroy(): void },
     readonly options: SearchOptions,
-    /** The checkpoint's material_shaping (its value head learned V − that × material: NetworkEvaluator). */
-    valueShaping = 0,
   ) {
-    this.evaluator = new NetworkEvaluator(net, options.batch, options.temperature, valueShaping);
     this.settings = { ...DEFAULT_SEARCH, leafMatePly: options.leafMatePly };
   }
 

@@ -292,6 +292,15 @@ describe("material-2ply", () => {
     expect(policy.lastScore).toBeLessThan(REPEAT_DRAW);
   });
 
+  test("quiescence: the balance after the best capture sequence, for the side to move", () => {
+    const q = (sfen: string) => new MaterialSearchPolicy(1).quiescence(Position.fromSfen(sfen));
+    expect(q(FREE_GOLD)).toBe(balance(FREE_GOLD) + 12); // R×G, nothing recaptures
+    expect(q(TWO_FREE)).toBe(balance(TWO_FREE) + 19); // R×B, the larger of the two
+    expect(q(DEFENDED_PAWN)).toBe(balance(DEFENDED_PAWN)); // R×P loses the rook: stand pat
+    expect(q(EXCHANGE)).toBe(balance(EXCHANGE) + 2); // S×P; G×S would lose the gold to R×G
+    expect(q(MATE1)).toBe(balance(MATE1) + 22); // drops are not captures: L×R, the mate unseen
+  });
+
   test("act alone throws: the players need the game", () => {
     expect(() => materialSearchPlayer().policy.act(batchOf([FREE_GOLD]))).toThrow(/needs the game/);
     expect(() => materialOnePlyPlayer().policy.act(batchOf([FREE_GOLD]))).toThrow(/needs the game/);
