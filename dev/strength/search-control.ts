@@ -4,14 +4,21 @@
 // material oracle instead of a network — uniform priors over the legal moves, and as the value the
 // side to move's quiescence score (material-players.ts: the balance after the best capture
 // sequence, every evasion in check), as a win rate sigmoid(score / SCALE). Or, with a checkpoint,
-// that checkpoint's priors with the oracle's value. Prints the match against `material2` (or
+// that checkpoint's priors with the oracle's value; or (`--exchange-priors T`) priors
+// softmax(material1's move score / T): what a policy that has learned one-move exchanges would give. Prints the match against `material2` (or
 // `--opponent materialN`), openings of 8 random plies, each played with both colours.
 // `--agent materialN` plays that alpha-beta searcher instead, for reference.
-//   bun dev/strength/search-control.ts [--playouts 200] [--games 40] [--scale 1] [--priors CHECKPOINT]
+//   bun dev/strength/search-control.ts [--playouts 200] [--games 40] [--scale 1] [--priors CHECKPOINT | --exchange-priors T]
 //                                      [--opponent material2] [--agent materialN] [--seed 2]
 import { parseArgs } from "node:util";
 import { createBackend } from "../../src/compute/device.ts";
-import { materialSearchPlayer, MATE, MaterialSearchPolicy } from "../../src/evaluation/material-players.ts";
+import {
+  MATE,
+  MaterialOnePlyPolicy,
+  MaterialSearchPolicy,
+  materialSearchPlayer,
+} from "../../src/evaluation/material-players.ts";
+import { moveToAction } from "../../src/shogi/actions.ts";
 import { playMatch } from "../../src/evaluation/match.ts";
 import { randomOpenings } from "../../src/evaluation/openings.ts";
 import { DEFAULT_AGENT_SEARCH, SearchPolicy } from "../../src/evaluation/search-player.ts";
@@ -28,6 +35,7 @@ const { values: args } = parseArgs({
     games: { type: "string", default: "40" },
     scale: { type: "string", default: "1" },
     priors: { type: "string" },
+    "exchange-priors": { type: "string" },
     opponent: { type: "string", default: "material2" },
     agent: { type: "string" },
     seed: { type: "string", default: "2" },
@@ -54,11 +62,17 @@ function decodeCore46(obs: Float32Array, offset: number): Position {
   return Position.fromSfen(toSfen({ board, hands, sideToMove: me, ply: 1 }));
 }
 
-/** Leaves judged by quiescence material; priors uniform, or a network's. */
+/** Leaves judged by quiescence material; priors uniform, a network's, or softmax(one-move exchange / T). */
 class MaterialEvaluator implements Evaluator {
   private readonly q = new MaterialSearchPolicy(1);
+  private readonly exchange = new MaterialOnePlyPolicy();
+  private readonly byAction = new Map<number, number>();
   readonly batchSize: number;
-  constructor(private readonly priorsFrom?: NetworkEvaluator) {
+  constructor(
+    private readonly priorsFrom?: NetworkEvaluator,
+    /** Pawn units per logit of the exchange priors (0: not used). */
+    private readonly exchangeT = 0,
+  ) {
     this.batchSize = priorsFrom?.batchSize ?? DEFAULT_AGENT_SEARCH.batch;
   }
 
@@ -74,8 +88,22 @@ class MaterialEvaluator implements Evaluator {
     for (let r = 0; r < n; r++) {
       const first = legalOffsets[r];
       const last = legalOffsets[r + 1];
-      if (!this.priorsFrom) priors.fill(1 / (last - first), first, last);
-      let score = this.q.quiescence(decodeCore46(obs, r * 46 * NUM_SQUARES));
+      const pos = decodeCore46(obs, r * 46 * NUM_SQUARES);
+      if (this.exchangeT > 0) {
+        // material1's move scores: the balance after the move net of the best recapture on its square.
+        this.byAction.clear();
+        for (const { move, score } of this.exchange.scores(pos))
+          this.byAction.set(moveToAction(move), Math.min(score, 100));
+        let max = -Infinity;
+        for (let k = first; k < last; k++) max = Math.max(max, this.byAction.get(legalActions[k]) as number);
+        let sum = 0;
+        for (let k = first; k < last; k++) {
+          priors[k] = Math.exp(((this.byAction.get(legalActions[k]) as number) - max) / this.exchangeT);
+          sum += priors[k];
+        }
+        for (let k = first; k < last; k++) priors[k] /= sum;
+      } else if (!this.priorsFrom) priors.fill(1 / (last - first), first, last);
+      let score = this.q.quiescence(pos);
       if (Math.abs(score) > MATE / 2) score = Math.sign(score) * 1000;
       values[r] = 1 / (1 + Math.exp(-score / SCALE));
     }
@@ -93,7 +121,8 @@ if (args.priors) {
   network = new NetworkEvaluator(net, DEFAULT_AGENT_SEARCH.batch);
 }
 const options = { ...DEFAULT_AGENT_SEARCH, playouts: Number(args.playouts) };
-const searcher = new SearchPolicy(new MaterialEvaluator(network), options);
+const exchangeT = Number(args["exchange-priors"] ?? 0);
+const searcher = new SearchPolicy(new MaterialEvaluator(network, exchangeT), options);
 // `--agent materialN`: the reference — a full-width alpha-beta searcher in the search's place.
 const agent = args.agent ? materialSearchPlayer(Number(args.agent.replace(/^material/, ""))).policy : searcher;
 const depth = Number(args.opponent.replace(/^material/, ""));
@@ -108,7 +137,7 @@ const played = await playMatch(agent, opponent, {
 const count = (o: string) => played.filter((g) => g.outcome === o).length;
 const [w, d, l] = [count("win"), count("draw"), count("loss")];
 console.log(
-  `${args.agent ?? `${args.priors ? "network priors" : "uniform priors"}, quiescence value (scale ${SCALE}), ${options.playouts} playouts`} vs ${args.opponent}: ` +
+  `${args.agent ?? `${exchangeT > 0 ? `exchange priors (T ${exchangeT})` : args.priors ? "network priors" : "uniform priors"}, quiescence value (scale ${SCALE}), ${options.playouts} playouts`} vs ${args.opponent}: ` +
     `${games} games ${w} W ${d} D ${l} L, score ${(((w + d / 2) / games) * 100).toFixed(1)} %, ` +
     `${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
