@@ -28,6 +28,7 @@ import type { Evaluator } from "../../src/search/puct.ts";
 import { NUM_HAND_TYPES, NUM_SQUARES, BLACK, WHITE, pieceCode } from "../../src/shogi/types.ts";
 import { Position } from "../../src/shogi/position.ts";
 import { toSfen } from "../../src/shogi/sfen.ts";
+import { OBS_SIZE, SIDE_TO_MOVE_PLANE } from "../../src/shogi/features.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const SCALE = Number(args.scale); // pawn units per logit of the win rate
 
 /** The position a core46 observation encodes (planes 0–41 and 42: side to move; the move number is not kept). */
 function decodeCore46(obs: Float32Array, offset: number): Position {
-  const me = obs[offset + 42 * NUM_SQUARES] === 1 ? BLACK : WHITE;
+  const me = obs[offset + SIDE_TO_MOVE_PLANE * NUM_SQUARES] === 1 ? BLACK : WHITE;
   const board = new Int8Array(NUM_SQUARES);
   for (let plane = 0; plane < 28; plane++)
     for (let s = 0; s < NUM_SQUARES; s++)
@@ -88,7 +89,7 @@ class MaterialEvaluator implements Evaluator {
     for (let r = 0; r < n; r++) {
       const first = legalOffsets[r];
       const last = legalOffsets[r + 1];
-      const pos = decodeCore46(obs, r * 46 * NUM_SQUARES);
+      const pos = decodeCore46(obs, r * OBS_SIZE);
       if (this.exchangeT > 0) {
         // material1's move scores: the balance after the move net of the best recapture on its square.
         this.byAction.clear();
