@@ -57,7 +57,7 @@ interface Figures {
   selfplaySps: number;
   lag: number;
   dropped: number;
-  /** Served inference: mean rows per forward pass of the server (NaN otherwise). */
+  /** Served inference: mean rows per forward pass of the server over the measured iterations (NaN otherwise). */
   rowsPerForward: number;
 }
 
@@ -105,11 +105,14 @@ function runOnce(name: string, actors: number, inference: string): Figures {
     const to = records[records.length - 1];
     const measured = records.slice(SKIP);
     const mean = (k: string) => measured.reduce((s, x) => s + (x[k] ?? 0), 0) / measured.length;
+    /** The mean of the records that carry `k` (a NaN is written as null: not reported yet). */
+    const reported = (k: string) => {
+      const xs = measured.map((x) => x[k]).filter((v) => typeof v === "number");
+      return xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : Number.NaN;
+    };
     const dropped = to["parallel/dropped_steps_total"] ?? 0;
-    const said = r.stdout.toString() + r.stderr.toString();
-    const server = said.match(/inference server \S+: (?:finished|stopped); (\d+) rows in (\d+) forward passes/);
     return {
-      rowsPerForward: server ? Number(server[1]) / Number(server[2]) : Number.NaN,
+      rowsPerForward: actors > 0 && inference === "served" ? reported("parallel/inference_batch") : Number.NaN,
       bound: (mean("time/selfplay_s") + mean("time/update_s")) / mean("time/update_s"),
       wholeSps: (to.timestep - from.timestep) / (to["time/wall_s"] - from["time/wall_s"]),
       selfplaySps: mean("charts/selfplay_SPS"),

@@ -3,6 +3,7 @@
 // progress is given up (an actor loses at most its unsent games). `keisei inference`: the server
 // that evaluates the positions of actors started with --inference (on the learner's machine).
 
+import { resolve } from "node:path";
 import { runActor } from "../training/actors/actor.ts";
 import { runInferenceServer } from "../training/actors/inference-server.ts";
 import { STOP_SIGNALS } from "../util/signals.ts";
@@ -28,6 +29,9 @@ function common(command: string, f: { store?: string; run?: string; device?: str
   const device = f.device ?? "auto";
   if (device !== "auto" && device !== "cpu" && device !== "webgpu")
     throw new UsageError(`--device ${JSON.stringify(device)}: expected auto, cpu or webgpu`);
+  // Every flag is read before the signal handlers go in (a bad one throws past no cleanup).
+  const store = text(f.store, "--store");
+  const run = text(f.run, "--run");
   const signal = { stop: false };
   const onSignal = () => {
     if (signal.stop) process.exit(130);
@@ -37,8 +41,8 @@ function common(command: string, f: { store?: string; run?: string; device?: str
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   const parent = Number(process.env.KEISEI_ACTOR_PARENT);
   return {
-    store: text(f.store, "--store"),
-    run: text(f.run, "--run"),
+    store,
+    run,
     device: device as "auto" | "cpu" | "webgpu",
     signal,
     say: (line: string) => process.stderr.write(`${line}\n`),
@@ -51,6 +55,7 @@ function common(command: string, f: { store?: string; run?: string; device?: str
 }
 
 export async function runActorCommand(f: ActorFlags): Promise<number> {
+  const inference = f.inference === undefined ? null : socketPath(f.inference, "--inference");
   const { done, ...c } = common("actor", f, "stopping after this ply");
   const pause = Number(process.env.KEISEI_TEST_UPLOAD_PAUSE_MS);
   try {
@@ -58,12 +63,22 @@ export async function runActorCommand(f: ActorFlags): Promise<number> {
       ...c,
       maxSegments: f.segments === undefined ? null : wholeNumber(f.segments, "--segments", 1, 1e9),
       uploadPauseMs: Number.isFinite(pause) && pause > 0 ? pause : 0,
-      inference: f.inference === undefined ? null : text(f.inference, "--inference"),
+      inference,
     });
     return r.reason === "stopped" ? 130 : 0;
   } finally {
     done();
   }
+}
+
+/**
+ * A Unix socket's path, made absolute: a bare number or an empty name would make the server listen
+ * on a TCP port instead, open to the network.
+ */
+function socketPath(value: unknown, flag: string): string {
+  const path = text(value, flag);
+  if (path === "") throw new UsageError(`${flag} "": a Unix socket path is expected`);
+  return resolve(path);
 }
 
 export interface InferenceFlags {
@@ -79,9 +94,10 @@ export async function runInferenceCommand(f: InferenceFlags): Promise<number> {
     throw new UsageError(
       "keisei inference needs --socket PATH: the Unix socket its actors connect to (keisei actor --inference PATH)",
     );
+  const socket = socketPath(f.socket, "--socket");
   const { done, ...c } = common("inference", f, "stopping");
   try {
-    const r = await runInferenceServer({ ...c, socket: text(f.socket, "--socket") });
+    const r = await runInferenceServer({ ...c, socket });
     return r.reason === "stopped" ? 130 : 0;
   } finally {
     done();

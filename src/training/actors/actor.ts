@@ -19,18 +19,17 @@
 import { hostname } from "node:os";
 import type { Backend } from "../../compute/backend.ts";
 import { createBackend } from "../../compute/device.ts";
-import { buildConfig } from "../../config/load.ts";
 import type { Config } from "../../config/schema.ts";
 import type { Network } from "../../models/network.ts";
 import { NetworkPolicy } from "../../rl/network-policy.ts";
 import { type FinishedGame, SelfPlay } from "../../rl/selfplay.ts";
 import { Random } from "../../util/random.ts";
 import { networkOf, rolloutSize, storageOf } from "../run.ts";
-import { fingerprint, fingerprintMismatch } from "./fingerprint.ts";
 import { encodeSegment, SegmentRecorder, segmentSteps } from "./segment.ts";
-import { newActorRow, RolloutStore, StoreError } from "./store.ts";
+import { newActorRow, RolloutStore } from "./store.ts";
 import { InferenceUnavailable, ServedPolicy, VersionGone } from "./served-policy.ts";
 import { loadWeights } from "./weights.ts";
+import { joinRun, parentGone } from "./join.ts";
 
 export interface ActorOptions {
   /** The rollout store's URL (postgres://… or sqlite://FILE). */
@@ -62,29 +61,6 @@ export interface ActorResult {
 /** Longest silence between an actor's reports (the learner lists actors heard from in the last 30 s). */
 const REPORT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-export function parentGone(pid: number | null | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** The run's config, once the store holds run `run` and this build plays its rules; refused by name otherwise. */
-export async function joinRun(store: RolloutStore, run: string, version: string, who = "actor"): Promise<Config> {
-  const row = await store.run(run);
-  if (!row) {
-    const names = await store.runNames();
-    throw new StoreError(
-      `--run ${run}: no such run in ${store.label} (${names.length > 0 ? `runs there: ${names.join(", ")}` : "it holds no run yet: start the learner first"})`,
-    );
-  }
-  const mismatch = fingerprintMismatch(row.fingerprint, fingerprint(version));
-  if (mismatch) throw new StoreError(`${who} refused by run ${run} in ${store.label}: ${mismatch}`);
-  return buildConfig([{ name: `run ${run}'s config in ${store.label}`, values: row.config }]);
-}
 
 export async function runActor(o: ActorOptions): Promise<ActorResult> {
   const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });

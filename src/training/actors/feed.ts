@@ -25,7 +25,7 @@ import type { Position } from "../../shogi/position.ts";
 import { keiseiProgram } from "../../util/process.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { decodeSegment, fillRollout, finishedGames, type Segment, SegmentError } from "./segment.ts";
-import { type ActorRow, type RolloutCounts, RolloutStore } from "./store.ts";
+import { type ActorRow, type RolloutCounts, RolloutStore, weightVersionsKept } from "./store.ts";
 import { weightBytes } from "./weights.ts";
 
 export const PARALLEL_METRIC_NAMES = [
@@ -224,8 +224,8 @@ export class ActorFeed {
 
   /** Publishes the network's weights as the next version. */
   async publish(net: Network): Promise<void> {
-    const keep = this.config.parallel.max_policy_lag + 2;
-    this.version = await this.store.publish(this.runName, await weightBytes(net), (v) => v - keep);
+    const kept = weightVersionsKept(this.config.parallel.max_policy_lag);
+    this.version = await this.store.publish(this.runName, await weightBytes(net), (v) => v - (kept - 1));
     this.heardAt = performance.now();
   }
 
@@ -366,23 +366,17 @@ export class ActorFeed {
 
   /** The actors the dashboard lists. */
   actors(): ActorView[] {
-    return this.actorRows.map((r, i) =>
-      r.state === "serving"
-        ? {
-            name: `${i}: inference ${r.host}:${r.pid}, ${r.gamesPerSecond > 0 ? (r.stepsPerSecond / r.gamesPerSecond).toFixed(0) : "–"} positions a pass`,
-            state: r.state,
-            gamesPerSecond: 0,
-            stepsPerSecond: r.stepsPerSecond,
-            lag: this.version - r.version,
-          }
-        : {
-            name: `${i}: ${r.host}:${r.pid}`,
-            state: r.state,
-            gamesPerSecond: r.gamesPerSecond,
-            stepsPerSecond: r.stepsPerSecond,
-            lag: this.version - r.version,
-          },
-    );
+    return this.actorRows.map((r, i) => {
+      const serving = r.state === "serving";
+      const perPass = r.gamesPerSecond > 0 ? (r.stepsPerSecond / r.gamesPerSecond).toFixed(0) : "–";
+      return {
+        name: serving ? `${i}: inference ${r.host}:${r.pid}, ${perPass} positions a pass` : `${i}: ${r.host}:${r.pid}`,
+        state: r.state,
+        gamesPerSecond: serving ? 0 : r.gamesPerSecond, // a server's "games" are its forward passes
+        stepsPerSecond: r.stepsPerSecond,
+        lag: this.version - r.version,
+      };
+    });
   }
 
   /** Marks the run finished (actors stop) when it ran to the end, stops the local actors, closes the store. */

@@ -18,7 +18,7 @@
 // the backlog, or uploading, does not hold up the others' batch. The server stops on a signal,
 // when the learner that started it is gone, or when the run is finished and its actors have left.
 
-import { existsSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { createServer, type Server, type Socket } from "node:net";
 import { createBackend } from "../../compute/device.ts";
@@ -28,7 +28,7 @@ import type { Network, Plan } from "../../models/network.ts";
 import { OBS_SIZE } from "../../shogi/features.ts";
 import { InputError } from "../../util/input-error.ts";
 import { networkOf, storageOf } from "../run.ts";
-import { joinRun, parentGone } from "./actor.ts";
+import { joinRun, parentGone } from "./join.ts";
 import {
   decodeRequest,
   encodeResponse,
@@ -40,7 +40,7 @@ import {
   STATUS_VERSION_GONE,
   WireError,
 } from "./inference-wire.ts";
-import { newActorRow, RolloutStore } from "./store.ts";
+import { newActorRow, RolloutStore, weightVersionsKept } from "./store.ts";
 import { loadWeights } from "./weights.ts";
 
 /** How long a request waits for others to join its batch (an actor's engine step is ~1 ms of 64 games). */
@@ -56,8 +56,6 @@ export interface ServerOptions {
   /** Unix socket path the server listens on (removed when it stops). */
   socket: string;
   device: Config["env"]["device"];
-  /** The most rows one forward pass takes (a bigger queue is served in several). */
-  maxRows?: number;
   /** How long a request waits for the other actors' (default WAIT_MS). */
   waitMs?: number;
   /** How long an actor that sent nothing is still waited for (default ACTIVE_MS). */
@@ -79,11 +77,10 @@ export interface ServerResult {
   reason: "finished" | "stopped" | "learner gone";
 }
 
-/** One weight version on the device, with its plans (batch 1, 2, 4, … up to the server's maximum). */
+/** One weight version on the device (its network keeps its plans: batch 1, 2, 4, … up to the server's maximum). */
 interface Slot {
   version: number;
   net: Network;
-  plans: Map<number, Plan>;
 }
 
 interface Waiting {
@@ -92,6 +89,15 @@ interface Waiting {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether `path` is a Unix socket (lstat: a link is not followed). */
+function isSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
 
 export async function runInferenceServer(o: ServerOptions): Promise<ServerResult> {
   const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
@@ -103,11 +109,12 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
   let busy: Promise<void> | null = null;
   let closing = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let listening = false;
   try {
     const config = await joinRun(store, o.run, o.version, "inference server");
     const t = config.training;
-    const keep = config.parallel.max_policy_lag + 3; // the store keeps versions v − (lag + 2) … v
-    const maxRows = o.maxRows ?? Math.max(t.num_envs, 4096);
+    const keep = weightVersionsKept(config.parallel.max_policy_lag); // as many as the store holds
+    const maxRows = Math.max(t.num_envs, 4096);
     backend = await createBackend(o.device);
     const be = backend;
     const storage = storageOf(t) === "f16" && be.info.f16 ? "f16" : "f32";
@@ -126,7 +133,7 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
       if (slots.length < keep) {
         const net = networkOf(be, t, 0, storage);
         await net.prepare();
-        slot = { version: -1, net, plans: new Map() };
+        slot = { version: -1, net };
         slots.push(slot);
       } else slot = slots.reduce((a, b) => (a.version <= b.version ? a : b));
       slot.version = -1;
@@ -137,13 +144,7 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
     const planOf = (slot: Slot, rows: number): Plan => {
       let size = 1;
       while (size < rows) size *= 2;
-      size = Math.min(size, maxRows);
-      let plan = slot.plans.get(size);
-      if (!plan) {
-        plan = slot.net.plan(size, { training: false });
-        slot.plans.set(size, plan);
-      }
-      return plan;
+      return slot.net.plan(Math.min(size, maxRows), { training: false }); // the network keeps its plans
     };
 
     const queue: Waiting[] = [];
@@ -164,80 +165,72 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
 
     /** Serves the queue's oldest version: its requests, up to maxRows rows, in one forward pass. */
     const flush = async () => {
-      try {
-        const version = queue[0].request.version;
-        const batch: Waiting[] = [];
-        let rows = 0;
-        for (let k = 0; k < queue.length; ) {
-          const w = queue[k];
-          if (w.request.version !== version || rows + w.request.n > maxRows) {
-            k++;
-            continue;
-          }
-          batch.push(w);
-          rows += w.request.n;
-          queue.splice(k, 1);
+      const version = queue[0].request.version;
+      const batch: Waiting[] = [];
+      let rows = 0;
+      for (let k = 0; k < queue.length; ) {
+        const w = queue[k];
+        if (w.request.version !== version || rows + w.request.n > maxRows) {
+          k++;
+          continue;
         }
-        const slot = await slotFor(version);
-        if (!slot) {
-          for (const w of batch) reply(w.socket, encodeResponse(w.request.id, version, STATUS_VERSION_GONE));
-          return;
-        }
-        const { maskWords, numActions } = slot.net;
-        if (mask.length === 0) mask = new Uint32Array(maxRows * maskWords);
-        let at = 0;
-        const good: { w: Waiting; row: number }[] = [];
-        for (const w of batch) {
-          try {
-            readRows(w.request, at, obs, mask, maskWords, numActions, uniforms);
-            good.push({ w, row: at });
-            at += w.request.n;
-          } catch (e) {
-            if (!(e instanceof WireError)) throw e;
-            refuse(w.socket, w.request.id, version, e.message);
-          }
-        }
-        if (at === 0) return;
-        const plan = planOf(slot, at);
-        // A plan has a fixed batch: rows past `at` repeat row 0 (their outputs are not sent).
-        for (let r = at; r < plan.batch; r++) {
-          obs.copyWithin(r * OBS_SIZE, 0, OBS_SIZE);
-          mask.copyWithin(r * maskWords, 0, maskWords);
-          uniforms[r] = uniforms[0];
-        }
-        const out = await slot.net.getActionAndValue(
-          plan,
-          obs.subarray(0, plan.batch * OBS_SIZE),
-          mask.subarray(0, plan.batch * maskWords),
-          { uniforms: uniforms.subarray(0, plan.batch) },
-        );
-        served.rows += at;
-        served.forwards++;
-        for (const { w, row } of good) {
-          const n = w.request.n;
-          reply(
-            w.socket,
-            encodeResponse(w.request.id, version, STATUS_OK, {
-              actions: Int32Array.from(out.actions.subarray(row, row + n)),
-              logProbs: out.logProbs.slice(row, row + n),
-              values: out.values.slice(row, row + n),
-            }),
-          );
-        }
-      } finally {
-        busy = null;
-        schedule();
+        batch.push(w);
+        rows += w.request.n;
+        queue.splice(k, 1);
       }
+      const slot = await slotFor(version);
+      if (!slot) {
+        for (const w of batch) reply(w.socket, encodeResponse(w.request.id, version, STATUS_VERSION_GONE));
+        return;
+      }
+      const { maskWords, numActions } = slot.net;
+      if (mask.length === 0) mask = new Uint32Array(maxRows * maskWords);
+      let at = 0;
+      const good: { w: Waiting; row: number }[] = [];
+      for (const w of batch) {
+        try {
+          readRows(w.request, at, obs, mask, maskWords, numActions, uniforms);
+          good.push({ w, row: at });
+          at += w.request.n;
+        } catch (e) {
+          if (!(e instanceof WireError)) throw e;
+          refuse(w.socket, w.request.id, version, e.message);
+        }
+      }
+      if (at === 0) return;
+      const plan = planOf(slot, at);
+      // A plan has a fixed batch: rows past `at` repeat row 0 (their outputs are not sent).
+      for (let r = at; r < plan.batch; r++) {
+        obs.copyWithin(r * OBS_SIZE, 0, OBS_SIZE);
+        mask.copyWithin(r * maskWords, 0, maskWords);
+        uniforms[r] = uniforms[0];
+      }
+      const out = await slot.net.getActionAndValue(
+        plan,
+        obs.subarray(0, plan.batch * OBS_SIZE),
+        mask.subarray(0, plan.batch * maskWords),
+        { uniforms: uniforms.subarray(0, plan.batch) },
+      );
+      served.rows += at;
+      served.forwards++;
+      for (const { w, row } of good)
+        reply(w.socket, encodeResponse(w.request.id, version, STATUS_OK, { ...out, from: row, n: w.request.n }));
     };
     let failure: unknown = null;
     /** One flush at a time; a failure stops the serving (the main loop throws it). */
     const runFlush = () => {
       timer = null;
       if (busy || closing || queue.length === 0) return;
-      busy = flush().catch((e) => {
-        failure ??= e;
-        closing = true;
-      });
+      // The failure is recorded (closing) before the next flush is scheduled.
+      busy = flush()
+        .catch((e) => {
+          failure ??= e;
+          closing = true;
+        })
+        .finally(() => {
+          busy = null;
+          schedule();
+        });
     };
     /** Flushes at once when every active actor waits (or a batch is full), else after WAIT_MS. */
     const schedule = () => {
@@ -286,11 +279,19 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
       socket.on("close", gone);
       socket.on("error", gone);
     });
-    if (existsSync(o.socket)) unlinkSync(o.socket); // a socket file left by a killed server
+    // The first version's network, on the device before any actor waits on it (a slow device start
+    // would otherwise fall inside the actors' reply timeout).
+    const newest = await store.run(o.run);
+    if (newest) await slotFor(newest.version);
+    if (isSocket(o.socket))
+      unlinkSync(o.socket); // a socket file left by a killed server
+    else if (existsSync(o.socket))
+      throw new InputError(`--socket ${o.socket}: something other than a socket is there (left as it is)`);
     await new Promise<void>((resolve, reject) => {
       server!.once("error", (e) => reject(new InputError(`--socket ${o.socket}: cannot listen there (${e.message})`)));
       server!.listen(o.socket, () => resolve());
     });
+    listening = true;
     const id = `inference-${hostname()}-${process.pid}`;
     o.say(
       `inference server ${id}: run ${o.run} in ${store.label}, ${be.info.description}, up to ${maxRows} rows a forward pass, listening on ${o.socket}`,
@@ -338,11 +339,8 @@ export async function runInferenceServer(o: ServerOptions): Promise<ServerResult
     await busy; // a forward pass in flight finishes before its network is freed
     for (const c of clients) c.destroy();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (existsSync(o.socket)) unlinkSync(o.socket);
-    for (const s of slots) {
-      for (const plan of s.plans.values()) s.net.freePlan(plan);
-      s.net.destroy();
-    }
+    if (listening && isSocket(o.socket)) unlinkSync(o.socket);
+    for (const s of slots) s.net.destroy(); // its plans with it
     backend?.destroy();
     await store.close();
   }

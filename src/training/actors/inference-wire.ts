@@ -17,8 +17,8 @@
 import { OBS_SIZE } from "../../shogi/features.ts";
 import { NUM_SQUARES } from "../../shogi/types.ts";
 
-export const MAGIC_REQUEST = 0x3149534b; // "KSI1"
-export const MAGIC_RESPONSE = 0x3152534b; // "KSR1"
+const MAGIC_REQUEST = 0x3149534b; // "KSI1"
+const MAGIC_RESPONSE = 0x3152534b; // "KSR1"
 export const STATUS_OK = 0;
 /** The store no longer holds the weight version asked for (the actor's segment would be stale). */
 export const STATUS_VERSION_GONE = 1;
@@ -189,17 +189,23 @@ export function readRows(
   }
 }
 
-/** A response frame: the rows' actions, log-probabilities and values (status OK), or a reason. */
+const utf8 = new TextEncoder();
+
+/**
+ * A response frame: rows from .. from + n − 1 of a forward pass's actions, log-probabilities and
+ * values (status OK; copied once, into the frame), or a reason.
+ */
 export function encodeResponse(
   id: number,
   version: number,
   status: number,
-  rows?: { actions: Int32Array; logProbs: Float32Array; values: Float32Array },
+  rows?: { actions: Uint32Array; logProbs: Float32Array; values: Float32Array; from: number; n: number },
   reason = "",
 ): Uint8Array {
-  const text = new TextEncoder().encode(reason);
-  const n = rows?.actions.length ?? 0;
-  const length = align4(24 + (status === STATUS_OK ? 12 * n : text.length));
+  const ok = status === STATUS_OK && rows !== undefined;
+  const text = ok ? new Uint8Array(0) : utf8.encode(reason);
+  const n = ok ? rows.n : 0;
+  const length = align4(24 + (ok ? 12 * n : text.length));
   const out = new Uint8Array(length);
   const v = new DataView(out.buffer);
   v.setUint32(0, MAGIC_RESPONSE, true);
@@ -207,11 +213,12 @@ export function encodeResponse(
   v.setUint32(8, id, true);
   v.setUint32(12, version, true);
   v.setUint32(16, status, true);
-  v.setUint32(20, status === STATUS_OK ? n : text.length, true);
-  if (status === STATUS_OK && rows) {
-    out.set(new Uint8Array(rows.actions.buffer, rows.actions.byteOffset, 4 * n), 24);
-    out.set(new Uint8Array(rows.logProbs.buffer, rows.logProbs.byteOffset, 4 * n), 24 + 4 * n);
-    out.set(new Uint8Array(rows.values.buffer, rows.values.byteOffset, 4 * n), 24 + 8 * n);
+  v.setUint32(20, ok ? n : text.length, true);
+  if (ok) {
+    const { from } = rows;
+    new Int32Array(out.buffer, 24, n).set(rows.actions.subarray(from, from + n));
+    new Float32Array(out.buffer, 24 + 4 * n, n).set(rows.logProbs.subarray(from, from + n));
+    new Float32Array(out.buffer, 24 + 8 * n, n).set(rows.values.subarray(from, from + n));
   } else out.set(text, 24);
   return out;
 }

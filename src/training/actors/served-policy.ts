@@ -20,9 +20,14 @@ export class VersionGone extends Error {
   override name = "VersionGone";
 }
 
-/** The server cannot be reached, went away, or refused a request; the message says which. */
+/** The server cannot be reached or went away; the message says which (the actor retries). */
 export class InferenceUnavailable extends Error {
   override name = "InferenceUnavailable";
+}
+
+/** The server refused this actor's requests: sending them again would be refused again, so the actor stops. */
+export class InferenceRefused extends Error {
+  override name = "InferenceRefused";
 }
 
 /** The longest wait for one step's answer (the server may first fetch a version's weights from the store). */
@@ -53,7 +58,8 @@ export class ServedPolicy implements ActingPolicy {
         const done = this.waiting.get(r.id);
         // A refusal that names no request (id 0: the stream itself was bad) fails them all.
         if (!done) {
-          if (r.status !== STATUS_OK) this.fail(new InferenceUnavailable(`inference server at ${path}: ${r.reason}`));
+          if (r.status !== STATUS_OK)
+            this.fail(new InferenceRefused(`inference server at ${path} refused: ${r.reason}`));
           continue;
         }
         this.waiting.delete(r.id);
@@ -111,7 +117,7 @@ export class ServedPolicy implements ActingPolicy {
     if (r.status === STATUS_VERSION_GONE)
       throw new VersionGone(`weight version ${r.version} is no longer served (the store pruned it)`);
     if (r.status !== STATUS_OK)
-      throw new InferenceUnavailable(`inference server at ${this.path} refused a request: ${r.reason}`);
+      throw new InferenceRefused(`inference server at ${this.path} refused a request: ${r.reason}`);
     if (r.version !== this.version)
       throw new InferenceUnavailable(
         `inference server at ${this.path} answered with weight version ${r.version} for ${this.version}`,

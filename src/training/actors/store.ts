@@ -42,6 +42,13 @@ export class StoreUnavailable extends Error {
   override name = "StoreUnavailable";
 }
 
+/**
+ * How many weight versions the store keeps of a run: the newest and the max_policy_lag + 2 before it,
+ * so an actor still playing the oldest version it may upload finds its weights (and so does the
+ * inference server, which keeps as many on its device).
+ */
+export const weightVersionsKept = (maxPolicyLag: number): number => maxPolicyLag + 3;
+
 export interface RunRow {
   name: string;
   config: Record<string, unknown>;

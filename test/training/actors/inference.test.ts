@@ -29,7 +29,12 @@ import {
   STATUS_REFUSED,
   WireError,
 } from "../../../src/training/actors/inference-wire.ts";
-import { InferenceUnavailable, ServedPolicy, VersionGone } from "../../../src/training/actors/served-policy.ts";
+import {
+  InferenceRefused,
+  InferenceUnavailable,
+  ServedPolicy,
+  VersionGone,
+} from "../../../src/training/actors/served-policy.ts";
 import { RolloutStore } from "../../../src/training/actors/store.ts";
 import { weightBytes } from "../../../src/training/actors/weights.ts";
 import { networkOf } from "../../../src/training/run.ts";
@@ -238,6 +243,17 @@ describe("the inference server", () => {
     await expect(a.act(copyOf(batchOf(8)))).rejects.toThrow(VersionGone);
     a.version = 2;
     await a.act(copyOf(batchOf(8))); // and the connection serves on
+
+    // Rows the server cannot read (an action past the policy's): refused, and the actor told so as a
+    // refusal (it stops) rather than an outage (it would retry the same forever).
+    const c = await ServedPolicy.connect(socket, new Random(3));
+    c.version = 2;
+    const beyond = copyOf(batchOf(8));
+    beyond.legalActions[0] = 60_000;
+    const refusal = await c.act(beyond).catch((e) => e);
+    expect(refusal).toBeInstanceOf(InferenceRefused);
+    expect(refusal.message).toMatch(/refused a request: request \d+ row 0: action 60000 out of range/);
+    c.destroy();
 
     // A damaged stream: refused with a reason, the connection closed; the others unaffected.
     const raw = connect(socket);

@@ -2,7 +2,7 @@
 // claims by policy lag and size, a duplicate upload ignored, released claims trained again,
 // weights verified by sha256; and an actor of another build refused by name.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -10,6 +10,7 @@ import { buildConfig } from "../../../src/config/load.ts";
 import { fingerprint } from "../../../src/training/actors/fingerprint.ts";
 import { type ActorRow, LEARNER_SILENT_MS, RolloutStore, StoreError } from "../../../src/training/actors/store.ts";
 import { Proc } from "./helpers.ts";
+import { versionText } from "../../../src/cli/version.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keisei-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -136,6 +137,22 @@ describe("rollout store", () => {
     const unknownRun = server(["--run", "nope", "--socket", join(dir, "s.sock")]);
     expect(await unknownRun.exit()).toBe(2);
     expect(unknownRun.text()).toMatch(/^keisei: --run nope: no such run in .*b\.sqlite \(runs there: mine\)$/m);
+    // A socket path that is empty (it would listen on a TCP port), or where something else lies
+    // (it would be deleted to make room): refused, the file left as it was.
+    const empty = server(["--run", "mine", "--socket", ""]);
+    expect(await empty.exit()).toBe(2);
+    expect(empty.text()).toMatch(/^keisei: --socket "": a Unix socket path is expected$/m);
+    const ours = await RolloutStore.open(url, "--store");
+    await ours.registerRun("ours", buildConfig([]), fingerprint(versionText()), "learner", false);
+    await ours.close();
+    const precious = join(dir, "precious.yaml");
+    writeFileSync(precious, "keep: me\n");
+    const occupied = server(["--run", "ours", "--socket", precious]);
+    expect(await occupied.exit()).toBe(2);
+    expect(occupied.text()).toMatch(
+      /^keisei: --socket .*precious\.yaml: something other than a socket is there \(left as it is\)$/m,
+    );
+    expect(readFileSync(precious, "utf8")).toBe("keep: me\n");
   });
 });
 
