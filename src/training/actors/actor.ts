@@ -63,7 +63,7 @@ const REPORT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runActor(o: ActorOptions): Promise<ActorResult> {
-  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
+  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal, existing: true });
   let backend: Backend | null = null;
   let net: Network | null = null;
   let policy: NetworkPolicy | ServedPolicy | null = null;

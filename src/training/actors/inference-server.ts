@@ -100,7 +100,7 @@ function isSocket(path: string): boolean {
 }
 
 export async function runInferenceServer(o: ServerOptions): Promise<ServerResult> {
-  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal });
+  const store = await RolloutStore.open(o.store, "--store", { say: o.say, signal: o.signal, existing: true });
   let backend: Backend | null = null;
   let server: Server | null = null;
   const slots: Slot[] = [];

@@ -28,6 +28,7 @@ import {
   isConnectionError,
   prepareSqlite,
 } from "../../util/database.ts";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { InputError } from "../../util/input-error.ts";
 import { processRuns } from "../../util/process.ts";
@@ -178,6 +179,11 @@ export interface StoreOptions {
   signal?: { stop: boolean };
   /** Seconds between retries while the store is unreachable. */
   retrySeconds?: number;
+  /**
+   * The store must exist already (an actor or inference server joins a learner's): an SQLite file
+   * that is not there is refused rather than created empty.
+   */
+  existing?: boolean;
 }
 
 export class RolloutStore {
@@ -199,6 +205,10 @@ export class RolloutStore {
   /** Opens (and sets up) the store at `url`, waiting while it is unreachable. `flag` names it in messages. */
   static async open(url: string, flag: string, o: StoreOptions = {}): Promise<RolloutStore> {
     const d = describeDatabase(url, flag, "a rollout store", (m) => new StoreError(m));
+    if (o.existing && d.adapter === "sqlite" && d.target !== ":memory:" && !existsSync(d.target))
+      throw new StoreError(
+        `${flag} ${d.target}: no such file (the learner's rollout store is created by keisei train)`,
+      );
     const store = new RolloutStore(connectDatabase(d, { max: 2 }), o);
     try {
       await store.retrying("set up", async (sql) => {

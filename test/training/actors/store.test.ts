@@ -123,6 +123,14 @@ describe("rollout store", () => {
     const bad = new Proc("actor", ["actor", "--store", "mysql://x/y", "--run", "mine"]);
     expect(await bad.exit()).toBe(2);
     expect(bad.text()).toMatch(/^keisei: --store "mysql:\/\/x\/y": mysql:\/\/ is not a rollout store keisei opens/m);
+    // A store file that is not there (a typo): refused, and not created empty.
+    const typo = join(dir, "typo.sqlite");
+    const missing = new Proc("actor", ["actor", "--store", `sqlite://${typo}`, "--run", "mine"]);
+    expect(await missing.exit()).toBe(2);
+    expect(missing.text()).toMatch(
+      /^keisei: --store .*typo\.sqlite: no such file \(the learner's rollout store is created by keisei train\)$/m,
+    );
+    expect(existsSync(typo)).toBe(false);
     expect(StoreError.name).toBe("StoreError");
     // The inference server: the same refusals, and its own flag.
     const server = (args: string[]) => new Proc("inference", ["inference", "--store", url, "--device", "cpu", ...args]);
@@ -134,6 +142,18 @@ describe("rollout store", () => {
     expect(foreignServer.text()).toMatch(
       /^keisei: inference server refused by run mine in .*: it was started by keisei test/m,
     );
+    const missingServer = new Proc("inference", [
+      "inference",
+      "--store",
+      typo,
+      "--run",
+      "mine",
+      "--socket",
+      join(dir, "s.sock"),
+    ]);
+    expect(await missingServer.exit()).toBe(2);
+    expect(missingServer.text()).toMatch(/no such file/);
+    expect(existsSync(typo)).toBe(false);
     const unknownRun = server(["--run", "nope", "--socket", join(dir, "s.sock")]);
     expect(await unknownRun.exit()).toBe(2);
     expect(unknownRun.text()).toMatch(/^keisei: --run nope: no such run in .*b\.sqlite \(runs there: mine\)$/m);
